@@ -1,0 +1,152 @@
+"""The workspace config (``salesscope.yaml``): a declared, validated model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from salesscope.errors import ConfigError
+from salesscope.vocab import Calendar, Dimension
+
+CONFIG_FILE = "salesscope.yaml"
+
+
+class Target(BaseModel):
+    """A target for one indicator, optionally for one dimension value (``by: {team: North}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kpi: str
+    value: float
+    by: dict[Dimension, str] = Field(default_factory=dict)
+
+
+class MeasureDecl(BaseModel):
+    """A user-declared measure: an aggregate over one canonical table, with optional filters."""
+
+    model_config = ConfigDict(extra="forbid")
+    table: str
+    agg: Literal["count", "sum", "mean", "median", "count_distinct"] = "count"
+    column: str | None = None
+    time: str | None = None  # the timestamp that places a row in a period; table default if absent
+    where: dict[str, Any] = Field(default_factory=dict)
+
+
+class IndicatorDecl(BaseModel):
+    """A user-declared indicator: a ratio, difference or sum of measures."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name_en: str
+    name_fa: str | None = None
+    kind: Literal["ratio", "difference", "sum"] = "ratio"
+    measures: list[MeasureDecl]
+    scale: float = 1.0
+    unit: str = "ratio"
+    direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
+    description: str = ""
+
+
+class BackendConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["duckdb", "postgres", "spark"] = "duckdb"
+    # postgres
+    host: str = "127.0.0.1"
+    port: int = 5432
+    user: str = "postgres"
+    password: str | None = None
+    database: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    crm_mapping: str | None = None  # a mapping of CRM tables to canonical views
+    # spark
+    master: str = "local[2]"
+    warehouse: str | None = None
+
+
+class WorkspaceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str = "SalesScope workspace"
+    currency: str = "USD"
+    calendar: Calendar = Calendar.GREGORIAN
+    fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
+    timezone: str = "UTC"
+    language: Literal["en", "fa"] = "en"
+    gross_margin: float = Field(default=1.0, gt=0, le=1)
+    min_sample: int = Field(default=30, ge=1)
+    targets: list[Target] = Field(default_factory=list)
+    indicators: list[IndicatorDecl] = Field(default_factory=list)
+    backend: BackendConfig = Field(default_factory=BackendConfig)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (expected an IANA name like Asia/Tehran)")
+        return v
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        if not (len(v) == 3 and v.isalpha()):
+            raise ValueError(f"currency {v!r} is not a 3-letter ISO code like USD or IRR")
+        return v.upper()
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of a config key path, for error messages."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if node is None:
+            break
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if k.value == part:
+                    line, nxt = k.start_mark.line + 1, v
+                    break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def load_config(path: Path) -> WorkspaceConfig:
+    """Read and validate a config file; every problem is reported with its line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no workspace config here (run 'salesscope init')") from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+    try:
+        return WorkspaceConfig.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            line = _line_of(text, loc)
+            where = f"{path}:{line}" if line else str(path)
+            problems.append(f"{where} {'.'.join(map(str, loc))}: {err['msg']}")
+        raise ConfigError("\n".join(problems)) from None
+
+
+def save_config(config: WorkspaceConfig, path: Path) -> None:
+    data = config.model_dump(mode="json", by_alias=True, exclude_defaults=False)
+    data["backend"] = {k: v for k, v in data["backend"].items() if v is not None}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -1,0 +1,44 @@
+"""One exception root; the CLI, the API and the dashboard each translate it in one place."""
+
+from __future__ import annotations
+
+
+class SalesScopeError(Exception):
+    """Base of every error SalesScope raises on purpose; its message is meant for the user."""
+
+    code = "error"
+
+
+class ConfigError(SalesScopeError):
+    """The workspace config or a mapping file is invalid."""
+
+    code = "config_error"
+
+
+class InputError(SalesScopeError):
+    """An input file cannot be read or does not fit the canonical tables."""
+
+    code = "input_error"
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.file, self.row, self.column, self.value = file, row, column, value
+
+
+class WorkspaceError(SalesScopeError):
+    """The workspace is missing, locked, read-only or otherwise unusable."""
+
+    code = "workspace_error"
+
+
+class QueryError(SalesScopeError):
+    """An indicator request cannot be answered as asked (unknown id, impossible breakdown...)."""
+
+    code = "query_error"
+
+
+class AuthError(SalesScopeError):
+    """Not logged in, or not allowed to see what was asked."""
+
+    code = "auth_error"

@@ -1,0 +1,68 @@
+"""Language helpers shared by every output: digits, numbers, dates and a message catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Literal
+
+import jdatetime
+
+Lang = Literal["en", "fa"]
+LANGS: tuple[Lang, ...] = ("en", "fa")
+
+_FA_DIGITS = str.maketrans("0123456789.,-%", "۰۱۲۳۴۵۶۷۸۹٫٬−٪")
+# Persian (U+06F0..) and Arabic-Indic (U+0660..) digits, and their separators, to ASCII.
+TO_ASCII_DIGITS = str.maketrans(
+    "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬،", "01234567890123456789.,,"
+)
+
+JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر",
+                    "دی", "بهمن", "اسفند")
+JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr",
+                    "Aban", "Azar", "Dey", "Bahman", "Esfand")
+
+
+def to_persian_digits(text: str) -> str:
+    """>>> to_persian_digits("12.5%")
+    '۱۲٫۵٪'
+    """
+    return str(text).translate(_FA_DIGITS)
+
+
+def to_ascii_digits(text: str) -> str:
+    """>>> to_ascii_digits("۱۴۰۲/۰۵/۱۳")
+    '1402/05/13'
+    """
+    return str(text).translate(TO_ASCII_DIGITS)
+
+
+def format_number(value: float | int | None, lang: Lang = "en", decimals: int = 2) -> str:
+    """Thousands separators and the language's digits; undefined stays visibly undefined.
+
+    >>> format_number(1234.5, "fa", 1)
+    '۱٬۲۳۴٫۵'
+    """
+    if value is None or value != value:  # None or NaN
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def format_date(value: dt.date | None, lang: Lang = "en", calendar: str = "gregorian") -> str:
+    """A date in the calendar the user reads: ``1403/01/01`` for Jalali, ISO otherwise."""
+    if value is None:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if calendar == "jalali":
+        j = jdatetime.date.fromgregorian(date=value)
+        text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+    else:
+        text = value.isoformat()
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def pick(texts: Mapping[str, str], lang: Lang) -> str:
+    """The text for ``lang``, falling back to English."""
+    return texts.get(lang) or texts["en"]

@@ -1,0 +1,123 @@
+"""Closed vocabularies, as enums, so every ``match`` over them can be checked for completeness."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Grain(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Calendar(StrEnum):
+    GREGORIAN = "gregorian"
+    JALALI = "jalali"
+
+
+class Unit(StrEnum):
+    PERCENT = "percent"
+    POINTS_PER_HOUR = "points_per_hour"
+    LEADS_PER_HOUR = "leads_per_hour"
+    HOURS = "hours"
+    DAYS = "days"
+    MONEY = "money"
+    MONEY_PER_DAY = "money_per_day"
+    RATIO = "ratio"
+    COUNT = "count"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+    MESSAGING = "messaging"
+    SOCIAL = "social"
+    WEB = "web"
+    IN_PERSON = "in_person"
+    REFERRAL = "referral"
+    EVENT = "event"
+    OTHER = "other"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class Purpose(StrEnum):
+    PROSPECTING = "prospecting"
+    LEAD_GENERATION = "lead_generation"
+    SELLING = "selling"
+    OTHER = "other"
+
+
+class Dimension(StrEnum):
+    TEAM = "team"
+    REP = "rep"
+    CHANNEL = "channel"
+    CAMPAIGN = "campaign"
+    PRODUCT = "product"
+    SEGMENT = "segment"
+
+
+class Stage(StrEnum):
+    """Funnel stages that group the indicators."""
+
+    PROSPECTING = "prospecting"
+    LEADS = "leads"
+    OPPORTUNITIES = "opportunities"
+    RESULTS = "results"
+    CUSTOMERS = "customers"
+
+
+# Common spellings of channels in CRM exports (English and Persian), mapped to the vocabulary.
+CHANNEL_SYNONYMS: dict[str, Channel] = {
+    **{c.value: c for c in Channel},
+    "e-mail": Channel.EMAIL, "mail": Channel.EMAIL, "newsletter": Channel.EMAIL,
+    "email marketing": Channel.EMAIL, "ایمیل": Channel.EMAIL, "پست الکترونیک": Channel.EMAIL,
+    "text": Channel.SMS, "text message": Channel.SMS, "پیامک": Channel.SMS, "اس ام اس": Channel.SMS,
+    "call": Channel.PHONE, "telephone": Channel.PHONE, "cold call": Channel.PHONE,
+    "phone call": Channel.PHONE, "telemarketing": Channel.PHONE, "تلفن": Channel.PHONE,
+    "تماس": Channel.PHONE, "تماس تلفنی": Channel.PHONE, "بازاریابی تلفنی": Channel.PHONE,
+    "telegram": Channel.MESSAGING, "whatsapp": Channel.MESSAGING, "bale": Channel.MESSAGING,
+    "eitaa": Channel.MESSAGING, "messenger": Channel.MESSAGING, "chat": Channel.MESSAGING,
+    "تلگرام": Channel.MESSAGING, "واتساپ": Channel.MESSAGING, "بله": Channel.MESSAGING,
+    "ایتا": Channel.MESSAGING, "پیام رسان": Channel.MESSAGING, "پیام‌رسان": Channel.MESSAGING,
+    "instagram": Channel.SOCIAL, "linkedin": Channel.SOCIAL, "facebook": Channel.SOCIAL,
+    "twitter": Channel.SOCIAL, "social media": Channel.SOCIAL, "اینستاگرام": Channel.SOCIAL,
+    "شبکه اجتماعی": Channel.SOCIAL, "لینکدین": Channel.SOCIAL,
+    "website": Channel.WEB, "web form": Channel.WEB, "organic search": Channel.WEB,
+    "paid search": Channel.WEB, "online": Channel.WEB, "وب سایت": Channel.WEB,
+    "وبسایت": Channel.WEB, "سایت": Channel.WEB,
+    "visit": Channel.IN_PERSON, "meeting": Channel.IN_PERSON, "in person": Channel.IN_PERSON,
+    "in-person": Channel.IN_PERSON, "field": Channel.IN_PERSON, "door to door": Channel.IN_PERSON,
+    "حضوری": Channel.IN_PERSON, "ملاقات": Channel.IN_PERSON, "بازاریابی حضوری": Channel.IN_PERSON,
+    "referrals": Channel.REFERRAL, "word of mouth": Channel.REFERRAL, "معرفی": Channel.REFERRAL,
+    "ارجاع": Channel.REFERRAL,
+    "events": Channel.EVENT, "trade show": Channel.EVENT, "exhibition": Channel.EVENT,
+    "webinar": Channel.EVENT, "نمایشگاه": Channel.EVENT, "رویداد": Channel.EVENT,
+}
+
+
+def normalise_channel(label: str | None) -> Channel | None:
+    """Map a user's channel label to the vocabulary; unknown labels become ``other``.
+
+    >>> normalise_channel("Telegram")
+    <Channel.MESSAGING: 'messaging'>
+    """
+    if label is None:
+        return None
+    key = " ".join(str(label).strip().lower().replace("_", " ").split())
+    if not key:
+        return None
+    return CHANNEL_SYNONYMS.get(key, CHANNEL_SYNONYMS.get(key.replace(" ", "_"), Channel.OTHER))

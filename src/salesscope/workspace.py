@@ -1,0 +1,181 @@
+"""A workspace: a folder holding the DuckDB store and the config file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salesscope.config import CONFIG_FILE, WorkspaceConfig, load_config, save_config
+from salesscope.errors import WorkspaceError
+from salesscope.schema import IMPORTS_DDL, QUARANTINE_DDL, TABLES, Table
+
+if TYPE_CHECKING:
+    import duckdb
+    import ibis
+    import pandas as pd
+
+STORE_FILE = "store.duckdb"
+DEFAULT_PATH = "salesscope-workspace"
+ENV_VAR = "SALESSCOPE_WORKSPACE"
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+class Workspace:
+    """An open workspace. Use :func:`salesscope.open` or :func:`salesscope.init` to get one.
+
+    >>> ws = salesscope.init("/tmp/ws-example", exist_ok=True)   # doctest: +SKIP
+    >>> ws.kpis(["lgr"], grain="month")                          # doctest: +SKIP
+    """
+
+    def __init__(self, path: Path, config: WorkspaceConfig, *, read_only: bool = False) -> None:
+        self.path = path
+        self.config = config
+        self.read_only = read_only
+
+    # -- storage -----------------------------------------------------------------------------
+    @property
+    def store_path(self) -> Path:
+        return self.path / STORE_FILE
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.path / "quarantine"
+
+    @cached_property
+    def backend(self) -> ibis.BaseBackend:
+        """The Ibis backend that runs indicator queries (DuckDB unless the config says otherwise)."""
+        from salesscope.backends import connect
+
+        return connect(self)
+
+    @cached_property
+    def duckdb(self) -> duckdb.DuckDBPyConnection:
+        """The raw DuckDB connection of the embedded store (imports write through it)."""
+        import duckdb as _duckdb
+
+        try:
+            con = _duckdb.connect(str(self.store_path), read_only=self.read_only)
+        except _duckdb.IOException as e:
+            raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+        con.execute("SET TimeZone = 'UTC'")  # stored times are local wall-clock, never shifted
+        return con
+
+    def ensure_tables(self) -> None:
+        con = self.duckdb
+        for spec in TABLES.values():
+            con.execute(spec.ddl())
+        con.execute(QUARANTINE_DDL)
+        con.execute(IMPORTS_DDL)
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per canonical table (0 for an empty one)."""
+        names = {r[0] for r in self.duckdb.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        out = {}
+        for t in Table:
+            out[t.value] = (
+                self.duckdb.execute(f'SELECT count(*) FROM "{t.value}"').fetchone()[0]
+                if t.value in names else 0
+            )
+        return out
+
+    def table(self, name: Table | str) -> ibis.Table:
+        return self.backend.table(str(name))
+
+    # -- indicators --------------------------------------------------------------------------
+    def kpis(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        grain: str = "month",
+        calendar: str | None = None,
+        by: Sequence[str] | str | None = None,
+        start: Any = None,
+        end: Any = None,
+        details: bool = False,
+    ) -> pd.DataFrame:
+        """Indicators as a tidy DataFrame: one row per indicator x period x dimension values.
+
+        >>> ws.kpis(["win_rate", "lgr"], grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
+        """
+        from salesscope.engine import Request, compute
+
+        req = Request.build(self, ids=ids, grain=grain, calendar=calendar, by=by, start=start,
+                            end=end, details=details)
+        return compute(self, req)
+
+    def save_config(self) -> None:
+        save_config(self.config, self.path / CONFIG_FILE)
+
+    def close(self) -> None:
+        if "duckdb" in self.__dict__:
+            self.__dict__.pop("duckdb").close()
+        if "backend" in self.__dict__:
+            be = self.__dict__.pop("backend")
+            try:
+                be.disconnect()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path)!r})"
+
+
+def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: Any) -> Workspace:
+    """Create a workspace folder with an empty store and a config; return it open.
+
+    >>> ws = init("/tmp/demo-ws", currency="IRR", calendar="jalali", exist_ok=True)  # doctest: +SKIP
+    """
+    p = Path(path) if path is not None else default_path()
+    cfg_file = p / CONFIG_FILE
+    if cfg_file.exists():
+        if not exist_ok:
+            raise WorkspaceError(f"{p}: a workspace already exists here")
+        ws = open(p)
+        if settings:
+            ws.config = WorkspaceConfig.model_validate({**ws.config.model_dump(by_alias=True), **settings})
+            ws.save_config()
+        return ws
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        os.chmod(p, 0o700)  # the store holds deals and people: not for other local users
+    except OSError as e:
+        raise WorkspaceError(f"{p}: cannot create the workspace: {e.strerror}") from None
+    from pydantic import ValidationError
+
+    try:
+        config = WorkspaceConfig.model_validate(settings)
+    except ValidationError as e:
+        from salesscope.errors import ConfigError
+
+        raise ConfigError("; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())) from None
+    save_config(config, cfg_file)
+    ws = Workspace(p, config)
+    ws.ensure_tables()
+    os.chmod(ws.store_path, 0o600)
+    return ws
+
+
+def open(path: str | Path | None = None, *, read_only: bool = False) -> Workspace:  # noqa: A001
+    """Open an existing workspace.
+
+    >>> ws = salesscope.open("salesscope-workspace")  # doctest: +SKIP
+    """
+    p = Path(path) if path is not None else default_path()
+    if not (p / CONFIG_FILE).exists():
+        raise WorkspaceError(f"{p}: not a SalesScope workspace (run 'salesscope init {p}')")
+    ws = Workspace(p, load_config(p / CONFIG_FILE), read_only=read_only)
+    if not read_only:
+        ws.ensure_tables()
+    return ws
