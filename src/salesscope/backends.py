@@ -1,20 +1,201 @@
-"""Connect a workspace to the engine that runs its indicator queries."""
+"""Connect a workspace to the engine that runs its indicator queries: DuckDB, PostgreSQL or Spark."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ibis
 
+from salesscope.config import BackendConfig
 from salesscope.errors import WorkspaceError
+from salesscope.schema import TABLES, Kind, Table
 
 if TYPE_CHECKING:
+    import duckdb
+    from pyspark.sql import SparkSession
+
     from salesscope.workspace import Workspace
+
+# Store kinds as PostgreSQL and Spark spell them; money stays exact on both.
+PG_TYPES: dict[Kind, str] = {
+    Kind.TEXT: "text", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
+    Kind.MONEY: "numeric(18,2)", Kind.NUMBER: "double precision",
+    Kind.PROBABILITY: "double precision", Kind.CHANNEL: "text", Kind.STATUS: "text",
+    Kind.PURPOSE: "text",
+}
+SPARK_TYPES: dict[Kind, str] = {
+    Kind.TEXT: "string", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
+    Kind.MONEY: "decimal(18,2)", Kind.NUMBER: "double", Kind.PROBABILITY: "double",
+    Kind.CHANNEL: "string", Kind.STATUS: "string", Kind.PURPOSE: "string",
+}
 
 
 def connect(ws: Workspace) -> ibis.BaseBackend:
     """The Ibis backend named by the workspace config; DuckDB shares the store's connection."""
-    kind = ws.config.backend.kind
-    if kind == "duckdb":
+    cfg = ws.config.backend
+    if cfg.kind == "duckdb":
         return ibis.duckdb.from_connection(ws.duckdb)
-    raise WorkspaceError(f"backend {kind!r} is not available in this installation")
+    if cfg.kind == "postgres":
+        con = connect_postgres(cfg)
+        if cfg.crm_mapping:
+            from salesscope.crm import install_views, load_mapping
+
+            install_views(con, load_mapping(cfg.crm_mapping, base=ws.path))
+        return con
+    if cfg.kind == "spark":
+        return connect_spark(cfg)
+    raise WorkspaceError(f"backend {cfg.kind!r} is not one of duckdb, postgres, spark")
+
+
+def connect_postgres(cfg: BackendConfig) -> ibis.BaseBackend:
+    """An Ibis PostgreSQL backend for the config's server, database and schema."""
+    import psycopg
+
+    password = cfg.password or os.environ.get("PGPASSWORD")
+    try:
+        return ibis.postgres.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=password,
+                                     database=cfg.database, schema=cfg.schema_)
+    except psycopg.OperationalError as e:
+        where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
+        raise WorkspaceError(f"cannot connect to PostgreSQL at {where}: {str(e).strip()}") from None
+
+
+def spark_session(cfg: BackendConfig) -> SparkSession:
+    """A SparkSession for the config's master URL, set up for wall-clock times in UTC."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise WorkspaceError("the Spark backend needs pyspark: pip install 'salesscope[spark]'") from None
+    if cfg.master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # A fixed warehouse avoids LOCATION_ALREADY_EXISTS when a second run recreates a table.
+    warehouse = cfg.warehouse or tempfile.mkdtemp(prefix="salesscope-spark-")
+    builder = (
+        SparkSession.builder.master(cfg.master).appName("salesscope")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.warehouse.dir", str(Path(warehouse).absolute()))
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+    )
+    try:
+        return builder.getOrCreate()
+    except Exception as e:  # noqa: BLE001 - Java missing or the master unreachable
+        raise WorkspaceError(f"cannot start Spark at {cfg.master}: {e}") from None
+
+
+def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
+    """An Ibis Spark backend; ``database`` names the Spark database holding the canonical tables."""
+    session = spark_session(cfg)
+    if cfg.database:
+        session.sql(f"CREATE DATABASE IF NOT EXISTS `{cfg.database}`")
+        session.catalog.setCurrentDatabase(cfg.database)
+    from ibis.backends.pyspark import Backend
+
+    class SharedSparkBackend(Backend):
+        """Closing a workspace leaves the process's one SparkSession running for the others."""
+
+        def disconnect(self) -> None:
+            pass
+
+    return SharedSparkBackend().connect(session)
+
+
+# -- copying a workspace's store into another engine (tests, the benchmark, migrations) ----------
+
+def _present_columns(con: duckdb.DuckDBPyConnection, table: Table) -> list[tuple[str, Kind]]:
+    """The canonical columns the store's table holds, with their kinds."""
+    spec = TABLES[table]
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.value]
+    ).fetchall()}
+    out = []
+    for name in spec.column_names:
+        if name not in have:
+            continue
+        kind = Kind.TEXT if name.endswith("_label") and not spec.has(name) else spec.column(name).kind
+        out.append((name, kind))
+    return out
+
+
+def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | None = None) -> dict[str, int]:
+    """Copy the store's canonical tables into PostgreSQL with COPY; returns rows per table."""
+    import psycopg
+
+    con = ws.duckdb
+    counts: dict[str, int] = {}
+    pg = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, dbname=cfg.database,
+                         password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
+    schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
+    try:
+        with pg.cursor() as cur:
+            if cfg.schema_:
+                cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema_}"')
+            for table in tables or list(Table):
+                cols = _present_columns(con, table)
+                ddl = ", ".join(f'"{n}" {PG_TYPES[k]}' for n, k in cols)
+                cur.execute(f'DROP TABLE IF EXISTS {schema}"{table.value}" CASCADE')
+                cur.execute(f'CREATE TABLE {schema}"{table.value}" ({ddl})')
+                names = ", ".join(f'"{n}"' for n, _ in cols)
+                reader = con.execute(f'SELECT {names} FROM "{table.value}"').to_arrow_reader(200_000)
+                with cur.copy(f'COPY {schema}"{table.value}" ({names}) FROM STDIN (FORMAT csv)') as cp:
+                    for batch in reader:
+                        cp.write(_csv_bytes(batch))
+                cur.execute(f'ANALYZE {schema}"{table.value}"')
+                counts[table.value] = con.execute(f'SELECT count(*) FROM "{table.value}"').fetchone()[0]
+        pg.commit()
+    finally:
+        pg.close()
+    return counts
+
+
+def _csv_bytes(batch: Any) -> bytes:
+    """One Arrow record batch as header-less CSV (nulls as empty fields, which COPY reads as NULL)."""
+    import io
+
+    import pyarrow.csv as pacsv
+
+    buf = io.BytesIO()
+    pacsv.write_csv(batch, buf, write_options=pacsv.WriteOptions(include_header=False,
+                                                                  quoting_style="needed"))
+    return buf.getvalue()
+
+
+def copy_to_spark(ws: Workspace, session: SparkSession, tables: list[Table] | None = None,
+                  database: str | None = None) -> dict[str, int]:
+    """Copy the store's canonical tables into Spark tables (through Parquet); rows per table."""
+    con = ws.duckdb
+    counts: dict[str, int] = {}
+    if database:
+        session.sql(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+    prefix = f"`{database}`." if database else ""
+    stage = Path(tempfile.mkdtemp(prefix="salesscope-stage-"))
+    for table in tables or list(Table):
+        cols = _present_columns(con, table)
+        names = ", ".join(f'"{n}"' for n, _ in cols)
+        path = stage / f"{table.value}.parquet"
+        con.execute(f"COPY (SELECT {names} FROM \"{table.value}\") TO '{path}' (FORMAT parquet)")
+        # DuckDB writes zone-less timestamps that Spark would read as TIMESTAMP_NTZ; the session
+        # zone is UTC, so casting to TIMESTAMP keeps every wall-clock value as it is.
+        select = ", ".join(f"CAST(`{n}` AS {SPARK_TYPES[k]}) AS `{n}`" for n, k in cols)
+        session.read.parquet(str(path)).createOrReplaceTempView("_salesscope_stage")
+        session.sql(f"DROP TABLE IF EXISTS {prefix}`{table.value}`")
+        session.sql(f"CREATE TABLE {prefix}`{table.value}` USING parquet AS "
+                    f"SELECT {select} FROM _salesscope_stage")
+        session.catalog.dropTempView("_salesscope_stage")
+        counts[table.value] = con.execute(f'SELECT count(*) FROM "{table.value}"').fetchone()[0]
+    return counts
+
+
+def use_backend(ws: Workspace, cfg: BackendConfig) -> Workspace:
+    """Point an open workspace at another engine (its canonical tables must be there already)."""
+    if "backend" in ws.__dict__:
+        old = ws.__dict__.pop("backend")
+        if ws.config.backend.kind == "postgres":
+            old.disconnect()
+    ws.config = ws.config.model_copy(update={"backend": cfg})
+    return ws
