@@ -78,7 +78,6 @@ def reps(p: Plan) -> pd.DataFrame:
         "manager": pd.Series([F.MANAGERS[r[2]] for r in F.REPS], dtype=TEXT),
         "hourly_cost": [r[3] for r in F.REPS],
         "active_from": [date(start.year - 1 - i % 3, 1 + i % 12, 1) for i in range(len(F.REPS))],
-        "active_to": pd.Series([None] * len(F.REPS), dtype=object),
     })
 
 
