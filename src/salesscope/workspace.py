@@ -98,15 +98,19 @@ class Workspace:
         start: Any = None,
         end: Any = None,
         details: bool = False,
+        scope: dict[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Indicators as a tidy DataFrame: one row per indicator x period x dimension values.
 
         >>> ws.kpis(["win_rate", "lgr"], grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
+
+        ``scope`` restricts every fact to some reps or teams (``{"rep": ["R01"]}``); facts that
+        carry neither (costs) are then out of scope and the indicators that need them say so.
         """
         from salesscope.engine import Request, compute
 
         req = Request.build(self, ids=ids, grain=grain, calendar=calendar, by=by, start=start,
-                            end=end, details=details)
+                            end=end, details=details, scope=scope)
         return compute(self, req)
 
     def save_config(self) -> None:

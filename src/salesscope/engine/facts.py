@@ -1,0 +1,207 @@
+"""Facts: each canonical table (with the joins it needs) as one Ibis expression.
+
+A fact has a ``day`` that places each row in a period (or, for snapshot facts, is joined to the
+periods directly), string dimension columns, and value columns that measures aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from salesscope.schema import Table
+from salesscope.vocab import Dimension
+
+NONE = "(none)"  # shown for a row without a dimension value (a deal with no product...)
+OUTREACH_KINDS = ("outreach", "prospecting")
+
+
+@dataclass
+class Ctx:
+    """What fact builders need: the backend, the periods and the row filter of the request."""
+
+    backend: ibis.BaseBackend
+    days: ir.Table  # day -> period_start
+    periods: ir.Table  # period_start, t_start, t_end (timestamps; t_end exclusive)
+    scope: dict[str, list[str]] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    def table(self, name: Table) -> ir.Table:
+        return self.backend.table(name.value)
+
+    def reps(self) -> ir.Table:
+        r = self.table(Table.REPS)
+        return r.select(_rep_id=r.rep_id, _team=r.team, _hourly_cost=r.hourly_cost)
+
+
+def _dim(col: ir.Value) -> ir.StringValue:
+    return col.cast("string").fill_null(NONE)
+
+
+def _with_team(ctx: Ctx, t: ir.Table, rep_col: str = "rep_id") -> ir.Table:
+    reps = ctx.reps()
+    return t.left_join(reps, t[rep_col] == reps._rep_id)
+
+
+def _hours_between(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.FloatingValue:
+    return (later.epoch_seconds() - earlier.epoch_seconds()).cast("float64") / 3600.0
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    tables: tuple[Table, ...]  # the inputs; the first one must hold data
+    dims: frozenset[Dimension]
+    build: Callable[[Ctx], ir.Table]
+    snapshot: bool = False  # built already joined to the periods (has period_start, no day)
+
+
+def activities(ctx: Ctx) -> ir.Table:
+    a = _with_team(ctx, ctx.table(Table.ACTIVITIES))
+    kind = a.kind.lower()
+    return a.select(
+        day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team), channel=_dim(a.channel),
+        campaign=_dim(a.campaign), is_outreach=kind.isnull() | kind.isin(OUTREACH_KINDS),
+    )
+
+
+def responses(ctx: Ctx) -> ir.Table:
+    """Responses, placed by the action they answer (an unlinked response by its own time)."""
+    if ctx.row_counts.get(Table.RESPONSES.value, 0) == 0:
+        # Without a responses table, an activity's responded_at says it was answered.
+        a = _with_team(ctx, ctx.table(Table.ACTIVITIES))
+        a = a.filter(a.responded_at.notnull())
+        kind = a.kind.lower()
+        a = a.filter(kind.isnull() | kind.isin(OUTREACH_KINDS))
+        return a.select(day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team),
+                        channel=_dim(a.channel), campaign=_dim(a.campaign))
+    r = ctx.table(Table.RESPONSES)
+    act = ctx.table(Table.ACTIVITIES)
+    act = act.select(_aid=act.activity_id, _at=act.occurred_at, _ch=act.channel, _rep=act.rep_id,
+                     _camp=act.campaign)
+    j = r.left_join(act, r.activity_id == act._aid)
+    j = _with_team(ctx, j, "_rep")
+    return j.select(
+        day=j._at.fill_null(j.occurred_at).date(), rep=_dim(j._rep), team=_dim(j._team),
+        channel=_dim(j._ch.fill_null(j.channel)), campaign=_dim(j.campaign.fill_null(j._camp)),
+    )
+
+
+def time_log(ctx: Ctx) -> ir.Table:
+    t = _with_team(ctx, ctx.table(Table.TIME_LOG))
+    return t.select(
+        day=t.day, rep=_dim(t.rep_id), team=_dim(t._team), channel=_dim(t.channel),
+        purpose=t.purpose.fill_null("other"), hours=t.hours.cast("float64"),
+        labour_cost=(t.hours.cast("float64") * t._hourly_cost.cast("float64")).fill_null(0.0),
+    )
+
+
+def leads(ctx: Ctx) -> ir.Table:
+    lead = ctx.table(Table.LEADS)
+    act = ctx.table(Table.ACTIVITIES)
+    first = act.filter(act.lead_id.notnull()).group_by(_lid=act.lead_id).aggregate(_first=act.occurred_at.min())
+    j = lead.left_join(first, lead.lead_id == first._lid)
+    j = _with_team(ctx, j)
+    touched = j.first_contacted_at.fill_null(j._first)
+    converted = j.opportunity_id.notnull() | j.qualified_at.notnull()
+    return j.select(
+        day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
+        campaign=_dim(j.campaign), hours_to_contact=_hours_between(touched, j.created_at),
+        converted=converted, undecided=~converted & j.disqualified_at.isnull(),
+    )
+
+
+def closed_deals(ctx: Ctx) -> ir.Table:
+    o = _with_team(ctx, ctx.table(Table.OPPORTUNITIES))
+    o = o.filter(o.closed_at.notnull() & o.status.isin(["won", "lost"]))
+    return o.select(
+        day=o.closed_at.date(), rep=_dim(o.rep_id), team=_dim(o._team), channel=_dim(o.channel),
+        product=_dim(o.product), won=o.status == "won", lost=o.status == "lost",
+        amount=o.amount.cast("float64"),
+        cycle_days=_hours_between(o.closed_at, o.created_at) / 24.0,
+    )
+
+
+def _open_at(ctx: Ctx, at: str) -> ir.Table:
+    """Opportunities open at each period's start (``t_start``) or end (``t_end``)."""
+    o = _with_team(ctx, ctx.table(Table.OPPORTUNITIES))
+    p = ctx.periods
+    t = p[at]
+    still_open = (o.status == "open") | (o.closed_at >= t)
+    j = o.join(p, (o.created_at < t) & still_open)
+    return j.select(
+        period_start=j.period_start, rep=_dim(j.rep_id), team=_dim(j._team),
+        channel=_dim(j.channel), product=_dim(j.product), amount=j.amount.cast("float64"),
+        weighted=(j.amount.cast("float64") * j.probability.fill_null(0.0)),
+    )
+
+
+def open_at_end(ctx: Ctx) -> ir.Table:
+    return _open_at(ctx, "t_end")
+
+
+def open_at_start(ctx: Ctx) -> ir.Table:
+    return _open_at(ctx, "t_start")
+
+
+def customers_new(ctx: Ctx) -> ir.Table:
+    c = _with_team(ctx, ctx.table(Table.CUSTOMERS))
+    return c.select(day=c.acquired_at.date(), rep=_dim(c.rep_id), team=_dim(c._team),
+                    segment=_dim(c.segment))
+
+
+def customers_at_start(ctx: Ctx) -> ir.Table:
+    """Customers active at each period's start, and whether they churned within it."""
+    c = _with_team(ctx, ctx.table(Table.CUSTOMERS))
+    p = ctx.periods
+    j = c.join(p, (c.acquired_at < p.t_start) & (c.churned_at.isnull() | (c.churned_at >= p.t_start)))
+    return j.select(
+        period_start=j.period_start, rep=_dim(j.rep_id), team=_dim(j._team), segment=_dim(j.segment),
+        churned=j.churned_at.notnull() & (j.churned_at < j.t_end),
+    )
+
+
+def _spread_by_day(ctx: Ctx, t: ir.Table, first: ir.Value, last: ir.Value) -> ir.Table:
+    """Spread each row's amount evenly over the days of its period (a quota or a cost)."""
+    t = t.mutate(_first=first, _last=last)
+    t = t.mutate(_days=(t._last.delta(t._first, "day") + 1).cast("float64"))
+    d = ctx.days
+    j = t.join(d, (d.day >= t._first) & (d.day <= t._last))
+    return j.mutate(daily=j.amount.cast("float64") / j._days)
+
+
+def quotas(ctx: Ctx) -> ir.Table:
+    q = _with_team(ctx, ctx.table(Table.QUOTAS))
+    level = ibis.cases((q.rep_id.notnull(), "rep"), (q.team.notnull(), "team"), else_="company")
+    q = q.mutate(_level=level, _qteam=q.team.fill_null(q._team))
+    j = _spread_by_day(ctx, q, q.period_start, q.period_end)
+    return j.select(day=j.day, rep=_dim(j.rep_id), team=_dim(j._qteam), level=j._level, quota=j.daily)
+
+
+def costs(ctx: Ctx) -> ir.Table:
+    c = ctx.table(Table.COSTS)
+    j = _spread_by_day(ctx, c, c.day.fill_null(c.period_start), c.day.fill_null(c.period_end))
+    return j.select(day=j.day, channel=_dim(j.channel), campaign=_dim(j.campaign), cost=j.daily)
+
+
+D = Dimension
+_PEOPLE = frozenset({D.REP, D.TEAM})
+FACTS: dict[str, Fact] = {f.name: f for f in (
+    Fact("activities", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, activities),
+    Fact("responses", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, responses),
+    Fact("time_log", (Table.TIME_LOG,), _PEOPLE | {D.CHANNEL}, time_log),
+    Fact("leads", (Table.LEADS,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, leads),
+    Fact("closed_deals", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, closed_deals),
+    Fact("open_at_end", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_end, True),
+    Fact("open_at_start", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_start, True),
+    Fact("customers_new", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_new),
+    Fact("customers_at_start", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_at_start, True),
+    Fact("quotas", (Table.QUOTAS,), _PEOPLE, quotas),
+    Fact("costs", (Table.COSTS,), frozenset({D.CHANNEL, D.CAMPAIGN}), costs),
+)}
+
+# The column each dimension reads in a fact.
+DIM_COLUMN: dict[Dimension, str] = {d: ("rep" if d is D.REP else d.value) for d in Dimension}

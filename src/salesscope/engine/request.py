@@ -1,0 +1,91 @@
+"""A validated indicator request: which indicators, at what zoom, over which range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from salesscope.errors import QueryError
+from salesscope.vocab import Calendar, Dimension, Grain
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+
+def _enum(kind: type, value: Any, what: str):
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        raise QueryError(
+            f"{what} {value!r} is not valid: expected one of {', '.join(k.value for k in kind)}"
+        ) from None
+
+
+def parse_day(value: Any, what: str) -> dt.date | None:
+    """An ISO date (``2026-03-31``) or a date/datetime; None stays None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise QueryError(f"{what} {value!r} is not an ISO date like 2026-03-31") from None
+
+
+def split_dims(by: Sequence[str] | str | None) -> tuple[Dimension, ...]:
+    if by is None:
+        return ()
+    parts = [p.strip() for p in (by.split(",") if isinstance(by, str) else by) if p and p.strip()]
+    dims = tuple(_enum(Dimension, p, "breakdown") for p in parts)
+    if len(set(dims)) != len(dims):
+        raise QueryError(f"breakdown {','.join(parts)!r} names a dimension twice")
+    return dims
+
+
+@dataclass(frozen=True)
+class Request:
+    ids: tuple[str, ...]
+    explicit: bool  # the user named the indicators (an impossible breakdown is then an error)
+    grain: Grain
+    calendar: Calendar
+    fiscal_start: int
+    dims: tuple[Dimension, ...]
+    start: dt.date | None
+    end: dt.date | None
+    details: bool = False
+    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, ws: Workspace, *, ids: Sequence[str] | str | None = None, grain: str = "month",
+              calendar: str | None = None, by: Sequence[str] | str | None = None, start: Any = None,
+              end: Any = None, details: bool = False,
+              scope: dict[str, Sequence[str]] | None = None) -> Request:
+        from salesscope.engine.custom import catalog
+
+        known = catalog(ws)
+        if isinstance(ids, str):
+            ids = [i for i in ids.split(",") if i.strip()]
+        explicit = bool(ids)
+        chosen = tuple(i.strip() for i in ids) if ids else tuple(known)
+        for i in chosen:
+            if i not in known:
+                raise QueryError(f"unknown indicator {i!r}: expected one of {', '.join(known)}")
+        first, last = parse_day(start, "--from"), parse_day(end, "--to")
+        if first and last and first > last:
+            raise QueryError(f"--from {first} is after --to {last}")
+        clean_scope: dict[str, tuple[str, ...]] = {}
+        for key, values in (scope or {}).items():
+            if key not in ("rep", "team"):
+                raise QueryError(f"scope {key!r} is not valid: expected rep or team")
+            clean_scope[key] = tuple(str(v) for v in values)
+        return cls(
+            ids=chosen, explicit=explicit, grain=_enum(Grain, grain, "grain"),
+            calendar=_enum(Calendar, calendar or ws.config.calendar, "calendar"),
+            fiscal_start=ws.config.fiscal_year_start_month, dims=split_dims(by), start=first, end=last,
+            details=details, scope=clean_scope,
+        )
