@@ -1,0 +1,178 @@
+"""Read-only REST routes: indicators at any zoom, the overview, funnel, advice, dimensions, rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from salesscope.errors import QueryError
+from salesscope.vocab import Calendar, Dimension, Grain
+from salesscope.web.auth import authenticate, check_where, scope_for
+from salesscope.web.rows import dimension_values, rows_behind
+from salesscope.web.service import Scope, Service, to_records
+from salesscope.web.users import User
+
+router = APIRouter(prefix="/api/v1", tags=["indicators"])
+SPARK_POINTS = 12
+
+
+def current_user(request: Request) -> User:
+    return authenticate(request)
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+UserDep = Annotated[User, Depends(current_user)]
+SvcDep = Annotated[Service, Depends(service)]
+
+
+class Zoom:
+    """The zoom of ``salesscope kpi``: grain, calendar, breakdown, range, plus drill-down filters."""
+
+    def __init__(
+        self,
+        grain: Grain = Grain.MONTH,
+        calendar: Calendar | None = None,
+        by: Annotated[str | None, Query(description="comma-separated dimensions, e.g. team,rep")] = None,
+        from_: Annotated[dt.date | None, Query(alias="from", description="first day (ISO, inclusive)")] = None,
+        to: Annotated[dt.date | None, Query(description="last day (ISO, inclusive)")] = None,
+        where: Annotated[list[str] | None, Query(description="drill-down filter dim:value, repeatable")] = None,
+    ) -> None:
+        self.grain, self.calendar = grain.value, calendar.value if calendar else None
+        self.by = _dims(by)
+        self.start = from_.isoformat() if from_ else None
+        self.end = to.isoformat() if to else None
+        if self.start and self.end and self.start > self.end:
+            raise QueryError(f"from {self.start} is after to {self.end}")
+        self.where: dict[str, str] = {}
+        for item in where or []:
+            dim, sep, value = item.partition(":")
+            if not sep:
+                raise QueryError(f"where {item!r}: expected dimension:value, e.g. team:North")
+            self.where[_dims(dim)[0]] = value
+
+    def engine_by(self) -> list[str]:
+        """Filtered dimensions are asked for too, so the filter runs on the engine's own rows."""
+        return list(dict.fromkeys([*self.where, *self.by]))
+
+
+ZoomDep = Annotated[Zoom, Depends()]
+
+
+def _dims(text: str | None) -> list[str]:
+    out = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(Dimension(part).value)
+        except ValueError:
+            raise QueryError(f"unknown dimension {part!r}: expected one of "
+                             f"{', '.join(d.value for d in Dimension)}") from None
+    return out
+
+
+def _scoped(user: User, svc: Service, zoom: Zoom) -> Scope:
+    check_where(user, zoom.where, svc.team_of())
+    return scope_for(user)
+
+
+def _filter(df, where: dict[str, str]):
+    for dim, value in where.items():
+        if dim in df.columns:
+            df = df[df[dim].astype(str) == value]
+    return df
+
+
+@router.get("/me")
+def me(user: UserDep) -> dict[str, Any]:
+    """The logged-in user and what they may see."""
+    return {**user.public(), "scope": scope_for(user)}
+
+
+@router.get("/catalog")
+def catalog(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
+    """The indicators: id, names and descriptions in both languages, unit, direction, stage."""
+    out = []
+    for ind in svc.catalog().values():
+        out.append({
+            "id": ind.id, "name_en": ind.name_en, "name_fa": ind.name_fa, "stage": str(ind.stage),
+            "unit": str(ind.unit), "direction": str(ind.direction),
+            "tables": [str(t) for t in ind.tables],
+            "dimensions": [str(d) for d in ind.dimensions],
+            "description_en": ind.description_en, "description_fa": ind.description_fa,
+        })
+    return out
+
+
+@router.get("/indicators")
+def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
+               ids: Annotated[str | None, Query(description="comma-separated indicator ids")] = None,
+               details: bool = False) -> dict[str, Any]:
+    """The tidy result of ``salesscope kpi``: one row per indicator x period x dimension values."""
+    scope = _scoped(user, svc, zoom)
+    id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
+    df = svc.kpis(ids=id_list, grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
+                  start=zoom.start, end=zoom.end, scope=scope, details=details)
+    return {"rows": to_records(_filter(df, zoom.where))}
+
+
+@router.get("/overview")
+def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
+    """One card per indicator: the latest period's value, change, target status, n and a sparkline."""
+    scope = _scoped(user, svc, zoom)
+
+    def build() -> dict[str, Any]:
+        df = svc.kpis(ids=None, grain=zoom.grain, calendar=zoom.calendar, by=list(zoom.where),
+                      start=zoom.start, end=zoom.end, scope=scope)
+        df = _filter(df, zoom.where)
+        cards = []
+        for kpi, part in df.groupby("kpi", sort=False):
+            part = part.sort_values("period_start")
+            series = to_records(part[["period", "period_start", "value"]].tail(SPARK_POINTS))
+            last = to_records(part.tail(1))[0] if len(part) else {}
+            cards.append({"kpi": kpi, "latest": last, "spark": series})
+        return {"cards": cards}
+
+    return svc.cached(("overview", zoom.grain, zoom.calendar, zoom.start, zoom.end,
+                       tuple(sorted(zoom.where.items())), str(scope)), build)
+
+
+@router.get("/funnel")
+def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
+    """Counts per funnel stage with conversion and drop-off, at the zoom asked."""
+    scope = _scoped(user, svc, zoom)
+    df = svc.funnel(grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
+                    start=zoom.start, end=zoom.end, scope=scope)
+    return {"rows": to_records(_filter(df, zoom.where))}
+
+
+@router.get("/advice")
+def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
+           lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> dict[str, Any]:
+    """What to do about the indicators, from the advice engine, within the user's scope."""
+    from salesscope.web.advice_bridge import advise
+
+    scope = _scoped(user, svc, zoom)
+    return svc.cached(("advice", zoom.grain, zoom.calendar, tuple(zoom.by), zoom.start, zoom.end,
+                       str(scope), lang),
+                      lambda: {"items": advise(svc, zoom, scope, lang)})
+
+
+@router.get("/dimensions/{dim}/values")
+def dimension(dim: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """The values of one dimension that the user may see (for filters and drill-downs)."""
+    return {"dimension": dim, "values": dimension_values(svc, dim, scope_for(user))}
+
+
+@router.get("/indicators/{kpi}/rows")
+def rows(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
+         period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
+    """The input records behind one number: the indicator's tables in that period and drill-down."""
+    scope = _scoped(user, svc, zoom)
+    return rows_behind(svc, kpi, period_start.isoformat(), period_end.isoformat(), zoom.where, scope)

@@ -1,0 +1,189 @@
+"""Write routes for people and settings: users, API tokens, digest subscriptions, workspace settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, ValidationError
+
+from salesscope.config import Target, WorkspaceConfig
+from salesscope.errors import ConfigError, InputError
+from salesscope.web.api import SvcDep, UserDep
+from salesscope.web.auth import Forbidden, require_admin
+from salesscope.web.users import User
+
+router = APIRouter(prefix="/api/v1")
+
+SUBSCRIPTIONS_DDL = (
+    'CREATE TABLE IF NOT EXISTS "_subscriptions" (recipient VARCHAR NOT NULL, language VARCHAR NOT NULL, '
+    "schedule VARCHAR NOT NULL, filter VARCHAR, created_at TIMESTAMP NOT NULL)"
+)
+
+
+class NewUser(BaseModel):
+    username: str
+    password: str
+    role: Literal["admin", "manager", "rep"]
+    team: str | None = None
+    rep_id: str | None = None
+
+
+class NewPassword(BaseModel):
+    password: str
+    current_password: str | None = None
+
+
+class NewToken(BaseModel):
+    name: str | None = None
+
+
+class NewSubscription(BaseModel):
+    recipient: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    language: Literal["en", "fa"] = "en"
+    schedule: Literal["weekly", "monthly"] = "weekly"
+    filter: dict[Literal["team", "rep"], str] = Field(default_factory=dict)
+
+
+class Settings(BaseModel):
+    calendar: Literal["gregorian", "jalali"] | None = None
+    language: Literal["en", "fa"] | None = None
+    fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
+    min_sample: int | None = Field(default=None, ge=1)
+    targets: list[Target] | None = None
+
+
+# -- users -------------------------------------------------------------------------------------
+@router.get("/users", tags=["users"])
+def list_users(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
+    """Every account (admin only)."""
+    require_admin(user)
+    return [u.public() for u in svc_users(svc).list()]
+
+
+@router.post("/users", status_code=201, tags=["users"])
+def create_user(body: NewUser, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Add an account: a manager needs a team, a rep a rep_id (admin only)."""
+    require_admin(user)
+    return svc_users(svc).create(body.username, body.password, body.role, body.team, body.rep_id).public()
+
+
+@router.delete("/users/{username}", tags=["users"])
+def delete_user(username: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Remove an account and its tokens (admin only; not yourself)."""
+    require_admin(user)
+    if username == user.username:
+        raise InputError("you cannot delete your own account")
+    svc_users(svc).delete(username)
+    return {"deleted": username}
+
+
+@router.put("/users/{username}/password", tags=["users"])
+def set_password(username: str, body: NewPassword, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Change a password: your own (with the current one) or anyone's as an admin."""
+    users = svc_users(svc)
+    if username == user.username and user.role != "admin":
+        users.verify(username, body.current_password or "")
+    elif username != user.username:
+        require_admin(user)
+        if users.get(username) is None:
+            raise InputError(f"no user {username!r}")
+    users.set_password(username, body.password)
+    return {"changed": username}
+
+
+@router.post("/tokens", status_code=201, tags=["users"])
+def create_token(body: NewToken, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """A new API token for the caller, shown once; send it as ``Authorization: Bearer <token>``."""
+    return {"token": svc_users(svc).new_token(user.username, body.name), "username": user.username}
+
+
+def svc_users(svc):
+    return svc.users
+
+
+# -- subscriptions ---------------------------------------------------------------------------
+def _allowed_filter(user: User, flt: dict[str, str], team_of: dict[str, str]) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role == "manager":
+        return flt.get("team") == user.team or (
+            "rep" in flt and "team" not in flt and team_of.get(flt["rep"]) == user.team)
+    return flt == {"rep": user.rep_id}
+
+
+@router.get("/subscriptions", tags=["subscriptions"])
+def list_subscriptions(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
+    """Digest subscriptions within the caller's scope."""
+    svc.execute(SUBSCRIPTIONS_DDL)
+    rows = svc.fetch('SELECT rowid, recipient, language, schedule, filter, created_at '
+                     'FROM "_subscriptions" ORDER BY created_at')
+    team_of = svc.team_of()
+    out = []
+    for rid, recipient, language, schedule, flt, created in rows:
+        f = json.loads(flt or "{}")
+        if _allowed_filter(user, f, team_of):
+            out.append({"id": rid, "recipient": recipient, "language": language, "schedule": schedule,
+                        "filter": f, "created_at": created.isoformat()})
+    return out
+
+
+@router.post("/subscriptions", status_code=201, tags=["subscriptions"])
+def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Subscribe an address to a weekly or monthly digest of a team, a rep or (admins) everything."""
+    flt = dict(body.filter)
+    if user.role == "rep":
+        flt = {"rep": user.rep_id or ""} if not flt else flt
+    elif user.role == "manager" and not flt:
+        flt = {"team": user.team or ""}
+    if not _allowed_filter(user, flt, svc.team_of()):
+        raise Forbidden("a subscription may only cover what you can see")
+    svc.execute(SUBSCRIPTIONS_DDL)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    svc.execute('INSERT INTO "_subscriptions" VALUES (?, ?, ?, ?, ?)',
+                [body.recipient, body.language, body.schedule, json.dumps(flt), now])
+    return {"recipient": body.recipient, "language": body.language, "schedule": body.schedule,
+            "filter": flt, "created_at": now.isoformat()}
+
+
+@router.delete("/subscriptions/{sub_id}", tags=["subscriptions"])
+def delete_subscription(sub_id: int, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Remove a subscription the caller can see."""
+    visible = {s["id"] for s in list_subscriptions(user, svc)}
+    if sub_id not in visible:
+        raise InputError(f"no subscription {sub_id}")
+    svc.execute('DELETE FROM "_subscriptions" WHERE rowid = ?', [sub_id])
+    return {"deleted": sub_id}
+
+
+# -- settings ---------------------------------------------------------------------------------
+def _settings_view(cfg: WorkspaceConfig) -> dict[str, Any]:
+    return {"name": cfg.name, "currency": cfg.currency, "calendar": str(cfg.calendar),
+            "language": cfg.language, "fiscal_year_start_month": cfg.fiscal_year_start_month,
+            "timezone": cfg.timezone, "min_sample": cfg.min_sample,
+            "targets": [t.model_dump(mode="json") for t in cfg.targets]}
+
+
+@router.get("/settings", tags=["settings"])
+def get_settings(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """The workspace settings the dashboard shows: calendar, language, targets..."""
+    return _settings_view(svc.ws.config)
+
+
+@router.put("/settings", tags=["settings"])
+def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Change calendar, language, fiscal year start, minimum sample or targets (admin only)."""
+    require_admin(user)
+    with svc.lock:
+        data = svc.ws.config.model_dump(by_alias=True)
+        data.update({k: v for k, v in body.model_dump(exclude_none=True).items()})
+        try:
+            svc.ws.config = WorkspaceConfig.model_validate(data)
+        except ValidationError as e:
+            raise ConfigError("; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}"
+                                        for er in e.errors())) from None
+        svc.ws.save_config()
+    svc.config_changed()
+    return _settings_view(svc.ws.config)

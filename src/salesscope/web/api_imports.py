@@ -1,0 +1,173 @@
+"""Imports over HTTP: upload files, preview them (imported then rolled back), then commit."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+
+from salesscope.errors import InputError
+from salesscope.schema import IMPORTS_TABLE, QUARANTINE_TABLE
+from salesscope.web.api import SvcDep, UserDep
+from salesscope.web.auth import Forbidden
+from salesscope.web.service import Service, to_records
+
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+UPLOADS = "uploads"
+MAX_BYTES = 200 * 1024 * 1024
+REJECTED_SHOWN = 200
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _may_import(user) -> None:
+    # An import replaces facts for everyone, so only admins and managers may run one.
+    if user.role == "rep":
+        raise Forbidden("reps cannot import data")
+
+
+def _upload_dir(svc: Service, upload_id: str) -> Path:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", upload_id):
+        raise InputError(f"upload {upload_id!r}: not a valid upload id")
+    return svc.ws.path / UPLOADS / upload_id
+
+
+def _plain(value: Any) -> Any:
+    """An import summary in JSON terms, whatever shape the importer returns."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _run(svc: Service, folder: Path, *, commit: bool) -> dict[str, Any]:
+    """Run the importer on an upload; a preview runs the same import inside a rolled-back transaction."""
+    from salesscope.ingest import import_files
+
+    opts = _read_options(folder)
+    paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
+    con = svc.ws.duckdb
+    with svc.lock:
+        before = {r[0] for r in con.execute(f'SELECT DISTINCT import_id FROM "{IMPORTS_TABLE}"').fetchall()}
+        if commit:
+            result = import_files(svc.ws, paths, **opts)
+        else:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                result = import_files(svc.ws, paths, **opts, _in_transaction=True) \
+                    if _takes_flag(import_files) else import_files(svc.ws, paths, **opts)
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        new_ids = [r[0] for r in con.execute(f'SELECT DISTINCT import_id FROM "{IMPORTS_TABLE}"').fetchall()
+                   if r[0] not in before]
+        rejected = con.execute(
+            f'SELECT target_table, source_file, source_row, column_name, value, reason FROM '
+            f'"{QUARANTINE_TABLE}" WHERE import_id IN (SELECT unnest(?::VARCHAR[])) '
+            f'ORDER BY source_file, source_row LIMIT {REJECTED_SHOWN}', [new_ids]).df()
+        if not commit:
+            con.execute("ROLLBACK")
+    if commit:
+        svc.config_changed()  # belt and braces: the import id already changes the cache key
+    return {"committed": commit, "summary": _plain(result), "rejected": to_records(rejected),
+            "rejected_shown_limit": REJECTED_SHOWN}
+
+
+def _takes_flag(fn) -> bool:
+    import inspect
+
+    return "_in_transaction" in inspect.signature(fn).parameters
+
+
+def _read_options(folder: Path) -> dict[str, Any]:
+    import json
+
+    opts = json.loads((folder / "options.json").read_text(encoding="utf-8"))
+    if opts.get("mapping"):
+        opts["mapping"] = str(folder / "mapping.yaml")
+    return {k: v for k, v in opts.items() if v}
+
+
+@router.get("/presets")
+def presets(user: UserDep) -> dict[str, Any]:
+    """The ready-made column mappings for well-known CRM exports."""
+    from importlib import resources
+
+    try:
+        files = resources.files("salesscope").joinpath("presets")
+        names = sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    return {"presets": names}
+
+
+@router.get("")
+def history(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Past imports, newest first."""
+    _may_import(user)
+    df = svc.query(f'SELECT * FROM "{IMPORTS_TABLE}" ORDER BY started_at DESC LIMIT 100')
+    return {"imports": to_records(df)}
+
+
+@router.post("/preview")
+async def preview(
+    user: UserDep, svc: SvcDep,
+    files: Annotated[list[UploadFile], File(description="CSV, TSV, XLSX, Parquet or JSON files")],
+    table: Annotated[str | None, Form()] = None,
+    preset: Annotated[str | None, Form()] = None,
+    mapping: Annotated[str | None, Form(description="a column-mapping file's YAML text")] = None,
+) -> dict[str, Any]:
+    """Upload files and see what an import would load and reject; nothing is stored yet."""
+    import json
+
+    _may_import(user)
+    upload_id = secrets.token_urlsafe(12)
+    folder = _upload_dir(svc, upload_id)
+    (folder / "files").mkdir(parents=True)
+    total = 0
+    try:
+        for f in files:
+            name = _SAFE.sub("_", Path(f.filename or "upload").name) or "upload"
+            data = await f.read()
+            total += len(data)
+            if total > MAX_BYTES:
+                raise InputError(f"upload too large: more than {MAX_BYTES // 2**20} MB")
+            (folder / "files" / name).write_bytes(data)
+        if mapping:
+            (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
+        (folder / "options.json").write_text(json.dumps(
+            {"table": table or None, "preset": preset or None, "mapping": bool(mapping)}), encoding="utf-8")
+        from starlette.concurrency import run_in_threadpool
+
+        out = await run_in_threadpool(_run, svc, folder, commit=False)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return {"upload_id": upload_id, **out}
+
+
+@router.post("/{upload_id}/commit")
+def commit(upload_id: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Import a previewed upload for real; the dashboard's cache refreshes with it."""
+    _may_import(user)
+    folder = _upload_dir(svc, upload_id)
+    if not folder.exists():
+        raise InputError(f"upload {upload_id!r} not found (preview it first)")
+    try:
+        out = _run(svc, folder, commit=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"upload_id": upload_id, **out}

@@ -1,0 +1,116 @@
+"""The app factory: one FastAPI app serving the REST API, the dashboard pages and their assets."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from salesscope.errors import AuthError, SalesScopeError, WorkspaceError
+from salesscope.web.auth import Forbidden, LoginLimiter, NotLoggedIn, Sessions, TooManyAttempts
+from salesscope.web.service import Service
+from salesscope.web.users import UserStore
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+STATIC = Path(__file__).parent / "static"
+SECRET_FILE = "web-secret"
+log = logging.getLogger("salesscope.web")
+
+
+def _status(err: SalesScopeError) -> int:
+    """The HTTP status of each SalesScope error, decided here and nowhere else."""
+    if isinstance(err, NotLoggedIn):
+        return 401
+    if isinstance(err, TooManyAttempts):
+        return 429
+    if isinstance(err, Forbidden):
+        return 403
+    if isinstance(err, AuthError):
+        return 401
+    if isinstance(err, WorkspaceError):
+        return 503
+    return 400
+
+
+def error_body(code: str, message: str, **extra: object) -> dict:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def _secret(ws: Workspace) -> str:
+    """A per-workspace signing key, kept beside the store so sessions survive a restart."""
+    path = ws.path / SECRET_FILE
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error becomes ``{"error": {"code", "message"}}``; pages redirect to the login."""
+
+    def is_page(request: Request) -> bool:
+        return not request.url.path.startswith("/api/")
+
+    @app.exception_handler(SalesScopeError)
+    async def _sales(request: Request, exc: SalesScopeError) -> Response:
+        if isinstance(exc, NotLoggedIn) and is_page(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        extra = {}
+        for attr in ("file", "row", "column"):
+            if getattr(exc, attr, None) is not None:
+                extra[attr] = getattr(exc, attr)
+        headers = {"Retry-After": str(int(exc.wait) + 1)} if isinstance(exc, TooManyAttempts) else None
+        return JSONResponse(error_body(exc.code, str(exc), **extra), status_code=_status(exc),
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return JSONResponse(error_body("invalid_request", problems), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse(error_body("internal_error", "unexpected error; see the server log"),
+                            status_code=500)
+
+
+def create_app(ws: Workspace, *, announce=print) -> FastAPI:
+    """Build the app for an open workspace; creates the first admin and announces its password."""
+    from salesscope.web import api, api_admin, api_imports, pages
+
+    app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url="/api/docs",
+                  redoc_url=None,
+                  description="Sales indicators at any zoom. Every error is "
+                              '`{"error": {"code": ..., "message": ...}}`.')
+    svc = Service(ws)
+    app.state.service = svc
+    app.state.ws = ws
+    app.state.users = svc.users = UserStore(ws.duckdb, svc.lock)
+    app.state.sessions = Sessions(_secret(ws))
+    app.state.limiter = LoginLimiter()
+    password = app.state.users.ensure_admin()
+    if password:
+        announce(f"Created the first user 'admin' with the one-time password: {password}\n"
+                 "Log in and change it under Settings.")
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(api_admin.router)
+    app.include_router(api_imports.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,155 @@
+"""Dashboard pages: thin HTML shells whose scripts read everything from the REST API."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from salesscope.errors import AuthError
+from salesscope.web.auth import (
+    LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Forbidden, TooManyAttempts, authenticate, cookie_args,
+)
+from salesscope.web.strings import catalogue
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+LANG_COOKIE = "salesscope_lang"
+PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "import": "import", "settings": "settings"}
+
+
+def _js(value: object) -> str:
+    # "</" cannot end the inline <script> early once escaped; JSON reads "<\/" as "</".
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) \
+        or request.app.state.ws.config.language
+    return lang if lang in ("en", "fa") else "en"
+
+
+def _context(request: Request, page: str, **extra) -> dict:
+    lang = _lang(request)
+    return {"request": request, "lang": lang, "dir": "rtl" if lang == "fa" else "ltr",
+            "t": catalogue(lang), "strings_json": _js(catalogue(lang)),
+            "page": page, **extra}
+
+
+def _render(request: Request, page: str, status: int = 200, **extra) -> Response:
+    user = authenticate(request)
+    session = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE)) or {}
+    cfg = request.app.state.ws.config
+    boot = {"page": page, "csrf": session.get("c", ""), "user": user.public(),
+            "currency": cfg.currency, "default_calendar": str(cfg.calendar),
+            "min_sample": cfg.min_sample, **extra}
+    ctx = _context(request, page, user=user, boot_json=_js(boot))
+    resp = templates.TemplateResponse(request, "page.html", ctx, status_code=status)
+    resp.set_cookie(LANG_COOKIE, ctx["lang"], max_age=365 * 86400, samesite="lax", path="/")
+    return resp
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> Response:
+    return _render(request, "overview")
+
+
+@router.get("/indicator/{kpi}", response_class=HTMLResponse)
+def indicator(request: Request, kpi: str) -> Response:
+    return _render(request, "indicator", kpi=kpi)
+
+
+@router.get("/funnel", response_class=HTMLResponse)
+def funnel(request: Request) -> Response:
+    return _render(request, "funnel")
+
+
+@router.get("/advice", response_class=HTMLResponse)
+def advice(request: Request) -> Response:
+    return _render(request, "advice")
+
+
+@router.get("/import", response_class=HTMLResponse)
+def import_page(request: Request) -> Response:
+    return _render(request, "import")
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings(request: Request) -> Response:
+    return _render(request, "settings")
+
+
+# -- login ---------------------------------------------------------------------------------------
+def _login_form(request: Request, error: str | None = None, status: int = 200) -> Response:
+    cookie, nonce = request.app.state.sessions.login_nonce()
+    ctx = _context(request, "login", nonce=nonce, error=error,
+                   next=_safe_next(request.query_params.get("next")))
+    resp = templates.TemplateResponse(request, "login.html", ctx, status_code=status)
+    resp.set_cookie(LOGIN_COOKIE, cookie, max_age=3600, **cookie_args(request))
+    return resp
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths, so the login cannot be used to bounce users to another site.
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    return _login_form(request)
+
+
+@router.post("/login")
+def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()],
+          nonce: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    state = request.app.state
+    t = catalogue(_lang(request))
+    pre = state.sessions.read(request.cookies.get(LOGIN_COOKIE), max_age=3600) or {}
+    if not hmac.compare_digest(str(pre.get("login", "")), nonce):
+        return _login_form(request, t["login_expired"], 403)
+    ip = request.client.host if request.client else "?"
+    try:
+        state.limiter.check(username, ip)
+        user = state.users.verify(username, password)
+    except TooManyAttempts:
+        return _login_form(request, t["login_wait"], 429)
+    except AuthError:
+        state.limiter.failed(username, ip)
+        return _login_form(request, t["login_failed"], 401)
+    state.limiter.succeeded(username, ip)
+    cookie, _csrf = state.sessions.issue(user.username)
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    resp.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE, **cookie_args(request))
+    resp.delete_cookie(LOGIN_COOKIE, path="/")
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
+    session = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE)) or {}
+    if not hmac.compare_digest(csrf, str(session.get("c", ""))):
+        raise Forbidden("missing or wrong CSRF token")
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+# -- assets from Python packages -----------------------------------------------------------------
+@functools.cache
+def _plotly_js() -> bytes:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs().encode("utf-8")
+
+
+@router.get("/assets/plotly.js")
+def plotly_js() -> Response:
+    """Plotly's JavaScript from the installed Python package: the dashboard never uses a CDN."""
+    return Response(_plotly_js(), media_type="application/javascript",
+                    headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,150 @@
+"""The web app's one door to the workspace: a lock, a cache keyed on the last import, and scope."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from salesscope.errors import QueryError
+from salesscope.schema import IMPORTS_TABLE
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesscope.workspace import Workspace
+
+Scope = dict[str, list[str]] | None
+CACHE_SIZE = 256
+
+
+def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: dates as ISO strings, undefined (NaN/NaT/NA) as null."""
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = s.dt.strftime("%Y-%m-%dT%H:%M:%S").str.replace("T00:00:00", "", regex=False)
+        elif s.dtype == object:
+            out[col] = s.map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
+    return json.loads(out.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+class Service:
+    """Serialises access to the store (DuckDB connections are not shared across threads)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.lock = threading.RLock()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._config_version = 0
+
+    # -- cache ------------------------------------------------------------------------------
+    def generation(self) -> tuple[str | None, int, int]:
+        """Changes whenever an import lands or the config is saved; the cache key's first part."""
+        with self.lock:
+            try:
+                row = self.ws.duckdb.execute(
+                    f'SELECT max(import_id), count(*) FROM "{IMPORTS_TABLE}"').fetchone()
+            except Exception:  # noqa: BLE001 - a store without the table has had no import
+                row = (None, 0)
+        return row[0], row[1], self._config_version
+
+    def config_changed(self) -> None:
+        with self.lock:
+            self._config_version += 1
+            self._cache.clear()
+
+    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        full = (self.generation(), *key)
+        with self.lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+            value = compute()
+            self._cache[full] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+            return value
+
+    # -- engine -----------------------------------------------------------------------------
+    def _with_scope(self, fn: Callable[..., Any], kwargs: dict[str, Any], scope: Scope) -> Any:
+        """Call an engine function, restricting its facts to ``scope`` inside the query."""
+        if scope is not None:
+            try:
+                accepts = "scope" in inspect.signature(fn).parameters
+            except (TypeError, ValueError):
+                accepts = True
+            if not accepts:
+                # Never fall back to filtering answers afterwards: refuse instead.
+                raise QueryError("this engine cannot restrict indicators to a team or rep yet")
+            kwargs = {**kwargs, "scope": scope}
+        return fn(**kwargs)
+
+    def kpis(self, *, ids: Sequence[str] | None, grain: str, calendar: str | None,
+             by: Sequence[str], start: str | None, end: str | None, scope: Scope,
+             details: bool = False) -> pd.DataFrame:
+        key = ("kpis", tuple(ids or ()), grain, calendar, tuple(by), start, end, _freeze(scope), details)
+
+        def run() -> pd.DataFrame:
+            return self._with_scope(self.ws.kpis, dict(ids=list(ids) if ids else None, grain=grain,
+                                    calendar=calendar, by=list(by) or None, start=start, end=end,
+                                    details=details), scope)
+        return self.cached(key, run)
+
+    def funnel(self, *, grain: str, calendar: str | None, by: Sequence[str], start: str | None,
+               end: str | None, scope: Scope) -> pd.DataFrame:
+        from salesscope import engine
+
+        if not hasattr(engine, "funnel"):
+            raise QueryError("the funnel is not available in this installation's engine")
+        key = ("funnel", grain, calendar, tuple(by), start, end, _freeze(scope))
+
+        def run() -> pd.DataFrame:
+            fn = lambda **kw: engine.funnel(self.ws, **kw)  # noqa: E731
+            fn.__signature__ = inspect.signature(engine.funnel)  # type: ignore[attr-defined]
+            return self._with_scope(fn, dict(grain=grain, calendar=calendar, by=list(by) or None,
+                                             start=start, end=end), scope)
+        return self.cached(key, run)
+
+    def catalog(self) -> dict[str, Any]:
+        from salesscope.engine import CATALOG
+
+        return CATALOG
+
+    # -- plain lookups in the store ---------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self.lock:
+            return self.ws.duckdb.execute(sql, list(params)).df()
+
+    def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self.lock:
+            return self.ws.duckdb.execute(sql, list(params)).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self.lock:
+            self.ws.duckdb.execute(sql, list(params))
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.fetch("SELECT table_name FROM information_schema.tables")}
+
+    def columns(self, table: str) -> set[str]:
+        return {r[0] for r in self.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table])}
+
+    def team_of(self) -> dict[str, str]:
+        """rep_id -> team, for checking filters against a manager's or rep's scope."""
+        def run() -> dict[str, str]:
+            if "reps" not in self.tables():
+                return {}
+            return {r[0]: r[1] for r in self.fetch('SELECT rep_id, team FROM "reps"') if r[1]}
+        return self.cached(("team_of",), run)
+
+
+def _freeze(scope: Scope) -> tuple | None:
+    return None if scope is None else tuple(sorted((k, tuple(v)) for k, v in scope.items()))

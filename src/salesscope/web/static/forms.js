@@ -1,0 +1,196 @@
+// The form pages: import (upload, preview, commit) and settings (workspace, targets, people).
+"use strict";
+
+window.SSForms = (() => {
+  const { T, BOOT, FA, el, api, num, digits, table } = SS;
+  const TABLES = ["reps", "activities", "responses", "time_log", "leads", "opportunities", "customers", "quotas", "costs"];
+  const isAdmin = BOOT.user.role === "admin";
+  const note = (text, cls = "ok") => el("p", { class: cls, role: "status" }, text);
+
+  function fail(box, err) { box.replaceChildren(note(`${T.error}: ${err.message}`, "error-banner")); }
+
+  function summaryList(summary) {
+    const flat = [];
+    const walk = (v, path) => {
+      if (v && typeof v === "object" && !Array.isArray(v)) Object.entries(v).forEach(([k, x]) => walk(x, path ? `${path}.${k}` : k));
+      else if (Array.isArray(v)) flat.push([path, v.length ? JSON.stringify(v) : "—"]);
+      else flat.push([path, v === null ? "—" : typeof v === "number" ? num(v, 2) : digits(v)]);
+    };
+    walk(summary, "");
+    return el("dl", { class: "summary" }, flat.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+  }
+
+  // ---------------------------------------------------------------- import
+  async function importPage(main) {
+    const presets = (await api("/api/v1/imports/presets")).presets;
+    const out = el("div", { id: "import-result" });
+    const form = el("form", { id: "import-form", class: "stack" },
+      el("label", {}, T.files, el("input", { type: "file", name: "files", multiple: true, required: true,
+        accept: ".csv,.tsv,.txt,.xlsx,.parquet,.json" })),
+      el("label", {}, T.table, el("select", { name: "table" }, el("option", { value: "" }, T.auto_detect),
+        TABLES.map((t) => el("option", { value: t }, t)))),
+      el("label", {}, T.preset, el("select", { name: "preset" }, el("option", { value: "" }, T.none),
+        presets.map((p) => el("option", { value: p }, p)))),
+      el("label", {}, T.mapping, el("textarea", { name: "mapping", rows: 5, dir: "ltr" })),
+      el("button", { type: "submit" }, T.preview), el("p", { class: "muted" }, T.preview_note));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      out.replaceChildren(el("p", { class: "muted" }, T.loading));
+      try {
+        const res = await api("/api/v1/imports/preview", { method: "POST", form: new FormData(form) });
+        const commit = el("button", { type: "button", id: "commit" }, T.commit);
+        commit.addEventListener("click", async () => {
+          commit.disabled = true;
+          try {
+            const done = await api(`/api/v1/imports/${res.upload_id}/commit`, { method: "POST" });
+            out.replaceChildren(note(T.committed), el("h2", {}, T.summary), summaryList(done.summary));
+          } catch (err) { fail(out, err); }
+        });
+        out.replaceChildren(el("h2", {}, T.summary), summaryList(res.summary),
+          el("h2", {}, T.rejected, ` (${num(res.rejected.length, 0)})`),
+          table(["target_table", "source_file", "source_row", "column_name", "value", "reason"], res.rejected),
+          commit);
+      } catch (err) { fail(out, err); }
+    });
+    main.replaceChildren(el("h1", {}, T.import_title), form, out);
+  }
+
+  // ---------------------------------------------------------------- settings
+  async function settingsPage(main) {
+    const s = await api("/api/v1/settings");
+    const kpis = window.SS_CATALOG;
+    const sections = [workspaceForm(s), targetsForm(s, kpis), await subscriptionsForm(), passwordForm(), tokenForm()];
+    if (isAdmin) sections.push(await usersForm());
+    main.replaceChildren(el("h1", {}, T.settings_title), ...sections);
+  }
+
+  function workspaceForm(s) {
+    const msg = el("div");
+    const sel = (name, options, value) => el("select", { name, disabled: !isAdmin },
+      options.map(([v, label]) => el("option", { value: v, selected: String(v) === String(value) }, label)));
+    const form = el("form", { id: "settings-form", class: "stack" },
+      el("label", {}, T.calendar, sel("calendar", [["gregorian", T.calendar_gregorian], ["jalali", T.calendar_jalali]], s.calendar)),
+      el("label", {}, T.language, sel("language", [["en", "English"], ["fa", "فارسی"]], s.language)),
+      el("label", {}, T.fiscal_start, sel("fiscal_year_start_month",
+        Array.from({ length: 12 }, (_, i) => [i + 1, digits(i + 1)]), s.fiscal_year_start_month)),
+      el("label", {}, T.min_sample, el("input", { type: "number", name: "min_sample", min: 1, value: s.min_sample, disabled: !isAdmin })),
+      isAdmin ? el("button", { type: "submit" }, T.save) : el("p", { class: "muted" }, T.admin_only), msg);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const f = new FormData(form);
+      try {
+        await api("/api/v1/settings", { method: "PUT", body: { calendar: f.get("calendar"), language: f.get("language"),
+          fiscal_year_start_month: Number(f.get("fiscal_year_start_month")), min_sample: Number(f.get("min_sample")) } });
+        msg.replaceChildren(note(T.saved));
+      } catch (err) { fail(msg, err); }
+    });
+    return el("section", {}, el("h2", {}, T.workspace_settings), form);
+  }
+
+  function targetsForm(s, kpis) {
+    const msg = el("div"), targets = s.targets.slice();
+    const list = el("div");
+    const name = (id) => { const k = kpis.find((x) => x.id === id); return k ? (FA ? k.name_fa : k.name_en) : id; };
+    const save = async () => {
+      try { await api("/api/v1/settings", { method: "PUT", body: { targets } }); msg.replaceChildren(note(T.saved)); draw(); }
+      catch (err) { fail(msg, err); }
+    };
+    const draw = () => list.replaceChildren(table(["indicator", "filter", "target", ""], targets.map((t, i) => ({
+      indicator: name(t.kpi), filter: Object.entries(t.by || {}).map(([d, v]) => `${SS.dimName(d)}: ${v}`).join(", ") || T.everything,
+      target: num(t.value), "": i })), { "": (i) => (isAdmin ? el("button", { type: "button",
+      onclick: () => { targets.splice(i, 1); save(); } }, T.remove) : "") }));
+    draw();
+    const form = el("form", { id: "target-form", class: "row" },
+      el("select", { name: "kpi" }, kpis.map((k) => el("option", { value: k.id }, FA ? k.name_fa : k.name_en))),
+      el("input", { type: "number", step: "any", name: "value", required: true, placeholder: T.target }),
+      el("button", { type: "submit" }, T.add));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      targets.push({ kpi: form.kpi.value, value: Number(form.value.value), by: {} });
+      save();
+    });
+    return el("section", {}, el("h2", {}, T.targets), list, isAdmin ? form : el("p", { class: "muted" }, T.admin_only), msg);
+  }
+
+  async function subscriptionsForm() {
+    const msg = el("div"), list = el("div");
+    const draw = async () => {
+      const subs = await api("/api/v1/subscriptions");
+      list.replaceChildren(table(["recipient", "schedule", "language", "filter", ""], subs.map((x) => ({ ...x,
+        filter: Object.entries(x.filter).map(([d, v]) => `${SS.dimName(d)}: ${v}`).join(", ") || T.everything,
+        schedule: T[x.schedule], "": x.id })), { "": (id) => el("button", { type: "button", onclick: async () => {
+        try { await api(`/api/v1/subscriptions/${id}`, { method: "DELETE" }); draw(); } catch (err) { fail(msg, err); } } }, T.remove) }));
+    };
+    await draw();
+    const form = el("form", { id: "sub-form", class: "row" },
+      el("input", { type: "email", name: "recipient", required: true, placeholder: T.recipient, dir: "ltr" }),
+      el("select", { name: "schedule" }, el("option", { value: "weekly" }, T.weekly), el("option", { value: "monthly" }, T.monthly)),
+      el("select", { name: "language" }, el("option", { value: "en" }, "English"), el("option", { value: "fa", selected: FA }, "فارسی")),
+      el("button", { type: "submit" }, T.add));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api("/api/v1/subscriptions", { method: "POST", body: { recipient: form.recipient.value,
+          schedule: form.schedule.value, language: form.language.value } });
+        form.reset(); msg.replaceChildren(note(T.saved)); draw();
+      } catch (err) { fail(msg, err); }
+    });
+    return el("section", {}, el("h2", {}, T.subscriptions), list, form, msg);
+  }
+
+  function passwordForm() {
+    const msg = el("div");
+    const form = el("form", { id: "password-form", class: "row" },
+      el("input", { type: "password", name: "current", placeholder: T.current_password, autocomplete: "current-password" }),
+      el("input", { type: "password", name: "password", placeholder: T.new_password, minlength: 8, required: true, autocomplete: "new-password" }),
+      el("button", { type: "submit" }, T.save));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api(`/api/v1/users/${encodeURIComponent(BOOT.user.username)}/password`, { method: "PUT",
+          body: { password: form.password.value, current_password: form.current.value } });
+        form.reset(); msg.replaceChildren(note(T.saved));
+      } catch (err) { fail(msg, err); }
+    });
+    return el("section", {}, el("h2", {}, T.change_password), form, msg);
+  }
+
+  function tokenForm() {
+    const msg = el("div");
+    const btn = el("button", { type: "button", id: "new-token" }, T.new_token);
+    btn.addEventListener("click", async () => {
+      try {
+        const t = await api("/api/v1/tokens", { method: "POST", body: {} });
+        msg.replaceChildren(el("code", { dir: "ltr", class: "token" }, t.token), el("p", { class: "muted" }, T.token_once));
+      } catch (err) { fail(msg, err); }
+    });
+    return el("section", {}, el("h2", {}, T.api_token), btn, msg);
+  }
+
+  async function usersForm() {
+    const msg = el("div"), list = el("div");
+    const draw = async () => {
+      const users = await api("/api/v1/users");
+      list.replaceChildren(table(["username", "role", "team", "rep_id", ""], users.map((u) => ({ ...u,
+        role: T[`role_${u.role}`], "": u.username })), { "": (name) => (name === BOOT.user.username ? "" :
+        el("button", { type: "button", onclick: async () => {
+          try { await api(`/api/v1/users/${encodeURIComponent(name)}`, { method: "DELETE" }); draw(); } catch (err) { fail(msg, err); } } }, T.remove)) }));
+    };
+    await draw();
+    const form = el("form", { id: "user-form", class: "row" },
+      el("input", { name: "username", required: true, placeholder: T.username }),
+      el("input", { name: "password", type: "password", required: true, minlength: 8, placeholder: T.password, autocomplete: "new-password" }),
+      el("select", { name: "role" }, ["rep", "manager", "admin"].map((r) => el("option", { value: r }, T[`role_${r}`]))),
+      el("input", { name: "team", placeholder: T.dim_team }), el("input", { name: "rep_id", placeholder: T.dim_rep }),
+      el("button", { type: "submit" }, T.add));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const f = Object.fromEntries(new FormData(form));
+      try { await api("/api/v1/users", { method: "POST", body: { ...f, team: f.team || null, rep_id: f.rep_id || null } });
+        form.reset(); msg.replaceChildren(note(T.saved)); draw(); } catch (err) { fail(msg, err); }
+    });
+    return el("section", {}, el("h2", {}, T.users), list, form, msg);
+  }
+
+  return { importPage, settingsPage };
+})();
