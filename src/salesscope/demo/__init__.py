@@ -3,7 +3,7 @@
 >>> from datetime import date
 >>> from salesscope.demo import generate
 >>> generate(seed=7, scale=20_000, today=date(2026, 4, 15))["reps"].shape
-(12, 7)
+(12, 6)
 """
 
 from salesscope.demo.facts import PlantedFacts, planted_facts
