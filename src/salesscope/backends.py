@@ -43,7 +43,7 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
         if cfg.crm_mapping:
             from salesscope.crm import install_views, load_mapping
 
-            install_views(con, load_mapping(cfg.crm_mapping, base=ws.path))
+            install_views(con, load_mapping(cfg.crm_mapping, base=ws.path), schema=cfg.schema_)
         return con
     if cfg.kind == "spark":
         return connect_spark(cfg)

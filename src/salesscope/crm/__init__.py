@@ -1,0 +1,40 @@
+"""Read an existing CRM database in place: canonical tables as views over the CRM's own tables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from salesscope.crm.mapping import CrmMapping, load_mapping, view_sql
+from salesscope.errors import ConfigError
+
+if TYPE_CHECKING:
+    import ibis
+
+__all__ = ["CrmMapping", "install_views", "load_mapping", "view_sql"]
+
+
+def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None = None) -> list[str]:
+    """Create (or replace) one view per mapped canonical table in the connection's schema.
+
+    The CRM's tables are looked up in the mapping's ``source_schema``; the views go to the schema
+    the connection reads (the workspace's ``backend.schema``), so they never mix with the CRM's.
+    """
+    import psycopg
+
+    raw = con.con
+    created = []
+    with raw.transaction(), raw.cursor() as cur:
+        if schema:
+            cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        target = schema or cur.execute("SELECT current_schema()").fetchone()[0]
+        cur.execute("SELECT set_config('search_path', %s, true)", (f"{mapping.source_schema}",))
+        for table in mapping.tables:
+            sql = view_sql(mapping, table)
+            try:
+                cur.execute(f'DROP VIEW IF EXISTS "{target}"."{table.value}"')
+                cur.execute(f'CREATE VIEW "{target}"."{table.value}" AS {sql}')
+            except psycopg.Error as e:
+                raise ConfigError(f"CRM mapping {mapping.name!r}, table {table.value}: the database "
+                                  f"rejected the view: {str(e).strip()}") from None
+            created.append(table.value)
+    return created
