@@ -1,0 +1,270 @@
+"""Import files into a workspace: read, map, parse, check, load; all in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from salesscope.errors import InputError
+from salesscope.ingest import validate
+from salesscope.ingest.mapping import (
+    Mapping, TableMap, canonical_mapping, load_mapping, load_preset, table_for_name,
+)
+from salesscope.ingest.messages import sql_literal as lit
+from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
+from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
+from salesscope.ingest.typed import build_typed
+from salesscope.schema import IMPORTS_TABLE, LOAD_ORDER, QUARANTINE_TABLE, TABLES, Table
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+SAMPLE_REJECTIONS = 20  # rejection messages repeated in the warnings; the rest are in the file
+QUARANTINE_COLUMNS = ("import_id", "target_table", "source_file", "source_row", "column_name",
+                      "value", "reason_code", "reason", "reason_fa", "message")
+
+
+def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | None = None,
+                 mapping: str | Path | None = None, preset: str | None = None,
+                 strict: bool = False, sheet: str | None = None,
+                 progress: bool = True) -> ImportResult:
+    """Import export files into the workspace's canonical tables, atomically.
+
+    Without a mapping, each file (or workbook sheet) must be named after a canonical table
+    (``leads.csv``, ``leads-2024.csv``) or ``table`` must say which one, and its headers are the
+    canonical column names. With ``mapping`` (a YAML file) or ``preset`` (a shipped one, e.g.
+    ``hubspot-deals``) any export can feed one or several tables.
+
+    Rejected rows go to the quarantine (table ``_quarantine`` and one CSV per import). With
+    ``strict=True`` any rejection loads nothing and raises :class:`RejectedRowsError`.
+
+    >>> import_files(ws, ["deals.csv"], preset="hubspot-deals").to_dict()  # doctest: +SKIP
+    """
+    if mapping is not None and preset is not None:
+        raise InputError("give a mapping file or a preset, not both")
+    m = load_mapping(mapping) if mapping is not None else (
+        load_preset(preset) if preset is not None else None)
+    if table is not None:
+        from salesscope.schema import table_spec
+
+        table = table_spec(table).name.value
+    if not paths:
+        raise InputError("no files to import")
+    ws.ensure_tables()
+    con = ws.duckdb
+    tz = ws.config.timezone
+    import_id = uuid.uuid4().hex
+    started = _now(tz)
+    ws.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
+    run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
+    with make_tmpdir() as tmp, _progress(progress) as bar:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = run.execute(Path(tmp), bar, qfile, started)
+            if strict and result.rejected:
+                result.committed = False
+                result.warnings.insert(0, f"{result.rejected} rows rejected: nothing was loaded "
+                                          "(strict mode)")
+                raise RejectedRowsError(result)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            if not (strict and qfile.exists() and run.rejected_written):
+                qfile.unlink(missing_ok=True)
+            raise
+    return result
+
+
+def _now(tz: str) -> dt.datetime:
+    """Now as local wall-clock time in the workspace's zone, like every stored time."""
+    return dt.datetime.now(ZoneInfo(tz)).replace(tzinfo=None, microsecond=0)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[_Bar]:
+    """A rich progress bar on stderr when it is a terminal; a silent stand-in otherwise."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not (enabled and console.is_terminal):
+        yield _Bar(None)
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
+                  "{task.total}"), TimeElapsedColumn(), console=console, transient=True) as p:
+        yield _Bar(p)
+
+
+class _Bar:
+    """Steps of an import on a progress bar (each step is one vectorised DuckDB pass)."""
+
+    def __init__(self, progress: object) -> None:
+        self.progress = progress
+        self.task = None
+
+    def start(self, total: int) -> None:
+        if self.progress is not None:
+            self.task = self.progress.add_task("importing", total=total)  # type: ignore[attr-defined]
+
+    def step(self, description: str, total: int | None = None) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, description=description,  # type: ignore[attr-defined]
+                                 total=total)
+
+
+class _Run:
+    """The state of one import between BEGIN and COMMIT."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, tz: str, import_id: str,
+                 paths: list[Path], table: str | None, mapping: Mapping | None,
+                 sheet: str | None) -> None:
+        self.con, self.tz, self.import_id = con, tz, import_id
+        self.paths, self.table, self.mapping, self.sheet = paths, table, mapping, sheet
+        self.sources: list[Source] = []
+        self.counts: dict[Table, TableCounts] = {}
+        self.mapped: dict[Table, set[str]] = {}
+        self.warnings: list[str] = []
+        self.rejected_written = False
+
+    def targets(self, src: Source) -> dict[Table, TableMap]:
+        """Which tables a source feeds, and how."""
+        if self.mapping is not None:
+            return self.mapping.table_maps(self.table)
+        target = (Table(self.table) if self.table else table_for_name(src.name_for_table())
+                  or table_for_name(src.path.name))
+        if target is None:
+            raise InputError(
+                f"{src.label}: cannot tell which table this file feeds: name it after a table "
+                f"(e.g. leads.csv), pass --table, or give a mapping (--mapping or --preset)",
+                file=src.label)
+        tm, ignored = canonical_mapping(target, src.headers)
+        if ignored:
+            self.warnings.append(f"{src.label}: columns ignored (not in table {target.value}): "
+                                 f"{', '.join(ignored)}")
+        return {target: tm}
+
+    def execute(self, tmp: Path, bar: _Bar, qfile: Path, started: dt.datetime) -> ImportResult:
+        con = self.con
+        con.execute(validate.REJ_DDL)
+        con.execute("CREATE TEMP TABLE _sources (src INTEGER, label VARCHAR)")
+        opts = self.mapping.source if self.mapping else None
+        bar.start(len(self.paths) * 3 + len(LOAD_ORDER) + 2)
+        for i, path in enumerate(self.paths):
+            bar.step(f"reading {path.name}")
+            for src in read_file(con, path, f"{i}", tmp, sheet=self.sheet or (opts and opts.sheet),
+                                 delimiter=opts and opts.delimiter,
+                                 encoding=opts and opts.encoding):
+                self.sources.append(src)
+        for k, src in enumerate(self.sources):
+            con.execute("INSERT INTO _sources VALUES (?, ?)", [k, src.label])
+            for target, tm in self.targets(src).items():
+                bar.step(f"checking {src.label} -> {target.value}")
+                self._stage_source(k, src, target, tm)
+            for sql in src.cleanup:
+                con.execute(sql)
+        bar.step("checking keys and references")
+        for target in self.counts:
+            validate.duplicates(con, target)
+        self.warnings.extend(validate.references(con, self.mapped))
+        rejected = dict(con.execute("SELECT tbl, count(*) FROM (SELECT DISTINCT tbl, src, row "
+                                    "FROM _rej) GROUP BY tbl").fetchall())
+        for target, c in self.counts.items():
+            c.rejected = rejected.get(target.value, 0)
+            c.loaded = c.read - c.rejected
+        self._write_quarantine(qfile, started)
+        result = ImportResult(self.import_id, {t.value: c for t, c in self.counts.items()},
+                              str(qfile), self.warnings + self._samples(qfile),
+                              [str(p) for p in self.paths])
+        if result.rejected:
+            # Written before the commit: in strict mode it explains why nothing was loaded.
+            self.rejected_written = True
+        for target in LOAD_ORDER:
+            if target in self.counts:
+                bar.step(f"loading {target.value}")
+                load_table(con, target)
+        con.execute(f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    [self.import_id, started, _now(self.tz), json.dumps(result.files),
+                     result.to_json()])
+        for target in self.counts:
+            con.execute(f"DROP TABLE _stg_{target.value}")
+        con.execute("DROP TABLE _rej")
+        con.execute("DROP TABLE _sources")
+        return result
+
+    def _stage_source(self, k: int, src: Source, target: Table, tm: TableMap) -> None:
+        con = self.con
+        if target not in self.counts:
+            con.execute(validate.staging_ddl(target))
+            self.counts[target] = TableCounts()
+            self.mapped[target] = set()
+        tag = f"{k}_{target.value}"
+        typed = build_typed(con, src, target, tm, self.mapping, self.tz, tag)
+        validate.reject_rows(con, typed, k)
+        validate.stage(con, typed, k)
+        self.counts[target].read += typed.read
+        self.mapped[target].update(typed.columns)
+        if tm.deduplicate:
+            # Collapsed repeats are one record, read once: read = loaded + rejected holds.
+            self.counts[target].read -= validate.collapse(con, target)
+        for name in [r[0] for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
+                f"(table_name = '_typed_{tag}' OR table_name LIKE '\\_jal\\_{tag}\\_%' ESCAPE '\\' "
+                f"OR table_name LIKE '\\_ch\\_{tag}\\_%' ESCAPE '\\')").fetchall()]:
+            con.execute(f"DROP TABLE {q(name)}")
+
+    def _messages_sql(self) -> str:
+        return (f"SELECT {lit(self.import_id)} AS import_id, r.tbl AS target_table, "
+                "s.label AS source_file, r.row AS source_row, r.col AS column_name, "
+                "r.value, r.code AS reason_code, r.reason, r.reason_fa, "
+                "s.label || ':' || r.row || ' column ''' || r.col || ''' has value ''' || "
+                "coalesce(r.value, '') || ''': ' || r.reason AS message "
+                "FROM _rej r JOIN _sources s ON s.src = r.src ORDER BY r.src, r.row, r.col")
+
+    def _write_quarantine(self, qfile: Path, started: dt.datetime) -> None:
+        con = self.con
+        cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+            [QUARANTINE_TABLE]).fetchall()}
+        if "reason_code" not in cols:
+            con.execute(f"ALTER TABLE {QUARANTINE_TABLE} ADD COLUMN reason_code VARCHAR")
+        con.execute(
+            f"INSERT INTO {QUARANTINE_TABLE} (import_id, imported_at, target_table, source_file, "
+            "source_row, column_name, value, reason, reason_code) SELECT import_id, ?, "
+            "target_table, source_file, source_row, column_name, value, reason, reason_code "
+            f"FROM ({self._messages_sql()})", [started])
+        con.execute(f"COPY ({self._messages_sql()}) TO {lit(str(qfile))} (HEADER, DELIMITER ',')")
+
+    def _samples(self, qfile: Path) -> list[str]:
+        rows = self.con.execute(f"SELECT message FROM ({self._messages_sql()}) "
+                                f"LIMIT {SAMPLE_REJECTIONS + 1}").fetchall()
+        out = [r[0] for r in rows[:SAMPLE_REJECTIONS]]
+        if len(rows) > SAMPLE_REJECTIONS:
+            total = self.con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
+            out.append(f"... {total - SAMPLE_REJECTIONS} more problems in {qfile}")
+        return out
+
+
+def load_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Replace the stored rows that share a key with the staged ones, then insert these."""
+    spec = TABLES[table]
+    stg, target = f"_stg_{table.value}", f"main.{q(table.value)}"
+    cols = ", ".join(q(c) for c in spec.column_names)
+    stored = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]  # type: ignore[index]
+    if stored:
+        if spec.has_id:
+            key = q(spec.key[0])
+            con.execute(f"DELETE FROM {target} WHERE {key} IN (SELECT {key} FROM {stg})")
+        else:
+            same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
+            con.execute(f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {stg} s "
+                        f"WHERE {same})")
+    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stg} ORDER BY __src, __row")

@@ -1,0 +1,307 @@
+"""Read export files into DuckDB as all-text relations with a source row number.
+
+Every reader yields :class:`Source` objects: a temporary relation whose columns are the file's
+headers (all VARCHAR) plus ``__row``, the number a user would look up in the file:
+
+* CSV, TSV and XLSX: the spreadsheet row, header = row 1, so the first data row is row 2;
+* JSON: the position of the object in the list, starting at 1;
+* JSON Lines: the line number;
+* Parquet: the record number, starting at 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from salesscope.errors import InputError
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+SNIFF_BYTES = 256 * 1024
+DELIMITERS = (",", "\t", ";", "|")
+
+
+@dataclass
+class Source:
+    """One readable table of an input file (a CSV, or one sheet of a workbook)."""
+
+    path: Path
+    label: str  # what error messages call it: ``leads.csv`` or ``book.xlsx[Deals]``
+    relation: str  # temporary view or table holding the text columns and __row
+    headers: list[str]
+    sheet: str | None = None
+    cleanup: list[str] = field(default_factory=list)  # SQL to run when done
+
+    def name_for_table(self) -> str:
+        """The name that may say which canonical table this feeds."""
+        return self.sheet if self.sheet else self.path.name
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else the best guess (often Windows-1256)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        # A sample cut in the middle of a character is still UTF-8.
+        if e.start >= len(sample) - 3:
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=["cp1256", "cp1252", "utf_16", "latin_1"]).best()
+    return best.encoding if best else "cp1256"
+
+
+def detect_delimiter(first_line: str, suffix: str) -> str:
+    """The delimiter that splits the header line most (tab for .tsv)."""
+    if suffix in {".tsv", ".tab"}:
+        return "\t"
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _transcode(path: Path, encoding: str, tmpdir: Path) -> Path:
+    """A UTF-8 copy of a file in another encoding, converted in chunks (DuckDB reads UTF-8)."""
+    out = tmpdir / (path.stem + ".utf8.csv")
+    with path.open("r", encoding=encoding, errors="strict", newline="") as src, \
+            out.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+    return out
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path,
+             delimiter: str | None = None, encoding: str | None = None) -> Source:
+    """A CSV or TSV file as a text table, its encoding and delimiter detected."""
+    with path.open("rb") as f:
+        sample = f.read(SNIFF_BYTES)
+    if not sample.strip():
+        raise InputError(f"{path.name}: the file is empty", file=path.name)
+    enc = encoding or detect_encoding(sample)
+    readable = path
+    if enc.replace("_", "-").lower() not in {"utf-8", "utf-8-sig", "utf8", "ascii"}:
+        try:
+            readable = _transcode(path, enc, tmpdir)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise InputError(f"{path.name}: cannot decode the file as {enc}: {e}",
+                             file=path.name) from None
+    first = sample.decode(enc if enc != "utf-8-sig" else "utf-8-sig", errors="replace")
+    first_line = first.splitlines()[0] if first else ""
+    delim = delimiter or detect_delimiter(first_line, path.suffix.lower())
+    table = f"_raw_{name}"
+    try:
+        con.execute(
+            # row_number() OVER () streams in file order: the spreadsheet row is that + 1.
+            f"CREATE TEMP TABLE {table} AS SELECT *, row_number() OVER () + 1 AS __row "
+            "FROM read_csv(?, all_varchar=true, "
+            "header=true, auto_detect=true, delim=?, quote='\"', escape='\"', "
+            "null_padding=true, strict_mode=false, sample_size=-1)",
+            [str(readable), delim],
+        )
+    except duckdb.Error as e:
+        raise InputError(f"{path.name}: cannot read as CSV: {str(e).splitlines()[0]}",
+                         file=path.name) from None
+    headers = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "__row"]
+    return Source(path, path.name, table, headers, cleanup=[f"DROP TABLE IF EXISTS {table}"])
+
+
+def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
+    """A Parquet file as text columns (typed values are rendered, then parsed like any text)."""
+    try:
+        desc = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    except duckdb.Error as e:
+        raise InputError(f"{path.name}: cannot read as Parquet: {str(e).splitlines()[0]}",
+                         file=path.name) from None
+    headers = [r[0] for r in desc]
+    view = f"_src_{name}"
+    select = ", ".join(f"CAST({q(h)} AS VARCHAR) AS {q(h)}" for h in headers)
+    path_sql = "'" + str(path).replace("'", "''") + "'"
+    con.execute(f"CREATE TEMP VIEW {view} AS SELECT {select}, file_row_number + 1 AS __row "
+                f"FROM read_parquet({path_sql}, file_row_number=true)")
+    return Source(path, path.name, view, headers, cleanup=[f"DROP VIEW IF EXISTS {view}"])
+
+
+def cell_text(v: Any) -> str | None:
+    """A spreadsheet or JSON value as the text the parsers expect."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    s = str(v)
+    return s if s != "" else None
+
+
+def _register_rows(con: duckdb.DuckDBPyConnection, name: str, headers: list[str],
+                   rows: Iterable[list[Any]], numbers: Iterable[int]) -> str:
+    """Put text rows into a temporary table with their row numbers; return the table name."""
+    columns: list[list[str | None]] = [[] for _ in headers]
+    nums: list[int] = []
+    for n, row in zip(numbers, rows, strict=False):
+        nums.append(n)
+        for i in range(len(headers)):
+            columns[i].append(cell_text(row[i]) if i < len(row) else None)
+    arrays = [pa.array(c, type=pa.string()) for c in columns] + [pa.array(nums, type=pa.int64())]
+    data = pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(headers))] + ["__row"])
+    view = f"_src_{name}"
+    con.register(f"_arrow_{name}", data)
+    select = ", ".join(f"c{i} AS {q(h)}" for i, h in enumerate(headers))
+    con.execute(f"CREATE TEMP TABLE {view} AS SELECT {select}{',' if select else ''} __row "
+                f"FROM _arrow_{name}")
+    con.unregister(f"_arrow_{name}")
+    return view
+
+
+def _unique_headers(raw: list[Any]) -> list[str]:
+    """Header texts, blanks named ``column_N`` and repeats suffixed, as DuckDB does for CSV."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, h in enumerate(raw):
+        text = cell_text(h) or f"column{i}"
+        text = text.strip()
+        if text in seen:
+            seen[text] += 1
+            text = f"{text}_{seen[text]}"
+        else:
+            seen[text] = 0
+        out.append(text)
+    return out
+
+
+def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
+               sheet: str | None = None) -> list[Source]:
+    """Each non-empty sheet of a workbook (or only ``sheet``) as a text table."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as e:  # noqa: BLE001 - calamine raises its own assorted errors
+        raise InputError(f"{path.name}: cannot read as a workbook: {e}", file=path.name) from None
+    names = list(wb.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise InputError(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(names)})",
+                         file=path.name)
+    sources = []
+    for k, sname in enumerate([sheet] if sheet else names):
+        rows = wb.get_sheet_by_name(sname).to_python(skip_empty_area=False)
+        start = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
+        if start is None:
+            continue
+        headers = _unique_headers(rows[start])
+        body = rows[start + 1:]
+        numbers = range(start + 2, start + 2 + len(body))  # spreadsheet rows are 1-based
+        view = _register_rows(con, f"{name}_{k}", headers, body, numbers)
+        sources.append(Source(path, f"{path.name}[{sname}]", view, headers, sheet=sname,
+                              cleanup=[f"DROP TABLE IF EXISTS {view}"]))
+    if not sources:
+        raise InputError(f"{path.name}: the workbook has no data", file=path.name)
+    return sources
+
+
+def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, object) pairs of a JSON array, an object holding one, or JSON Lines."""
+    text = path.read_text(encoding="utf-8-sig")
+    stripped = text.lstrip()
+    lines = path.suffix.lower() in {".jsonl", ".ndjson"} or (
+        stripped.startswith("{") and "\n{" in stripped and not _is_json(stripped))
+    if lines:
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(f"{path.name}:{i} not valid JSON: {e.msg}", file=path.name,
+                                 row=i) from None
+            if not isinstance(obj, dict):
+                raise InputError(f"{path.name}:{i} expected an object per line", file=path.name,
+                                 row=i)
+            yield i, obj
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path.name}:{e.lineno} not valid JSON: {e.msg}", file=path.name,
+                         row=e.lineno) from None
+    if isinstance(data, dict):
+        lists = [k for k, v in data.items() if isinstance(v, list)]
+        if len(lists) != 1:
+            raise InputError(f"{path.name}: expected an array of objects, or an object holding "
+                             f"exactly one array (found {len(lists)} arrays)", file=path.name)
+        data = data[lists[0]]
+    if not isinstance(data, list):
+        raise InputError(f"{path.name}: expected an array of objects", file=path.name)
+    for i, obj in enumerate(data, start=1):
+        if not isinstance(obj, dict):
+            raise InputError(f"{path.name}: item {i} is not an object", file=path.name, row=i)
+        yield i, obj
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+        return True
+    except json.JSONDecodeError:
+        return False
+
+
+def read_json(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
+    """A JSON array of objects (or an object with one list) or JSON Lines as a text table."""
+    records = list(_json_records(path))
+    headers: dict[str, None] = {}
+    for _, obj in records:
+        headers.update(dict.fromkeys(obj))
+    hs = list(headers)
+    view = _register_rows(con, name, hs, ([obj.get(h) for h in hs] for _, obj in records),
+                          (n for n, _ in records))
+    return Source(path, path.name, view, hs, cleanup=[f"DROP TABLE IF EXISTS {view}"])
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path, *,
+              sheet: str | None = None, delimiter: str | None = None,
+              encoding: str | None = None) -> list[Source]:
+    """The readable tables of one input file, chosen by its suffix."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return [read_csv(con, path, name, tmpdir, delimiter, encoding)]
+    if suffix in EXCEL_SUFFIXES:
+        return read_excel(con, path, name, sheet)
+    if suffix in {".parquet", ".pq"}:
+        return [read_parquet(con, path, name)]
+    if suffix in {".json", ".jsonl", ".ndjson"}:
+        return [read_json(con, path, name)]
+    raise InputError(f"{path.name}: unknown file type {suffix!r} (expected .csv, .tsv, .xlsx, "
+                     ".parquet, .json or .jsonl)", file=path.name)
+
+
+def make_tmpdir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="salesscope-import-")

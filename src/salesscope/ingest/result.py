@@ -1,0 +1,93 @@
+"""What an import did: counts per table, the quarantine file and warnings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from salesscope.errors import InputError
+from salesscope.ingest.messages import LABELS
+
+if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
+
+@dataclass
+class TableCounts:
+    """Rows of one canonical table: always ``read == loaded + rejected``."""
+
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class ImportResult:
+    """The outcome of :func:`salesscope.ingest.import_files`.
+
+    >>> ImportResult("x", {"leads": TableCounts(3, 2, 1)}, "/ws/quarantine/q.csv").to_dict()
+    {'tables': {'leads': {'read': 3, 'loaded': 2, 'rejected': 1}}, 'quarantine': '/ws/quarantine/q.csv', 'warnings': []}
+    """
+
+    import_id: str
+    tables: dict[str, TableCounts]
+    quarantine: str | None
+    warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    committed: bool = True
+
+    @property
+    def rejected(self) -> int:
+        return sum(c.rejected for c in self.tables.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape the CLI prints with ``--format json``."""
+        return {
+            "tables": {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected}
+                       for t, c in self.tables.items()},
+            "quarantine": self.quarantine,
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text (UTF-8, Persian kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def render_table(self, lang: str = "en") -> RichTable:
+        """A rich table of the counts, with the quarantine path and warnings as caption."""
+        from rich.table import Table
+
+        i = 1 if lang == "fa" else 0
+        t = Table(title=LABELS["title"][i])
+        t.add_column(LABELS["table"][i])
+        for key in ("read", "loaded", "rejected"):
+            t.add_column(LABELS[key][i], justify="right")
+        for name, c in self.tables.items():
+            style = "red" if c.rejected else None
+            t.add_row(name, f"{c.read:,}", f"{c.loaded:,}", f"{c.rejected:,}", style=style)
+        notes = []
+        if not self.committed:
+            notes.append(LABELS["strict"][i].format(n=self.rejected))
+        if self.rejected and self.quarantine:
+            notes.append(f"{LABELS['quarantine'][i]}: {self.quarantine}")
+        notes.extend(self.warnings)
+        if notes:
+            t.caption = "\n".join(notes)
+            t.caption_justify = "left"
+        return t
+
+
+class RejectedRowsError(InputError):
+    """``strict=True`` and some rows were rejected: nothing was loaded.
+
+    ``.result`` holds the counts and the quarantine file that explains each rejection; the CLI
+    prints it and exits with status 1.
+    """
+
+    code = "rejected_rows"
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(f"{result.rejected} rows rejected, nothing was loaded (strict mode); "
+                         f"see {result.quarantine}")
+        self.result = result

@@ -1,0 +1,281 @@
+"""Turn one source (file or sheet) into a typed table for one canonical table.
+
+The result holds, per mapped column ``c``: ``r_c`` (the text as the user wrote it), ``c`` (the
+typed value) and ``x_c`` (a reason code when the value cannot be used, else NULL); Jalali
+problems also carry their detail in ``je_c`` / ``jf_c``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from salesscope.errors import InputError
+from salesscope.ingest import parse
+from salesscope.ingest.mapping import ColumnMap, Mapping, TableMap, WhenTest, header_key
+from salesscope.ingest.messages import Reason
+from salesscope.ingest.messages import sql_literal as lit
+from salesscope.ingest.readers import Source, q
+from salesscope.schema import TABLES, Kind, Table
+from salesscope.vocab import normalise_channel
+
+TEMPORAL = (Kind.TIMESTAMP, Kind.DATE)
+NUMERIC = (Kind.MONEY, Kind.NUMBER, Kind.PROBABILITY)
+
+
+@dataclass
+class ColumnInfo:
+    """How one mapped column was parsed, for the error texts built later."""
+
+    name: str
+    kind: Kind
+    fmt: str | list[str] | None = None
+    jalali: bool = False
+
+
+@dataclass
+class Typed:
+    """A typed temporary table for one (source, canonical table) pair."""
+
+    relation: str
+    table: Table
+    source: Source
+    columns: dict[str, ColumnInfo] = field(default_factory=dict)
+    read: int = 0
+
+
+class _Headers:
+    """Find a source column by its exact name, else case- and spacing-insensitively."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.exact = set(src.headers)
+        self.by_key = {header_key(h): h for h in src.headers}
+
+    def find(self, name: str) -> str | None:
+        return name if name in self.exact else self.by_key.get(header_key(name))
+
+    def missing(self, name: str, purpose: str) -> InputError:
+        found = ", ".join(repr(h) for h in self.src.headers)
+        return InputError(f"{self.src.label}: column {name!r} ({purpose}) is missing; "
+                          f"headers found: {found}", file=self.src.label, column=name)
+
+
+def _text(expr: str) -> str:
+    return f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
+
+
+def _raw_sql(col: ColumnMap, hs: _Headers, purpose: str) -> str | None:
+    """The source text of a column, or None when an optional source is absent."""
+    if col.value is not None:
+        expr = lit(str(col.value))
+    elif col.template is not None:
+        pieces: list[str] = []
+        rest = col.template
+        while "{" in rest:
+            before, _, after = rest.partition("{")
+            name, _, rest = after.partition("}")
+            h = hs.find(name)
+            if h is None:
+                if col.optional:
+                    return None
+                raise hs.missing(name, purpose)
+            pieces += [lit(before), f"coalesce(trim({q(h)}), '')"]
+        pieces.append(lit(rest))
+        expr = " || ".join(pieces)
+    else:
+        names = col.sources
+        found = [h for h in (hs.find(n) for n in names) if h is not None]
+        if not found:
+            if col.optional:
+                return None
+            raise hs.missing(names[0], purpose)
+        expr = q(found[0]) if len(found) == 1 else "coalesce(" + ", ".join(
+            _text(q(h)) for h in found) + ")"
+    if col.default is not None:
+        expr = f"coalesce({_text(expr)}, {lit(col.default)})"
+    return _text(expr)
+
+
+def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: Table) -> str:
+    conds = ["TRUE"]
+    for name, test in when.items():
+        h = hs.find(name)
+        if h is None:
+            raise hs.missing(name, f"in the 'when' of {table.value}")
+        v = f"lower(trim(CAST({q(h)} AS VARCHAR)))"
+        if isinstance(test, str | list):
+            test = WhenTest(in_=[test] if isinstance(test, str) else test)
+        if test.in_ is not None:
+            conds.append(f"coalesce({v} IN ({', '.join(lit(s.lower()) for s in test.in_)}), FALSE)")
+        if test.not_in is not None:
+            conds.append(f"coalesce({v} NOT IN ({', '.join(lit(s.lower()) for s in test.not_in)}),"
+                         " TRUE)")
+        if test.empty is not None:
+            conds.append(f"({'' if test.empty else 'NOT '}coalesce({v}, '') = '')")
+    return " AND ".join(conds)
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: TableMap,
+                mapping: Mapping | None, tz: str, tag: str) -> Typed:
+    """Parse one source into a typed temporary table ``_typed_<tag>`` for ``table``."""
+    spec = TABLES[table]
+    hs = _Headers(src)
+    out = Typed(f"_typed_{tag}", table, src)
+    raws: dict[str, str] = {}
+    for name, col in tm.columns.items():
+        raw = _raw_sql(col, hs, f"for {table.value}.{name}")
+        if raw is not None:
+            raws[name] = raw
+    for req in spec.required:
+        if req not in raws:
+            raise hs.missing(req, f"required by table {table.value}")
+    raw_items = ", ".join(f"{e} AS {q('r_' + n)}" for n, e in raws.items())
+    l1 = (f"SELECT __row{', ' if raw_items else ''}{raw_items} FROM {src.relation} "
+          f"WHERE {_when_sql(tm.when, hs, table)}")
+
+    # Mapped text (values:) and cleaned text per column.
+    m_exprs: dict[str, str] = {}
+    t_exprs: dict[str, str] = {}
+    for name in raws:
+        col, kind = tm.columns[name], spec.column(name).kind
+        m = q("r_" + name)
+        if col.values:
+            m = parse.value_map_sql(m, col.values)
+        m_exprs[name] = m
+        if kind in TEMPORAL:
+            t_exprs[name] = f"trim({parse.digits_sql(m)})"
+        elif kind in NUMERIC:
+            t_exprs[name] = parse.number_text_sql(m, mapping.decimal(col) if mapping else ".")
+        out.columns[name] = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None)
+
+    # One pre-scan gathers what Python must see: distinct Jalali dates and channel labels,
+    # and whether a probability column is in percent.
+    aggs = ["count(*)"]
+    slots: list[tuple[str, str]] = []
+    for name, info in out.columns.items():
+        if info.kind in TEMPORAL:
+            jk = parse.jalali_key_sql(t_exprs[name])
+            aggs.append(f"list(DISTINCT {jk}) FILTER (WHERE {jk} <> '')")
+            slots.append(("jalali", name))
+        elif info.kind is Kind.CHANNEL:
+            aggs.append(f"list(DISTINCT {m_exprs[name]})")
+            slots.append(("channel", name))
+        elif info.kind is Kind.PROBABILITY:
+            aggs.append(f"max(TRY_CAST({t_exprs[name]} AS DOUBLE)) > 1 OR "
+                        f"coalesce(bool_or(contains({m_exprs[name]}, '%') "
+                        f"OR contains({m_exprs[name]}, '٪')), FALSE)")
+            slots.append(("percent", name))
+    scan = con.execute(f"SELECT {', '.join(aggs)} FROM ({l1})").fetchone()
+    assert scan is not None
+    out.read = scan[0]
+    joins: list[str] = []
+    percent: dict[str, bool] = {}
+    for (what, name), value in zip(slots, scan[1:], strict=True):
+        if what == "jalali" and value:
+            rows = [(k, *parse.jalali_to_iso(k)) for k in value]
+            _lookup(con, f"_jal_{tag}_{name}", ["k", "iso", "e_en", "e_fa"], rows)
+            joins.append(f"LEFT JOIN _jal_{tag}_{name} AS {q('j_' + name)} ON "
+                         f"{q('j_' + name)}.k = {parse.jalali_key_sql(t_exprs[name])}")
+            out.columns[name].jalali = True
+        elif what == "channel":
+            rows = [(k, str(normalise_channel(k))) for k in (value or []) if k is not None]
+            _lookup(con, f"_ch_{tag}_{name}", ["k", "ch"], rows)
+            joins.append(f"LEFT JOIN _ch_{tag}_{name} AS {q('c_' + name)} ON "
+                         f"{q('c_' + name)}.k = {m_exprs[name]}")
+        elif what == "percent":
+            scale = tm.columns[name].scale or "auto"
+            percent[name] = scale == "percent" or (scale == "auto" and bool(value))
+
+    inner = ["L.__row"]
+    for name, info in out.columns.items():
+        m, t = m_exprs[name], t_exprs.get(name)
+        typed = _typed_sql(info, m, t, tz, percent.get(name, False))
+        inner += [f"L.{q('r_' + name)}", f"{m} AS {q('m_' + name)}", f"{typed} AS {q(name)}"]
+        if info.jalali:
+            inner += [f"{q('j_' + name)}.e_en AS {q('je_' + name)}",
+                      f"{q('j_' + name)}.e_fa AS {q('jf_' + name)}"]
+        if info.kind in TEMPORAL:
+            inner.append(f"{t} AS {q('t_' + name)}")
+    outer = ["__row"]
+    for name, info in out.columns.items():
+        outer += [q("r_" + name), q(name), f"{_problem_sql(spec.column(name), info)} AS "
+                                           f"{q('x_' + name)}"]
+        if info.jalali:
+            outer += [q("je_" + name), q("jf_" + name)]
+    con.execute(f"CREATE TEMP TABLE {out.relation} AS SELECT {', '.join(outer)} FROM "
+                f"(SELECT {', '.join(inner)} FROM ({l1}) AS L {' '.join(joins)})")
+    return out
+
+
+def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) -> str:
+    """The typed value of a column from its mapped text ``m`` and cleaned text ``t``."""
+    match info.kind:
+        case Kind.TIMESTAMP | Kind.DATE:
+            assert t is not None
+            src = t
+            if info.jalali:
+                j = q("j_" + info.name)
+                src = (f"(CASE WHEN {j}.iso IS NOT NULL THEN {j}.iso || "
+                       f"substr({t}, length({j}.k) + 1) ELSE {t} END)")
+            ts = parse.timestamp_sql(src, tz, info.fmt)
+            if info.jalali:
+                ts = f"(CASE WHEN {q('j_' + info.name)}.e_en IS NOT NULL THEN NULL ELSE {ts} END)"
+            return f"CAST({ts} AS DATE)" if info.kind is Kind.DATE else ts
+        case Kind.MONEY:
+            return f"TRY_CAST({t} AS DECIMAL(18,2))"
+        case Kind.NUMBER:
+            return f"TRY_CAST({t} AS DOUBLE)"
+        case Kind.PROBABILITY:
+            v = f"TRY_CAST({t} AS DOUBLE)"
+            return f"({v} / 100.0)" if percent else v
+        case Kind.CHANNEL:
+            return f"{q('c_' + info.name)}.ch"
+        case Kind.STATUS:
+            return parse.vocabulary_sql(m, parse.STATUS_SYNONYMS)
+        case Kind.PURPOSE:
+            return parse.vocabulary_sql(m, parse.PURPOSE_SYNONYMS)
+        case Kind.TEXT:
+            return m
+
+
+def _problem_sql(column, info: ColumnInfo) -> str:  # noqa: ANN001 - schema.Column
+    """The reason code of a value that cannot be used, else NULL."""
+    name, m = info.name, q("m_" + info.name)
+    c = q(name)
+    missing = lit(Reason.MISSING_VALUE) if column.required else "NULL"
+    match info.kind:
+        case Kind.TIMESTAMP | Kind.DATE:
+            auto = not parse.date_patterns(info.fmt)
+            fail = "CASE "
+            if info.jalali:
+                fail += f"WHEN {q('je_' + name)} IS NOT NULL THEN {lit(Reason.BAD_JALALI_DATE)} "
+            if auto:
+                fail += (f"WHEN regexp_matches({q('t_' + name)}, {lit(parse.SLASHED_RE)}) "
+                         f"THEN {lit(Reason.AMBIGUOUS_DATE)} ")
+            fail += f"ELSE {lit(Reason.BAD_DATE)} END"
+        case Kind.MONEY | Kind.NUMBER | Kind.PROBABILITY:
+            fail = lit(Reason.BAD_NUMBER)
+        case Kind.STATUS:
+            fail = lit(Reason.UNKNOWN_STATUS)
+        case Kind.PURPOSE:
+            fail = lit(Reason.UNKNOWN_PURPOSE)
+        case Kind.TEXT | Kind.CHANNEL:
+            fail = "NULL"
+    sql = f"CASE WHEN {m} IS NULL THEN {missing} WHEN {c} IS NULL THEN {fail} "
+    if column.nonnegative:
+        sql += f"WHEN {c} < 0 THEN {lit(Reason.NEGATIVE)} "
+    if info.kind is Kind.PROBABILITY:
+        sql += f"WHEN {c} < 0 OR {c} > 1 THEN {lit(Reason.PROBABILITY_RANGE)} "
+    return sql + "END"
+
+
+def _lookup(con: duckdb.DuckDBPyConnection, name: str, cols: list[str],
+            rows: list[tuple[str | None, ...]]) -> None:
+    """A small temporary lookup table built from Python values."""
+    arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(cols))]
+    con.register(f"{name}_arrow", pa.Table.from_arrays(arrays, names=cols))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")

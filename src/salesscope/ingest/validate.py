@@ -1,0 +1,202 @@
+"""Checks that reject rows: bad values, orders, keys and references.
+
+Rejections go to the temporary table ``_rej`` (one row per problem); a rejected row is counted
+once however many problems it has.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from salesscope.ingest.messages import STATUS_FA, Reason, sql_text
+from salesscope.ingest.messages import sql_literal as lit
+from salesscope.ingest.parse import expected_date
+from salesscope.ingest.readers import q
+from salesscope.ingest.typed import TEMPORAL, Typed
+from salesscope.schema import TABLES, Kind, Table
+
+REJ_DDL = ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
+           "value VARCHAR, code VARCHAR, reason VARCHAR, reason_fa VARCHAR)")
+
+
+def _ignored(typed: Typed, name: str) -> str:
+    """Rows where a column's value is ignored: an open deal's close date is an expected one."""
+    if typed.table is Table.OPPORTUNITIES and name == "closed_at" and "status" in typed.columns:
+        return "coalesce(status = 'open', FALSE)"
+    return "FALSE"
+
+
+def _reason_case(typed: Typed, name: str, lang: int) -> str:
+    """The text of a column's reason code, in one language, as SQL."""
+    info = typed.columns[name]
+    whens = []
+    for reason in Reason:
+        params: dict[str, str] = {}
+        if reason is Reason.BAD_DATE:
+            if info.kind not in TEMPORAL:
+                continue
+            params["expected"] = lit(expected_date(info.fmt)[lang])
+        elif reason is Reason.BAD_JALALI_DATE:
+            if not info.jalali:
+                continue
+            params["detail"] = q("je_" + name)
+            params["detail_fa"] = q("jf_" + name)
+        elif reason in (Reason.MISSING_CLOSE_DATE, Reason.ORDER, Reason.DUPLICATE_KEY,
+                        Reason.DANGLING_REFERENCE):
+            continue
+        whens.append(f"WHEN {lit(reason)} THEN {sql_text(reason, lang, **params)}")
+    return f"CASE {q('x_' + name)} {' '.join(whens)} END"
+
+
+def reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
+    """Record every row-level problem of a typed source."""
+    tbl, rel = lit(typed.table.value), typed.relation
+    for name in typed.columns:
+        con.execute(
+            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, {lit(name)}, {q('r_' + name)}, "
+            f"{q('x_' + name)}, {_reason_case(typed, name, 0)}, {_reason_case(typed, name, 1)} "
+            f"FROM {rel} WHERE {q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)}"
+        )
+    spec = TABLES[typed.table]
+    for order in spec.orders:
+        e, later = order.earlier, order.later
+        if e not in typed.columns or later not in typed.columns:
+            continue
+        params = {"earlier": lit(e), "earlier_value": q("r_" + e)}
+        con.execute(
+            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, {lit(later)}, {q('r_' + later)}, "
+            f"{lit(Reason.ORDER)}, {sql_text(Reason.ORDER, 0, **params)}, "
+            f"{sql_text(Reason.ORDER, 1, **params)} FROM {rel} "
+            f"WHERE {q(later)} < {q(e)} AND NOT {_ignored(typed, later)}"
+        )
+    if typed.table is Table.OPPORTUNITIES and "status" in typed.columns:
+        has_close = "closed_at" in typed.columns
+        missing = "x_closed_at IS NULL AND closed_at IS NULL" if has_close else "TRUE"
+        params = {"status": "status",
+                  "status_fa": "CASE status " + " ".join(
+                      f"WHEN {lit(k)} THEN {lit(v)}" for k, v in STATUS_FA.items()) + " END"}
+        con.execute(
+            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, 'closed_at', "
+            f"{'r_closed_at' if has_close else 'NULL'}, {lit(Reason.MISSING_CLOSE_DATE)}, "
+            f"{sql_text(Reason.MISSING_CLOSE_DATE, 0, **params)}, "
+            f"{sql_text(Reason.MISSING_CLOSE_DATE, 1, **params)} FROM {rel} "
+            f"WHERE status IN ('won', 'lost') AND {missing}"
+        )
+
+
+def staging_ddl(table: Table) -> str:
+    """A temporary table holding the rows of one canonical table that this import loads."""
+    spec = TABLES[table]
+    cols = [f"{q(n)} {spec.column(n).sql_type if spec.has(n) else 'VARCHAR'}"
+            for n in spec.column_names]
+    return (f"CREATE TEMP TABLE _stg_{table.value} (__src INTEGER, __row BIGINT, "
+            f"{', '.join(cols)})")
+
+
+def stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
+    """Append a typed source's accepted rows to its table's staging table."""
+    spec = TABLES[typed.table]
+    select = []
+    for n in spec.column_names:
+        if n in typed.columns:
+            value = q(n)
+            ignored = _ignored(typed, n)
+            select.append(value if ignored == "FALSE" else f"CASE WHEN {ignored} THEN NULL "
+                                                           f"ELSE {value} END")
+        elif n.endswith("_label") and n.removesuffix("_label") in typed.columns:
+            select.append(q("r_" + n.removesuffix("_label")))
+        else:
+            select.append("NULL")
+    con.execute(
+        f"INSERT INTO _stg_{typed.table.value} SELECT {src}, __row, {', '.join(select)} "
+        f"FROM {typed.relation} t WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} "
+        f"AND r.tbl = {lit(typed.table.value)} AND r.row = t.__row)"
+    )
+
+
+def _key_sql(table: Table, alias: str = "") -> tuple[str, str]:
+    """The key columns as a SQL list, and the key's value as one text."""
+    spec = TABLES[table]
+    pre = f"{alias}." if alias else ""
+    cols = ", ".join(pre + q(k) for k in spec.key)
+    if len(spec.key) == 1:
+        return cols, f"CAST({pre}{q(spec.key[0])} AS VARCHAR)"
+    shown = " || ', ' || ".join(f"coalesce(CAST({pre}{q(k)} AS VARCHAR), '')" for k in spec.key)
+    return cols, f"'(' || {shown} || ')'"
+
+
+def collapse(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    """Keep the first row per key, silently (``deduplicate: true``); return how many went."""
+    cols, _ = _key_sql(table)
+    stg = f"_stg_{table.value}"
+    before = con.execute(f"SELECT count(*) FROM {stg}").fetchone()[0]  # type: ignore[index]
+    con.execute(f"DELETE FROM {stg} WHERE (__src, __row) IN (SELECT (__src, __row) FROM "
+                f"(SELECT __src, __row, row_number() OVER (PARTITION BY {cols} "
+                f"ORDER BY __src, __row) AS rn FROM {stg}) WHERE rn > 1)")
+    after = con.execute(f"SELECT count(*) FROM {stg}").fetchone()[0]  # type: ignore[index]
+    return before - after
+
+
+def duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Reject later rows with a key already seen in this import, naming the first row."""
+    spec = TABLES[table]
+    cols, shown = _key_sql(table)
+    stg = f"_stg_{table.value}"
+    # A cheap grouped count first: the windowed pass runs only over keys that repeat.
+    dup_keys = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {stg} GROUP BY {cols} "
+                           f"HAVING count(*) > 1)").fetchone()[0]  # type: ignore[index]
+    if not dup_keys:
+        return
+    key_name = spec.key[0] if len(spec.key) == 1 else "key (" + ", ".join(spec.key) + ")"
+    params = {"key": lit(key_name), "first": "s.label || ':' || d.fr"}
+    con.execute(
+        f"INSERT INTO _rej SELECT d.__src, {lit(table.value)}, d.__row, {lit(', '.join(spec.key))},"
+        f" d.shown, {lit(Reason.DUPLICATE_KEY)}, {sql_text(Reason.DUPLICATE_KEY, 0, **params)}, "
+        f"{sql_text(Reason.DUPLICATE_KEY, 1, **params)} FROM (SELECT __src, __row, {shown} AS "
+        f"shown, row_number() OVER w AS rn, first_value(__src) OVER w AS fs, first_value(__row) "
+        f"OVER w AS fr FROM {stg} WINDOW w AS (PARTITION BY {cols} ORDER BY __src, __row)) d "
+        f"JOIN _sources s ON s.src = d.fs WHERE d.rn > 1"
+    )
+    drop_rejected(con, table)
+
+
+def drop_rejected(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Remove rejected rows from a staging table."""
+    con.execute(f"DELETE FROM _stg_{table.value} AS t USING _rej r WHERE r.tbl = "
+                f"{lit(table.value)} AND r.src = t.__src AND r.row = t.__row")
+
+
+def references(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]]) -> list[str]:
+    """Reject dangling references; return one warning per referenced table that is empty.
+
+    ``staged`` holds, per table in this import, the columns the import mapped.
+    """
+    warnings: dict[Table, list[str]] = {}
+    for table, mapped in staged.items():
+        for col in TABLES[table].columns:
+            if col.references is None or col.name not in mapped:
+                continue
+            target = col.references
+            tkey = TABLES[target].key[0]
+            stored = con.execute(f"SELECT count(*) FROM main.{q(target.value)}").fetchone()[0]  # type: ignore[index]
+            here = target in staged and con.execute(
+                f"SELECT count(*) FROM _stg_{target.value}").fetchone()[0]  # type: ignore[index]
+            if not stored and not here:
+                warnings.setdefault(target, []).append(f"{table.value}.{col.name}")
+                continue
+            c = q(col.name)
+            also = (f"AND NOT EXISTS (SELECT 1 FROM _stg_{target.value} s WHERE s.{q(tkey)} = t.{c})"
+                    if target in staged else "")
+            params = {"target": lit(target.value), "target_key": lit(tkey), "value": f"t.{c}"}
+            con.execute(
+                f"INSERT INTO _rej SELECT t.__src, {lit(table.value)}, t.__row, {lit(col.name)}, "
+                f"t.{c}, {lit(Reason.DANGLING_REFERENCE)}, "
+                f"{sql_text(Reason.DANGLING_REFERENCE, 0, **params)}, "
+                f"{sql_text(Reason.DANGLING_REFERENCE, 1, **params)} FROM _stg_{table.value} t "
+                f"WHERE t.{c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{q(target.value)} r "
+                f"WHERE r.{q(tkey)} = t.{c}) {also}"
+            )
+    for table in staged:
+        drop_rejected(con, table)
+    return [f"references not checked: table '{t.value}' is empty ({', '.join(cols)} kept as "
+            "given)" for t, cols in warnings.items()]
