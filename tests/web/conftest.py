@@ -91,6 +91,12 @@ def login(client: TestClient, username: str, password: str | None = None) -> str
     return home.text.split('"csrf": "', 1)[1].split('"', 1)[0]
 
 
+@pytest.fixture(name="login")
+def login_fixture():
+    """The form login as a function, for tests that log in by hand."""
+    return login
+
+
 @pytest.fixture
 def as_role(app):
     """A factory: ``as_role("r01")`` gives a logged-in client and its CSRF token."""
