@@ -1,0 +1,202 @@
+"""Gather what a report shows from a workspace: indicators, funnel, breakdowns, advice, data quality.
+
+Renderers (HTML, PDF, XLSX) take the :class:`ReportData` built here and never query anything, so
+the engine is asked once per report and every format shows the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from salesscope.errors import QueryError
+from salesscope.i18n import Lang, to_ascii_digits
+
+DEFAULT_BREAKDOWNS = ("channel", "team", "rep")
+TREND_PERIODS = 12
+STAGE_ORDER = ("prospecting", "leads", "opportunities", "results", "customers")
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    """What a report needs to know about one indicator (a slice of the engine's catalogue)."""
+
+    id: str
+    name_en: str
+    name_fa: str
+    stage: str
+    unit: str
+    direction: str
+    dimensions: tuple[str, ...] = ()
+    description_en: str = ""
+    description_fa: str = ""
+
+    def name(self, lang: Lang) -> str:
+        return self.name_fa if lang == "fa" and self.name_fa else self.name_en
+
+
+@dataclass
+class ReportData:
+    """Everything one report shows, already computed."""
+
+    workspace: str
+    currency: str
+    lang: Lang
+    calendar: str
+    grain: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    indicators: list[IndicatorInfo]
+    kpis: pd.DataFrame  # tidy, no dimension columns, the trend up to and including ``period``
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # dim -> tidy for ``period``
+    funnel: pd.DataFrame | None = None
+    findings: list[dict[str, Any]] | None = None  # None when the advice engine is absent
+    imports: pd.DataFrame | None = None
+    quarantine: pd.DataFrame | None = None
+    scope: dict[str, list[str]] = field(default_factory=dict)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    def stages(self) -> list[tuple[str, list[IndicatorInfo]]]:
+        """Indicators grouped by funnel stage, in funnel order."""
+        known = [s for s in STAGE_ORDER if any(i.stage == s for i in self.indicators)]
+        extra = sorted({i.stage for i in self.indicators} - set(known))
+        return [(s, [i for i in self.indicators if i.stage == s]) for s in known + extra]
+
+    def current(self) -> pd.DataFrame:
+        """One row per indicator for the report's period."""
+        return self.kpis[self.kpis["period"] == self.period]
+
+    def warnings(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings or [] if f["kind"] == "warning"]
+
+    def advice(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings or [] if f["kind"] != "warning"]
+
+
+def catalog_info() -> list[IndicatorInfo]:
+    """The engine's catalogue as :class:`IndicatorInfo`, in catalogue order."""
+    from salesscope.engine import CATALOG
+
+    out = []
+    for ind in CATALOG.values():
+        out.append(IndicatorInfo(
+            id=ind.id, name_en=ind.name_en, name_fa=getattr(ind, "name_fa", "") or ind.name_en,
+            stage=str(getattr(ind.stage, "value", ind.stage)), unit=str(getattr(ind.unit, "value", ind.unit)),
+            direction=str(getattr(ind.direction, "value", ind.direction)),
+            dimensions=tuple(str(getattr(d, "value", d)) for d in getattr(ind, "dimensions", ()) or ()),
+            description_en=getattr(ind, "description_en", ""), description_fa=getattr(ind, "description_fa", "")))
+    return out
+
+
+def _pick_period(kpis: pd.DataFrame, period: str | None, today: dt.date) -> pd.Series:
+    """The row (period, start, end) the report is about: asked for, else the last finished one."""
+    periods = (kpis[["period", "period_start", "period_end"]].drop_duplicates("period")
+               .sort_values("period_start"))
+    if periods.empty:
+        raise QueryError("the workspace holds no data to report on (import some files first)")
+    if period is not None:
+        wanted = to_ascii_digits(period).strip().replace("/", "-")
+        match = periods[periods["period"].astype(str) == wanted]
+        if match.empty:
+            shown = ", ".join(periods["period"].astype(str).tail(6))
+            raise QueryError(f"period {period!r} has no data: expected one of ... {shown}")
+        return match.iloc[-1]
+    ends = pd.to_datetime(periods["period_end"]).dt.date
+    finished = periods[ends < today]
+    return (finished if not finished.empty else periods).iloc[-1]
+
+
+def _kpis(ws: Any, scope: dict[str, list[str]], **kw: Any) -> pd.DataFrame:
+    if scope:
+        return ws.kpis(scope=scope, **kw)
+    return ws.kpis(**kw)
+
+
+def _findings(ws: Any, scope: dict[str, list[str]], **kw: Any) -> list[dict[str, Any]] | None:
+    try:
+        from salesscope.advice import findings
+    except ImportError:
+        return None
+    try:
+        found = findings(ws, scope=scope, **kw) if scope else findings(ws, **kw)
+    except TypeError:
+        if not scope:
+            raise
+        # Without scope support, keep only findings that name the recipient's own slice.
+        found = [f for f in findings(ws, by=list(scope), **{k: v for k, v in kw.items() if k != "by"})
+                 if _in_scope(_as_dict(f).get("dimensions") or {}, scope)]
+    return [_as_dict(f) for f in found]
+
+
+def _in_scope(dims: dict[str, Any], scope: dict[str, list[str]]) -> bool:
+    return all(k in dims and str(dims[k]) in set(map(str, v)) for k, v in scope.items())
+
+
+def _as_dict(f: Any) -> dict[str, Any]:
+    return f.to_dict() if hasattr(f, "to_dict") else dict(f)
+
+
+def data_quality(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What was imported (newest first) and quarantined rows counted by table and reason."""
+    con = ws.duckdb
+    imports = con.execute(
+        'SELECT import_id, started_at, files, summary FROM "_imports" ORDER BY started_at DESC LIMIT 50'
+    ).df()
+    # Only the reason's text before a colon-separated value is grouped, so no user value leaks.
+    quarantine = con.execute(
+        'SELECT target_table AS "table", reason, count(*) AS rows FROM "_quarantine" '
+        "GROUP BY 1, 2 ORDER BY rows DESC, 1, 2 LIMIT 200"
+    ).df()
+    return imports, quarantine
+
+
+def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: str | None = None,
+          grain: str = "month", by: list[str] | None = None,
+          scope: dict[str, list[str]] | None = None, today: dt.date | None = None) -> ReportData:
+    """Ask the engine (and the advice engine) everything a report shows, once."""
+    from salesscope.engine import funnel as engine_funnel
+
+    scope = {k: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])] for k, v in (scope or {}).items()}
+    calendar = calendar or str(getattr(ws.config.calendar, "value", ws.config.calendar))
+    today = today or dt.date.today()
+    infos = catalog_info()
+    allk = _kpis(ws, scope, grain=grain, calendar=calendar)
+    chosen = _pick_period(allk, period, today)
+    start = pd.Timestamp(chosen["period_start"]).date()
+    end = pd.Timestamp(chosen["period_end"]).date()
+    starts = sorted(pd.to_datetime(allk["period_start"]).dt.date.unique())
+    window = [s for s in starts if s <= start][-TREND_PERIODS:]
+    kpis = allk[pd.to_datetime(allk["period_start"]).dt.date.isin(window)].reset_index(drop=True)
+
+    breakdowns: dict[str, pd.DataFrame] = {}
+    for dim in by or list(DEFAULT_BREAKDOWNS):
+        ids = [i.id for i in infos if not i.dimensions or dim in i.dimensions]
+        if ids:
+            breakdowns[dim] = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim],
+                                    start=start, end=end)
+            breakdowns[dim] = breakdowns[dim][breakdowns[dim]["period"] == chosen["period"]]
+    try:
+        fkw: dict[str, Any] = dict(grain=grain, calendar=calendar, start=start, end=end)
+        fun = engine_funnel(ws, scope=scope, **fkw) if scope else engine_funnel(ws, **fkw)
+        fun = fun[fun["period"] == chosen["period"]]
+    except QueryError:
+        fun = None
+    found = _findings(ws, scope, period=str(chosen["period"]), grain=grain, calendar=calendar,
+                      by=by, lang=lang)
+    imports, quarantine = data_quality(ws)
+    return ReportData(
+        workspace=ws.config.name, currency=ws.config.currency, lang=lang, calendar=calendar,
+        grain=grain, period=str(chosen["period"]), period_start=start, period_end=end,
+        indicators=infos, kpis=kpis, breakdowns=breakdowns, funnel=fun, findings=found,
+        imports=imports, quarantine=quarantine, scope=scope)
+
+
+def scope_from_filter(filter_json: str | dict[str, Any] | None) -> dict[str, list[str]]:
+    """A subscription's filter (``{"team": "North"}``) as an engine scope (``{"team": ["North"]}``)."""
+    raw = json.loads(filter_json) if isinstance(filter_json, str) and filter_json else (filter_json or {})
+    return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in raw.items()}

@@ -1,0 +1,210 @@
+"""The report as one self-contained HTML file: fonts, styles, plotly.js and charts all inline."""
+
+from __future__ import annotations
+
+import base64
+import math
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from salesscope import charts
+from salesscope.i18n import Lang, format_date, format_number
+from salesscope.report import texts
+from salesscope.report.builder import IndicatorInfo, ReportData
+from salesscope.report.texts import digits, format_value, is_missing, label, reason_text, t
+
+CHART_CONFIG = {"displayModeBar": False, "responsive": True}
+# Words that evidence dictionaries use as keys, shown in the reader's language.
+EVIDENCE_KEYS: dict[str, dict[str, str]] = {
+    "value": {"en": "value", "fa": "مقدار"}, "previous_value": {"en": "previous", "fa": "قبلی"},
+    "change": {"en": "change", "fa": "تغییر"}, "n": {"en": "n", "fa": "n"},
+    "ci_low": {"en": "95% low", "fa": "کران پایین ۹۵٪"}, "ci_high": {"en": "95% high", "fa": "کران بالای ۹۵٪"},
+    "target": {"en": "target", "fa": "هدف"}, "extra_hours": {"en": "extra hours", "fa": "ساعت اضافه"},
+    "numerator": {"en": "numerator", "fa": "صورت"}, "denominator": {"en": "denominator", "fa": "مخرج"},
+}
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("salesscope.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+@lru_cache(maxsize=4)
+def _font(name: str) -> str:
+    data = resources.files("salesscope.report").joinpath("assets", "fonts", name).read_bytes()
+    return base64.b64encode(data).decode("ascii")
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _chart(fig: Any, div_id: str) -> Markup:
+    html = fig.to_html(full_html=False, include_plotlyjs=False, config=CHART_CONFIG, div_id=div_id)
+    return Markup(f'<div class="chart" dir="ltr">{html}</div>')
+
+
+def _tone(change: Any, direction: str) -> str:
+    """``good``/``bad``/``flat`` for a change, given whether higher is better."""
+    if is_missing(change) or float(change) == 0:
+        return "flat"
+    better = float(change) > 0 if direction != "lower_is_better" else float(change) < 0
+    return "good" if better else "bad"
+
+
+def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data: ReportData) -> dict[str, Any]:
+    lang, cur = data.lang, data.currency
+    get = (lambda k: row.get(k) if row is not None else None)  # noqa: E731
+    value = get("value")
+    card: dict[str, Any] = {"id": info.id, "name": info.name(lang), "other_name": info.name_en if lang == "fa" else "",
+                            "defined": not is_missing(value)}
+    card["value"] = format_value(value, info.unit, lang, cur)
+    card["undefined"] = t("undefined", lang, reason=reason_text(get("reason"), lang)) if is_missing(value) else ""
+    change = get("change")
+    card["change"] = format_value(change, info.unit, lang, cur, signed=True) if not is_missing(change) else ""
+    card["change_reason"] = "" if not is_missing(change) else reason_text(
+        "no_previous_period" if is_missing(get("previous_value")) else get("reason"), lang)
+    card["tone"] = _tone(change, info.direction)
+    n = get("n")
+    card["n"] = t("sample", lang, n=format_number(n, lang, 0)) if not is_missing(n) else ""
+    lo, hi = get("ci_low"), get("ci_high")
+    card["ci"] = (f"{t('ci', lang)}: {format_value(lo, info.unit, lang, cur)} – {format_value(hi, info.unit, lang, cur)}"
+                  if not is_missing(lo) and not is_missing(hi) else "")
+    status, target = get("status"), get("target")
+    card["status"] = str(status) if not is_missing(status) and str(status) in ("met", "missed") else ""
+    card["status_text"] = t(card["status"], lang) if card["status"] else t("no_target", lang)
+    card["target"] = format_value(target, info.unit, lang, cur) if not is_missing(target) else ""
+    note = get("reason")
+    card["note"] = reason_text(note, lang) if not is_missing(value) and not is_missing(note) and str(note) else ""
+    card["chart"] = _chart(charts.trend(trend, lang=lang), f"trend-{info.id}") if len(trend) else ""
+    return card
+
+
+def _breakdown_table(infos: list[IndicatorInfo], frame: pd.DataFrame, dim: str, data: ReportData) -> dict | None:
+    lang = data.lang
+    cols = [i for i in infos if i.id in set(frame["kpi"])] if len(frame) else []
+    if not cols:
+        return None
+    rows = []
+    for key, part in frame.groupby(dim, sort=True):
+        cells = []
+        for info in cols:
+            r = part[part["kpi"] == info.id]
+            if r.empty:
+                cells.append({"text": "—", "n": "", "title": ""})
+                continue
+            r0 = r.iloc[0]
+            v = r0.get("value")
+            cells.append({
+                "text": format_value(v, info.unit, lang, data.currency) if not is_missing(v)
+                else t("undefined", lang, reason=reason_text(r0.get("reason"), lang)),
+                "undefined": is_missing(v),
+                "n": t("sample", lang, n=format_number(r0.get("n"), lang, 0)) if not is_missing(r0.get("n")) else "",
+            })
+        rows.append({"key": digits(key, lang), "cells": cells})
+    return {"dim": dim, "title": t("breakdown_by", lang, dim=label(texts.DIMENSIONS, dim, lang)),
+            "columns": [i.name(lang) for i in cols], "rows": rows}
+
+
+def _evidence(ev: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
+    out = []
+    for k, v in (ev or {}).items():
+        if isinstance(v, bool):
+            text = digits(v, lang)
+        elif isinstance(v, int):
+            text = format_number(v, lang, 0)
+        elif isinstance(v, float):
+            text = format_number(v, lang, 2) if math.isfinite(v) else "—"
+        elif isinstance(v, (dict, list)):
+            continue
+        else:
+            text = digits("—" if v is None else v, lang)
+        out.append((label(EVIDENCE_KEYS, k, lang).replace("_", " "), text))
+    return out
+
+
+def _finding(f: dict[str, Any], names: dict[str, IndicatorInfo], lang: Lang) -> dict[str, Any]:
+    info = names.get(f.get("kpi", ""))
+    dims = ", ".join(f"{label(texts.DIMENSIONS, k, lang)}: {digits(v, lang)}" for k, v in (f.get("dimensions") or {}).items())
+    return {"kind": f.get("kind", ""), "kind_text": label(texts.KINDS, f.get("kind", ""), lang),
+            "kpi": info.name(lang) if info else f.get("kpi", ""), "period": digits(f.get("period", ""), lang),
+            "dims": dims, "text": f.get("advice_fa") if lang == "fa" else f.get("advice_en"),
+            "confidence": label(texts.CONFIDENCE, f.get("confidence", ""), lang),
+            "evidence": _evidence(f.get("evidence") or {}, lang)}
+
+
+def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
+    agg = fun.groupby("stage", sort=False, as_index=False).agg(
+        count=("count", "sum"), conversion=("conversion", "first"), drop_off=("drop_off", "first"))
+    order = {s: i for i, s in enumerate(charts.FUNNEL_STAGES)}
+    agg = agg.sort_values("stage", key=lambda s: s.map(order))
+    pct = "٪" if lang == "fa" else "%"
+    return [{"stage": charts.FUNNEL_STAGES.get(r.stage, {}).get(lang, r.stage),
+             "count": format_number(r.count, lang, 0),
+             "conversion": "—" if is_missing(r.conversion) else format_number(r.conversion, lang, 1) + pct,
+             "drop_off": "—" if is_missing(r.drop_off) else format_number(r.drop_off, lang, 1) + pct}
+            for r in agg.itertuples()]
+
+
+def _when(value: Any, lang: Lang, calendar: str) -> str:
+    if is_missing(value):
+        return "—"
+    ts = pd.Timestamp(value)
+    return f"{format_date(ts.date(), lang, calendar)} {digits(ts.strftime('%H:%M'), lang)}"
+
+
+def context(data: ReportData) -> dict[str, Any]:
+    """The template's variables: every text already in the reader's language and digits."""
+    lang = data.lang
+    date_cal = "jalali" if lang == "fa" else data.calendar
+    names = {i.id: i for i in data.indicators}
+    current = data.current().set_index("kpi") if len(data.kpis) else pd.DataFrame()
+    sections = []
+    for stage, infos in data.stages():
+        cards = []
+        for info in infos:
+            row = current.loc[info.id] if info.id in current.index else None
+            if isinstance(row, pd.DataFrame):
+                row = row.iloc[0]
+            cards.append(_card(info, row, data.kpis[data.kpis["kpi"] == info.id], data))
+        tables = [tb for dim, frame in data.breakdowns.items()
+                  if (tb := _breakdown_table(infos, frame, dim, data)) is not None]
+        sections.append({"id": stage, "title": label(texts.STAGES, stage, lang), "cards": cards, "tables": tables})
+    fun = data.funnel
+    has_funnel = fun is not None and len(fun) > 0
+    scope = "; ".join(f"{label(texts.DIMENSIONS, k, lang)}: {digits(', '.join(v), lang)}" for k, v in data.scope.items())
+    return {
+        "lang": lang, "dir": "rtl" if lang == "fa" else "ltr", "t": lambda key, **kw: t(key, lang, **kw),
+        "workspace": data.workspace, "period": digits(data.period, lang),
+        "period_from": format_date(data.period_start, lang, date_cal),
+        "period_to": format_date(data.period_end, lang, date_cal),
+        "grain": label(texts.GRAINS, data.grain, lang), "calendar": label(texts.CALENDARS, data.calendar, lang),
+        "generated": format_date(data.generated_at.date(), lang, date_cal) + " " + digits(data.generated_at.strftime("%H:%M"), lang),
+        "scope": scope, "sections": sections,
+        "funnel_chart": _chart(charts.funnel(fun, lang=lang), "funnel-chart") if has_funnel else "",
+        "funnel_rows": _funnel_rows(fun, lang) if has_funnel else [],
+        "advice": [_finding(f, names, lang) for f in data.advice()],
+        "warnings": [_finding(f, names, lang) for f in data.warnings()],
+        "advice_available": data.findings is not None,
+        "imports": [{"started": _when(r.started_at, lang, date_cal), "files": r.files, "summary": r.summary}
+                    for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],
+        "quarantine": [{"table": r.table, "reason": r.reason, "rows": format_number(r.rows, lang, 0)}
+                       for r in (data.quarantine if data.quarantine is not None else pd.DataFrame()).itertuples()],
+        "font_regular": _font("Vazirmatn-Regular.woff2"), "font_bold": _font("Vazirmatn-Bold.woff2"),
+        "plotly_js": Markup(_plotly_js()),
+    }
+
+
+def render_html(data: ReportData) -> str:
+    """The whole report as one HTML document that opens with no network."""
+    return _env().get_template("report.html.j2").render(**context(data))

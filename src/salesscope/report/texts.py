@@ -1,0 +1,194 @@
+"""Every word a report prints, in English and Persian, and the formatting of values by unit."""
+
+from __future__ import annotations
+
+import math
+
+from salesscope.i18n import Lang, format_number, to_persian_digits
+
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "Sales report", "fa": "گزارش فروش"},
+    "period": {"en": "Period", "fa": "دوره"},
+    "grain": {"en": "Grain", "fa": "دانه‌بندی"},
+    "calendar": {"en": "Calendar", "fa": "تقویم"},
+    "generated": {"en": "Generated", "fa": "تهیه‌شده در"},
+    "scope": {"en": "Showing only", "fa": "فقط برای"},
+    "contents": {"en": "Contents", "fa": "فهرست"},
+    "summary": {"en": "Summary", "fa": "خلاصه"},
+    "funnel": {"en": "Funnel", "fa": "قیف فروش"},
+    "advice": {"en": "What to do, ranked", "fa": "چه باید کرد، به ترتیب اهمیت"},
+    "warnings": {"en": "Microscope warnings", "fa": "هشدارهای ذره‌بین"},
+    "data_quality": {"en": "Data quality", "fa": "کیفیت داده‌ها"},
+    "imports": {"en": "Imports", "fa": "ورود داده‌ها"},
+    "quarantine": {"en": "Quarantined rows by reason", "fa": "ردیف‌های قرنطینه‌شده بر اساس دلیل"},
+    "no_imports": {"en": "No import has been recorded.", "fa": "هیچ ورود داده‌ای ثبت نشده است."},
+    "no_quarantine": {"en": "No row was quarantined.", "fa": "هیچ ردیفی قرنطینه نشده است."},
+    "no_findings": {"en": "No finding for this period.", "fa": "برای این دوره یافته‌ای نیست."},
+    "no_warnings": {"en": "No warning for this period.", "fa": "برای این دوره هشداری نیست."},
+    "advice_unavailable": {"en": "The advice engine is not available in this installation.",
+                           "fa": "موتور توصیه در این نصب در دسترس نیست."},
+    "breakdown_by": {"en": "By {dim}", "fa": "بر اساس {dim}"},
+    "no_breakdown": {"en": "No indicator of this stage can be broken down by {dim}.",
+                     "fa": "هیچ شاخصی از این مرحله را نمی‌توان بر اساس {dim} تفکیک کرد."},
+    "value": {"en": "Value", "fa": "مقدار"},
+    "change": {"en": "Change", "fa": "تغییر"},
+    "target": {"en": "Target", "fa": "هدف"},
+    "n": {"en": "n", "fa": "n"},
+    "sample": {"en": "n = {n}", "fa": "n = {n}"},
+    "undefined": {"en": "undefined: {reason}", "fa": "تعریف‌نشده: {reason}"},
+    "met": {"en": "target met", "fa": "هدف محقق شد"},
+    "missed": {"en": "target missed", "fa": "هدف محقق نشد"},
+    "no_target": {"en": "no target", "fa": "بدون هدف"},
+    "vs_previous": {"en": "vs previous period", "fa": "نسبت به دوره قبل"},
+    "ci": {"en": "95% interval", "fa": "بازه ۹۵٪"},
+    "stage": {"en": "Stage", "fa": "مرحله"},
+    "count": {"en": "Count", "fa": "تعداد"},
+    "conversion": {"en": "Conversion", "fa": "تبدیل"},
+    "drop_off": {"en": "Drop-off", "fa": "ریزش"},
+    "kind": {"en": "Kind", "fa": "نوع"},
+    "indicator": {"en": "Indicator", "fa": "شاخص"},
+    "confidence": {"en": "Confidence", "fa": "اطمینان"},
+    "evidence": {"en": "Evidence", "fa": "شواهد"},
+    "dimensions": {"en": "Where", "fa": "کجا"},
+    "started": {"en": "Started", "fa": "شروع"},
+    "files": {"en": "Files", "fa": "فایل‌ها"},
+    "summary_col": {"en": "Result", "fa": "نتیجه"},
+    "table": {"en": "Table", "fa": "جدول"},
+    "reason": {"en": "Reason", "fa": "دلیل"},
+    "rows": {"en": "Rows", "fa": "ردیف‌ها"},
+    "no_funnel": {"en": "The funnel is not available for this data.",
+                  "fa": "قیف فروش برای این داده‌ها در دسترس نیست."},
+    "digest_subject": {"en": "SalesScope {schedule} digest: {period}",
+                       "fa": "خلاصه {schedule} SalesScope: {period}"},
+    "digest_body": {"en": "Your {schedule} sales digest for {period} is attached.{scope}",
+                    "fa": "خلاصه {schedule} فروش شما برای {period} پیوست است.{scope}"},
+    "weekly": {"en": "weekly", "fa": "هفتگی"},
+    "monthly": {"en": "monthly", "fa": "ماهانه"},
+    "advice_sheet": {"en": "Advice", "fa": "توصیه‌ها"},
+}
+
+STAGES: dict[str, dict[str, str]] = {
+    "prospecting": {"en": "Prospecting", "fa": "جست‌وجوی مشتری"},
+    "leads": {"en": "Leads", "fa": "سرنخ‌ها"},
+    "opportunities": {"en": "Opportunities", "fa": "فرصت‌های فروش"},
+    "results": {"en": "Results", "fa": "نتایج"},
+    "customers": {"en": "Customers", "fa": "مشتریان"},
+}
+
+DIMENSIONS: dict[str, dict[str, str]] = {
+    "team": {"en": "team", "fa": "تیم"},
+    "rep": {"en": "rep", "fa": "فروشنده"},
+    "channel": {"en": "channel", "fa": "کانال"},
+    "campaign": {"en": "campaign", "fa": "کمپین"},
+    "product": {"en": "product", "fa": "محصول"},
+    "segment": {"en": "segment", "fa": "بخش بازار"},
+}
+
+GRAINS: dict[str, dict[str, str]] = {
+    "day": {"en": "day", "fa": "روز"}, "week": {"en": "week", "fa": "هفته"},
+    "month": {"en": "month", "fa": "ماه"}, "quarter": {"en": "quarter", "fa": "فصل"},
+    "year": {"en": "year", "fa": "سال"},
+}
+
+CALENDARS: dict[str, dict[str, str]] = {
+    "gregorian": {"en": "Gregorian", "fa": "میلادی"}, "jalali": {"en": "Jalali", "fa": "شمسی"},
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    "advice": {"en": "advice", "fa": "توصیه"}, "warning": {"en": "warning", "fa": "هشدار"},
+    "anomaly": {"en": "anomaly", "fa": "ناهنجاری"}, "target": {"en": "target", "fa": "هدف"},
+}
+
+CONFIDENCE: dict[str, dict[str, str]] = {
+    "high": {"en": "high", "fa": "زیاد"}, "medium": {"en": "medium", "fa": "متوسط"},
+    "low": {"en": "low", "fa": "کم"},
+}
+
+# Reasons the engine gives for an undefined value; unknown codes are shown as they are.
+REASONS: dict[str, dict[str, str]] = {
+    "no_actions": {"en": "no outreach actions", "fa": "اقدامی برای تماس ثبت نشده"},
+    "no_change_in_hours": {"en": "hours did not change", "fa": "ساعت‌ها تغییری نکرده"},
+    "no_previous_period": {"en": "no previous period", "fa": "دوره قبل موجود نیست"},
+    "missing_input": {"en": "missing table {arg}", "fa": "جدول {arg} موجود نیست"},
+    "no_data": {"en": "no data", "fa": "داده‌ای نیست"},
+    "zero_denominator": {"en": "zero denominator", "fa": "مخرج صفر است"},
+    "no_hours": {"en": "no hours logged", "fa": "ساعتی ثبت نشده"},
+    "no_leads": {"en": "no leads", "fa": "سرنخی نیست"},
+    "no_closed": {"en": "no closed opportunities", "fa": "فرصت بسته‌شده‌ای نیست"},
+    "no_wins": {"en": "no won deals", "fa": "معامله موفقی نیست"},
+    "no_quota": {"en": "no quota", "fa": "سهمیه‌ای تعیین نشده"},
+    "no_customers": {"en": "no customers", "fa": "مشتری‌ای نیست"},
+    "no_new_customers": {"en": "no new customers", "fa": "مشتری جدیدی نیست"},
+    "no_churn": {"en": "no churn", "fa": "ریزش مشتری نبوده"},
+    "no_previous_revenue": {"en": "no revenue in the previous period",
+                            "fa": "در دوره قبل درآمدی نبوده"},
+}
+
+
+def t(key: str, lang: Lang, **kw: object) -> str:
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled."""
+    entry = TEXTS[key]
+    return (entry.get(lang) or entry["en"]).format(**kw)
+
+
+def label(table: dict[str, dict[str, str]], key: object, lang: Lang) -> str:
+    """A vocabulary word in ``lang``; an unknown key is shown as it is."""
+    entry = table.get(str(key))
+    return (entry.get(lang) or entry["en"]) if entry else str(key)
+
+
+def reason_text(reason: object, lang: Lang) -> str:
+    """A machine reason (``missing_input:quotas``) as words in ``lang``."""
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)) or str(reason) == "":
+        return label(REASONS, "no_data", lang)
+    code, _, arg = str(reason).partition(":")
+    entry = REASONS.get(code)
+    if entry is None:
+        return str(reason)
+    return (entry.get(lang) or entry["en"]).format(arg=arg)
+
+
+def digits(text: object, lang: Lang) -> str:
+    """``text`` with Persian digits in ``fa``."""
+    return to_persian_digits(str(text)) if lang == "fa" else str(text)
+
+
+UNIT_SUFFIX: dict[str, dict[str, str]] = {
+    "percent": {"en": "%", "fa": "٪"},
+    "points_per_hour": {"en": " pts/h", "fa": " واحد در ساعت"},
+    "leads_per_hour": {"en": " leads/h", "fa": " سرنخ در ساعت"},
+    "hours": {"en": " h", "fa": " ساعت"},
+    "days": {"en": " days", "fa": " روز"},
+    "ratio": {"en": "×", "fa": "×"},
+    "count": {"en": "", "fa": ""},
+}
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and pd.NA
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value: object, unit: str, lang: Lang, currency: str = "",
+                 signed: bool = False) -> str:
+    """A value with its unit, in the language's digits: ``63.2%``, ``۱٬۲۰۰ IRR``."""
+    if is_missing(value):
+        return "—"
+    v = float(value)  # type: ignore[arg-type]
+    decimals = 0 if unit in ("count", "money", "money_per_day") and abs(v) >= 100 else (
+        1 if unit in ("percent", "days", "hours") else 2)
+    text = format_number(abs(v) if signed else v, lang, decimals)
+    if signed:
+        text = ("+" if v > 0 else "−" if v < 0 else "±") + text
+    if unit in ("money", "money_per_day"):
+        per_day = {"en": "/day", "fa": " در روز"}[lang] if unit == "money_per_day" else ""
+        return f"{text} {currency}{per_day}".strip()
+    suffix = UNIT_SUFFIX.get(unit, {"en": "", "fa": ""})[lang]
+    if unit == "percent" and signed:
+        suffix = {"en": " pts", "fa": " واحد درصد"}[lang]
+    return text + suffix
