@@ -121,7 +121,19 @@ def quotas(p: Plan) -> pd.DataFrame:
                 rows.append((tl.months[q], ends[q + 2], round(float(total), 2), None, team))
     team_rows = pd.DataFrame(rows, columns=list(rep_rows.columns)).astype(
         {"rep_id": TEXT, "team": TEXT})
-    return pd.concat([rep_rows, team_rows], ignore_index=True)
+    # Quotas are set ahead: the next three months carry each rep's recent average, so that
+    # pipeline coverage (open pipeline / next period's quota) is defined for the last month.
+    ahead = [(pd.Timestamp(tl.months[-1]) + pd.offsets.MonthBegin(k)).date() for k in (1, 2, 3)]
+    recent = np.round(amount[:, -3:].mean(axis=1), -2)
+    next_rows = pd.DataFrame({
+        "period_start": np.tile(np.array(ahead, dtype=object), len(F.REPS)),
+        "period_end": np.tile(np.array([(pd.Timestamp(a) + pd.offsets.MonthEnd(0)).date() for a in ahead],
+                                       dtype=object), len(F.REPS)),
+        "amount": np.repeat(recent, 3),
+        "rep_id": pd.Series(np.repeat(F.REP_IDS, 3), dtype=TEXT),
+        "team": pd.Series([None] * (3 * len(F.REPS)), dtype=TEXT),
+    })
+    return pd.concat([rep_rows, next_rows, team_rows], ignore_index=True)
 
 
 def costs(p: Plan) -> pd.DataFrame:

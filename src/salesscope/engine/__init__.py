@@ -5,3 +5,7 @@ from salesscope.engine.indicators import CATALOG, Indicator
 from salesscope.engine.request import Request
 
 __all__ = ["CATALOG", "Indicator", "Request", "TIDY_COLUMNS", "VALUE_COLUMNS", "compute"]
+
+from salesscope.engine.funnel import STAGE_NAMES, STAGES, funnel  # noqa: E402
+
+__all__ += ["STAGES", "STAGE_NAMES", "funnel"]

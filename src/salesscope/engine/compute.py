@@ -97,10 +97,11 @@ class Plan:
         return t
 
     def quota_level(self, t: ibis.Table) -> str:
-        """Quotas may be set per rep, team or company; use the level the breakdown asks for."""
+        """Quotas may be set per rep, team or company: reps' quotas add up to their team's and the
+        company's, so the finest level present is used, and a coarser one only where it is alone."""
         levels = set(t.select("level").distinct().execute()["level"])
         dims = {d.value for d in self.req.dims}
-        order = ["rep"] if "rep" in dims else ["team", "rep"] if "team" in dims else ["company", "team", "rep"]
+        order = ["rep"] if "rep" in dims else ["rep", "team"] if "team" in dims else ["rep", "team", "company"]
         return next((lv for lv in order if lv in levels), order[-1])
 
     def aggregate_exprs(self, fact: Fact, measures: list[Measure]) -> list[ibis.Table]:

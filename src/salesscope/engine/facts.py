@@ -167,7 +167,7 @@ def customers_at_start(ctx: Ctx) -> ir.Table:
 def _spread_by_day(ctx: Ctx, t: ir.Table, first: ir.Value, last: ir.Value) -> ir.Table:
     """Spread each row's amount evenly over the days of its period (a quota or a cost)."""
     t = t.mutate(_first=first, _last=last)
-    t = t.mutate(_days=(t._last.delta(t._first, "day") + 1).cast("float64"))
+    t = t.mutate(_days=(t._last.delta(t._first, unit="day") + 1).cast("float64"))
     d = ctx.days
     j = t.join(d, (d.day >= t._first) & (d.day <= t._last))
     return j.mutate(daily=j.amount.cast("float64") / j._days)

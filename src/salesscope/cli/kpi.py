@@ -1,0 +1,112 @@
+"""``salesscope kpi`` and ``salesscope funnel``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.output import kpi_table, write_frame
+
+Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
+CalendarOpt = Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")]
+By = Annotated[str | None, typer.Option("--by", "-b", help="Comma-separated: team, rep, channel, campaign, product, segment.")]
+From = Annotated[str | None, typer.Option("--from", help="First day (ISO date, inclusive).")]
+To = Annotated[str | None, typer.Option("--to", help="Last day (ISO date, inclusive).")]
+Format = Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet.")]
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the terminal.")]
+
+
+def kpi(
+    ids: Annotated[list[str] | None, typer.Argument(help="Indicator ids (default: all 15 and your own).")] = None,
+    grain: Grain = "month", calendar: CalendarOpt = None, by: By = None, start: From = None, end: To = None,
+    fmt: Format = "table", out: Out = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the indicators and exit.")] = False,
+    explain_id: Annotated[str | None, typer.Option("--explain", help="Print the SQL an indicator compiles to.")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Add the extra columns some indicators carry.")] = False,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Compute indicators at any zoom.
+
+    Example: salesscope kpi rrroi lgr --grain month --calendar jalali --by channel --from 2026-01-01
+    """
+    from salesscope.engine.custom import catalog
+
+    ws = open_workspace(workspace)
+    cat = catalog(ws)
+    if list_:
+        _list(cat, fmt)
+        return
+    if explain_id:
+        from salesscope.engine.explain import explain
+
+        console.print(explain(ws, explain_id, grain=grain, calendar=calendar, by=by, start=start, end=end),
+                      highlight=False, markup=False, soft_wrap=True)
+        return
+    if fmt not in ("table", "csv", "json", "parquet"):
+        raise typer.BadParameter(f"{fmt!r}: expected table, csv, json or parquet", param_hint="--format")
+    df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
+    dims = [c for c in (by or "").split(",") if c.strip()]
+    if fmt == "table":
+        console.print(kpi_table(df, [d.strip() for d in dims], {k: v.name_en for k, v in cat.items()}))
+        if out:
+            write_frame(df, "csv", out)
+        return
+    text = write_frame(df, fmt, out)
+    if text is not None:
+        typer.echo(text)
+
+
+def _list(cat: dict, fmt: str) -> None:
+    rows = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
+             "direction": i.direction.value, "tables": [t.value for t in i.tables],
+             "dimensions": sorted(d.value for d in i.dimensions)} for i in cat.values()]
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    t = RichTable(header_style="bold")
+    for col in ("id", "name", "نام", "unit", "direction", "tables", "breakdowns"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["id"], r["name_en"], r["name_fa"], r["unit"], r["direction"].replace("_is_better", ""),
+                  ", ".join(r["tables"]), ", ".join(r["dimensions"]) or "—")
+    console.print(t)
+
+
+def funnel(
+    grain: Grain = "month", calendar: CalendarOpt = None, by: By = None, start: From = None, end: To = None,
+    fmt: Format = "table", out: Out = None, workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Lead -> contacted -> qualified -> opportunity -> won, with conversion and drop-off.
+
+    Example: salesscope funnel --grain quarter --by channel
+    """
+    from salesscope.engine import funnel as run_funnel
+
+    ws = open_workspace(workspace)
+    df = run_funnel(ws, grain=grain, calendar=calendar, by=by, start=start, end=end)
+    if fmt != "table":
+        text = write_frame(df, fmt, out)
+        if text is not None:
+            typer.echo(text)
+        return
+    dims = [c for c in df.columns if c not in ("period", "period_start", "period_end", "stage", "count",
+                                               "conversion", "drop_off")]
+    t = RichTable(header_style="bold")
+    for col in ["period", *dims, "stage", "count", "conversion", "drop-off"]:
+        t.add_column(col, justify="right" if col in ("count", "conversion", "drop-off") else "left")
+    for r in df.to_dict(orient="records"):
+        conv = "" if r["conversion"] != r["conversion"] else f"{r['conversion']:.1f}%"
+        drop = "" if r["drop_off"] != r["drop_off"] else f"{r['drop_off']:.1f}%"
+        t.add_row(r["period"], *[str(r[d]) for d in dims], r["stage"], f"{r['count']:,}", conv, drop)
+    console.print(t)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("kpi")(kpi)
+    app.command("funnel")(funnel)

@@ -1,0 +1,130 @@
+"""``salesscope init``, ``salesscope import`` and ``salesscope demo``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, err_console, open_workspace
+
+
+def init(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    currency: Annotated[str, typer.Option(help="ISO currency code of the money amounts.")] = "USD",
+    calendar: Annotated[str, typer.Option(help="gregorian or jalali.")] = "gregorian",
+    fiscal_year_start_month: Annotated[int, typer.Option(help="1-12, in the chosen calendar.")] = 1,
+    timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Asia/Tehran.")] = "UTC",
+    language: Annotated[str, typer.Option(help="en or fa.")] = "en",
+) -> None:
+    """Create a workspace (a folder with the DuckDB store and salesscope.yaml).
+
+    Example: salesscope init -w acme --currency IRR --calendar jalali --timezone Asia/Tehran --language fa
+    """
+    import salesscope
+
+    ws = salesscope.init(workspace, currency=currency, calendar=calendar, timezone=timezone,
+                         fiscal_year_start_month=fiscal_year_start_month, language=language)
+    console.print(f"Workspace ready at [bold]{ws.path}[/] (currency {ws.config.currency}, "
+                  f"{ws.config.calendar.value} calendar, time zone {ws.config.timezone}).")
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV, TSV, XLSX, Parquet, JSON or JSON Lines files.")],
+    table: Annotated[str | None, typer.Option("--table", "-t", help="Canonical table the files hold.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column-mapping YAML file.")] = None,
+    preset: Annotated[str | None, typer.Option("--preset", "-p", help="A shipped mapping, e.g. hubspot-deals.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Load nothing if any row is rejected (exit 1).")] = False,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Only this sheet of an XLSX workbook.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Import CRM exports into the workspace; bad rows go to the quarantine with reasons.
+
+    Example: salesscope import deals.csv --preset hubspot-deals
+    """
+    from salesscope.ingest import RejectedRowsError, import_files
+
+    if mapping and preset:
+        raise typer.BadParameter("give either --mapping or --preset, not both")
+    ws = open_workspace(workspace)
+    try:
+        result = import_files(ws, files, table=table, mapping=mapping, preset=preset, strict=strict, sheet=sheet,
+                              progress=fmt == "table")
+    except RejectedRowsError as e:
+        if fmt == "json":
+            typer.echo(e.result.to_json())
+        else:
+            console.print(e.result.render_table())
+            err_console.print(f"[bold red]error:[/] {e}")
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        typer.echo(result.to_json())
+    else:
+        console.print(result.render_table())
+
+
+def demo(
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    seed: Annotated[int, typer.Option(help="Seed of the generator (same seed, same data).")] = 7,
+    scale: Annotated[int | None, typer.Option(help="Number of activities (default about 200k).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace an existing workspace's data.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="en or fa.")] = "en",
+) -> None:
+    """Build a demo workspace from generated data, through the same import path as your files.
+
+    Example: salesscope demo -w demo-workspace
+    """
+    import salesscope
+    from salesscope.demo import write_demo_files
+    from salesscope.ingest import import_files
+
+    started = time.perf_counter()
+    if (workspace / "salesscope.yaml").exists():
+        ws = salesscope.open(workspace)
+        if any(ws.row_counts().values()):
+            if not replace:
+                raise typer.BadParameter(f"{workspace} already holds data; add --replace to rebuild it as a demo")
+            ws.close()
+            shutil.rmtree(workspace)
+    ws = salesscope.init(workspace, exist_ok=True, name="SalesScope demo", language=lang)
+    with tempfile.TemporaryDirectory(prefix="salesscope-demo-") as tmp:
+        with console.status("Generating demo data…"):
+            files = write_demo_files(Path(tmp), seed=seed, scale=scale)
+        result = import_files(ws, files, progress=True)
+    console.print(result.render_table(lang))
+    console.print(f"Demo workspace ready at [bold]{ws.path}[/] in {time.perf_counter() - started:.1f} s.")
+    _show_last_month(ws, lang)
+
+
+def _show_last_month(ws, lang: str) -> None:
+    """The 15 indicators for the last full month and their change, then the top findings."""
+    from salesscope.cli.output import kpi_table
+    from salesscope.engine import CATALOG
+
+    today = date.today()
+    last_end = date(today.year, today.month, 1) - timedelta(days=1)
+    df = ws.kpis(None, grain="month", start=last_end, end=last_end)
+    names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in CATALOG.items()}
+    console.print(kpi_table(df, [], names, title=f"Indicators for {df['period'].iloc[0]}" if len(df) else ""))
+    try:
+        from salesscope.advice import findings
+    except ImportError:
+        return
+    found = findings(ws, grain="month", lang=lang)[:5]
+    if found:
+        console.print("[bold]Top findings[/]")
+        for i, f in enumerate(found, 1):
+            text = f.advice_fa if lang == "fa" else f.advice_en
+            console.print(f"{i}. ({f.confidence}) {text}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("import")(import_)
+    app.command("demo")(demo)

@@ -1,0 +1,32 @@
+"""Print the queries an indicator compiles to: cheap, and it builds trust."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import ibis
+
+from salesscope.engine.compute import Plan
+from salesscope.engine.facts import FACTS
+from salesscope.engine.measures import MEASURES
+from salesscope.engine.request import Request
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+
+def explain(ws: Workspace, kpi: str, **zoom: Any) -> str:
+    """The SQL that computes ``kpi``'s measures, one statement per fact, in the backend's dialect."""
+    from salesscope.engine.custom import catalog
+
+    req = Request.build(ws, ids=[kpi], **zoom)
+    ind = catalog(ws)[kpi]
+    plan = Plan(ws, req)
+    dialect = plan.backend.name
+    parts = [f"-- {ind.id}: {ind.name_en}", f"-- measures: {', '.join(ind.measures)}"]
+    for fact_name in ind.facts:
+        measures = [MEASURES[m] for m in ind.measures if MEASURES[m].fact == fact_name]
+        for expr in plan.aggregate_exprs(FACTS[fact_name], measures):
+            parts.append(f"-- fact {fact_name}: {', '.join(m.name for m in measures)}")
+            parts.append(str(ibis.to_sql(expr, dialect=dialect)).strip() + ";")
+    return "\n\n".join(parts)

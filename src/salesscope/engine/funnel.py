@@ -1,0 +1,87 @@
+"""The lead funnel: lead -> contacted -> qualified -> opportunity -> won, per cohort of leads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from salesscope.engine.compute import Plan
+from salesscope.engine.facts import NONE, _dim, _with_team
+from salesscope.engine.request import Request
+from salesscope.errors import QueryError
+from salesscope.schema import Table
+from salesscope.vocab import Dimension
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+STAGES = ("lead", "contacted", "qualified", "opportunity", "won")
+STAGE_NAMES = {
+    "lead": {"en": "Lead", "fa": "سرنخ"}, "contacted": {"en": "Contacted", "fa": "تماس‌گرفته"},
+    "qualified": {"en": "Qualified", "fa": "واجد شرایط"}, "opportunity": {"en": "Opportunity", "fa": "فرصت فروش"},
+    "won": {"en": "Won", "fa": "موفق"},
+}
+FUNNEL_DIMS = {Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}
+
+
+def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, by: Any = None,
+           start: Any = None, end: Any = None, scope: dict | None = None) -> pd.DataFrame:
+    """Counts at each stage for the leads created in each period, with conversion and drop-off.
+
+    >>> funnel(ws, grain="quarter", by="channel")  # doctest: +SKIP
+    """
+    req = Request.build(ws, ids=["lead_conversion_rate"], grain=grain, calendar=calendar, by=by, start=start,
+                        end=end, scope=scope)
+    for d in req.dims:
+        if d not in FUNNEL_DIMS:
+            raise QueryError(f"the funnel cannot be broken down by {d.value}: the leads table has no "
+                             f"{d.value!r} column")
+    plan = Plan(ws, req)
+    if not plan.counts.get(Table.LEADS.value):
+        raise QueryError("the funnel needs leads: the leads table is empty (missing_input:leads)")
+    ctx, be = plan.ctx, plan.backend
+    lead = ctx.table(Table.LEADS)
+    act = ctx.table(Table.ACTIVITIES)
+    touched = act.filter(act.lead_id.notnull())
+    first = touched.group_by(_lid=touched.lead_id).aggregate(_touch=touched.count())
+    opp = ctx.table(Table.OPPORTUNITIES)
+    opp = opp.select(_oid=opp.opportunity_id, _status=opp.status)
+    j = lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
+    j = _with_team(ctx, j)
+    facts = j.select(
+        day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
+        campaign=_dim(j.campaign),
+        contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
+        qualified=j.qualified_at.notnull() | j.opportunity_id.notnull(),
+        opportunity=j.opportunity_id.notnull(), won=j._status == "won",
+    ).view()
+    for key, values in ctx.scope.items():
+        facts = facts.filter(facts[key].isin(list(values)))
+    facts = facts.join(ctx.days, "day")
+    agg = facts.group_by(plan.keys).aggregate(
+        lead=facts.count(), contacted=facts.count(where=facts.contacted),
+        qualified=facts.count(where=facts.qualified), opportunity=facts.count(where=facts.opportunity),
+        won=facts.count(where=facts.won),
+    )
+    wide = be.execute(agg)
+    wide["period_start"] = pd.to_datetime(wide["period_start"]).dt.normalize()
+    labels = plan.frame[["period_start", "period_end", "period"]].copy()
+    labels[["period_start", "period_end"]] = labels[["period_start", "period_end"]].apply(pd.to_datetime)
+    inside = pd.to_datetime(pd.Series([p.start for p in plan.in_range]))
+    wide = wide[wide["period_start"].isin(inside)].merge(labels, on="period_start")
+    dims = plan.keys[1:]
+    long = wide.melt(id_vars=["period", "period_start", "period_end", *dims], value_vars=list(STAGES),
+                     var_name="stage", value_name="count")
+    long["stage_order"] = long["stage"].map({s: i for i, s in enumerate(STAGES)})
+    long = long.sort_values(["period_start", *dims, "stage_order"]).reset_index(drop=True)
+    prev = long.groupby(["period_start", *dims], sort=False)["count"].shift(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conv = np.where(prev > 0, long["count"] / prev * 100, np.nan)
+    long["conversion"] = conv
+    long["drop_off"] = np.where(np.isnan(conv), np.nan, 100 - conv)
+    long["count"] = long["count"].astype("int64")
+    for d in dims:
+        long[d] = long[d].fillna(NONE)
+    return long[["period", "period_start", "period_end", *dims, "stage", "count", "conversion", "drop_off"]]
