@@ -1,0 +1,32 @@
+"""Advice and the microscope: what to do, and when the numbers mislead.
+
+>>> import salesscope
+>>> from salesscope.advice import findings
+>>> ws = salesscope.open("salesscope-workspace")                    # doctest: +SKIP
+>>> [f.advice for f in findings(ws, grain="month", lang="fa")[:5]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from salesscope.advice.collect import build_context, run
+from salesscope.advice.model import Confidence, Finding, Kind
+from salesscope.advice.texts import CATALOGUE
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+__all__ = ["CATALOGUE", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
+
+
+def findings(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
+             by: Sequence[str] | str | None = None, lang: str = "en", today: dt.date | None = None) -> list[Finding]:
+    """Findings for one period (default: the last full one), ranked most valuable first.
+
+    >>> findings(ws, period="2026-03", by=["channel", "rep"])  # doctest: +SKIP
+    """
+    ctx = build_context(ws, period=period, grain=grain, calendar=calendar, by=by, today=today)
+    return run(ctx, lang=lang)

@@ -1,0 +1,102 @@
+"""Anomalies: a value far outside its own history's normal range, by a robust, season-aware method."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, rows, series, where
+from salesscope.advice.model import Finding
+from salesscope.advice.stats import is_thin, robust_range
+from salesscope.advice.texts import Num, Term, make
+
+SEASON = {"month": 12, "quarter": 4, "week": 52, "day": 7}
+THRESHOLD = 3.5  # robust z beyond which a value is out of range (Iglewicz and Hoaglin's cut-off)
+MIN_HISTORY = 6
+# Series checked besides each indicator's value: (kpi, detail column, names).
+DETAIL_SERIES = {
+    ("rrroi", "response_rate"): {"en": "Response rate", "fa": "نرخ پاسخ"},
+}
+# Values that are differences or ratios of differences swing by construction; their history says little.
+SKIP = ("rrroi", "revenue_growth")
+
+
+def anomaly_findings(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for df in [ctx.totals, *(ctx.parts[d] for d in ("channel", "team", "segment") if d in ctx.parts)]:
+        dl = dims_of(df)
+        here = df[df["period"].astype(str) == str(ctx.period)]
+        for _, row in here.iterrows():
+            kpi = str(row["kpi"])
+            cols = [("value", None)] if kpi not in SKIP else []
+            cols += [(c, names) for (k, c), names in DETAIL_SERIES.items() if k == kpi and c in df.columns]
+            for col, names in cols:
+                f = _check(ctx, df, row, dims_dict(row, dl), col, names)
+                if f is not None:
+                    out.append(f)
+    return out
+
+
+def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], col: str,
+           names: dict[str, str] | None) -> Finding | None:
+    kpi = str(row["kpi"])
+    if col == "value" and is_thin(row, ctx.min_sample, check_width=False):
+        return None
+    if fnum(row.get("n")) is not None and fnum(row.get("n")) < ctx.min_sample:
+        return None
+    s = series(df, kpi, d)
+    s = s[s["_start"] <= pd.Timestamp(row["period_start"])]
+    values = np.array([fnum(v) if fnum(v) is not None else np.nan for v in s[col]], dtype=float)
+    if len(values) < MIN_HISTORY + 1 or not np.isfinite(values[-1]):
+        return None
+    current, history = values[-1], values[:-1]
+    season = SEASON.get(ctx.grain)
+    result = _stl(values, season) if season and np.isfinite(values).all() and len(history) >= 2 * season else None
+    if result is not None:
+        method, low, high = "stl", *result
+    else:
+        r = robust_range(history, THRESHOLD)
+        if r is None:
+            return None
+        _med, _sigma, low, high = r
+        method = "median_mad"
+        if season and len(history) >= season:
+            method = "median_mad_seasonal"
+            last_year = history[-season]
+            # The same period a year before out of range the same way: the season, not an anomaly.
+            if np.isfinite(last_year) and ((current > high and last_year > high) or (current < low and last_year < low)):
+                return None
+    low = max(low, 0.0)  # every indicator checked here is a count, rate, duration or money: never negative
+    if low <= current <= high:
+        return None
+    code = "anomaly_high" if current > high else "anomaly_low"
+    unit = "percent" if col == "response_rate" else None
+    spread = (high - low) / (2 * THRESHOLD) or 1.0
+    ev = evidence(row, measure=col, measured_value=float(current), normal_low=float(low), normal_high=float(high),
+                  history_periods=int(np.isfinite(history).sum()), method=method)
+    params = {"where": where(d), "kpi": names or ctx.name(kpi), "period": ctx.period,
+              "value": ctx.num(kpi, current, unit=unit), "unit": ctx.unit(kpi, unit),
+              "low": ctx.num(kpi, low, unit=unit), "high": ctx.num(kpi, high, unit=unit),
+              "k": Num(int(np.isfinite(history).sum()), 0), "method": Term(f"method.{method}")}
+    distance = min(abs(current - high), abs(current - low)) / spread
+    return make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
+                confidence="high" if distance > 2 else "medium", effect=1 + distance / 2)
+
+
+def _stl(values: np.ndarray, season: int) -> tuple[float, float] | None:
+    """The normal range of the last value from an STL fit of the history: trend + season +/- robust spread."""
+    from statsmodels.tsa.seasonal import STL
+
+    hist = values[:-1]
+    try:
+        fit = STL(hist, period=season, robust=True).fit()
+    except ValueError:
+        return None
+    resid = np.asarray(fit.resid)
+    r = robust_range(resid, THRESHOLD)
+    if r is None:
+        return None
+    _med, _sigma, lo, hi = r
+    # Expected level: last trend value plus the seasonal component one season back.
+    expected = float(np.asarray(fit.trend)[-1] + np.asarray(fit.seasonal)[-season])
+    return expected + lo, expected + hi

@@ -1,0 +1,112 @@
+"""Gather the engine frames a period's findings need, run every rule, rank the results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from salesscope.advice.anomalies import anomaly_findings
+from salesscope.advice.frames import COARSER, FINER, Context, KpiMeta, periods, pick_period
+from salesscope.advice.microscope import PROPORTIONS, collapse_thin, total_vs_parts, wrong_zoom
+from salesscope.advice.model import Finding, rank
+from salesscope.advice.rrroi import rrroi_findings
+from salesscope.advice.rules import indicator_findings
+from salesscope.advice.targets import target_findings
+from salesscope.errors import QueryError
+from salesscope.vocab import Dimension, Grain
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+DEFAULT_BY = ("channel", "rep", "team", "segment")
+COVERAGE_TARGET = 3.0
+# How far before a period the finer grain is read, so its first bucket has a previous one.
+LOOKBACK_DAYS = {"day": 2, "week": 8, "month": 32, "quarter": 93, "year": 367}
+
+
+def _meta() -> dict[str, KpiMeta]:
+    from salesscope.engine import CATALOG
+
+    return {k: KpiMeta(k, i.name_en, i.name_fa, str(i.unit), str(i.direction)) for k, i in CATALOG.items()}
+
+
+def _dims(by: Sequence[str] | str | None) -> list[str]:
+    if by is None:
+        return list(DEFAULT_BY)
+    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b and b.strip()]
+    bad = [b for b in items if b not in {d.value for d in Dimension}]
+    if bad:
+        raise QueryError(f"--by {','.join(bad)}: unknown dimension (expected one of "
+                         f"{', '.join(d.value for d in Dimension)})")
+    return items
+
+
+def build_context(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
+                  by: Sequence[str] | str | None = None, today: dt.date | None = None) -> Context:
+    """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains."""
+    from salesscope.engine import CATALOG
+
+    try:
+        grain = Grain(grain).value
+    except ValueError:
+        raise QueryError(f"grain {grain!r}: expected one of {', '.join(g.value for g in Grain)}") from None
+    today = today or dt.date.today()
+    totals = ws.kpis(None, grain=grain, calendar=calendar, details=True)
+    last_full, current = pick_period(totals, today)
+    if period is None:
+        period = last_full
+    elif str(period) not in set(totals["period"].astype(str)):
+        known = ", ".join(periods(totals)["period"].astype(str).tolist()[-6:]) if not totals.empty else "none"
+        raise QueryError(f"period {period!r}: no data for it at the {grain} grain (latest periods: {known})")
+    if period is None:
+        raise QueryError("no indicator has any data yet: import data first (salesscope import)")
+    parts: dict[str, pd.DataFrame] = {}
+    for dim in _dims(by):
+        ids = [k for k, ind in CATALOG.items() if Dimension(dim) in ind.dimensions]
+        if ids:
+            parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True)
+    p = periods(totals)
+    row = p[p["period"].astype(str) == str(period)].iloc[0]
+    start, end = row["period_start"], row["period_end"]
+    finer, coarser = FINER.get(grain), COARSER.get(grain)
+    finer_df = coarser_df = None
+    if finer:
+        finer_df = ws.kpis(list(PROPORTIONS), grain=finer, calendar=calendar,
+                           start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end)
+    if coarser:
+        coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start)
+    return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(),
+                   min_sample=ws.config.min_sample, today=today, targets=list(ws.config.targets),
+                   coverage_target=_coverage_target(ws), currency=ws.config.currency,
+                   finer=finer_df, finer_grain=finer, coarser=coarser_df, coarser_grain=coarser,
+                   current=current)
+
+
+def _coverage_target(ws: Workspace) -> float:
+    for t in ws.config.targets:
+        if t.kpi == "pipeline_coverage" and not t.by:
+            return float(t.value)
+    return COVERAGE_TARGET
+
+
+def run(ctx: Context, *, lang: str = "en") -> list[Finding]:
+    """Every rule over one context, thin warnings collapsed, ranked most valuable first."""
+    found = [*rrroi_findings(ctx), *indicator_findings(ctx), *target_findings(ctx),
+             *total_vs_parts(ctx), *wrong_zoom(ctx), *anomaly_findings(ctx)]
+    found = _dedupe(collapse_thin(found))
+    for f in found:
+        f.lang = lang
+    return rank(found)
+
+
+def _dedupe(found: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in found:
+        key = (f.code, f.kpi, f.period, tuple(sorted(f.dimensions.items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

@@ -1,0 +1,192 @@
+"""Reading the engine's tidy frames: the context the rules work on, and small row helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from salesscope.advice.texts import DECIMALS, UNITS, Num, Term, fmt
+from salesscope.vocab import Dimension, Direction
+
+DIMENSIONS = tuple(d.value for d in Dimension)
+# Finer and coarser neighbours of each grain, for the wrong-zoom checks.
+FINER = {"year": "quarter", "quarter": "month", "month": "week", "week": "day", "day": None}
+COARSER = {"day": "week", "week": "month", "month": "quarter", "quarter": "year", "year": None}
+
+
+@dataclass(frozen=True)
+class KpiMeta:
+    """What the rules need to know about an indicator (taken from the engine's catalogue)."""
+
+    id: str
+    name_en: str
+    name_fa: str
+    unit: str
+    direction: str = Direction.HIGHER_IS_BETTER.value
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER_IS_BETTER.value
+
+
+@dataclass
+class Context:
+    """Everything the rules read: engine frames at the asked grain (total and per dimension) and settings."""
+
+    totals: pd.DataFrame
+    period: str
+    grain: str = "month"
+    parts: dict[str, pd.DataFrame] = field(default_factory=dict)
+    meta: dict[str, KpiMeta] = field(default_factory=dict)
+    min_sample: int = 30
+    today: dt.date = field(default_factory=dt.date.today)
+    targets: list[Any] = field(default_factory=list)
+    coverage_target: float = 3.0
+    currency: str = "USD"
+    finer: pd.DataFrame | None = None
+    finer_grain: str | None = None
+    coarser: pd.DataFrame | None = None
+    coarser_grain: str | None = None
+    current: str | None = None  # the period holding today, if the data reach it
+
+    def kpi_meta(self, kpi: str, unit: str | None = None) -> KpiMeta:
+        if kpi in self.meta:
+            return self.meta[kpi]
+        return KpiMeta(kpi, kpi, kpi, unit or "count")
+
+    def name(self, kpi: str) -> dict[str, str]:
+        m = self.kpi_meta(kpi)
+        return {"en": m.name_en, "fa": m.name_fa}
+
+    def unit(self, kpi: str, unit: str | None = None) -> dict[str, str]:
+        u = unit or self.kpi_meta(kpi).unit
+        texts = UNITS.get(u, UNITS["count"])
+        return {lang: texts[lang].format(cur=self.currency) for lang in ("en", "fa")}
+
+    def num(self, kpi: str, value: Any, *, signed: bool = False, unit: str | None = None) -> Num:
+        u = unit or self.kpi_meta(kpi).unit
+        return Num(fnum(value), DECIMALS.get(u, 2), signed)
+
+
+def fnum(x: Any) -> float | None:
+    """A float, or None for anything undefined (None, NaN, NA)."""
+    if x is None or x is pd.NA:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def dims_of(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c in DIMENSIONS]
+
+
+def dims_dict(row: pd.Series, dims: list[str]) -> dict[str, str]:
+    return {d: str(row[d]) for d in dims}
+
+
+def where(dims: dict[str, str]) -> dict[str, str]:
+    """'Channel email' / 'کانال ایمیل'; 'Overall' for the total."""
+    if not dims:
+        return {"en": "Overall", "fa": "در کل"}
+    out = {}
+    for lang in ("en", "fa"):
+        parts = []
+        for d, v in dims.items():
+            label = Term(f"dim.{d}")
+            parts.append(f"{fmt(label, lang)} {fmt(Term(v), lang)}")
+        text = "، ".join(parts) if lang == "fa" else ", ".join(parts)
+        out[lang] = text[:1].upper() + text[1:] if lang == "en" else text
+    return out
+
+
+def member(dims: dict[str, str]) -> dict[str, str]:
+    """The same phrase, lower-case, for the middle of a sentence."""
+    w = where(dims)
+    return {"en": w["en"][:1].lower() + w["en"][1:], "fa": w["fa"]}
+
+
+def rows(df: pd.DataFrame | None, kpi: str, period: str | None = None) -> pd.DataFrame:
+    if df is None or df.empty:
+        return pd.DataFrame(columns=[] if df is None else df.columns)
+    out = df[df["kpi"] == kpi]
+    if period is not None:
+        out = out[out["period"].astype(str) == str(period)]
+    return out
+
+
+def one(df: pd.DataFrame | None, kpi: str, period: str | None, dims: dict[str, str] | None = None) -> pd.Series | None:
+    """The row of ``kpi`` in ``period`` for these dimension values, or None."""
+    out = rows(df, kpi, period)
+    for d, v in (dims or {}).items():
+        if d not in out.columns:
+            return None
+        out = out[out[d].astype(str) == v]
+    return None if out.empty else out.iloc[0]
+
+
+def periods(df: pd.DataFrame) -> pd.DataFrame:
+    """Distinct periods with their bounds, oldest first."""
+    p = df[["period", "period_start", "period_end"]].drop_duplicates("period").copy()
+    p["period_start"] = pd.to_datetime(p["period_start"]).dt.date
+    p["period_end"] = pd.to_datetime(p["period_end"]).dt.date
+    return p.sort_values("period_start").reset_index(drop=True)
+
+
+def previous_period(df: pd.DataFrame, period: str) -> str | None:
+    p = periods(df)
+    idx = p.index[p["period"].astype(str) == str(period)]
+    if len(idx) == 0 or idx[0] == 0:
+        return None
+    prev = p.iloc[idx[0] - 1]
+    this = p.iloc[idx[0]]
+    # Only the bucket just before counts; a gap in the data is not a previous period.
+    if prev["period_end"] + dt.timedelta(days=1) != this["period_start"]:
+        return None
+    return str(prev["period"])
+
+
+def series(df: pd.DataFrame | None, kpi: str, dims: dict[str, str] | None = None) -> pd.DataFrame:
+    """One indicator's rows for one set of dimension values, oldest first."""
+    out = rows(df, kpi)
+    for d, v in (dims or {}).items():
+        out = out[out[d].astype(str) == v]
+    if out.empty:
+        return out
+    out = out.copy()
+    out["_start"] = pd.to_datetime(out["period_start"])
+    return out.sort_values("_start")
+
+
+def evidence(row: pd.Series, **extra: Any) -> dict[str, Any]:
+    """The standard evidence of one engine row: value, previous value, change, sample size, interval."""
+    ev = {
+        "value": fnum(row.get("value")),
+        "previous_value": fnum(row.get("previous_value")),
+        "change": fnum(row.get("change")),
+        "numerator": fnum(row.get("numerator")),
+        "denominator": fnum(row.get("denominator")),
+        "n": fnum(row.get("n")),
+        "ci_low": fnum(row.get("ci_low")),
+        "ci_high": fnum(row.get("ci_high")),
+        "unit": None if pd.isna(row.get("unit")) else str(row.get("unit")),
+    }
+    ev.update(extra)
+    return ev
+
+
+def pick_period(totals: pd.DataFrame, today: dt.date) -> tuple[str | None, str | None]:
+    """(the last full period before today that has data, the period holding today if any)."""
+    if totals.empty:
+        return None, None
+    p = periods(totals)
+    full = p[p["period_end"] < today]
+    current = p[(p["period_start"] <= today) & (p["period_end"] >= today)]
+    last_full = str(full.iloc[-1]["period"]) if not full.empty else str(p.iloc[-1]["period"])
+    return last_full, (str(current.iloc[0]["period"]) if not current.empty else None)

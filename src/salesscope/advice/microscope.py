@@ -1,0 +1,225 @@
+"""Microscope warnings: too thin, the total hides its parts, wrong zoom; each names the zoom to use."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from salesscope.advice.frames import (
+    COARSER, Context, evidence, fnum, member, one, periods, previous_period, rows, where,
+)
+from salesscope.advice.model import Finding
+from salesscope.advice.stats import VERY_SIGNIFICANT, is_thin, two_proportions
+from salesscope.advice.texts import Num, Term, make
+
+# Indicators whose numerator/denominator are a count of successes out of a count of cases.
+PROPORTIONS = ("win_rate", "lead_conversion_rate", "churn_rate")
+# A total's change must be at least this share of its previous value to count as a change.
+MIN_RELATIVE_CHANGE = 0.03
+# In "one segment carries", the other parts moved at most this share of the carrier's change.
+CARRIER_SHARE = 0.25
+# A fine-grain swing worth a warning: at least this many points, or this share of the previous value.
+SWING_POINTS, SWING_RELATIVE = 5.0, 0.25
+
+
+def thin_warning(ctx: Context, row: pd.Series, dims: dict[str, str]) -> Finding:
+    """The warning that replaces advice resting on a thin sample, naming the zoom to use instead."""
+    kpi = str(row["kpi"])
+    coarser = COARSER.get(ctx.grain)
+    if dims:
+        zoom = Term("zoom.drop", (Term(f"dim.{next(iter(dims))}"),))
+    elif coarser:
+        zoom = Term("zoom.grain", (Term(f"grain.{coarser}"),))
+    else:
+        zoom = Term("zoom.grain", (Term(f"grain.{ctx.grain}"),))
+    lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
+    wide = Term("wide", (ctx.num(kpi, lo), ctx.num(kpi, hi))) if lo is not None and hi is not None else ""
+    n = fnum(row.get("n"))
+    return make("thin_sample", kpi=kpi, period=ctx.period, dims=dims,
+                evidence=evidence(row, min_sample=ctx.min_sample, thin=True),
+                params={"where": where(dims), "kpi": ctx.name(kpi), "period": ctx.period,
+                        "n": Num(n, 0), "min_sample": Num(ctx.min_sample, 0), "wide": wide, "zoom": zoom},
+                confidence="high", effect=0.0)
+
+
+def collapse_thin(findings: list[Finding]) -> list[Finding]:
+    """One thin-sample warning per indicator and breakdown, listing every thin member."""
+    keep, groups = [], {}
+    for f in findings:
+        if f.code != "thin_sample" or not f.dimensions:
+            keep.append(f)
+            continue
+        groups.setdefault((f.kpi, tuple(f.dimensions)), []).append(f)
+    for (_kpi, dim_keys), group in groups.items():
+        if len(group) == 1:
+            keep.append(group[0])
+            continue
+        first = group[0]
+        members = {d: ", ".join(sorted({g.dimensions[d] for g in group})) for d in dim_keys}
+        ev = {**first.evidence, "members": [{"dimensions": g.dimensions, "n": g.evidence.get("n")} for g in group]}
+        en = first.advice_en.replace(first.advice_en.split(":")[0], where(members)["en"], 1)
+        fa = first.advice_fa.replace(first.advice_fa.split(":")[0], where(members)["fa"], 1)
+        keep.append(Finding(first.kind, first.kpi, first.period, members, ev, en, fa, first.confidence,
+                            code=first.code, effect=0.0))
+    return keep
+
+
+def _meaningful(change: float | None, previous: float | None) -> bool:
+    if change is None or change == 0:
+        return False
+    return previous is None or previous == 0 or abs(change) >= MIN_RELATIVE_CHANGE * abs(previous)
+
+
+def total_vs_parts(ctx: Context) -> list[Finding]:
+    """Simpson's paradox (parts move against the total) and one part carrying the whole change."""
+    out: list[Finding] = []
+    for dim, df in ctx.parts.items():
+        for kpi in sorted(df["kpi"].astype(str).unique()):
+            if kpi == "rrroi":
+                continue  # a per-hour ratio of differences: its parts do not add up to a total
+            total = one(ctx.totals, kpi, ctx.period)
+            if total is None or is_thin(total, ctx.min_sample, check_width=False):
+                continue
+            change, prev = fnum(total.get("change")), fnum(total.get("previous_value"))
+            if not _meaningful(change, prev):
+                continue
+            parts = rows(df, kpi, ctx.period)
+            parts = parts[[fnum(c) is not None for c in parts["change"]]]
+            if len(parts) < 2:
+                continue
+            f = _simpson(ctx, kpi, dim, total, parts) or _carrier(ctx, kpi, dim, total, parts)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _weights(parts: pd.DataFrame) -> list[float]:
+    return [fnum(n) or 1.0 for n in parts["n"]] if "n" in parts else [1.0] * len(parts)
+
+
+def _simpson(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:
+    change = fnum(total["change"])
+    changes = [fnum(c) for c in parts["change"]]
+    w = _weights(parts)
+    against = [i for i, c in enumerate(changes) if c * change < 0 and _meaningful(c, fnum(parts.iloc[i]["previous_value"]))]
+    share = sum(w[i] for i in against) / sum(w)
+    if len(against) < max(2, (2 * len(changes) + 2) // 3) or share < 2 / 3:
+        return None
+    confidence = "high" if len(against) == len(changes) else "medium"
+    ev = evidence(total, breakdown=dim, parts=[
+        {"dimensions": {dim: str(r[dim])}, "value": fnum(r["value"]), "previous_value": fnum(r["previous_value"]),
+         "change": fnum(r["change"]), "n": fnum(r.get("n"))} for _, r in parts.iterrows()])
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
+              "k": Num(len(against), 0), "m": Num(len(changes), 0), "dim": Term(f"dim.{dim}")}
+    return make("simpson_reversal", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
+                confidence=confidence, effect=2.0 + share)
+
+
+def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:
+    if len(parts) < 3:
+        return None
+    change = fnum(total["change"])
+    changes = [fnum(c) for c in parts["change"]]
+    order = sorted(range(len(changes)), key=lambda i: -abs(changes[i]))
+    top, rest = order[0], order[1:]
+    big = changes[top]
+    if big * change <= 0 or abs(big) < abs(change):
+        return None
+    if any(abs(changes[i]) > CARRIER_SHARE * abs(big) for i in rest):
+        return None
+    row = parts.iloc[top]
+    if is_thin(row, ctx.min_sample, check_width=False):
+        return None
+    d = {dim: str(row[dim])}
+    ev = evidence(total, breakdown=dim, carrier={"dimensions": d, "change": big, "n": fnum(row.get("n"))},
+                  others_max_change=max(abs(changes[i]) for i in rest))
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
+              "member": member(d), "part_change": ctx.num(kpi, big, signed=True), "dim": Term(f"dim.{dim}")}
+    return make("one_segment_carries", kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
+                confidence="medium", effect=1.5)
+
+
+def prop_test(df: pd.DataFrame | None, kpi: str, period: str, dims: dict[str, str] | None = None):
+    """(row, previous row, two-proportion test of this period against the one before) or None."""
+    if df is None or df.empty:
+        return None
+    row = one(df, kpi, period, dims)
+    prev_label = previous_period(rows(df, kpi), period)
+    prev = one(df, kpi, prev_label, dims) if prev_label else None
+    if row is None or prev is None:
+        return None
+    t = two_proportions(row.get("numerator"), row.get("denominator"), prev.get("numerator"), prev.get("denominator"))
+    return (row, prev, t) if t is not None else None
+
+
+def wrong_zoom(ctx: Context) -> list[Finding]:
+    """A change a finer grain shows and this one hides, or a swing that is noise at this grain."""
+    out: list[Finding] = []
+    for kpi in PROPORTIONS:
+        here = prop_test(ctx.totals, kpi, ctx.period)
+        if here is None:
+            continue
+        row, prev, t = here
+        if t.significant:
+            continue
+        f = _zoom_in(ctx, kpi, row, t) or _zoom_out(ctx, kpi, row, t)
+        if f is not None:
+            out.append(f)
+    return out
+
+
+def _zoom_in(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
+    if ctx.finer is None or ctx.finer_grain is None:
+        return None
+    fine = rows(ctx.finer, kpi)
+    if fine.empty:
+        return None
+    start, end = pd.Timestamp(row["period_start"]).date(), pd.Timestamp(row["period_end"]).date()
+    p = periods(fine)
+    inside = p[(p["period_start"] >= start) & (p["period_end"] <= end)]
+    best = None
+    for label in inside["period"]:
+        r = prop_test(ctx.finer, kpi, str(label))
+        if r is None or is_thin(r[0], ctx.min_sample, check_width=False) or is_thin(r[1], ctx.min_sample, check_width=False):
+            continue
+        if r[2].pvalue < VERY_SIGNIFICANT and (best is None or r[2].pvalue < best[2].pvalue):
+            best = r
+    if best is None:
+        return None
+    sub, _prev, st = best
+    ev = evidence(row, pvalue=t.pvalue, finer_grain=ctx.finer_grain, finer_period=str(sub["period"]),
+                  finer_value=fnum(sub["value"]), finer_change=st.diff, finer_pvalue=st.pvalue, finer_n=fnum(sub.get("n")))
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
+              "change": Num(t.diff, 1, signed=True), "finer": Term(f"grain.{ctx.finer_grain}"),
+              "sub": str(sub["period"]), "sub_change": Num(st.diff, 1, signed=True), "p": Num(st.pvalue, 3)}
+    return make("zoom_in", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
+                confidence="medium", effect=1.5)
+
+
+def _zoom_out(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
+    prev_value = fnum(row.get("previous_value"))
+    big = abs(t.diff) >= SWING_POINTS or (prev_value and abs(t.diff) >= SWING_RELATIVE * abs(prev_value))
+    if not big or ctx.coarser is None or ctx.coarser_grain is None:
+        return None
+    start = pd.Timestamp(row["period_start"]).date()
+    coarse = rows(ctx.coarser, kpi)
+    if coarse.empty:
+        return None
+    p = periods(coarse)
+    holder = p[(p["period_start"] <= start) & (p["period_end"] >= start)]
+    if holder.empty:
+        return None
+    label = str(holder.iloc[0]["period"])
+    c = one(ctx.coarser, kpi, label)
+    if c is None:
+        return None
+    ct = prop_test(ctx.coarser, kpi, label)
+    coarse_change = ct[2].diff if ct else fnum(c.get("change"))
+    ev = evidence(row, pvalue=t.pvalue, coarser_grain=ctx.coarser_grain, coarser_period=label,
+                  coarser_value=fnum(c["value"]), coarser_change=coarse_change,
+                  coarser_pvalue=ct[2].pvalue if ct else None)
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
+              "change": Num(t.diff, 1, signed=True), "p": Num(t.pvalue, 3),
+              "coarser": Term(f"grain.{ctx.coarser_grain}"), "coarse_period": label,
+              "coarse_change": Num(coarse_change, 1, signed=True)}
+    return make("zoom_out", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
+                confidence="medium" if t.pvalue > 0.2 else "low", effect=1.0)

@@ -1,0 +1,57 @@
+"""RRROI advice per channel and rep, as KPIS.md gives it: both signs, hours added or cut, noise."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, rows, where
+from salesscope.advice.model import Finding
+from salesscope.advice.stats import is_thin
+from salesscope.advice.texts import Num, make
+from salesscope.advice.microscope import thin_warning
+
+KPI = "rrroi"
+
+
+def rrroi_findings(ctx: Context) -> list[Finding]:
+    """One finding per channel, rep and the total whose RRROI is defined in the period."""
+    out: list[Finding] = []
+    frames = [ctx.totals] + [ctx.parts[d] for d in ("channel", "rep") if d in ctx.parts]
+    for df in frames:
+        for _, row in rows(df, KPI, ctx.period).iterrows():
+            f = _one(ctx, row, dims_of(df))
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _one(ctx: Context, row: pd.Series, dims: list[str]) -> Finding | None:
+    value, points, hours = fnum(row["value"]), fnum(row.get("numerator")), fnum(row.get("denominator"))
+    if value is None or hours is None or hours == 0:
+        return None  # undefined (no_change_in_hours / no_actions): nothing to advise
+    if points is None:
+        points = value * hours
+    d = dims_dict(row, dims)
+    if is_thin(row, ctx.min_sample, check_width=False):
+        return thin_warning(ctx, row, d)
+    lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
+    # The interval of the response-rate change, back in points (the engine divides it by the hours).
+    plo, phi = (sorted((lo * hours, hi * hours)) if lo is not None and hi is not None else (None, None))
+    noise = plo is not None and plo <= 0 <= phi
+    half = (phi - plo) / 2 / 1.96 if plo is not None and phi > plo else None
+    z = abs(points) / half if half else 0.0
+    ev = evidence(row, response_rate_change_points=points, extra_hours=hours,
+                  change_ci_low=plo, change_ci_high=phi, within_noise=noise)
+    params = {"where": where(d), "value": Num(value, 2, signed=True), "points": Num(abs(points), 1),
+              "hours": Num(abs(hours), 1), "low": Num(plo, 1, signed=True), "high": Num(phi, 1, signed=True)}
+    if noise:
+        params.update(points=Num(points, 1, signed=True), hours=Num(hours, 1, signed=True))
+        return make("rrroi_noise", kpi=KPI, period=ctx.period, dims=d, evidence=ev, params=params,
+                    confidence="low", effect=0.0)
+    if hours > 0:
+        code = "rrroi_more_time" if value > 0 else "rrroi_enough_time"
+    else:
+        code = "rrroi_restore_time" if value > 0 else "rrroi_cut_right"
+    confidence = "high" if z >= 2.58 else "medium" if plo is not None else "low"
+    return make(code, kpi=KPI, period=ctx.period, dims=d, evidence=ev, params=params,
+                confidence=confidence, effect=min(z / 2, 4.0) if z else 1.0)

@@ -1,0 +1,289 @@
+"""Advice for the indicators other than RRROI, each grounded in the engine's evidence."""
+
+from __future__ import annotations
+
+import statistics
+
+import pandas as pd
+
+from salesscope.advice.frames import (
+    Context, dims_dict, evidence, fnum, one, periods, previous_period, rows, where,
+)
+from salesscope.advice.microscope import thin_warning
+from salesscope.advice.model import Finding
+from salesscope.advice.stats import confidence_of, is_thin, two_proportions
+from salesscope.advice.texts import HINTS, Num, Term, make
+from salesscope.i18n import format_number
+
+SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median is "far slower"
+POOL = 3                   # periods pooled when one period alone cannot show a trend
+UNDECIDED_SKIP = 0.30      # lead cohorts with this share still undecided say nothing yet
+CYCLE_MIN_RELATIVE = 0.10  # a cycle must lengthen by at least this share to be news
+CAC_GAP_POINTS = 5.0       # CAC growth must beat CLV growth by this many points
+
+# Indicators with no dedicated rule get the generic "worsened beyond its interval" check.
+GENERIC = ("lgr", "avg_deal_size", "sales_velocity", "activities_per_win", "quota_attainment", "lead_response_time")
+
+
+def _frames(ctx: Context, *dims: str) -> list[tuple[pd.DataFrame, list[str]]]:
+    out = [(ctx.totals, [])]
+    out += [(ctx.parts[d], [d]) for d in dims if d in ctx.parts]
+    return out
+
+
+def _pooled(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str], k: int):
+    """Numerator/denominator summed over the last k periods and the k before (None if incomplete)."""
+    p = periods(rows(df, kpi))
+    labels = [str(x) for x in p["period"]]
+    if period not in labels:
+        return None
+    i = labels.index(period)
+    if i + 1 < 2 * k:
+        return None
+    recent, before = labels[i - k + 1:i + 1], labels[i - 2 * k + 1:i - k + 1]
+    sums = []
+    for group in (recent, before):
+        rs = [one(df, kpi, lab, d) for lab in group]
+        if any(r is None or fnum(r.get("numerator")) is None or fnum(r.get("denominator")) is None for r in rs):
+            return None
+        sums.append((sum(fnum(r["numerator"]) for r in rs), sum(fnum(r["denominator"]) for r in rs)))
+    return sums[0], sums[1], recent, before
+
+
+def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[str, ...]) -> list[Finding]:
+    """A proportion that moved the bad way (worse=-1 falling, +1 rising), tested against chance.
+
+    One period against the one before first; when that is not significant, the last POOL periods
+    pooled against the POOL before, so a steady drift is not lost in monthly noise.
+    """
+    out: list[Finding] = []
+    for df, dl in _frames(ctx, *dims):
+        for _, row in rows(df, kpi, ctx.period).iterrows():
+            d = dims_dict(row, dl)
+            undecided = fnum(row.get("undecided"))
+            n = fnum(row.get("n")) or fnum(row.get("denominator"))
+            if undecided is not None and n and undecided / n > UNDECIDED_SKIP:
+                continue
+            found = None
+            for k in (1, POOL):
+                pooled = _pooled(df, kpi, ctx.period, d, k)
+                if pooled is None:
+                    continue
+                (x1, n1), (x2, n2), recent, before = pooled
+                t = two_proportions(x1, n1, x2, n2)
+                if t is not None and t.significant and t.diff * worse > 0:
+                    found = (k, x1, n1, x2, n2, recent, before, t)
+                    break
+            if found is None:
+                continue
+            k, x1, n1, x2, n2, recent, before, t = found
+            if n1 < ctx.min_sample or n2 < ctx.min_sample or (k == 1 and is_thin(row, ctx.min_sample)):
+                out.append(thin_warning(ctx, row, d))
+                continue
+            conf = confidence_of(t.pvalue)
+            if undecided is not None and n and undecided / n > 0.10:
+                conf = "low"
+            ev = evidence(row, compared_value=100 * x1 / n1, compared_previous=100 * x2 / n2, pooled_periods=k,
+                          recent_periods=recent, earlier_periods=before, n=n1, n_previous=n2,
+                          change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
+            span = Term("span.one") if k == 1 else Term("span.pooled", (Num(k, 0),))
+            params = {"where": where(d), "prev": Num(100 * x2 / n2, 1), "value": Num(100 * x1 / n1, 1),
+                      "n": Num(n1, 0), "p": Num(t.pvalue, 3), "span": span}
+            out.append(make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
+                            confidence=conf, effect=abs(t.z) / 2))
+    return out
+
+
+def slow_lead_response(ctx: Context) -> list[Finding]:
+    """A rep whose median speed to lead is far slower than the other reps'."""
+    df = ctx.parts.get("rep")
+    here = rows(df, "lead_response_time", ctx.period)
+    if here.empty:
+        return []
+    solid = {str(r["rep"]): r for _, r in here.iterrows() if not is_thin(r, ctx.min_sample, check_width=False)}
+    out = []
+    for _, row in here.iterrows():
+        rep, value = str(row["rep"]), fnum(row["value"])
+        peers = [fnum(r["value"]) for k, r in solid.items() if k != rep and fnum(r["value"]) is not None]
+        if value is None or len(peers) < 2:
+            continue
+        peer = statistics.median(peers)
+        if peer <= 0 or value < SLOW_FACTOR * peer:
+            continue
+        d = {"rep": rep}
+        if rep not in solid:
+            out.append(thin_warning(ctx, row, d))
+            continue
+        lo = fnum(row.get("ci_low"))
+        ev = evidence(row, peer_median=peer, ratio=value / peer, peers=len(peers))
+        params = {"where": where(d), "value": Num(value, 1), "peer": Num(peer, 1), "ratio": Num(value / peer, 1),
+                  "n": Num(fnum(row.get("n")), 0)}
+        out.append(make("slow_lead_response", kpi="lead_response_time", period=ctx.period, dims=d, evidence=ev,
+                        params=params, confidence="high" if lo is not None and lo > peer else "medium",
+                        effect=value / peer))
+    return out
+
+
+def rep_win_rate_below_team(ctx: Context) -> list[Finding]:
+    """A rep whose win rate is significantly below the rest of the team's (two-proportion test)."""
+    total = one(ctx.totals, "win_rate", ctx.period)
+    here = rows(ctx.parts.get("rep"), "win_rate", ctx.period)
+    if total is None or here.empty:
+        return []
+    tx, tn = fnum(total.get("numerator")), fnum(total.get("denominator"))
+    out = []
+    for _, row in here.iterrows():
+        x, n = fnum(row.get("numerator")), fnum(row.get("denominator"))
+        if None in (tx, tn, x, n) or tn - n <= 0:
+            continue
+        t = two_proportions(x, n, tx - x, tn - n)
+        if t is None or not t.significant or t.diff >= 0:
+            continue
+        d = {"rep": str(row["rep"])}
+        if is_thin(row, ctx.min_sample, check_width=False):
+            out.append(thin_warning(ctx, row, d))
+            continue
+        peer = 100 * (tx - x) / (tn - n)
+        ev = evidence(row, team_value=fnum(total["value"]), rest_of_team_value=peer, rest_of_team_n=tn - n,
+                      change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
+        params = {"where": where(d), "value": Num(fnum(row["value"]), 1), "peer": Num(peer, 1),
+                  "n": Num(n, 0), "p": Num(t.pvalue, 3)}
+        out.append(make("rep_win_rate_below_team", kpi="win_rate", period=ctx.period, dims=d, evidence=ev,
+                        params=params, confidence=confidence_of(t.pvalue), effect=abs(t.z) / 2))
+    return out
+
+
+def pipeline_coverage_low(ctx: Context) -> list[Finding]:
+    """Open pipeline under the coverage target (the workspace's target, else 3x)."""
+    out = []
+    for df, dl in _frames(ctx, "team", "rep"):
+        for _, row in rows(df, "pipeline_coverage", ctx.period).iterrows():
+            value, d = fnum(row["value"]), dims_dict(row, dl)
+            target = fnum(row.get("target")) or ctx.coverage_target
+            if value is None or value >= target:
+                continue
+            if is_thin(row, ctx.min_sample, check_width=False):
+                out.append(thin_warning(ctx, row, d))
+                continue
+            quota = fnum(row.get("denominator"))
+            gap = (target - value) * quota if quota else None
+            ev = evidence(row, target=target, pipeline_gap=gap)
+            params = {"where": where(d), "value": Num(value, 2), "target": Num(target, 1),
+                      "gap": {lang: f"{_money(gap, lang)} {ctx.currency}" for lang in ("en", "fa")}}
+            out.append(make("pipeline_coverage_low", kpi="pipeline_coverage", period=ctx.period, dims=d,
+                            evidence=ev, params=params, confidence="high" if value < 0.8 * target else "medium",
+                            effect=(target - value) / target * 4))
+    return out
+
+
+def _money(x: float | None, lang: str) -> str:
+    return format_number(x, lang, 0)  # type: ignore[arg-type]
+
+
+def cycle_lengthening(ctx: Context) -> list[Finding]:
+    """The median sales cycle lengthened beyond its own interval."""
+    out = []
+    for df, dl in _frames(ctx, "team"):
+        for _, row in rows(df, "sales_cycle_days", ctx.period).iterrows():
+            value, prev, lo = fnum(row["value"]), fnum(row.get("previous_value")), fnum(row.get("ci_low"))
+            if value is None or prev is None or prev <= 0 or value < prev * (1 + CYCLE_MIN_RELATIVE):
+                continue
+            if lo is not None and lo <= prev:
+                continue  # the previous median sits inside this period's interval: not a clear change
+            d = dims_dict(row, dl)
+            if is_thin(row, ctx.min_sample):
+                out.append(thin_warning(ctx, row, d))
+                continue
+            ev = evidence(row, relative_change=(value - prev) / prev)
+            params = {"where": where(d), "prev": Num(prev, 1), "value": Num(value, 1), "n": Num(fnum(row.get("n")), 0)}
+            out.append(make("cycle_lengthening", kpi="sales_cycle_days", period=ctx.period, dims=d, evidence=ev,
+                            params=params, confidence="high" if lo is not None else "medium",
+                            effect=4 * (value - prev) / prev))
+    return out
+
+
+def cac_outpacing_clv(ctx: Context) -> list[Finding]:
+    """CAC growing faster than CLV (from the engine's cac and clv_cac_ratio rows, CLV alongside)."""
+    cac, ratio = one(ctx.totals, "cac", ctx.period), one(ctx.totals, "clv_cac_ratio", ctx.period)
+    if cac is None or ratio is None:
+        return []
+    c, cp = fnum(cac["value"]), fnum(cac.get("previous_value"))
+    prev_label = previous_period(rows(ctx.totals, "clv_cac_ratio"), ctx.period)
+    prev_ratio = one(ctx.totals, "clv_cac_ratio", prev_label) if prev_label else None
+    clv, clvp = fnum(ratio.get("clv")), fnum(prev_ratio.get("clv")) if prev_ratio is not None else None
+    if None in (c, cp, clv, clvp) or cp <= 0 or clvp <= 0:
+        return []
+    cac_g, clv_g = 100 * (c - cp) / cp, 100 * (clv - clvp) / clvp
+    if cac_g <= 0 or cac_g - clv_g < CAC_GAP_POINTS:
+        return []
+    if is_thin(cac, ctx.min_sample, check_width=False):
+        return [thin_warning(ctx, cac, {})]
+    ev = evidence(ratio, cac=c, cac_previous=cp, cac_change_percent=cac_g, clv=clv, clv_previous=clvp,
+                  clv_change_percent=clv_g, n=fnum(cac.get("n")))
+    params = {"where": where({}), "cac_change": Num(cac_g, 1, signed=True), "clv_change": Num(clv_g, 1, signed=True),
+              "value": Num(fnum(ratio["value"]), 2)}
+    conf = "high" if (fnum(ratio["value"]) or 0) < 3 and cac_g - clv_g > 20 else "medium"
+    return [make("cac_outpacing_clv", kpi="clv_cac_ratio", period=ctx.period, dims={}, evidence=ev, params=params,
+                 confidence=conf, effect=(cac_g - clv_g) / 10)]
+
+
+def generic_worsening(ctx: Context) -> list[Finding]:
+    """Any other indicator whose previous value lies outside this period's interval, on the bad side."""
+    out = []
+    for df, dl in _frames(ctx, "team"):
+        for kpi in GENERIC:
+            for _, row in rows(df, kpi, ctx.period).iterrows():
+                value, prev = fnum(row["value"]), fnum(row.get("previous_value"))
+                lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
+                if None in (value, prev, lo, hi):
+                    continue
+                higher = ctx.kpi_meta(kpi, str(row.get("unit"))).higher_is_better
+                if not ((higher and hi < prev) or (not higher and lo > prev)):
+                    continue
+                d = dims_dict(row, dl)
+                if is_thin(row, ctx.min_sample):
+                    out.append(thin_warning(ctx, row, d))
+                    continue
+                ev = evidence(row)
+                params = {"where": where(d), "kpi": ctx.name(kpi), "period": ctx.period, "prev": ctx.num(kpi, prev),
+                          "value": ctx.num(kpi, value), "unit": ctx.unit(kpi), "low": ctx.num(kpi, lo),
+                          "high": ctx.num(kpi, hi), "hint": HINTS.get(kpi, HINTS[""])}
+                gap = abs(prev - value) / (abs(hi - lo) / 2 or 1)
+                out.append(make("kpi_worsening", kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
+                                confidence="medium", effect=gap))
+    return out
+
+
+def revenue_falling(ctx: Context) -> list[Finding]:
+    """Won revenue fell markedly against the previous period."""
+    out = []
+    for df, dl in _frames(ctx, "team"):
+        for _, row in rows(df, "revenue_growth", ctx.period).iterrows():
+            value = fnum(row["value"])
+            if value is None or value > -10:
+                continue
+            d = dims_dict(row, dl)
+            if is_thin(row, ctx.min_sample, check_width=False):
+                out.append(thin_warning(ctx, row, d))
+                continue
+            params = {"where": where(d), "period": ctx.period, "value": Num(abs(value), 1),
+                      "n": Num(fnum(row.get("n")), 0), "hint": HINTS["revenue_growth"]}
+            out.append(make("revenue_falling", kpi="revenue_growth", period=ctx.period, dims=d, evidence=evidence(row),
+                            params=params, confidence="medium", effect=abs(value) / 20))
+    return out
+
+
+def indicator_findings(ctx: Context) -> list[Finding]:
+    """Every indicator rule but RRROI's."""
+    return [
+        *slow_lead_response(ctx),
+        *proportion_trend(ctx, "lead_conversion_rate", "lead_conversion_falling", -1, ("channel",)),
+        *rep_win_rate_below_team(ctx),
+        *proportion_trend(ctx, "win_rate", "win_rate_falling", -1, ("team", "channel", "segment")),
+        *proportion_trend(ctx, "churn_rate", "churn_rising", +1, ("segment", "team")),
+        *pipeline_coverage_low(ctx),
+        *cycle_lengthening(ctx),
+        *cac_outpacing_clv(ctx),
+        *generic_worsening(ctx),
+        *revenue_falling(ctx),
+    ]

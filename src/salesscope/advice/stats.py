@@ -1,0 +1,90 @@
+"""The tests findings rest on: thin samples, two proportions, robust distance from a history."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from salesscope.advice.frames import fnum
+
+# An interval is "wide" when it is wider than this many percentage points (rates) ...
+WIDE_PERCENT_POINTS = 40.0
+# ... or, for other units, when its width exceeds this multiple of the value itself.
+WIDE_RELATIVE = 2.0
+SIGNIFICANT = 0.05
+VERY_SIGNIFICANT = 0.01
+
+
+def is_thin(row: pd.Series | None, min_sample: int, *, check_width: bool = True) -> bool:
+    """True when a value rests on fewer than ``min_sample`` cases or its 95% interval is very wide."""
+    if row is None or fnum(row.get("value")) is None:
+        return True
+    n = fnum(row.get("n"))
+    if n is not None and n < min_sample:
+        return True
+    return check_width and is_wide(row)
+
+
+def is_wide(row: pd.Series) -> bool:
+    lo, hi, v = fnum(row.get("ci_low")), fnum(row.get("ci_high")), fnum(row.get("value"))
+    if lo is None or hi is None or v is None:
+        return False
+    if str(row.get("unit")) == "percent":
+        return hi - lo > WIDE_PERCENT_POINTS
+    return hi - lo > WIDE_RELATIVE * abs(v) and abs(v) > 0
+
+
+@dataclass(frozen=True)
+class PropTest:
+    """Two proportions compared: difference in points (p1 - p2), its Newcombe interval, p-value."""
+
+    diff: float
+    low: float
+    high: float
+    pvalue: float
+    z: float
+
+    @property
+    def significant(self) -> bool:
+        return self.pvalue < SIGNIFICANT
+
+
+def two_proportions(x1: float | None, n1: float | None, x2: float | None, n2: float | None) -> PropTest | None:
+    """Score test and Newcombe interval for x1/n1 - x2/n2 (statsmodels); None when undefined."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+    vals = [fnum(v) for v in (x1, n1, x2, n2)]
+    if any(v is None for v in vals):
+        return None
+    a, na, b, nb = vals
+    if na <= 0 or nb <= 0 or a < 0 or b < 0 or a > na or b > nb:
+        return None
+    if (a + b == 0) or (a + b == na + nb):  # both all-or-nothing: no variance to test
+        return None
+    res = test_proportions_2indep(a, na, b, nb, method="score")
+    lo, hi = confint_proportions_2indep(a, na, b, nb, method="newcomb")
+    p = float(res.pvalue)
+    return PropTest(100 * (a / na - b / nb), 100 * float(lo), 100 * float(hi),
+                    p if math.isfinite(p) else 1.0, float(res.statistic))
+
+
+def confidence_of(pvalue: float | None) -> str:
+    if pvalue is None:
+        return "low"
+    return "high" if pvalue < VERY_SIGNIFICANT else "medium" if pvalue < SIGNIFICANT else "low"
+
+
+def robust_range(history: np.ndarray, threshold: float = 3.5) -> tuple[float, float, float, float] | None:
+    """(median, MAD-based sigma, low, high) of a history; None when it has no spread."""
+    h = history[np.isfinite(history)]
+    if len(h) < 6:
+        return None
+    med = float(np.median(h))
+    mad = float(np.median(np.abs(h - med)))
+    if mad == 0:
+        return None
+    sigma = 1.4826 * mad  # MAD scaled to a normal standard deviation
+    return med, sigma, med - threshold * sigma, med + threshold * sigma
