@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,30 +17,12 @@ PASSWORDS = {"boss": "boss-password-1", "north": "north-password-1", "r01": "rep
 
 
 def load_demo(ws: salesscope.Workspace, scale: int = 6_000) -> None:
-    """Fill the store from the package's demo generator, through the importer when it exists."""
-    from salesscope.demo import generate
+    """Fill the store the way a user would: the package's demo files through the importer."""
+    from salesscope.demo import write_demo_files
+    from salesscope.ingest import import_files
 
-    try:
-        from salesscope.ingest import import_files  # noqa: F401
-    except ImportError:
-        import_files = None
-    tables = generate(seed=7, scale=scale, today=TODAY)
-    if import_files is not None:
-        from salesscope.demo import write_demo_files
-
-        out = ws.path.parent / "demo-files"
-        files = write_demo_files(out, seed=7, scale=scale, today=TODAY)
-        import_files(ws, files if isinstance(files, list) else sorted(Path(out).rglob("*.*")))
-        return
-    con = ws.duckdb
-    for name, df in tables.items():
-        cols = [r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position", [name]).fetchall()]
-        use = [c for c in cols if c in df.columns]
-        con.register("demo_src", df)
-        con.execute(f'INSERT INTO "{name}" ({", ".join(use)}) SELECT {", ".join(use)} FROM demo_src')
-        con.unregister("demo_src")
+    files = write_demo_files(ws.path.parent / "demo-files", seed=7, scale=scale, today=TODAY)
+    import_files(ws, files, progress=False)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ QUARANTINE_COLUMNS = ("import_id", "target_table", "source_file", "source_row", 
 def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | None = None,
                  mapping: str | Path | None = None, preset: str | None = None,
                  strict: bool = False, sheet: str | None = None,
-                 progress: bool = True) -> ImportResult:
+                 progress: bool = True, dry_run: bool = False) -> ImportResult:
     """Import export files into the workspace's canonical tables, atomically.
 
     Without a mapping, each file (or workbook sheet) must be named after a canonical table
@@ -45,6 +45,8 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
 
     Rejected rows go to the quarantine (table ``_quarantine`` and one CSV per import). With
     ``strict=True`` any rejection loads nothing and raises :class:`RejectedRowsError`.
+    With ``dry_run=True`` the import runs and is rolled back: the result and the quarantine file
+    show what it would load and reject (a preview).
 
     >>> import_files(ws, ["deals.csv"], preset="hubspot-deals").to_dict()  # doctest: +SKIP
     """
@@ -75,6 +77,10 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                 result.warnings.insert(0, f"{result.rejected} rows rejected: nothing was loaded "
                                           "(strict mode)")
                 raise RejectedRowsError(result)
+            if dry_run:
+                result.committed = False
+                con.execute("ROLLBACK")
+                return result
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

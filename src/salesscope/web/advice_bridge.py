@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +25,14 @@ def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, 
         from salesscope import advice as engine
     except ImportError:
         engine = None
-    fn = getattr(engine, "advise", None)
+    fn = getattr(engine, "findings", None)
     if fn is None:
         raise QueryError("advice is not available in this installation")
     params = inspect.signature(fn).parameters
+    # Advice speaks about the last full period before "today"; the range's end stands for it.
+    today = dt.date.fromisoformat(zoom.end) + dt.timedelta(days=1) if zoom.end else None
     wanted = {"grain": zoom.grain, "calendar": zoom.calendar, "by": zoom.engine_by() or None,
-              "start": zoom.start, "end": zoom.end, "lang": lang, "scope": scope}
+              "start": zoom.start, "end": zoom.end, "lang": lang, "scope": scope, "today": today}
     if scope is not None and "scope" not in params:
         # Advice built from everyone's rows could leak them; refuse rather than filter afterwards.
         raise QueryError("this advice engine cannot restrict its findings to a team or rep yet")

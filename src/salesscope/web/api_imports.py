@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import secrets
 import shutil
@@ -12,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from salesscope.errors import InputError
-from salesscope.schema import IMPORTS_TABLE, QUARANTINE_TABLE
+from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden
 from salesscope.web.service import Service, to_records
@@ -36,60 +35,30 @@ def _upload_dir(svc: Service, upload_id: str) -> Path:
     return svc.ws.path / UPLOADS / upload_id
 
 
-def _plain(value: Any) -> Any:
-    """An import summary in JSON terms, whatever shape the importer returns."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def _run(svc: Service, folder: Path, *, commit: bool) -> dict[str, Any]:
-    """Run the importer on an upload; a preview runs the same import inside a rolled-back transaction."""
+    """Run the importer on an upload; a preview is the same import, rolled back (``dry_run``)."""
+    import pandas as pd
+
     from salesscope.ingest import import_files
 
     opts = _read_options(folder)
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
-    con = svc.ws.duckdb
     with svc.lock:
-        before = {r[0] for r in con.execute(f'SELECT DISTINCT import_id FROM "{IMPORTS_TABLE}"').fetchall()}
-        if commit:
-            result = import_files(svc.ws, paths, **opts)
-        else:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                result = import_files(svc.ws, paths, **opts, _in_transaction=True) \
-                    if _takes_flag(import_files) else import_files(svc.ws, paths, **opts)
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        new_ids = [r[0] for r in con.execute(f'SELECT DISTINCT import_id FROM "{IMPORTS_TABLE}"').fetchall()
-                   if r[0] not in before]
-        rejected = con.execute(
-            f'SELECT target_table, source_file, source_row, column_name, value, reason FROM '
-            f'"{QUARANTINE_TABLE}" WHERE import_id IN (SELECT unnest(?::VARCHAR[])) '
-            f'ORDER BY source_file, source_row LIMIT {REJECTED_SHOWN}', [new_ids]).df()
+        result = import_files(svc.ws, paths, progress=False, dry_run=not commit, **opts)
+    qfile = Path(result.quarantine) if result.quarantine else None
+    rejected: list[dict[str, Any]] = []
+    if qfile is not None and qfile.exists():
+        if result.rejected:
+            df = pd.read_csv(qfile, nrows=REJECTED_SHOWN, dtype=str, keep_default_na=False)
+            rejected = to_records(df.drop(columns=["import_id"], errors="ignore"))
         if not commit:
-            con.execute("ROLLBACK")
-    if commit:
-        svc.config_changed()  # belt and braces: the import id already changes the cache key
-    return {"committed": commit, "summary": _plain(result), "rejected": to_records(rejected),
+            qfile.unlink(missing_ok=True)  # a preview leaves no quarantine behind
+    summary = result.to_dict()
+    if not commit:
+        summary.pop("quarantine", None)
+    return {"committed": commit, "import_id": result.import_id if commit else None,
+            "summary": summary, "rejected": rejected, "rejected_total": result.rejected,
             "rejected_shown_limit": REJECTED_SHOWN}
-
-
-def _takes_flag(fn) -> bool:
-    import inspect
-
-    return "_in_transaction" in inspect.signature(fn).parameters
 
 
 def _read_options(folder: Path) -> dict[str, Any]:
@@ -104,14 +73,9 @@ def _read_options(folder: Path) -> dict[str, Any]:
 @router.get("/presets")
 def presets(user: UserDep) -> dict[str, Any]:
     """The ready-made column mappings for well-known CRM exports."""
-    from importlib import resources
+    from salesscope.ingest.mapping import list_presets
 
-    try:
-        files = resources.files("salesscope").joinpath("presets")
-        names = sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
-    except (FileNotFoundError, NotADirectoryError):
-        names = []
-    return {"presets": names}
+    return {"presets": list_presets()}
 
 
 @router.get("")
