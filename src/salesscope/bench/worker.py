@@ -1,0 +1,92 @@
+"""One benchmark contender in its own process, so its time and peak memory are its own.
+
+``python -m salesscope.bench.worker TASK WORKSPACE OUT.parquet [BACKEND_JSON]`` prints one JSON
+line: seconds, peak resident memory in bytes, and rows written.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from salesscope.bench import arith
+
+
+def _months(ws) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """The engine's months (data range), plus the two before and one after it reads for comparisons."""
+    from salesscope.engine.compute import data_range, row_counts
+
+    lo, hi = data_range(ws.backend, row_counts(ws.backend))
+    in_range = pd.date_range(pd.Timestamp(lo).to_period("M").to_timestamp(),
+                             pd.Timestamp(hi).to_period("M").to_timestamp(), freq="MS")
+    months = pd.date_range(in_range[0] - pd.DateOffset(months=2), in_range[-1] + pd.DateOffset(months=1), freq="MS")
+    return months, in_range
+
+
+def engine(ws) -> pd.DataFrame:
+    """The 15 indicators through the engine, each at the finest breakdown it supports."""
+    frames = []
+    for dims, ids in arith.LEVELS.items():
+        df = ws.kpis(list(ids), grain="month", by=list(dims) or None)
+        frames.append(df[df["value"].notna()].rename(columns={"period_start": "month"})
+                      [["kpi", "month", *dims, "value"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def engine_single(ws) -> pd.DataFrame:
+    """The one request ``ws.kpis(None, by=["channel", "rep"])`` as a user would first type it."""
+    df = ws.kpis(None, grain="month", by=["channel", "rep"])
+    return df[df["value"].notna()].rename(columns={"period_start": "month"})[["kpi", "month", "channel", "rep", "value"]]
+
+
+def run(task: str, path: str, backend: dict | None) -> pd.DataFrame:
+    import salesscope
+    from salesscope.config import BackendConfig
+
+    if task == "import":
+        from salesscope.ingest import import_files
+
+        ws = salesscope.open(path)
+        files = sorted(p for p in (Path(path).parent / "files").iterdir())
+        res = import_files(ws, files, progress=False)
+        return pd.DataFrame([{"kpi": "import", "value": float(sum(ws.row_counts().values()))}]) if res else None
+    ws = salesscope.open(path, read_only=True)
+    if backend:
+        from salesscope.backends import use_backend
+
+        use_backend(ws, BackendConfig.model_validate(backend))
+    if task in ("engine", "postgres"):
+        return engine(ws)
+    if task == "engine_single":
+        return engine_single(ws)
+    months, in_range = _months(ws)
+    if task == "pandas":
+        from salesscope.bench import pandas_ref
+
+        return pandas_ref.compute(pandas_ref.load(ws.duckdb), months, in_range, ws.config.gross_margin)
+    if task == "duckdb_sql":
+        from salesscope.bench import duckdb_sql
+
+        return duckdb_sql.compute(ws.duckdb, months, in_range, ws.config.gross_margin)
+    raise SystemExit(f"unknown task {task!r}")
+
+
+def main() -> None:
+    task, path, out = sys.argv[1:4]
+    backend = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
+    t0 = time.perf_counter()
+    df = run(task, path, backend)
+    seconds = time.perf_counter() - t0
+    if df is not None:
+        df.to_parquet(out)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    print(json.dumps({"task": task, "seconds": seconds, "peak_rss": peak, "rows": 0 if df is None else len(df)}))
+
+
+if __name__ == "__main__":
+    main()

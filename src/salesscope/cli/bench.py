@@ -1,0 +1,53 @@
+"""``salesscope bench``: measure import and the 15 indicators against pandas, PostgreSQL and SQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from salesscope.cli.common import console, err_console
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def bench(
+        scale: Annotated[int, typer.Option("--scale", min=1000, help="Demo activities to generate.")] = 10_000_000,
+        out: Annotated[Optional[Path], typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
+        skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Do not measure PostgreSQL.")] = False,
+        workspace: Annotated[Optional[Path], typer.Option(
+            "--workspace", "-w", help="Folder for the benchmark's data (reused if it holds a previous run).")] = None,
+    ) -> None:
+        """Benchmark: import throughput; the 15 indicators by month x channel x rep through the engine,
+        plain pandas, PostgreSQL and hand-written DuckDB SQL; peak memory; agreement of the numbers."""
+        from salesscope.bench import run
+
+        report = run(scale=scale, workdir=workspace, skip_postgres=skip_postgres,
+                     say=lambda m: err_console.print(m, style="dim"))
+        _print(report)
+        if out:
+            out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+            console.print(f"written to {out}")
+
+
+def _print(report: dict) -> None:
+    steps, summary = report["steps"], report["summary"]
+    eng = steps["engine"]["seconds"]
+    table = Table(title=f"SalesScope benchmark, {report['scale']:,} activities")
+    for col in ("contender", "seconds", "x engine", "peak memory (MB)", "same numbers"):
+        table.add_column(col, justify="left" if col == "contender" else "right")
+    for name, st in steps.items():
+        agree = report["agreement"].get(name)
+        same = "" if agree is None else ("yes" if agree["same"] else "NO")
+        ratio = "" if name == "import" else f"{st['seconds'] / eng:.2f}"
+        table.add_row(name, f"{st['seconds']:.2f}", ratio, f"{st['peak_rss'] / 2**20:,.0f}", same)
+    console.print(table)
+    for k, v in summary["targets"].items():
+        mark = "[green]met[/]" if v["met"] else "[red]missed[/]"
+        console.print(f"{k}: {summary[k]} (target {v['target']}) {mark}")
+    for name, a in report["agreement"].items():
+        if not a["same"]:
+            console.print(f"[red]{name} differs from the engine:[/] {a['problems']}")
