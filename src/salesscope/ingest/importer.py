@@ -273,4 +273,4 @@ def load_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
             con.execute(f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {stg} s "
                         f"WHERE {same})")
-    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stg} ORDER BY __src, __row")
+    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stg}")

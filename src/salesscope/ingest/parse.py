@@ -66,12 +66,15 @@ def expected_date(fmt: str | list[str] | None) -> tuple[str, str]:
 
 def digits_sql(expr: str) -> str:
     """Persian and Arabic digits to ASCII."""
-    return f"translate({expr}, {lit(DIGITS_FROM)}, {lit(DIGITS_TO)})"
+    # translate() is slow on every value; most values are plain ASCII and skip it.
+    return (f"(CASE WHEN regexp_matches({expr}, {lit('[' + DIGITS_FROM + ']')}) "
+            f"THEN translate({expr}, {lit(DIGITS_FROM)}, {lit(DIGITS_TO)}) ELSE {expr} END)")
 
 
 def number_text_sql(expr: str, decimal: str = ".") -> str:
     """Text of a number with digits, separators and currency cleaned, ready to CAST."""
-    x = f"translate({expr}, {lit(DIGITS_FROM + '٫٬،')}, {lit(DIGITS_TO + '.,,')})"
+    x = (f"(CASE WHEN regexp_matches({expr}, {lit('[' + DIGITS_FROM + '٫٬،]')}) THEN translate("
+         f"{expr}, {lit(DIGITS_FROM + '٫٬،')}, {lit(DIGITS_TO + '.,,')}) ELSE {expr} END)")
     x = f"regexp_replace({x}, {lit(NUMBER_NOISE)}, '', 'g')"
     if decimal == ",":
         x = f"replace(replace({x}, '.', ''), ',', '.')"

@@ -150,6 +150,12 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         elif kind in NUMERIC:
             t_exprs[name] = parse.number_text_sql(m, mapping.decimal(col) if mapping else ".")
         out.columns[name] = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None)
+    # Computed once per row in a subquery, then referred to by name.
+    cols2 = [f"{e} AS {q('m_' + n)}" for n, e in m_exprs.items()]
+    cols2 += [f"{e} AS {q('t_' + n)}" for n, e in t_exprs.items()]
+    l2 = f"SELECT *{', ' if cols2 else ''}{', '.join(cols2)} FROM ({l1})"
+    m_exprs = {n: q("m_" + n) for n in m_exprs}
+    t_exprs = {n: q("t_" + n) for n in t_exprs}
 
     # One pre-scan gathers what Python must see: distinct Jalali dates and channel labels,
     # and whether a probability column is in percent.
@@ -168,7 +174,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                         f"coalesce(bool_or(contains({m_exprs[name]}, '%') "
                         f"OR contains({m_exprs[name]}, '٪')), FALSE)")
             slots.append(("percent", name))
-    scan = con.execute(f"SELECT {', '.join(aggs)} FROM ({l1})").fetchone()
+    scan = con.execute(f"SELECT {', '.join(aggs)} FROM ({l2})").fetchone()
     assert scan is not None
     out.read = scan[0]
     joins: list[str] = []
@@ -193,12 +199,12 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name, info in out.columns.items():
         m, t = m_exprs[name], t_exprs.get(name)
         typed = _typed_sql(info, m, t, tz, percent.get(name, False))
-        inner += [f"L.{q('r_' + name)}", f"{m} AS {q('m_' + name)}", f"{typed} AS {q(name)}"]
+        inner += [f"L.{q('r_' + name)}", f"L.{q('m_' + name)}", f"{typed} AS {q(name)}"]
         if info.jalali:
             inner += [f"{q('j_' + name)}.e_en AS {q('je_' + name)}",
                       f"{q('j_' + name)}.e_fa AS {q('jf_' + name)}"]
         if info.kind in TEMPORAL:
-            inner.append(f"{t} AS {q('t_' + name)}")
+            inner.append(f"L.{q('t_' + name)}")
     outer = ["__row"]
     for name, info in out.columns.items():
         outer += [q("r_" + name), q(name), f"{_problem_sql(spec.column(name), info)} AS "
@@ -206,7 +212,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         if info.jalali:
             outer += [q("je_" + name), q("jf_" + name)]
     con.execute(f"CREATE TEMP TABLE {out.relation} AS SELECT {', '.join(outer)} FROM "
-                f"(SELECT {', '.join(inner)} FROM ({l1}) AS L {' '.join(joins)})")
+                f"(SELECT {', '.join(inner)} FROM ({l2}) AS L {' '.join(joins)})")
     return out
 
 
