@@ -27,10 +27,11 @@ COVERAGE_TARGET = 3.0
 LOOKBACK_DAYS = {"day": 2, "week": 8, "month": 32, "quarter": 93, "year": 367}
 
 
-def _meta() -> dict[str, KpiMeta]:
-    from salesscope.engine import CATALOG
+def _meta(ws: Workspace) -> dict[str, KpiMeta]:
+    from salesscope.engine.custom import catalog
 
-    return {k: KpiMeta(k, i.name_en, i.name_fa, str(i.unit), str(i.direction)) for k, i in CATALOG.items()}
+    return {k: KpiMeta(k, i.name_en, i.name_fa or i.name_en, str(i.unit), str(i.direction))
+            for k, i in catalog(ws).items()}
 
 
 def _dims(by: Sequence[str] | str | None) -> list[str]:
@@ -47,7 +48,7 @@ def _dims(by: Sequence[str] | str | None) -> list[str]:
 def build_context(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
                   by: Sequence[str] | str | None = None, today: dt.date | None = None) -> Context:
     """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains."""
-    from salesscope.engine import CATALOG
+    from salesscope.engine.custom import catalog
 
     try:
         grain = Grain(grain).value
@@ -65,7 +66,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
         raise QueryError("no indicator has any data yet: import data first (salesscope import)")
     parts: dict[str, pd.DataFrame] = {}
     for dim in _dims(by):
-        ids = [k for k, ind in CATALOG.items() if Dimension(dim) in ind.dimensions]
+        ids = [k for k, ind in catalog(ws).items() if Dimension(dim) in ind.dimensions]
         if ids:
             parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True)
     p = periods(totals)
@@ -78,7 +79,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
                            start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end)
     if coarser:
         coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start)
-    return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(),
+    return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),
                    min_sample=ws.config.min_sample, today=today, targets=list(ws.config.targets),
                    coverage_target=_coverage_target(ws), currency=ws.config.currency,
                    finer=finer_df, finer_grain=finer, coarser=coarser_df, coarser_grain=coarser,

@@ -9,7 +9,7 @@ from salesscope.advice.frames import (
 )
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import VERY_SIGNIFICANT, is_thin, two_proportions
-from salesscope.advice.texts import Num, Term, make
+from salesscope.advice.texts import Num, PValue, Term, make
 
 # Indicators whose numerator/denominator are a count of successes out of a count of cases.
 PROPORTIONS = ("win_rate", "lead_conversion_rate", "churn_rate")
@@ -190,7 +190,7 @@ def _zoom_in(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
                   finer_value=fnum(sub["value"]), finer_change=st.diff, finer_pvalue=st.pvalue, finer_n=fnum(sub.get("n")))
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
               "change": Num(t.diff, 1, signed=True), "finer": Term(f"grain.{ctx.finer_grain}"),
-              "sub": str(sub["period"]), "sub_change": Num(st.diff, 1, signed=True), "p": Num(st.pvalue, 3)}
+              "sub": str(sub["period"]), "sub_change": Num(st.diff, 1, signed=True), "p": PValue(st.pvalue)}
     return make("zoom_in", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence="medium", effect=1.5)
 
@@ -218,7 +218,7 @@ def _zoom_out(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
                   coarser_value=fnum(c["value"]), coarser_change=coarse_change,
                   coarser_pvalue=ct[2].pvalue if ct else None)
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
-              "change": Num(t.diff, 1, signed=True), "p": Num(t.pvalue, 3),
+              "change": Num(t.diff, 1, signed=True), "p": PValue(t.pvalue),
               "coarser": Term(f"grain.{ctx.coarser_grain}"), "coarse_period": label,
               "coarse_change": Num(coarse_change, 1, signed=True)}
     return make("zoom_out", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,

@@ -12,7 +12,7 @@ from salesscope.advice.frames import (
 from salesscope.advice.microscope import thin_warning
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import confidence_of, is_thin, two_proportions
-from salesscope.advice.texts import HINTS, Num, Term, make
+from salesscope.advice.texts import HINTS, Num, PValue, Term, make
 from salesscope.i18n import format_number
 
 SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median is "far slower"
@@ -88,7 +88,7 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
                           change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
             span = Term("span.one") if k == 1 else Term("span.pooled", (Num(k, 0),))
             params = {"where": where(d), "prev": Num(100 * x2 / n2, 1), "value": Num(100 * x1 / n1, 1),
-                      "n": Num(n1, 0), "p": Num(t.pvalue, 3), "span": span}
+                      "n": Num(n1, 0), "p": PValue(t.pvalue), "span": span}
             out.append(make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
                             confidence=conf, effect=abs(t.z) / 2))
     return out
@@ -147,7 +147,7 @@ def rep_win_rate_below_team(ctx: Context) -> list[Finding]:
         ev = evidence(row, team_value=fnum(total["value"]), rest_of_team_value=peer, rest_of_team_n=tn - n,
                       change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
         params = {"where": where(d), "value": Num(fnum(row["value"]), 1), "peer": Num(peer, 1),
-                  "n": Num(n, 0), "p": Num(t.pvalue, 3)}
+                  "n": Num(n, 0), "p": PValue(t.pvalue)}
         out.append(make("rep_win_rate_below_team", kpi="win_rate", period=ctx.period, dims=d, evidence=ev,
                         params=params, confidence=confidence_of(t.pvalue), effect=abs(t.z) / 2))
     return out

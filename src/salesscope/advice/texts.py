@@ -282,9 +282,18 @@ class Term:
     args: tuple[Any, ...] = ()
 
 
+@dataclass(frozen=True)
+class PValue:
+    """A p-value: three decimals, or "<0.001" when smaller."""
+
+    value: float | None
+
+
 def term(key: str, lang: Lang, *args: Any) -> str:
     entry = TERMS.get(key)
-    text = entry[lang] if entry else key
+    if entry is None:  # a user's own value (a rep id, a team name): only its digits change
+        return to_persian_digits(key) if lang == "fa" else key
+    text = entry[lang]
     return text.format(*(fmt(a, lang) for a in args)) if args else text
 
 
@@ -299,6 +308,11 @@ def fmt(value: Any, lang: Lang) -> str:
         return text
     if isinstance(value, Term):
         return term(value.key, lang, *value.args)
+    if isinstance(value, PValue):
+        if value.value is None:
+            return "—"
+        text = "<0.001" if value.value < 0.001 else f"{value.value:.3f}"
+        return to_persian_digits(text) if lang == "fa" else text
     if isinstance(value, dict):  # a text already given per language
         return value[lang]
     if isinstance(value, float):

@@ -1,0 +1,73 @@
+"""``salesscope advise``: ranked advice, microscope warnings, anomalies and target status."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+
+HEADERS = {
+    "en": ("#", "kind", "confidence", "indicator", "where", "finding"),
+    "fa": ("#", "نوع", "اطمینان", "شاخص", "کجا", "یافته"),
+}
+WORDS = {
+    "fa": {"advice": "توصیه", "warning": "هشدار", "anomaly": "ناهنجاری", "target": "هدف",
+           "high": "زیاد", "medium": "متوسط", "low": "کم"},
+}
+
+
+def advise(
+    period: Annotated[str | None, typer.Option("--period", "-p", help="Period label, e.g. 2026-03 or 1404-Q4 (default: the last full period).")] = None,
+    grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
+    calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
+    by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns to examine, comma-separated (default: channel,rep,team,segment).")] = None,
+    lang: Annotated[str, typer.Option("--lang", "-l", help="en or fa.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    top: Annotated[int, typer.Option("--top", "-n", help="Show only the N most valuable findings (0: all).")] = 0,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Rank what to do, and say where the numbers mislead.
+
+    Example: salesscope advise --grain quarter --lang fa --format json
+    """
+    from salesscope.advice import findings
+
+    if lang not in ("en", "fa"):
+        raise typer.BadParameter(f"{lang!r}: expected en or fa", param_hint="--lang")
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
+    ws = open_workspace(workspace, read_only=True)
+    found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
+    if top > 0:
+        found = found[:top]
+    if fmt == "json":
+        typer.echo(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
+        return
+    console.print(findings_table(found, lang))
+
+
+def findings_table(found: list, lang: str = "en") -> RichTable:
+    """A terminal table of findings, in the reader's language."""
+    from salesscope.advice.frames import where
+    from salesscope.i18n import to_persian_digits
+
+    words = WORDS.get(lang, {})
+    t = RichTable(header_style="bold", show_lines=True)
+    for h in HEADERS[lang]:
+        t.add_column(h, overflow="fold")
+    for i, f in enumerate(found, 1):
+        rank = to_persian_digits(str(i)) if lang == "fa" else str(i)
+        label = where(f.dimensions)[lang]
+        t.add_row(rank, words.get(f.kind, f.kind), words.get(f.confidence, f.confidence), f.kpi, label,
+                  f.advice_fa if lang == "fa" else f.advice_en)
+    if not found:
+        t.add_row("—", "", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
+    return t
+
+
+def register(app: typer.Typer) -> None:
+    app.command("advise")(advise)
