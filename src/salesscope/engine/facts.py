@@ -168,8 +168,8 @@ def _spread_by_day(ctx: Ctx, t: ir.Table, first: ir.Value, last: ir.Value) -> ir
     """Spread each row's amount evenly over the days of its period (a quota or a cost)."""
     t = t.mutate(_first=first, _last=last)
     t = t.mutate(_days=(t._last.delta(t._first, unit="day") + 1).cast("float64"))
-    d = ctx.days
-    j = t.join(d, (d.day >= t._first) & (d.day <= t._last))
+    d = ctx.days.select(_spread_day=ctx.days.day)  # costs have a ``day`` column of their own
+    j = t.join(d, (d._spread_day >= t._first) & (d._spread_day <= t._last))
     return j.mutate(daily=j.amount.cast("float64") / j._days)
 
 
@@ -178,13 +178,13 @@ def quotas(ctx: Ctx) -> ir.Table:
     level = ibis.cases((q.rep_id.notnull(), "rep"), (q.team.notnull(), "team"), else_="company")
     q = q.mutate(_level=level, _qteam=q.team.fill_null(q._team))
     j = _spread_by_day(ctx, q, q.period_start, q.period_end)
-    return j.select(day=j.day, rep=_dim(j.rep_id), team=_dim(j._qteam), level=j._level, quota=j.daily)
+    return j.select(day=j._spread_day, rep=_dim(j.rep_id), team=_dim(j._qteam), level=j._level, quota=j.daily)
 
 
 def costs(ctx: Ctx) -> ir.Table:
     c = ctx.table(Table.COSTS)
     j = _spread_by_day(ctx, c, c.day.fill_null(c.period_start), c.day.fill_null(c.period_end))
-    return j.select(day=j.day, channel=_dim(j.channel), campaign=_dim(j.campaign), cost=j.daily)
+    return j.select(day=j._spread_day, channel=_dim(j.channel), campaign=_dim(j.campaign), cost=j.daily)
 
 
 D = Dimension

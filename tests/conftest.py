@@ -1,0 +1,74 @@
+"""Fixtures shared by every test package: empty workspaces and one demo workspace per session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import salesscope
+
+# A fixed "today" keeps the demo's planted facts in the same months whatever day the tests run.
+DEMO_TODAY = date(2026, 4, 15)
+DEMO_SEED = 7
+
+
+def load_rows(ws: salesscope.Workspace, tables: dict[str, list[dict]]) -> None:
+    """Insert rows straight into canonical tables (engine tests; the importer has its own)."""
+    for name, rows in tables.items():
+        df = pd.DataFrame(rows)
+        ws.duckdb.register("_rows", df)
+        ws.duckdb.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _rows')
+        ws.duckdb.unregister("_rows")
+
+
+@pytest.fixture
+def make_ws(tmp_path: Path) -> Callable[..., salesscope.Workspace]:
+    """Build a workspace holding the given rows: ``make_ws({"leads": [...]}, calendar="jalali")``."""
+    made = []
+
+    def make(tables: dict[str, list[dict]] | None = None, **settings) -> salesscope.Workspace:
+        ws = salesscope.init(tmp_path / f"ws{len(made)}", **settings)
+        load_rows(ws, tables or {})
+        made.append(ws)
+        return ws
+
+    yield make
+    for ws in made:
+        ws.close()
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace built once per session through the real import path. Treat it as
+    read-only; copy it (``copy_demo``) to change it."""
+    from salesscope.demo import write_demo_files
+    from salesscope.ingest import import_files
+
+    root = tmp_path_factory.mktemp("demo")
+    ws = salesscope.init(root / "workspace", name="SalesScope demo")
+    files = write_demo_files(root / "files", seed=DEMO_SEED, today=DEMO_TODAY)
+    import_files(ws, files, progress=False)
+    ws.close()
+    return root / "workspace"
+
+
+@pytest.fixture
+def demo_ws(demo_path: Path) -> salesscope.Workspace:
+    ws = salesscope.open(demo_path)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def copy_demo(demo_path: Path, tmp_path: Path) -> Callable[[], salesscope.Workspace]:
+    def copy() -> salesscope.Workspace:
+        dest = tmp_path / "demo-copy"
+        shutil.copytree(demo_path, dest)
+        return salesscope.open(dest)
+
+    return copy
