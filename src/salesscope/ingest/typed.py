@@ -73,16 +73,19 @@ def _raw_sql(col: ColumnMap, hs: _Headers, purpose: str) -> str | None:
         expr = lit(str(col.value))
     elif col.template is not None:
         pieces: list[str] = []
+        found_any = False
         rest = col.template
         while "{" in rest:
             before, _, after = rest.partition("{")
             name, _, rest = after.partition("}")
             h = hs.find(name)
-            if h is None:
-                if col.optional:
-                    return None
+            if h is None and not col.optional:
                 raise hs.missing(name, purpose)
-            pieces += [lit(before), f"coalesce(trim({q(h)}), '')"]
+            # An optional template reads a missing column as empty text.
+            pieces += [lit(before), f"coalesce(trim({q(h)}), '')" if h else "''"]
+            found_any = found_any or h is not None
+        if not found_any:
+            return None
         pieces.append(lit(rest))
         expr = " || ".join(pieces)
     else:
@@ -255,13 +258,15 @@ def _problem_sql(column, info: ColumnInfo) -> str:  # noqa: ANN001 - schema.Colu
     match info.kind:
         case Kind.TIMESTAMP | Kind.DATE:
             auto = not parse.date_patterns(info.fmt)
-            fail = "CASE "
+            whens = []
             if info.jalali:
-                fail += f"WHEN {q('je_' + name)} IS NOT NULL THEN {lit(Reason.BAD_JALALI_DATE)} "
+                whens.append(f"WHEN {q('je_' + name)} IS NOT NULL THEN "
+                             f"{lit(Reason.BAD_JALALI_DATE)}")
             if auto:
-                fail += (f"WHEN regexp_matches({q('t_' + name)}, {lit(parse.SLASHED_RE)}) "
-                         f"THEN {lit(Reason.AMBIGUOUS_DATE)} ")
-            fail += f"ELSE {lit(Reason.BAD_DATE)} END"
+                whens.append(f"WHEN regexp_matches({q('t_' + name)}, {lit(parse.SLASHED_RE)}) "
+                             f"THEN {lit(Reason.AMBIGUOUS_DATE)}")
+            fail = (f"CASE {' '.join(whens)} ELSE {lit(Reason.BAD_DATE)} END" if whens
+                    else lit(Reason.BAD_DATE))
         case Kind.MONEY | Kind.NUMBER | Kind.PROBABILITY:
             fail = lit(Reason.BAD_NUMBER)
         case Kind.STATUS:
