@@ -84,7 +84,11 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
 
 
 def _stl(values: np.ndarray, season: int) -> tuple[float, float] | None:
-    """The normal range of the last value from an STL fit of the history: trend + season +/- robust spread."""
+    """The normal range of the last value: the history's seasonally adjusted spread plus this season's part.
+
+    The spread is taken on the adjusted history (trend + remainder), not on STL's remainder alone,
+    which a fit over two or three seasons drives to nearly zero.
+    """
     from statsmodels.tsa.seasonal import STL
 
     hist = values[:-1]
@@ -92,11 +96,10 @@ def _stl(values: np.ndarray, season: int) -> tuple[float, float] | None:
         fit = STL(hist, period=season, robust=True).fit()
     except ValueError:
         return None
-    resid = np.asarray(fit.resid)
-    r = robust_range(resid, THRESHOLD)
+    seasonal = np.asarray(fit.seasonal)
+    r = robust_range(hist - seasonal, THRESHOLD)
     if r is None:
         return None
     _med, _sigma, lo, hi = r
-    # Expected level: last trend value plus the seasonal component one season back.
-    expected = float(np.asarray(fit.trend)[-1] + np.asarray(fit.seasonal)[-season])
-    return expected + lo, expected + hi
+    this_season = float(seasonal[-season])  # the same position one season back
+    return lo + this_season, hi + this_season

@@ -1,0 +1,131 @@
+"""The rules on hand-made tidy frames: RRROI's four readings and noise, thin samples, targets, anomalies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesscope.advice.anomalies import anomaly_findings
+from salesscope.advice.collect import run
+from salesscope.advice.microscope import total_vs_parts
+from salesscope.advice.rrroi import rrroi_findings
+from salesscope.advice.targets import target_findings
+
+from .tidy import context, frame, row
+
+
+def rrroi_ctx(value, points, hours, lo, hi, n=1200):
+    rows = [row("rrroi", 0, np.nan, "points_per_hour", reason="no_previous_period", channel="email"),
+            row("rrroi", 1, value, "points_per_hour", numerator=points, denominator=hours, n=n,
+                ci_low=lo, ci_high=hi, channel="email")]
+    parts = frame(rows)
+    return context(frame([]).assign(kpi=[]), "2024-02", parts={"channel": parts})
+
+
+@pytest.mark.parametrize(("points", "hours", "code"), [
+    (2.0, 10.0, "rrroi_more_time"),      # more hours, rate up: give it more time
+    (-2.0, 10.0, "rrroi_enough_time"),   # more hours, rate down: last period's time was enough
+    (-2.0, -10.0, "rrroi_restore_time"),  # hours cut, rate down: restore the time
+    (2.0, -10.0, "rrroi_cut_right"),     # hours cut, rate up: the cut was right
+])
+def test_rrroi_both_signs_hours_added_or_cut(points, hours, code):
+    value = points / hours
+    lo, hi = sorted(((points - 1.0) / hours, (points + 1.0) / hours)) if points > 0 else \
+        sorted(((points + 1.0) / hours, (points - 1.0) / hours))
+    [f] = rrroi_findings(rrroi_ctx(value, points, hours, lo, hi))
+    assert f.code == code and f.kind == "advice" and f.dimensions == {"channel": "email"}
+    assert f.evidence["extra_hours"] == hours and f.evidence["response_rate_change_points"] == points
+    assert not f.evidence["within_noise"]
+
+
+def test_rrroi_worked_example_interval_spanning_zero_is_noise():
+    # KPIS.md: 50/1000 (20 h) -> 84/1200 (30 h): rrroi 0.2; Newcombe interval of the change -0.02..3.98 points.
+    [f] = rrroi_findings(rrroi_ctx(0.2, 2.0, 10.0, -0.0016, 0.398))
+    assert f.code == "rrroi_noise" and f.confidence == "low"
+    assert f.evidence["change_ci_low"] == pytest.approx(-0.016) and f.evidence["change_ci_high"] == pytest.approx(3.98)
+    assert "within noise" in f.advice_en and "نوسان" in f.advice_fa
+
+
+def test_rrroi_thin_sample_warns_and_never_advises():
+    [f] = rrroi_findings(rrroi_ctx(0.5, 5.0, 10.0, 0.2, 0.8, n=12))
+    assert f.kind == "warning" and f.code == "thin_sample"
+    assert "breakdown by channel" in f.advice_en
+
+
+def test_rrroi_undefined_says_nothing():
+    assert rrroi_findings(rrroi_ctx(np.nan, np.nan, 0.0, np.nan, np.nan)) == []
+
+
+def quota_ctx(value: float, today: dt.date):
+    totals = frame([row("quota_attainment", 3, value, numerator=value * 100, denominator=10000, n=40)])
+    return context(totals, "2024-03", current="2024-04", today=today)
+
+
+@pytest.mark.parametrize(("value", "code", "milestone"), [
+    (40.0, "target_behind_pace", []), (60.0, "target_on_pace", [50]), (95.0, "target_on_pace", [50, 90]),
+])
+def test_current_period_target_pro_rated_to_the_day(value, code, milestone):
+    # 15 April: 15 of 30 days gone, so half the quota is the pace.
+    found = target_findings(quota_ctx(value, dt.date(2024, 4, 15)))
+    [f] = [f for f in found if f.period == "2024-04"]
+    assert f.code == code and f.kind == "target"
+    assert f.evidence["expected_progress_percent"] == pytest.approx(50.0)
+    assert f.evidence["milestone"] == milestone
+
+
+def test_full_period_target_met_or_missed():
+    totals = frame([row("win_rate", 1, 28.0, n=200, target=30.0, ci_low=22.0, ci_high=34.0),
+                    row("win_rate", 1, 35.0, n=200, target=30.0, ci_low=29.0, ci_high=41.0, team="B")])
+    totals.loc[0, "team"] = np.nan
+    ctx = context(totals.iloc[[0]].drop(columns="team"), "2024-02", parts={"team": totals.iloc[[1]]})
+    found = {f.code: f for f in target_findings(ctx)}
+    assert found["target_missed"].evidence["milestone"] == [50, 90]
+    assert found["target_met"].dimensions == {"team": "B"}
+
+
+def series_ctx(values, kpi="win_rate", n=200):
+    rows = [row(kpi, i, v, n=n, ci_low=v - 3, ci_high=v + 3) for i, v in enumerate(values)]
+    totals = frame(rows)
+    return context(totals, rows[-1]["period"])
+
+
+def test_anomaly_by_median_and_mad():
+    rng = np.random.default_rng(1)
+    values = list(30 + rng.normal(0, 1, 10)) + [12.0]
+    [f] = anomaly_findings(series_ctx(values))
+    assert f.code == "anomaly_low" and f.evidence["method"] == "median_mad"
+
+
+def test_anomaly_is_season_aware():
+    rng = np.random.default_rng(2)
+    values = [30 + (15 if i % 12 == 11 else 0) + rng.normal(0, 1) for i in range(36)]
+    assert anomaly_findings(series_ctx(values)) == []  # every December is high: the season, not news
+    values[-1] = 30 + rng.normal(0, 1)  # a December without its usual peak is the odd one
+    [f] = anomaly_findings(series_ctx(values))
+    assert f.code == "anomaly_low" and f.evidence["method"] == "stl"
+
+
+def test_anomaly_never_on_a_thin_sample():
+    values = [30.0 + (i % 3) for i in range(10)] + [5.0]
+    assert anomaly_findings(series_ctx(values, n=10)) == []
+
+
+def test_one_segment_carries_the_change():
+    total = [row("win_rate", 0, 30.0, n=300), row("win_rate", 1, 24.0, n=300, previous_value=30.0, change=-6.0)]
+    parts = []
+    for team, (a, b) in {"A": (30.0, 12.0), "B": (30.0, 30.5), "C": (30.0, 29.8)}.items():
+        parts += [row("win_rate", 0, a, n=100, team=team),
+                  row("win_rate", 1, b, n=100, previous_value=a, change=b - a, team=team)]
+    ctx = context(frame(total), "2024-02", parts={"team": frame(parts)})
+    [f] = total_vs_parts(ctx)
+    assert f.code == "one_segment_carries" and f.dimensions == {"team": "A"}
+    assert "by team" in f.advice_en
+
+
+def test_run_ranks_and_sets_language():
+    ctx = rrroi_ctx(0.2, 2.0, 10.0, 0.1, 0.3)
+    found = run(ctx, lang="fa")
+    assert found and found[0].advice == found[0].advice_fa
