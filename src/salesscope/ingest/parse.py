@@ -146,8 +146,8 @@ PURPOSE_SYNONYMS: dict[str, tuple[str, ...]] = {
 
 def vocabulary_sql(expr: str, synonyms: dict[str, tuple[str, ...]]) -> str:
     """A closed-vocabulary value from common spellings; NULL when unknown."""
-    key = (f"trim(regexp_replace(lower(replace({expr}, chr(8204), ' ')), '[\\s_\\-]+', ' ', "
-           "'g'))")
+    key = (f"trim(regexp_replace(lower(translate({expr}, chr(8204) || 'يكى', ' یکی')), "
+           "'[\\s_\\-]+', ' ', 'g'))")
     whens = " ".join(
         f"WHEN {key} IN ({', '.join(lit(_norm(s)) for s in spellings)}) THEN {lit(value)}"
         for value, spellings in synonyms.items()

@@ -63,6 +63,11 @@ class _Headers:
                           f"headers found: {found}", file=self.src.label, column=name)
 
 
+def arabic_letters_to_persian(text: str) -> str:
+    """Arabic yeh and kaf (as Windows-1256 and Arabic keyboards write them) to Persian ones."""
+    return text.replace("ي", "ی").replace("ك", "ک").replace("ى", "ی")
+
+
 def _text(expr: str) -> str:
     return f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
 
@@ -190,7 +195,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                          f"{q('j_' + name)}.k = {parse.jalali_key_sql(t_exprs[name])}")
             out.columns[name].jalali = True
         elif what == "channel":
-            rows = [(k, str(normalise_channel(k))) for k in (value or []) if k is not None]
+            rows = [(k, str(normalise_channel(arabic_letters_to_persian(k))))
+                    for k in (value or []) if k is not None]
             _lookup(con, f"_ch_{tag}_{name}", ["k", "ch"], rows)
             joins.append(f"LEFT JOIN _ch_{tag}_{name} AS {q('c_' + name)} ON "
                          f"{q('c_' + name)}.k = {m_exprs[name]}")
