@@ -1,0 +1,136 @@
+"""``salesscope forecast`` and ``salesscope plan``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.output import records
+from salesscope.i18n import format_number
+
+Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
+
+
+def _money(v, lang: str) -> str:
+    return format_number(v, lang, 0)
+
+
+def forecast_cmd(
+    periods: Annotated[int, typer.Option("--periods", "-n", help="How many periods ahead (the current one first).")] = 3,
+    grain: Annotated[str, typer.Option("--grain", "-g", help="week, month, quarter or year.")] = "month",
+    calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali.")] = None,
+    by: Annotated[str | None, typer.Option("--by", "-b", help="team, rep or channel.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
+    lang: Lang = "",
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """Revenue for the next periods with 80%/95% intervals, and the forecast's own track record.
+
+    Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
+    """
+    from salesscope.forecast import forecast
+    from salesscope.forecast.texts import text
+
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter(f"{fmt!r}: expected table, csv or json", param_hint="--format")
+    ws = open_workspace(workspace)
+    lang = lang or ws.config.language
+    df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
+    track = df.attrs.get("track_record", {})
+    if fmt == "csv":
+        typer.echo(df.to_csv(index=False), nl=False)
+        return
+    if fmt == "json":
+        typer.echo(json.dumps({"as_of": df.attrs["as_of"], "method": df.attrs["method"], "rows": records(df),
+                               "track_record": track}, ensure_ascii=False, indent=2, default=str))
+        return
+    t = RichTable(title=text("forecast_title", lang, as_of=df.attrs["as_of"]), header_style="bold")
+    cols = ["period", *([by] if by else []), "expected", "interval_80", "interval_95", "won_to_date",
+            "from_pipeline", "from_run_rate", "open_deals"]
+    for c in cols:
+        t.add_column(text(c, lang) if c != by else by, justify="left" if c in ("period", by) else "right")
+    for r in df.to_dict(orient="records"):
+        t.add_row(
+            str(r["period"]), *([str(r[by])] if by else []), _money(r["expected"], lang),
+            f"{_money(r['low_80'], lang)} – {_money(r['high_80'], lang)}",
+            f"{_money(r['low_95'], lang)} – {_money(r['high_95'], lang)}",
+            _money(r["won_to_date"], lang), _money(r["from_pipeline"], lang), _money(r["from_run_rate"], lang),
+            "" if r["open_deals"] is None or r["open_deals"] != r["open_deals"] else format_number(r["open_deals"], lang, 0),
+        )
+    console.print(t)
+    method = df.attrs["method"]
+    console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=df.attrs["stratum"]))
+    if track and track.get("n"):
+        console.print(f"[bold]{text('track_title', lang)}[/]: " + text(
+            "track_line", lang, n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
+            wape=track["wape"], bias=track["bias"], c80=track["coverage_80"], c95=track["coverage_95"]))
+    else:
+        console.print(text("track_none", lang))
+
+
+def plan_cmd(
+    target: Annotated[float, typer.Option("--target", "-t", help="Revenue to reach, in the workspace currency.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="The period: 2026-Q3, 2026-07, 1405-Q1, 2026...")],
+    by: Annotated[str | None, typer.Option("--by", "-b", help="team or rep.")] = None,
+    lang: Lang = "",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+) -> None:
+    """What it takes to reach a revenue target: deals, opportunities, leads, outreach and hours per channel.
+
+    Example: salesscope plan --target 500000 --period 2026-Q3 --lang fa
+    """
+    from salesscope.forecast import plan
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
+    ws = open_workspace(workspace)
+    lang = lang or ws.config.language
+    p = plan(ws, target, period, by=by)
+    if fmt == "json":
+        typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    for part in p.parts or [p]:
+        _print_plan(part, lang)
+    if p.parts:
+        for a in p.assumptions:
+            console.print(f"• {a[lang]}")
+        console.print(f"[bold]{p.reasons[0][lang]}[/]")
+
+
+def _print_plan(p, lang: str) -> None:
+    from salesscope.forecast.texts import text
+
+    title = text("plan_title", lang, target=p.target, period=p.period) + (f" — {p.group}" if p.group else "")
+    t = RichTable(title=title, header_style="bold")
+    for c in ("item", "needed", "interval_80", "interval_95", "now"):
+        t.add_column(text(c, lang), justify="left" if c == "item" else "right")
+    f = lambda v: format_number(v, lang, 0)  # noqa: E731
+    t.add_row(text("gap", lang), f(p.gap), "", "", "")
+    for key, e in p.needs.items():
+        t.add_row(text(key, lang), f(e.value), f"{f(e.low_80)} – {f(e.high_80)}", f"{f(e.low_95)} – {f(e.high_95)}",
+                  f(e.last_period))
+    console.print(t)
+    if p.channels:
+        c = RichTable(title=text("channel_hours", lang), header_style="bold")
+        for col in ("channel", "leads", "hours", "interval_80", "now"):
+            c.add_column(text(col, lang), justify="left" if col == "channel" else "right")
+        c.add_column("RRROI")
+        for ch in p.channels:
+            hours = f(ch.hours.value) if ch.hours.value is not None else text("no_hours_rate", lang)
+            c.add_row(ch.channel, f(ch.leads.value), hours, f"{f(ch.hours.low_80)} – {f(ch.hours.high_80)}",
+                      f(ch.hours.last_period), text(f"returns_{ch.returns}", lang))
+        console.print(c)
+    for a in p.assumptions:
+        console.print(f"• {a[lang]}")
+    for i, r in enumerate(p.reasons):
+        console.print(f"[bold]{r[lang]}[/]" if i == 0 else f"  {r[lang]}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast_cmd)
+    app.command("plan")(plan_cmd)

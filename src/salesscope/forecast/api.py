@@ -1,0 +1,74 @@
+"""``forecast(ws, ...)``: revenue for the next periods with 80%/95% intervals and a track record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from salesscope.errors import QueryError
+from salesscope.forecast import backtest as bt
+from salesscope.forecast import data
+from salesscope.forecast.periods import ONE_DAY, periods_from
+from salesscope.forecast.simulate import Settings, run
+from salesscope.vocab import Calendar, Grain
+
+COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
+           "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
+
+
+def _stratum(ws) -> str | None:
+    """Deals are calibrated by product when products are recorded: a deal keeps its product for life."""
+    row = ws.duckdb.execute("SELECT count(product), count(DISTINCT product) FROM opportunities").fetchall()[0]
+    return "product" if row[0] > 0 and row[1] > 1 else None
+
+
+def data_now(d) -> dt.datetime:
+    """The day after the latest recorded creation or close: where the data's present is."""
+    last = data.last_event(d)
+    if last is None:
+        raise QueryError("forecast needs opportunities: missing_input:opportunities")
+    return dt.datetime.combine(last.date() + ONE_DAY, dt.time())
+
+
+def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = None, by: str | None = None,
+             *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,
+             seed: int = 7) -> pd.DataFrame:
+    """Revenue per period (and ``by`` group) with 80%/95% intervals; ``.attrs`` holds the track record.
+
+    >>> df = forecast(ws, periods=3, grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
+    """
+    if periods < 1:
+        raise QueryError(f"periods must be at least 1, got {periods}")
+    try:
+        grain = Grain(grain).value
+        calendar = Calendar(calendar or ws.config.calendar).value
+    except ValueError as e:
+        raise QueryError(str(e)) from None
+    fiscal = ws.config.fiscal_year_start_month
+    stratum = _stratum(ws)
+    d = data.deals(ws, by, stratum)
+    end = data_now(d)
+    start = dt.datetime.combine(as_of, dt.time()) if as_of else end
+    ahead = periods_from(start.date(), periods, grain, calendar, fiscal)
+    settings = Settings(sims=sims, seed=seed)
+    r = run(d, start, ahead, settings)
+    out = bt.summarise(r)
+    if by:
+        out = out.rename(columns={"group": by})
+        cols = COLUMNS[:3] + [by] + COLUMNS[3:]
+    else:
+        cols = COLUMNS
+    out = out[cols]
+    out.attrs.update(as_of=start.date().isoformat(), method=r.method, notes=r.notes,
+                     stratum=stratum or "all", n_closed=_n_closed(d, start), sims=sims)
+    if track_record:
+        back = bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
+                           data_end=min(end, start), settings=Settings(sims=1000, seed=seed))
+        out.attrs["track_record"] = bt.track_record(back)
+    return out
+
+
+def _n_closed(d, as_of: dt.datetime) -> int:
+    t = d.filter(d.status.isin(data.CLOSED) & (d.x < data.epoch(as_of)))
+    return int(t.count().to_pandas())
