@@ -19,6 +19,7 @@ from salesscope.forecast.periods import Period, parse_period, periods_before
 from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
+from salesscope.vocab import Calendar
 
 
 def _days(p: Period) -> int:
@@ -172,7 +173,7 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
         raise QueryError(f"target must be a positive amount, got {target}")
     if by not in (None, "team", "rep"):
         raise QueryError(f"plan breakdown {by!r} is not supported: expected team or rep")
-    cal, fiscal = ws.config.calendar.value, ws.config.fiscal_year_start_month
+    cal, fiscal = Calendar(ws.config.calendar).value, ws.config.fiscal_year_start_month
     per, grain = parse_period(period, cal, fiscal)
     d = data.deals(ws, by, _stratum(ws))
     now = data_now(d)
