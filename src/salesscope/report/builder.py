@@ -78,15 +78,20 @@ class ReportData:
         return [f for f in self.findings or [] if f["kind"] != "warning"]
 
 
-def catalog_info() -> list[IndicatorInfo]:
-    """The engine's catalogue as :class:`IndicatorInfo`, in catalogue order."""
+def catalog_info(ws: Any = None) -> list[IndicatorInfo]:
+    """The engine's catalogue (with the workspace's own indicators) as :class:`IndicatorInfo`."""
     from salesscope.engine import CATALOG
 
+    cat: dict[str, Any] = dict(CATALOG)
+    if ws is not None:
+        from salesscope.engine.custom import catalog
+
+        cat = dict(catalog(ws))
     out = []
-    for ind in CATALOG.values():
+    for ind in cat.values():
         out.append(IndicatorInfo(
             id=ind.id, name_en=ind.name_en, name_fa=getattr(ind, "name_fa", "") or ind.name_en,
-            stage=str(getattr(ind.stage, "value", ind.stage)), unit=str(getattr(ind.unit, "value", ind.unit)),
+            stage=str(getattr(getattr(ind, "stage", None), "value", getattr(ind, "stage", "results"))), unit=str(getattr(ind.unit, "value", ind.unit)),
             direction=str(getattr(ind.direction, "value", ind.direction)),
             dimensions=tuple(str(getattr(d, "value", d)) for d in getattr(ind, "dimensions", ()) or ()),
             description_en=getattr(ind, "description_en", ""), description_fa=getattr(ind, "description_fa", "")))
@@ -164,7 +169,7 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     scope = {k: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])] for k, v in (scope or {}).items()}
     calendar = calendar or str(getattr(ws.config.calendar, "value", ws.config.calendar))
     today = today or dt.date.today()
-    infos = catalog_info()
+    infos = catalog_info(ws)
     allk = _kpis(ws, scope, grain=grain, calendar=calendar)
     chosen = _pick_period(allk, period, today)
     start = pd.Timestamp(chosen["period_start"]).date()
@@ -175,7 +180,7 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
 
     breakdowns: dict[str, pd.DataFrame] = {}
     for dim in by or list(DEFAULT_BREAKDOWNS):
-        ids = [i.id for i in infos if not i.dimensions or dim in i.dimensions]
+        ids = [i.id for i in infos if dim in i.dimensions]
         if ids:
             breakdowns[dim] = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim],
                                     start=start, end=end)

@@ -122,6 +122,21 @@ REASONS: dict[str, dict[str, str]] = {
     "no_churn": {"en": "no churn", "fa": "ریزش مشتری نبوده"},
     "no_previous_revenue": {"en": "no revenue in the previous period",
                             "fa": "در دوره قبل درآمدی نبوده"},
+    "no_history": {"en": "no earlier data", "fa": "داده قبلی موجود نیست"},
+    "no_won_deals": {"en": "no won deals", "fa": "معامله موفقی نیست"},
+    "no_closed_deals": {"en": "no closed opportunities", "fa": "فرصت بسته‌شده‌ای نیست"},
+    "no_active_customers": {"en": "no active customers", "fa": "مشتری فعالی نیست"},
+    "no_quota_next_period": {"en": "no quota for the next period", "fa": "برای دوره بعد سهمیه‌ای نیست"},
+    "no_prospecting_hours": {"en": "no prospecting hours logged", "fa": "ساعت جست‌وجوی مشتری ثبت نشده"},
+    "no_lead_generation_hours": {"en": "no lead-generation hours logged", "fa": "ساعت تولید سرنخ ثبت نشده"},
+    "no_cycle_length": {"en": "no cycle length", "fa": "طول چرخه معلوم نیست"},
+    "no_contacted_leads": {"en": "no lead was contacted", "fa": "با هیچ سرنخی تماس گرفته نشده"},
+    "lgr_hours_from_prospecting": {"en": "hours taken from the prospecting total",
+                                   "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
+    "hours_from_prospecting": {"en": "hours taken from the prospecting total",
+                               "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
+    "prospecting_hours": {"en": "hours taken from the prospecting total",
+                          "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
 }
 
 
@@ -144,7 +159,7 @@ def reason_text(reason: object, lang: Lang) -> str:
     code, _, arg = str(reason).partition(":")
     entry = REASONS.get(code)
     if entry is None:
-        return str(reason)
+        return str(reason).replace("_", " ")
     return (entry.get(lang) or entry["en"]).format(arg=arg)
 
 

@@ -1,0 +1,226 @@
+"""Scheduled digests: subscriptions kept in the workspace, each sent as an email with its report.
+
+A weekly or monthly digest covers the last finished week or month and is due once that period has
+ended and it has not been sent since; each recipient's report is built with their filter as the
+engine's scope, so nobody sees rows outside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from salesscope.errors import InputError, SalesScopeError
+from salesscope.i18n import LANGS, to_persian_digits
+from salesscope.report import texts
+
+TABLE = "_subscriptions"
+LOG_TABLE = "_digest_log"  # send times, for a subscriptions table without a last_sent_at column
+SCHEDULES = {"weekly": "week", "monthly": "month"}
+FILTER_KEYS = ("team", "rep")
+DDL = (
+    "CREATE SEQUENCE IF NOT EXISTS _subscriptions_id_seq START 1;"
+    f'CREATE TABLE IF NOT EXISTS "{TABLE}" (id INTEGER DEFAULT nextval(\'_subscriptions_id_seq\'), '
+    "recipient VARCHAR NOT NULL, language VARCHAR NOT NULL, schedule VARCHAR NOT NULL, filter VARCHAR, "
+    "last_sent_at TIMESTAMP, created_at TIMESTAMP NOT NULL)"
+)
+
+
+@dataclass
+class Subscription:
+    id: int
+    recipient: str
+    language: str
+    schedule: str
+    filter: dict[str, str]
+    last_sent_at: dt.datetime | None
+    created_at: dt.datetime | None
+
+    def describe(self) -> str:
+        flt = ", ".join(f"{k}={v}" for k, v in self.filter.items()) or "all"
+        return f"#{self.id} {self.recipient} {self.schedule} {self.language} [{flt}]"
+
+
+def _columns(con: Any) -> set[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [TABLE]).fetchall()
+    return {r[0] for r in rows}
+
+
+def ensure_table(ws: Any) -> set[str]:
+    """Create the subscriptions table if absent; return its columns (other tools may have made it)."""
+    con = ws.duckdb
+    if not _columns(con):
+        con.execute(DDL)
+    cols = _columns(con)
+    if "last_sent_at" not in cols:
+        con.execute(f'CREATE TABLE IF NOT EXISTS "{LOG_TABLE}" (subscription_id BIGINT, sent_at TIMESTAMP)')
+    return cols
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "en",
+        filter: dict[str, str] | None = None) -> Subscription:  # noqa: A002 - the column's name
+    """Subscribe ``recipient`` to a digest of everything or of one team or rep."""
+    if "@" not in recipient or recipient.startswith("@") or any(c in recipient for c in " \r\n,;<>"):
+        raise InputError(f"recipient {recipient!r} is not an email address like name@example.com")
+    if schedule not in SCHEDULES:
+        raise InputError(f"schedule {schedule!r}: expected one of {', '.join(SCHEDULES)}")
+    if language not in LANGS:
+        raise InputError(f"language {language!r}: expected one of {', '.join(LANGS)}")
+    flt = {k: str(v) for k, v in (filter or {}).items() if v is not None}
+    bad = set(flt) - set(FILTER_KEYS)
+    if bad:
+        raise InputError(f"filter {sorted(bad)}: a digest can be limited to {' or '.join(FILTER_KEYS)}")
+    cols = ensure_table(ws)
+    values = {"recipient": recipient, "language": language, "schedule": schedule,
+              "filter": json.dumps(flt, ensure_ascii=False), "created_at": _now()}
+    names = [c for c in values if c in cols]
+    ws.duckdb.execute(f'INSERT INTO "{TABLE}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
+                      [values[c] for c in names])
+    return list_all(ws)[-1]
+
+
+def list_all(ws: Any) -> list[Subscription]:
+    """Every subscription, oldest first."""
+    cols = ensure_table(ws)
+    key = "id" if "id" in cols else "rowid"
+    sent = "s.last_sent_at" if "last_sent_at" in cols else \
+        f'(SELECT max(sent_at) FROM "{LOG_TABLE}" l WHERE l.subscription_id = s.{key})'
+    created = "s.created_at" if "created_at" in cols else "NULL"
+    rows = ws.duckdb.execute(
+        f'SELECT s.{key}, s.recipient, s.language, s.schedule, s.filter, {sent}, {created} FROM "{TABLE}" s '
+        f"ORDER BY s.{key}").fetchall()
+    return [Subscription(int(r[0]), r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+
+
+def remove(ws: Any, sub_id: int) -> None:
+    """Delete subscription ``sub_id``."""
+    cols = ensure_table(ws)
+    key = "id" if "id" in cols else "rowid"
+    if not any(s.id == sub_id for s in list_all(ws)):
+        raise InputError(f"no subscription with id {sub_id} (see 'salesscope digest --list')")
+    ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE {key} = ?', [sub_id])
+
+
+def mark_sent(ws: Any, sub: Subscription, when: dt.datetime) -> None:
+    cols = ensure_table(ws)
+    if "last_sent_at" in cols:
+        key = "id" if "id" in cols else "rowid"
+        ws.duckdb.execute(f'UPDATE "{TABLE}" SET last_sent_at = ? WHERE {key} = ?', [when, sub.id])
+    else:
+        ws.duckdb.execute(f'INSERT INTO "{LOG_TABLE}" VALUES (?, ?)', [sub.id, when])
+
+
+def last_finished(ws: Any, schedule: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The start and end of the last week or month that ended before ``today``."""
+    from salesscope.engine.calendar import period_of
+
+    cal = str(getattr(ws.config.calendar, "value", ws.config.calendar))
+    fs = ws.config.fiscal_year_start_month
+    current = period_of(today, SCHEDULES[schedule], cal, fs)
+    prev = period_of(current.start - dt.timedelta(days=1), SCHEDULES[schedule], cal, fs)
+    return prev.start, prev.end
+
+
+def is_due(ws: Any, sub: Subscription, today: dt.date) -> bool:
+    """Due when its last finished period ended after the digest was last sent."""
+    _, end = last_finished(ws, sub.schedule, today)
+    return sub.last_sent_at is None or sub.last_sent_at.date() <= end
+
+
+def due(ws: Any, today: dt.date | None = None) -> list[Subscription]:
+    today = today or dt.date.today()
+    return [s for s in list_all(ws) if is_due(ws, s, today)]
+
+
+@dataclass
+class Digest:
+    subscription: Subscription
+    subject: str
+    body: str
+    attachment: bytes
+    filename: str
+    mime: tuple[str, str]
+
+    def message(self, sender: str) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = sender, self.subscription.recipient, self.subject
+        msg["Date"], msg["Message-ID"] = formatdate(localtime=True), make_msgid(domain="salesscope.local")
+        msg.set_content(self.body)
+        msg.add_attachment(self.attachment, maintype=self.mime[0], subtype=self.mime[1], filename=self.filename)
+        return msg
+
+
+def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: str = "html") -> Digest:
+    """Build ``sub``'s report (its filter as the scope) and wrap it as an email."""
+    from salesscope.report import render_bytes
+    from salesscope.report.builder import build, scope_from_filter
+
+    today = today or dt.date.today()
+    lang = sub.language if sub.language in LANGS else "en"
+    start, end = last_finished(ws, sub.schedule, today)
+    data = build(ws, lang=lang, grain=SCHEDULES[sub.schedule], scope=scope_from_filter(sub.filter),
+                 today=end + dt.timedelta(days=1))
+    payload, mime = render_bytes(data, fmt)
+    schedule = texts.t(sub.schedule, lang)
+    period = to_persian_digits(data.period) if lang == "fa" else data.period
+    scope = "; ".join(f"{texts.label(texts.DIMENSIONS, k, lang)}: {v}" for k, v in sub.filter.items())
+    scope_line = f"\n\n{texts.t('scope', lang)}: {scope}" if scope else ""
+    safe_name = "".join(c if c.isalnum() else "-" for c in f"{sub.schedule}-{data.period}")
+    return Digest(sub, texts.t("digest_subject", lang, schedule=schedule, period=period),
+                  texts.t("digest_body", lang, schedule=schedule, period=period, scope=scope_line),
+                  payload, f"salesscope-{safe_name}.{fmt}", mime)
+
+
+@dataclass
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    sender: str = "salesscope@localhost"
+    starttls: bool = False
+    timeout: float = 30.0
+
+
+def send(digests: list[Digest], smtp: SmtpSettings) -> None:
+    """Send every digest over one SMTP connection."""
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
+            if smtp.starttls:
+                server.starttls()
+            if smtp.user:
+                server.login(smtp.user, smtp.password or "")
+            for d in digests:
+                server.send_message(d.message(smtp.sender))
+    except (OSError, smtplib.SMTPException) as e:
+        raise SalesScopeError(f"SMTP {smtp.host}:{smtp.port}: cannot send: {e}") from None
+
+
+def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, fmt: str = "html",
+            today: dt.date | None = None, only_due: bool = True) -> list[tuple[Subscription, str]]:
+    """Send (or, with ``out_dir``, write as .eml files) each due digest; return what went where."""
+    today = today or dt.date.today()
+    subs = due(ws, today) if only_due else list_all(ws)
+    done: list[tuple[Subscription, str]] = []
+    for sub in subs:
+        digest = compose(ws, sub, today=today, fmt=fmt)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / f"digest-{sub.id}-{digest.filename.rsplit('.', 1)[0]}.eml"
+            path.write_bytes(bytes(digest.message(smtp.sender if smtp else "salesscope@localhost")))
+            done.append((sub, str(path)))
+        else:
+            send([digest], smtp or SmtpSettings())
+            mark_sent(ws, sub, _now())
+            done.append((sub, sub.recipient))
+    return done
