@@ -68,7 +68,10 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     ws.quarantine_dir.mkdir(parents=True, exist_ok=True)
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
-    with make_tmpdir() as tmp, _progress(progress) as bar:
+    # DuckDB's own bar would print over ours (or into a script's output).
+    bar_was = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]  # type: ignore[index]
+    con.execute("SET enable_progress_bar = false")
+    with make_tmpdir() as tmp, _progress(progress) as bar, _restore_bar(con, bar_was):
         con.execute("BEGIN TRANSACTION")
         try:
             result = run.execute(Path(tmp), bar, qfile, started)
@@ -88,6 +91,14 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                 qfile.unlink(missing_ok=True)
             raise
     return result
+
+
+@contextmanager
+def _restore_bar(con: duckdb.DuckDBPyConnection, enabled: bool) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        con.execute(f"SET enable_progress_bar = {'true' if enabled else 'false'}")
 
 
 def _now(tz: str) -> dt.datetime:
