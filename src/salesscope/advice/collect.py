@@ -56,7 +56,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
         raise QueryError(f"grain {grain!r}: expected one of {', '.join(g.value for g in Grain)}") from None
     today = today or dt.date.today()
     totals = ws.kpis(None, grain=grain, calendar=calendar, details=True)
-    last_full, current = pick_period(totals, today)
+    last_full, current = pick_period(totals, today, data_end(ws))
     if period is None:
         period = last_full
     elif str(period) not in set(totals["period"].astype(str)):
@@ -84,6 +84,25 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
                    coverage_target=_coverage_target(ws), currency=ws.config.currency,
                    finer=finer_df, finer_grain=finer, coarser=coarser_df, coarser_grain=coarser,
                    current=current)
+
+
+# The timestamps that say how far the data reach; a period ending after all of them is not full.
+DATA_TIMES = (("activities", "occurred_at"), ("leads", "created_at"), ("opportunities", "closed_at"),
+              ("customers", "acquired_at"))
+
+
+def data_end(ws: Workspace) -> dt.date | None:
+    """The last day any record is dated (through the workspace's backend), or None when unknown."""
+    latest = None
+    for table, column in DATA_TIMES:
+        try:
+            value = ws.table(table)[column].max().execute()
+        except Exception:  # noqa: BLE001 - an absent or empty table simply says nothing
+            continue
+        if value is not None and not pd.isna(value):
+            day = pd.Timestamp(value).date()
+            latest = day if latest is None or day > latest else latest
+    return latest
 
 
 def _coverage_target(ws: Workspace) -> float:

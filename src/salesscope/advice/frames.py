@@ -181,12 +181,15 @@ def evidence(row: pd.Series, **extra: Any) -> dict[str, Any]:
     return ev
 
 
-def pick_period(totals: pd.DataFrame, today: dt.date) -> tuple[str | None, str | None]:
-    """(the last full period before today that has data, the period holding today if any)."""
+def pick_period(totals: pd.DataFrame, today: dt.date,
+                data_end: dt.date | None = None) -> tuple[str | None, str | None]:
+    """(the last full period before today that the data cover to its end, the period holding today if any)."""
     if totals.empty:
         return None, None
     p = periods(totals)
     full = p[p["period_end"] < today]
+    if data_end is not None:
+        full = full[full["period_end"] <= data_end]
     current = p[(p["period_start"] <= today) & (p["period_end"] >= today)]
     last_full = str(full.iloc[-1]["period"]) if not full.empty else str(p.iloc[-1]["period"])
     return last_full, (str(current.iloc[0]["period"]) if not current.empty else None)

@@ -55,23 +55,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "lead_conversion_falling": {
         "kind": "advice",
-        "en": "{where}: lead conversion fell from {prev}% to {value}%{span} ({n} leads; p={p}). "
+        "en": "{where}: lead conversion fell from {prev}% to {value}%{span} ({n} leads; p{p}). "
               "Check lead quality and how leads are qualified on the channels that feed it.",
-        "fa": "{where}: نرخ تبدیل سرنخ از {prev}٪ به {value}٪ رسید{span} ({n} سرنخ؛ p={p}). "
+        "fa": "{where}: نرخ تبدیل سرنخ از {prev}٪ به {value}٪ رسید{span} ({n} سرنخ؛ p{p}). "
               "کیفیت سرنخ‌ها و شیوهٔ ارزیابی آن‌ها را در کانال‌های ورودی بررسی کنید.",
     },
     "rep_win_rate_below_team": {
         "kind": "advice",
         "en": "{where}: win rate {value}% on {n} closed deals, against {peer}% for the rest of the team "
-              "(p={p}). Coach this rep on qualifying and closing, and review their lost deals.",
-        "fa": "{where}: نرخ برد {value}٪ از {n} معاملهٔ بسته‌شده، در برابر {peer}٪ برای بقیهٔ تیم (p={p}). "
+              "(p{p}). Coach this rep on qualifying and closing, and review their lost deals.",
+        "fa": "{where}: نرخ برد {value}٪ از {n} معاملهٔ بسته‌شده، در برابر {peer}٪ برای بقیهٔ تیم (p{p}). "
               "این فروشنده را در ارزیابی و بستن معامله مربیگری کنید و معاملات باخته‌اش را مرور کنید.",
     },
     "win_rate_falling": {
         "kind": "advice",
-        "en": "{where}: win rate fell from {prev}% to {value}%{span} ({n} closed deals; p={p}). "
+        "en": "{where}: win rate fell from {prev}% to {value}%{span} ({n} closed deals; p{p}). "
               "Review the recent lost deals for a common cause (price, competitor, fit).",
-        "fa": "{where}: نرخ برد از {prev}٪ به {value}٪ افت کرد{span} ({n} معاملهٔ بسته‌شده؛ p={p}). "
+        "fa": "{where}: نرخ برد از {prev}٪ به {value}٪ افت کرد{span} ({n} معاملهٔ بسته‌شده؛ p{p}). "
               "معاملات باختهٔ اخیر را برای یافتن علت مشترک (قیمت، رقیب، تناسب) مرور کنید.",
     },
     "pipeline_coverage_low": {
@@ -97,9 +97,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "churn_rising": {
         "kind": "advice",
-        "en": "{where}: churn rose from {prev}% to {value}%{span} ({n} customer-periods; p={p}). "
+        "en": "{where}: churn rose from {prev}% to {value}%{span} ({n} customer-periods; p{p}). "
               "Contact the at-risk customers in this group and find out why they leave.",
-        "fa": "{where}: نرخ ریزش مشتری از {prev}٪ به {value}٪ رسید{span} ({n} مشتری-دوره؛ p={p}). "
+        "fa": "{where}: نرخ ریزش مشتری از {prev}٪ به {value}٪ رسید{span} ({n} مشتری-دوره؛ p{p}). "
               "با مشتریان در معرض ریزش در این گروه تماس بگیرید و علت رفتنشان را بیابید.",
     },
     "kpi_worsening": {
@@ -168,16 +168,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "zoom_in": {
         "kind": "warning",
         "en": "{kpi} looks steady by {grain} in {period} ({change}, within noise), but by {finer} {sub} changed "
-              "{sub_change} (p={p}). Zoom in: read it by {finer}.",
+              "{sub_change} (p{p}). Zoom in: read it by {finer}.",
         "fa": "{kpi} در مقیاس {grain} در {period} ثابت به نظر می‌رسد ({change}، در حد نوسان)، اما در مقیاس {finer}، "
-              "{sub} به اندازهٔ {sub_change} تغییر کرد (p={p}). بزرگ‌نمایی را بیشتر کنید: آن را در مقیاس {finer} بخوانید.",
+              "{sub} به اندازهٔ {sub_change} تغییر کرد (p{p}). بزرگ‌نمایی را بیشتر کنید: آن را در مقیاس {finer} بخوانید.",
     },
     "zoom_out": {
         "kind": "warning",
-        "en": "{kpi} swung {change} by {grain} in {period}, but the swing is within noise (p={p}); by {coarser} "
+        "en": "{kpi} swung {change} by {grain} in {period}, but the swing is within noise (p{p}); by {coarser} "
               "({coarse_period}) it changed {coarse_change}. Zoom out: read it by {coarser}.",
         "fa": "{kpi} در مقیاس {grain} در {period} به اندازهٔ {change} نوسان کرد، اما این نوسان در حد نوسان تصادفی است "
-              "(p={p})؛ در مقیاس {coarser} ({coarse_period}) تغییر آن {coarse_change} است. "
+              "(p{p})؛ در مقیاس {coarser} ({coarse_period}) تغییر آن {coarse_change} است. "
               "بزرگ‌نمایی را کم کنید: آن را در مقیاس {coarser} بخوانید.",
     },
     "anomaly_high": {
@@ -284,7 +284,7 @@ class Term:
 
 @dataclass(frozen=True)
 class PValue:
-    """A p-value: three decimals, or "<0.001" when smaller."""
+    """A p-value with its relation sign: "=0.012", or "<0.001" when smaller."""
 
     value: float | None
 
@@ -311,7 +311,7 @@ def fmt(value: Any, lang: Lang) -> str:
     if isinstance(value, PValue):
         if value.value is None:
             return "—"
-        text = "<0.001" if value.value < 0.001 else f"{value.value:.3f}"
+        text = "<0.001" if value.value < 0.001 else f"={value.value:.3f}"
         return to_persian_digits(text) if lang == "fa" else text
     if isinstance(value, dict):  # a text already given per language
         return value[lang]
