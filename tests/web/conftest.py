@@ -72,6 +72,11 @@ def login(client: TestClient, username: str, password: str | None = None) -> str
     return home.text.split('"csrf": "', 1)[1].split('"', 1)[0]
 
 
+@pytest.fixture
+def passwords() -> dict[str, str]:
+    return PASSWORDS
+
+
 @pytest.fixture(name="login")
 def login_fixture():
     """The form login as a function, for tests that log in by hand."""

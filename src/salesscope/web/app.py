@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from urllib.parse import quote
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,7 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SalesScopeError)
     async def _sales(request: Request, exc: SalesScopeError) -> Response:
         if isinstance(exc, NotLoggedIn) and is_page(request):
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
         extra = {}
         for attr in ("file", "row", "column"):
             if getattr(exc, attr, None) is not None:

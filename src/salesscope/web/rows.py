@@ -8,11 +8,25 @@ from salesscope.errors import QueryError
 from salesscope.vocab import Dimension
 from salesscope.web.service import Scope, Service, to_records
 
-# The timestamp that places a row of each table in a period, and where each dimension lives.
-TIME_COLUMN = {
-    "activities": "occurred_at", "responses": "occurred_at", "time_log": "day",
-    "leads": "created_at", "opportunities": "created_at", "customers": "acquired_at",
-    "quotas": "period_start", "costs": "day", "reps": "active_from",
+# How each engine fact places a row of its input table in [start, end] (dates, inclusive): the
+# record-level counterpart of the facts, so "the rows behind a number" are the rows it counted.
+D = "CAST({} AS DATE)"  # stored times are local wall-clock: the date is taken as is
+FACT_ROWS: dict[str, tuple[str, str]] = {  # fact -> (table, condition on $s and $e)
+    "activities": ("activities", f"{D.format('occurred_at')} BETWEEN $s AND $e"),
+    "responses": ("responses", f"{D.format('occurred_at')} BETWEEN $s AND $e"),
+    "time_log": ("time_log", "day BETWEEN $s AND $e"),
+    "leads": ("leads", f"{D.format('created_at')} BETWEEN $s AND $e"),
+    "closed_deals": ("opportunities",
+                     f"status IN ('won', 'lost') AND {D.format('closed_at')} BETWEEN $s AND $e"),
+    "open_at_end": ("opportunities", f"{D.format('created_at')} <= $e AND (status = 'open' "
+                    f"OR {D.format('closed_at')} > $e)"),
+    "open_at_start": ("opportunities", f"{D.format('created_at')} < $s AND (status = 'open' "
+                      f"OR {D.format('closed_at')} >= $s)"),
+    "customers_new": ("customers", f"{D.format('acquired_at')} BETWEEN $s AND $e"),
+    "customers_at_start": ("customers", f"{D.format('acquired_at')} < $s AND (churned_at IS NULL "
+                           f"OR {D.format('churned_at')} >= $s)"),
+    "quotas": ("quotas", "period_start <= $e AND period_end >= $s"),
+    "costs": ("costs", "coalesce(day, period_start) <= $e AND coalesce(day, period_end) >= $s"),
 }
 DIM_COLUMN = {"rep": "rep_id", "channel": "channel", "campaign": "campaign",
               "product": "product", "segment": "segment"}
@@ -65,8 +79,10 @@ def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, s
         raise QueryError(f"unknown indicator {kpi!r}: expected one of {', '.join(catalog)}")
     present = svc.tables()
     out: dict[str, Any] = {"kpi": kpi, "start": start, "end": end, "tables": []}
-    for table in [str(t) for t in catalog[kpi].tables]:
-        entry: dict[str, Any] = {"table": table, "rows": [], "truncated": False, "reason": None}
+    for fact in catalog[kpi].facts:
+        table, placed = FACT_ROWS[fact]
+        entry: dict[str, Any] = {"fact": fact, "table": table, "rows": [], "truncated": False,
+                                 "reason": None}
         out["tables"].append(entry)
         if table not in present:
             entry["reason"] = f"missing_input:{table}"
@@ -76,11 +92,8 @@ def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, s
         if clause is None:
             entry["reason"] = "not_attributable_to_rep"
             continue
-        sql_where, params = [clause[0]], list(clause[1])
-        tcol = TIME_COLUMN.get(table)
-        if tcol in cols:
-            sql_where.append(f'CAST("{tcol}" AS DATE) BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)')
-            params += [start, end]
+        sql_where = [clause[0], placed.replace("$s", "CAST($start AS DATE)").replace("$e", "CAST($end AS DATE)")]
+        params: list[Any] = list(clause[1])
         skip = False
         for dim, value in where.items():
             if dim == "team" and "rep_id" in cols:
@@ -94,8 +107,9 @@ def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, s
             params.append(value)
         if skip:
             continue
-        sql = (f'SELECT * FROM "{table}" WHERE {" AND ".join(sql_where)} '
-               f'ORDER BY 1 LIMIT {ROW_LIMIT + 1}')
+        # Named dates and positional filters cannot mix in DuckDB: inline the two ISO dates.
+        sql = (f'SELECT * FROM "{table}" WHERE {" AND ".join(sql_where)} ORDER BY 1 LIMIT {ROW_LIMIT + 1}'
+               ).replace("$start", f"'{start}'").replace("$end", f"'{end}'")
         df = svc.cached(("rows", sql, tuple(map(str, params))), lambda s=sql, p=params: svc.query(s, p))
         entry["truncated"] = len(df) > ROW_LIMIT
         entry["rows"] = to_records(df.head(ROW_LIMIT))

@@ -58,6 +58,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "thin_sample": {"en": "thin sample", "fa": "نمونه کم"},
     "period": {"en": "Period", "fa": "دوره"},
     "value": {"en": "Value", "fa": "مقدار"},
+    "status": {"en": "Status", "fa": "وضعیت"},
+    "n": {"en": "n", "fa": "تعداد نمونه"},
     "trend": {"en": "Trend", "fa": "روند"},
     "breakdown_by": {"en": "Breakdown by", "fa": "تفکیک بر اساس"},
     "click_to_drill": {"en": "Click a bar to drill into the next dimension; click a point to see its rows.",

@@ -107,7 +107,7 @@ const SS = (() => {
 
   function table(columns, rows, fmt = {}) {
     if (!rows.length) return el("p", { class: "muted" }, T.no_rows);
-    const head = el("tr", {}, columns.map((c) => el("th", {}, T[c] || c)));
+    const head = el("tr", {}, columns.map((c) => el("th", {}, T[c] || T[`dim_${c}`] || c)));
     const body = rows.map((r) => el("tr", {}, columns.map((c) => {
       const v = r[c];
       const text = fmt[c] ? fmt[c](v, r) : (typeof v === "number" ? num(v, 4) : (v === null || v === undefined ? "—" : digits(v)));

@@ -109,11 +109,11 @@
       xaxis: { type: "category", tickvals: x, ticktext: x.map(digits) } }), cfg);
     trendBox.on("plotly_click", (ev) => SS.setParams({ period: ev.points[0].x }));
 
-    if (sel) showRows(rowsBox, id, sel, where);
-    if (!by) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); return; }
+    const rowsDone = sel ? showRows(rowsBox, id, sel, where) : Promise.resolve();
+    if (!by) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
     const parts = (await api("/api/v1/indicators", { query: SS.zoomQuery({ ids: id, by }) })).rows
       .filter((r) => sel && r.period === sel.period);
-    if (!parts.length) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); return; }
+    if (!parts.length) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
     const next = dims.find((d) => d !== by && !used.includes(d));
     await Plotly.newPlot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
@@ -126,6 +126,7 @@
     });
     barBox.append(table([by, "value", "n", "status"], parts, { value: (v) => withUnit(v, meta.unit),
       n: (v) => num(v, 0), status: (v) => (v ? T[`status_${v}`] : "—") }));
+    await rowsDone;
   }
 
   async function showRows(box, id, row, where) {

@@ -1,0 +1,163 @@
+"""The dashboard in Debian's Chromium: log in, zoom, drill down, Persian, import, screenshots."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-dev-shm-usage"]
+SHOTS = Path(os.environ.get("SALESSCOPE_SCREENSHOTS", "/tmp/salesscope-web-shots"))
+RANGE = "from=2025-10-01&to=2026-03-31"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    """uvicorn on 127.0.0.1 and a free port, serving the same app (and store) as the API tests."""
+    import uvicorn
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=server)
+    pg = ctx.new_page()
+    outside: list[str] = []
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ctx.close()
+    assert not outside, f"requests outside the app: {outside}"
+    assert not errors, f"script errors: {errors}"
+
+
+def _login(page, username, password, target="/"):
+    from urllib.parse import quote
+
+    page.goto(f"/login?next={quote(target)}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("main[aria-busy=false]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_login_overview_zoom_and_persian(page, passwords):
+    _login(page, "boss", passwords["boss"], f"/?{RANGE}")
+    _settled(page)
+    assert page.locator(".card").count() == 15
+    page.screenshot(path=str(SHOTS / "overview-en.png"), full_page=True)
+
+    page.select_option("#zoom select[name=grain]", "quarter")
+    page.click("#zoom button[type=submit]")
+    _settled(page)
+    assert "grain=quarter" in page.url
+    assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
+
+    page.click("#lang-toggle")
+    _settled(page)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "grain=quarter" in page.url and "lang=fa" in page.url
+    text = page.locator("main").inner_text()
+    assert re.search("[۰-۹]", text) and "نمای کلی" in page.locator("nav").inner_text()
+    page.screenshot(path=str(SHOTS / "overview-fa.png"), full_page=True)
+
+
+def test_indicator_drill_down_and_rows(page, passwords):
+    _login(page, "boss", passwords["boss"], f"/indicator/win_rate?by=team&{RANGE}")
+    _settled(page)
+    bars = page.locator("#breakdown .bars .point path")
+    assert bars.count() >= 3
+    box = bars.first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(re.compile(r".*where=team%3A.*"))
+    _settled(page)
+    assert "by=rep" in page.url
+    chips = page.locator("#where-chips .chip")
+    assert chips.count() == 1
+    reps = page.locator("#breakdown .bars .point path")
+    assert 1 <= reps.count() <= 4  # one team's reps only
+    page.screenshot(path=str(SHOTS / "indicator-drill.png"), full_page=True)
+    assert page.locator("#rows table").count() >= 1
+
+
+def test_rep_sees_only_own_breakdown(page, passwords):
+    _login(page, "r01", passwords["r01"], f"/indicator/win_rate?by=rep&{RANGE}")
+    _settled(page)
+    ticks = [t.text_content() for t in page.locator("#breakdown .xtick text").all()]
+    assert ticks == ["R01"]
+    assert page.locator("nav a[data-nav=import]").count() == 0
+
+
+def test_funnel_and_advice_pages(page, passwords):
+    _login(page, "north", passwords["north"], f"/funnel?lang=fa&{RANGE}")
+    _settled(page)
+    assert page.locator("#funnel-chart .main-svg").count() >= 1
+    page.screenshot(path=str(SHOTS / "funnel-fa.png"), full_page=True)
+
+
+def test_import_preview_and_commit(page, passwords, tmp_path):
+    f = tmp_path / "reps.csv"
+    f.write_text("rep_id,name,team\nR95,Browser Person,East\nR96,,East\n", encoding="utf-8")
+    _login(page, "boss", passwords["boss"], "/import")
+    _settled(page)
+    page.set_input_files("#import-form input[type=file]", str(f))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#commit")
+    assert "name" in page.locator("#import-result table").inner_text()
+    page.screenshot(path=str(SHOTS / "import-preview.png"), full_page=True)
+    page.click("#commit")
+    page.wait_for_selector("#import-result .ok")
+    page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
+
+
+def test_settings_page_in_persian(page, passwords):
+    _login(page, "boss", passwords["boss"], "/settings?lang=fa")
+    _settled(page)
+    page.fill("#sub-form input[name=recipient]", "team@example.com")
+    page.click("#sub-form button[type=submit]")
+    page.wait_for_selector("text=team@example.com")
+    page.screenshot(path=str(SHOTS / "settings-fa.png"), full_page=True)
