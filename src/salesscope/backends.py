@@ -94,9 +94,9 @@ def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
     if cfg.database:
         session.sql(f"CREATE DATABASE IF NOT EXISTS `{cfg.database}`")
         session.catalog.setCurrentDatabase(cfg.database)
-    from ibis.backends.pyspark import Backend
+    base = type(ibis.pyspark)  # loading the backend through ibis registers its options
 
-    class SharedSparkBackend(Backend):
+    class SharedSparkBackend(base):
         """Closing a workspace leaves the process's one SparkSession running for the others."""
 
         def disconnect(self) -> None:
