@@ -37,20 +37,27 @@ TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table
                Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
 
 
-def row_counts(backend: ibis.BaseBackend) -> dict[str, int]:
+def table_stats(backend: ibis.BaseBackend) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
+    """Rows per canonical table and the span of the data's dates, in one query."""
     present = set(backend.list_tables())
-    return {t.value: int(backend.table(t.value).count().execute()) if t.value in present else 0 for t in Table}
-
-
-def data_range(backend: ibis.BaseBackend, counts: dict[str, int]) -> tuple[dt.date, dt.date] | None:
-    lows, highs = [], []
-    for table, col in TIME_COLUMN.items():
-        if counts.get(table.value):
-            t = backend.table(table.value)
-            row = t.aggregate(lo=t[col].min(), hi=t[col].max()).execute().iloc[0]
-            lows.append(pd.Timestamp(row["lo"]).date())
-            highs.append(pd.Timestamp(row["hi"]).date())
-    return (min(lows), max(highs)) if lows else None
+    parts = []
+    for t in Table:
+        if t.value not in present:
+            continue
+        tbl = backend.table(t.value)
+        col = TIME_COLUMN.get(t)
+        lo = tbl[col].cast("date").min() if col else ibis.null("date")
+        hi = tbl[col].cast("date").max() if col else ibis.null("date")
+        parts.append(tbl.aggregate(name=ibis.literal(t.value), rows=tbl.count(), lo=lo, hi=hi))
+    counts = {t.value: 0 for t in Table}
+    if not parts:
+        return counts, None
+    df = backend.execute(ibis.union(*parts))
+    counts |= {r.name: int(r.rows) for r in df.itertuples()}
+    dated = df[df["rows"] > 0].dropna(subset=["lo", "hi"])
+    if dated.empty:
+        return counts, None
+    return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())
 
 
 class Plan:
@@ -59,10 +66,9 @@ class Plan:
     def __init__(self, ws: Workspace, req: Request) -> None:
         self.ws, self.req = ws, req
         self.backend = ws.backend
-        self.counts = row_counts(self.backend)
+        self.counts, found = table_stats(self.backend)
         first, last = req.start, req.end
         if first is None or last is None:
-            found = data_range(self.backend, self.counts)
             today = dt.date.today()
             lo, hi = found or (today, today)
             first, last = first or lo, last or max(hi, first or lo)
@@ -104,58 +110,50 @@ class Plan:
         order = ["rep"] if "rep" in dims else ["rep", "team"] if "team" in dims else ["rep", "team", "company"]
         return next((lv for lv in order if lv in levels), order[-1])
 
-    def aggregate_exprs(self, fact: Fact, measures: list[Measure]) -> list[ibis.Table]:
+    def aggregate_expr(self, fact: Fact, measures: list[Measure]) -> ibis.Table | None:
+        """One grouped query for all of a fact's measures (None when the fact is out of scope)."""
         t = self.fact_table(fact)
         if t is None:
-            return []
-        keys = self.keys
-        plain = {"_rows": t.count()}
+            return None
+        medians = [m for m in measures if m.agg is Agg.MEDIAN_CI]
+        for m in medians:
+            # The median's interval bounds are order statistics: rank each measured value within
+            # its group (values outside the measure's filter become NULL and sort last).
+            v = t[m.column] if m.where is None else ibis.ifelse(m.where(t), t[m.column], ibis.null("float64"))
+            t = t.mutate(**{f"_v_{m.name}": v})
+            v, by = t[f"_v_{m.name}"], [t[k] for k in self.keys]
+            t = t.mutate(**{f"_rn_{m.name}": ibis.row_number().over(group_by=by, order_by=ibis.asc(v, nulls_first=False)) + 1,
+                            f"_n_{m.name}": v.count().over(group_by=by)})
+            lo, hi = median_ranks(t[f"_n_{m.name}"])
+            t = t.mutate(**{f"_lo_{m.name}": lo, f"_hi_{m.name}": hi})
+        metrics = {"_rows": t.count()}
         for m in measures:
             where = m.where(t) if m.where else None
             col = t[m.column] if m.column else None
             match m.agg:
                 case Agg.COUNT:
-                    plain[m.name] = t.count(where=where) if where is not None else t.count()
+                    metrics[m.name] = t.count(where=where) if where is not None else t.count()
                 case Agg.SUM:
-                    plain[m.name] = col.sum(where=where)
+                    metrics[m.name] = col.sum(where=where)
                 case Agg.MEAN:
-                    plain[m.name] = col.mean(where=where)
+                    metrics[m.name] = col.mean(where=where)
                 case Agg.STD:
-                    plain[m.name] = col.std(where=where)
+                    metrics[m.name] = col.std(where=where)
                 case Agg.MEDIAN:
-                    plain[m.name] = col.median(where=where)
+                    metrics[m.name] = col.median(where=where)
                 case Agg.MEDIAN_CI:
-                    pass
-        exprs = [t.group_by(keys).aggregate(**plain)]
-        for m in measures:
-            if m.agg is Agg.MEDIAN_CI:
-                exprs.append(self._median_ci(t, m))
-        return exprs
-
-    def _median_ci(self, t: ibis.Table, m: Measure) -> ibis.Table:
-        """Median, p90, and the order statistics bounding the median's 95% interval."""
-        if m.where is not None:
-            t = t.filter(m.where(t))
-        t = t.filter(t[m.column].notnull())
-        by = [t[k] for k in self.keys]
-        t = t.mutate(_rn=ibis.row_number().over(group_by=by, order_by=t[m.column]) + 1,
-                     _cnt=t.count().over(group_by=by))
-        lo, hi = median_ranks(t._cnt)
-        t = t.mutate(_lo=lo, _hi=hi)
-        col = t[m.column]
-        return t.group_by(self.keys).aggregate(**{
-            m.name: col.median(), f"{m.name}_p90": col.quantile(0.9),
-            f"{m.name}_lo": col.max(where=t._rn == t._lo), f"{m.name}_hi": col.max(where=t._rn == t._hi),
-        })
+                    v, rn = t[f"_v_{m.name}"], t[f"_rn_{m.name}"]
+                    metrics[m.name] = v.median()
+                    metrics[f"{m.name}_p90"] = v.quantile(0.9)
+                    metrics[f"{m.name}_lo"] = v.max(where=rn == t[f"_lo_{m.name}"])
+                    metrics[f"{m.name}_hi"] = v.max(where=rn == t[f"_hi_{m.name}"])
+        return t.group_by(self.keys).aggregate(**metrics)
 
     def run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
-        exprs = self.aggregate_exprs(fact, measures)
-        if not exprs:
+        expr = self.aggregate_expr(fact, measures)
+        if expr is None:
             return None
-        frames = [self.backend.execute(e) for e in exprs]
-        out = frames[0]
-        for extra in frames[1:]:
-            out = out.merge(extra, on=self.keys, how="left")
+        out = self.backend.execute(expr)
         out["period_start"] = pd.to_datetime(out["period_start"]).dt.normalize()
         for k in self.keys[1:]:
             out[k] = out[k].astype("object")
@@ -163,29 +161,22 @@ class Plan:
 
 
 def _grid(plan: Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Every period x every dimension combination seen in the indicator's facts."""
-    periods = plan.frame[["period_start"]].assign(period_start=lambda d: pd.to_datetime(d.period_start))
+    """Every dimension combination seen in the indicator's facts x every period, combo-major, so
+    that the previous and next period of a row are the rows just before and after it."""
+    periods = pd.to_datetime(pd.Series(plan.frame["period_start"]))
+    n_periods = len(periods)
     dims = plan.keys[1:]
-    if not dims:
-        return periods
-    combos = pd.concat([f[dims] for f in frames], ignore_index=True).drop_duplicates() if frames else None
-    if combos is None or combos.empty:
-        return periods.iloc[0:0].assign(**{d: pd.Series(dtype="object") for d in dims})
-    return periods.merge(combos, how="cross")
-
-
-def _neighbours(df: pd.DataFrame, plan: Plan, cols: list[str]) -> pd.DataFrame:
-    """Add ``<col>__prev`` and ``<col>__next`` from the neighbouring periods of the same combo."""
-    links = plan.frame[["period_start", "prev_start", "next_start"]].copy()
-    for c in links.columns:
-        links[c] = pd.to_datetime(links[c])
-    df = df.merge(links, on="period_start", how="left")
-    dims = plan.keys[1:]
-    base = df[["period_start", *dims, *cols]]
-    for side in ("prev", "next"):
-        other = base.rename(columns={"period_start": f"{side}_start", **{c: f"{c}__{side}" for c in cols}})
-        df = df.merge(other, on=[f"{side}_start", *dims], how="left")
-    return df
+    if dims:
+        combos = pd.concat([f[dims] for f in frames], ignore_index=True).drop_duplicates() if frames else None
+        if combos is None or combos.empty:
+            combos = pd.DataFrame({d: pd.Series(dtype="object") for d in dims})
+        combos = combos.sort_values(dims).reset_index(drop=True)
+    else:
+        combos = pd.DataFrame(index=[0])
+    grid = combos.loc[np.repeat(combos.index.to_numpy(), n_periods)].reset_index(drop=True)
+    grid.insert(0, "period_start", np.tile(periods.to_numpy(), len(combos)))
+    grid["_pos"] = np.tile(np.arange(n_periods), len(combos))
+    return grid
 
 
 def _targets(ws: Workspace, ind: Indicator, rows: pd.DataFrame, dims: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -221,28 +212,29 @@ def _undefined_rows(plan: Plan, ind: Indicator, reason: str) -> pd.DataFrame:
 def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None], notes: dict) -> pd.DataFrame:
     used = [facts[f] for f in ind.facts if facts.get(f) is not None]
     grid = _grid(plan, used)
-    measure_cols: list[str] = []
     for name in ind.facts:
         fr = facts.get(name)
         wanted = [c for m in ind.measures if MEASURES[m].fact == name for c in MEASURES[m].outputs()]
         if fr is None:
-            grid = grid.assign(**{c: (0.0 if MEASURES.get(c) and MEASURES[c].additive else np.nan) for c in wanted})
+            grid = grid.assign(**{c: (0.0 if c in MEASURES and MEASURES[c].additive else np.nan) for c in wanted})
         else:
             cols = [c for c in wanted + [f"_rows_{name}"] if c in fr.columns]
-            grid = grid.merge(fr[plan.keys + cols], on=plan.keys, how="left")
+            grid = grid.merge(fr[plan.keys + cols], on=plan.keys, how="left", sort=False)
         for m in ind.measures:
             if MEASURES[m].fact == name and MEASURES[m].additive:
                 grid[m] = grid[m].astype("float64").fillna(0.0)
-        measure_cols += wanted
-    grid = _neighbours(grid, plan, measure_cols)
+    pos = grid["_pos"].to_numpy()
+    first_period = np.inf
     primary = facts.get(ind.facts[0])
     if primary is not None and len(primary):
-        has_rows = primary[primary[f"_rows_{ind.facts[0]}"] > 0]
-        first = has_rows["period_start"].min() if len(has_rows) else pd.NaT
-        grid["no_history"] = (grid["prev_start"] < first).astype("float64") if pd.notna(first) else 1.0
-    else:
-        grid["no_history"] = 1.0
-    out = ind.formula(Frame(grid, plan.ws.config.gross_margin, notes))
+        rows_col = f"_rows_{ind.facts[0]}"
+        with_rows = primary.loc[primary[rows_col] > 0, "period_start"]
+        if len(with_rows):
+            starts = pd.to_datetime(pd.Series(plan.frame["period_start"]))
+            first_period = int(np.searchsorted(starts.to_numpy(), with_rows.min().to_datetime64()))
+    grid["no_history"] = (pos - 1 < first_period).astype("float64")
+    frame = Frame(grid, plan.ws.config.gross_margin, notes, pos=pos, n_periods=len(plan.frame))
+    out = ind.formula(frame)
     res = grid[plan.keys].copy()
     res["value"] = out.value
     res["numerator"], res["denominator"] = out.numerator, out.denominator
@@ -253,18 +245,13 @@ def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None],
     if plan.req.details:
         for k, v in out.details.items():
             res[k] = v
-    # previous period's value of the same indicator, same combo
-    links = plan.frame[["period_start", "prev_start"]].apply(pd.to_datetime)
-    res = res.merge(links, on="period_start", how="left")
-    prev = res[plan.keys + ["value"]].rename(columns={"period_start": "prev_start", "value": "previous_value"})
-    res = res.merge(prev, on=["prev_start", *plan.keys[1:]], how="left").drop(columns="prev_start")
+    res["previous_value"] = frame.shift(res["value"].to_numpy(dtype="float64"), -1)
     res["change"] = res["value"] - res["previous_value"]
-    inside = pd.to_datetime(pd.Series([p.start for p in plan.in_range]))
-    res = res[res["period_start"].isin(inside)]
+    res = res[(pos >= 2) & (pos < len(plan.frame) - 1)]  # drop the context periods around the range
     labels = plan.frame[["period_start", "period_end", "period"]].copy()
     labels["period_start"] = pd.to_datetime(labels["period_start"])
     labels["period_end"] = pd.to_datetime(labels["period_end"])
-    res = res.merge(labels, on="period_start", how="left")
+    res = res.merge(labels, on="period_start", how="left", sort=False)
     res["kpi"], res["unit"] = ind.id, ind.unit.value
     res["target"], res["status"] = _targets(plan.ws, ind, res, plan.keys[1:])
     return res

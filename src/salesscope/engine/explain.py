@@ -26,7 +26,10 @@ def explain(ws: Workspace, kpi: str, **zoom: Any) -> str:
     parts = [f"-- {ind.id}: {ind.name_en}", f"-- measures: {', '.join(ind.measures)}"]
     for fact_name in ind.facts:
         measures = [MEASURES[m] for m in ind.measures if MEASURES[m].fact == fact_name]
-        for expr in plan.aggregate_exprs(FACTS[fact_name], measures):
-            parts.append(f"-- fact {fact_name}: {', '.join(m.name for m in measures)}")
-            parts.append(str(ibis.to_sql(expr, dialect=dialect)).strip() + ";")
+        expr = plan.aggregate_expr(FACTS[fact_name], measures)
+        if expr is None:
+            parts.append(f"-- fact {fact_name}: outside the request's scope")
+            continue
+        parts.append(f"-- fact {fact_name}: {', '.join(m.name for m in measures)}")
+        parts.append(str(ibis.to_sql(expr, dialect=dialect)).strip() + ";")
     return "\n\n".join(parts)

@@ -20,14 +20,24 @@ NAN = np.nan
 class Frame:
     """Measures of every result row, with the previous and next period's beside them."""
 
-    def __init__(self, df: pd.DataFrame, gross_margin: float = 1.0, notes: dict | None = None):
+    def __init__(self, df: pd.DataFrame, gross_margin: float = 1.0, notes: dict | None = None, *,
+                 pos: np.ndarray | None = None, n_periods: int | None = None):
         self.df = df
         self.gross_margin = gross_margin
         self.notes = notes or {}
+        # rows are grouped by dimension values, periods in order: ``pos`` is a row's period index
+        self.pos = np.zeros(len(df), dtype=int) if pos is None else pos
+        self.n_periods = n_periods or 1
 
     def __call__(self, name: str, shift: int = 0) -> np.ndarray:
-        col = name if shift == 0 else f"{name}__{'prev' if shift < 0 else 'next'}"
-        return self.df[col].to_numpy(dtype="float64", na_value=np.nan)
+        values = self.df[name].to_numpy(dtype="float64", na_value=np.nan)
+        return values if shift == 0 else self.shift(values, shift)
+
+    def shift(self, values: np.ndarray, shift: int) -> np.ndarray:
+        """The value of the period ``shift`` steps away (same dimension values); NaN past the edge."""
+        out = np.roll(values, -shift)
+        target = self.pos + shift
+        return np.where((target >= 0) & (target < self.n_periods), out, np.nan)
 
     @property
     def size(self) -> int:
