@@ -226,7 +226,7 @@ IMPORTS_TABLE = "_imports"
 QUARANTINE_DDL = (
     f'CREATE TABLE IF NOT EXISTS "{QUARANTINE_TABLE}" (import_id VARCHAR, imported_at TIMESTAMP, '
     "target_table VARCHAR, source_file VARCHAR, source_row BIGINT, column_name VARCHAR, "
-    "value VARCHAR, reason VARCHAR)"
+    "value VARCHAR, reason VARCHAR, reason_code VARCHAR)"
 )
 IMPORTS_DDL = (
     f'CREATE TABLE IF NOT EXISTS "{IMPORTS_TABLE}" (import_id VARCHAR, started_at TIMESTAMP, '
