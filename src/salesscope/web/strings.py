@@ -59,6 +59,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "period": {"en": "Period", "fa": "دوره"},
     "value": {"en": "Value", "fa": "مقدار"},
     "status": {"en": "Status", "fa": "وضعیت"},
+    "stage": {"en": "Stage", "fa": "مرحله"},
+    "problem": {"en": "Problem", "fa": "مشکل"},
     "n": {"en": "n", "fa": "تعداد نمونه"},
     "trend": {"en": "Trend", "fa": "روند"},
     "breakdown_by": {"en": "Breakdown by", "fa": "تفکیک بر اساس"},

@@ -91,7 +91,8 @@ const SS = (() => {
     return String(iso).slice(0, 10);
   }
 
-  const periodLabel = (p) => digits(p);
+  // Period labels like 2026-Q1 are left-to-right tokens; isolated so RTL text cannot reorder them.
+  const periodLabel = (p) => el("bdi", { dir: "ltr", class: "period-label" }, digits(p));
   const dimName = (d) => T[`dim_${d}`] || d;
 
   function el(tag, attrs = {}, ...children) {
@@ -101,7 +102,7 @@ const SS = (() => {
       else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
       else if (v !== null && v !== undefined && v !== false) n.setAttribute(k, v);
     }
-    for (const c of children.flat()) if (c !== null && c !== undefined) n.append(c.nodeType ? c : String(c));
+    for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) n.append(c.nodeType ? c : String(c));
     return n;
   }
 
@@ -110,7 +111,9 @@ const SS = (() => {
     const head = el("tr", {}, columns.map((c) => el("th", {}, T[c] || T[`dim_${c}`] || c)));
     const body = rows.map((r) => el("tr", {}, columns.map((c) => {
       const v = r[c];
-      const text = fmt[c] ? fmt[c](v, r) : (typeof v === "number" ? num(v, 4) : (v === null || v === undefined ? "—" : digits(v)));
+      // Identifiers (R01, emails, file names) keep their own digits; numbers and dates get the reader's.
+      const text = fmt[c] ? fmt[c](v, r) : (typeof v === "number" ? num(v, 4) : (v === null || v === undefined ? "—"
+        : /^[\d\s\-\/.:,T]+$/.test(String(v)) ? digits(v) : String(v)));
       return el("td", {}, text);
     })));
     return el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, body)));
@@ -125,6 +128,16 @@ const SS = (() => {
   // Plotly draws left to right; inside an RTL page its box needs dir="ltr" or labels break.
   function chartBox(id, cls = "chart") { return el("div", { id, class: cls, dir: "ltr" }); }
 
+  // Plotly writes Latin digits into its axes; in Persian they are rewritten after every draw.
+  async function plot(box, traces, layout, config) {
+    await Plotly.newPlot(box, traces, layout, config);
+    if (!FA) return;
+    const fix = () => box.querySelectorAll(".xtick text, .ytick text, text.funnel-text, .bartext, .textpoint text")
+      .forEach((t) => { if (/\d/.test(t.textContent)) t.textContent = digits(t.textContent); });
+    fix();
+    box.on("plotly_afterplot", fix);
+  }
+
   function whereList() { return params().getAll("where"); }
 
   function initZoom() {
@@ -137,6 +150,11 @@ const SS = (() => {
       form.by.value = (q.get("by") || "").split(",")[0];
       form.from.value = q.get("from") || "";
       form.to.value = q.get("to") || "";
+      // The browser's date picker is Gregorian; the hint shows the same day on the Jalali calendar.
+      form.querySelectorAll(".date-hint").forEach((h) => {
+        const v = form[h.dataset.for].value;
+        h.textContent = v && (FA || form.calendar.value === "jalali") ? date(v) : "";
+      });
       const chips = document.getElementById("where-chips");
       chips.replaceChildren(...whereList().map((w) => {
         const [d, ...v] = w.split(":");
@@ -168,5 +186,5 @@ const SS = (() => {
   }
 
   return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, num,
-    withUnit, date, periodLabel, dimName, el, table, chartLayout, chartBox, whereList, init };
+    withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

@@ -48,7 +48,9 @@ window.SSForms = (() => {
         });
         out.replaceChildren(el("h2", {}, T.summary), summaryList(res.summary),
           el("h2", {}, T.rejected, ` (${num(res.rejected.length, 0)})`),
-          table(["target_table", "source_file", "source_row", "column_name", "value", "reason"], res.rejected),
+          table(["table", "file", "row", "column", "value", "problem"], res.rejected.map((r) => ({
+            table: r.target_table, file: r.source_file, row: r.source_row, column: r.column_name,
+            value: r.value, problem: (FA && r.reason_fa) || r.reason }))),
           commit);
       } catch (err) { fail(out, err); }
     });
@@ -118,7 +120,7 @@ window.SSForms = (() => {
       const subs = await api("/api/v1/subscriptions");
       list.replaceChildren(table(["recipient", "schedule", "language", "filter", ""], subs.map((x) => ({ ...x,
         filter: Object.entries(x.filter).map(([d, v]) => `${SS.dimName(d)}: ${v}`).join(", ") || T.everything,
-        schedule: T[x.schedule], "": x.id })), { "": (id) => el("button", { type: "button", onclick: async () => {
+        schedule: T[x.schedule], language: x.language === "fa" ? "فارسی" : "English", "": x.id })), { "": (id) => el("button", { type: "button", onclick: async () => {
         try { await api(`/api/v1/subscriptions/${id}`, { method: "DELETE" }); draw(); } catch (err) { fail(msg, err); } } }, T.remove) }));
     };
     await draw();

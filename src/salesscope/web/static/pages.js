@@ -105,7 +105,7 @@
       traces.push({ x, y: trend.map((r) => r.target), type: "scatter", mode: "lines", name: T.target,
         line: { dash: "dash", color: "#c05621" } });
     }
-    await Plotly.newPlot(trendBox, traces, chartLayout({ height: 300, showlegend: false,
+    await SS.plot(trendBox, traces, chartLayout({ height: 300, showlegend: false,
       xaxis: { type: "category", tickvals: x, ticktext: x.map(digits) } }), cfg);
     trendBox.on("plotly_click", (ev) => SS.setParams({ period: ev.points[0].x }));
 
@@ -115,7 +115,7 @@
       .filter((r) => sel && r.period === sel.period);
     if (!parts.length) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
     const next = dims.find((d) => d !== by && !used.includes(d));
-    await Plotly.newPlot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
+    await SS.plot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
       text: parts.map((r) => `n=${num(r.n, 0)}`), hovertemplate: "%{x}: %{y}<br>%{text}<extra></extra>" }],
     chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => digits(r[by])),
@@ -150,6 +150,7 @@
     const box = chartBox("funnel-chart");
     main.replaceChildren(el("h1", {}, T.funnel_title, " · ", SS.periodLabel(latest[0].period)), box,
       table(["period", ...(by ? [by] : []), "stage", "count", "conversion", "drop_off"], rows, {
+        period: (v) => SS.periodLabel(v),
         stage: (v) => T[`stage_${v}`] || v, count: (v) => num(v, 0),
         conversion: (v) => withUnit(v, "percent"), drop_off: (v) => withUnit(v, "percent") }));
     const groups = by ? [...new Set(latest.map((r) => r[by]))] : [null];
@@ -157,9 +158,11 @@
       const part = latest.filter((r) => g === null || r[by] === g);
       return { type: by ? "bar" : "funnel", name: g === null ? "" : digits(g),
         y: part.map((r) => T[`stage_${r.stage}`] || r.stage), x: part.map((r) => r.count),
-        orientation: "h", textinfo: by ? undefined : "value+percent previous" };
+        orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
+        text: part.map((r) => (r.conversion === null ? num(r.count, 0)
+          : `${num(r.count, 0)} · ${withUnit(r.conversion, "percent")}`)) };
     });
-    await Plotly.newPlot(box, traces, chartLayout({ height: 320, barmode: "group",
+    await SS.plot(box, traces, chartLayout({ height: 320, barmode: "group",
       margin: { l: 110, r: 20, t: 10, b: 30 }, yaxis: { autorange: "reversed" } }), cfg);
   }
 
