@@ -27,9 +27,15 @@ def chromium_path() -> str:
     return found
 
 
+_active: list[Any] = []  # the browser already open in this thread, reused by nested calls
+
+
 @contextmanager
 def browser() -> Iterator[Any]:
-    """A headless Chromium driven through Playwright, closed on exit."""
+    """A headless Chromium driven through Playwright, closed on exit (reused when already open)."""
+    if _active:
+        yield _active[-1]
+        return
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -38,9 +44,11 @@ def browser() -> Iterator[Any]:
             b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         except PlaywrightError as e:
             raise SalesScopeError(f"cannot start Chromium: {str(e).splitlines()[0]}") from None
+        _active.append(b)
         try:
             yield b
         finally:
+            _active.remove(b)
             b.close()
 
 
@@ -65,4 +73,5 @@ def html_to_pdf(html: str | Path, out: Path) -> Path:
         page.pdf(path=str(out), format="A4", print_background=True,
                  margin={"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"},
                  prefer_css_page_size=True)
+        page.close()
     return out
