@@ -94,9 +94,11 @@ def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
     if cfg.database:
         session.sql(f"CREATE DATABASE IF NOT EXISTS `{cfg.database}`")
         session.catalog.setCurrentDatabase(cfg.database)
-    base = type(ibis.pyspark)  # loading the backend through ibis registers its options
+    from ibis.backends.pyspark import Backend
 
-    class SharedSparkBackend(base):
+    assert ibis.pyspark  # loading the backend through ibis registers its options
+
+    class SharedSparkBackend(Backend):
         """Closing a workspace leaves the process's one SparkSession running for the others."""
 
         def disconnect(self) -> None:

@@ -19,9 +19,10 @@ from salesscope.bench import arith
 
 def _months(ws) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """The engine's months (data range), plus the two before and one after it reads for comparisons."""
-    from salesscope.engine.compute import data_range, row_counts
-
-    lo, hi = data_range(ws.backend, row_counts(ws.backend))
+    parts = [f"SELECT min({c})::DATE AS lo, max({c})::DATE AS hi FROM {t}" for t, c in (
+        ("activities", "occurred_at"), ("leads", "created_at"), ("opportunities", "created_at"),
+        ("customers", "acquired_at"), ("time_log", "day"))]
+    lo, hi = ws.duckdb.execute(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(parts)})").fetchone()
     in_range = pd.date_range(pd.Timestamp(lo).to_period("M").to_timestamp(),
                              pd.Timestamp(hi).to_period("M").to_timestamp(), freq="MS")
     months = pd.date_range(in_range[0] - pd.DateOffset(months=2), in_range[-1] + pd.DateOffset(months=1), freq="MS")
