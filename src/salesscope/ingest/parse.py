@@ -93,7 +93,8 @@ def timestamp_sql(expr: str, tz: str, fmt: str | list[str] | None) -> str:
            f"ELSE TRY_CAST({expr} AS TIMESTAMP) END)")
     pats = date_patterns(fmt)
     if not pats:
-        return iso
+        # DuckDB reads 1/2/24 as 0001-02-24: a d/m/y or m/d/y value is never guessed.
+        return f"(CASE WHEN regexp_matches({expr}, {lit(SLASHED_RE)}) THEN NULL ELSE {iso} END)"
     plist = "[" + ", ".join(lit(p) for p in pats) + "]"
     return f"coalesce(try_strptime({expr}, {plist}), {iso})"
 

@@ -1,0 +1,67 @@
+"""Helpers for the reliability and security tests: files written on the fly, store snapshots."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import salesscope
+
+PYTHON = sys.executable
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """A UTF-8 CSV with proper quoting (values may hold commas, quotes and Persian text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(["" if v is None else v for v in r] for r in rows)
+    return path
+
+
+def rejections(ws: salesscope.Workspace, import_id: str) -> dict[int, list[tuple[str, str, str]]]:
+    """Quarantined problems of one import: data row index (0-based) -> [(column, code, reason)]."""
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for row, col, code, reason in ws.duckdb.execute(
+            "SELECT source_row, column_name, reason_code, reason FROM _quarantine "
+            "WHERE import_id = ? ORDER BY source_row", [import_id]).fetchall():
+        out.setdefault(row - 2, []).append((col, code, reason))  # line 1 is the header
+    return out
+
+
+def store_digest(path: Path) -> dict[str, int]:
+    """Row counts of a workspace read in a separate process (the writer may have died)."""
+    code = ("import json, salesscope; ws = salesscope.open(%r); "
+            "c = ws.row_counts(); "
+            "c['_imports'] = ws.duckdb.execute('SELECT count(*) FROM _imports').fetchone()[0]; "
+            "c['_quarantine'] = ws.duckdb.execute('SELECT count(*) FROM _quarantine')"
+            ".fetchone()[0]; print(json.dumps(c))" % str(path))
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=child_env())
+    assert out.returncode == 0, out.stderr
+    import json
+
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process: this checkout's sources first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def module_ws(tmp_path_factory: pytest.TempPathFactory) -> salesscope.Workspace:
+    """One workspace per module, for property tests that empty the tables they use."""
+    ws = salesscope.init(tmp_path_factory.mktemp("rel") / "ws", timezone="Asia/Tehran")
+    yield ws
+    ws.close()
