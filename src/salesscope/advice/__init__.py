@@ -23,10 +23,13 @@ __all__ = ["CATALOGUE", "Confidence", "Finding", "Kind", "findings", "run", "bui
 
 
 def findings(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
-             by: Sequence[str] | str | None = None, lang: str = "en", today: dt.date | None = None) -> list[Finding]:
+             by: Sequence[str] | str | None = None, lang: str = "en", today: dt.date | None = None,
+             scope: dict[str, Sequence[str]] | None = None) -> list[Finding]:
     """Findings for one period (default: the last full one), ranked most valuable first.
+
+    ``scope`` restricts every number behind the findings to some reps or teams, as in ``ws.kpis``.
 
     >>> findings(ws, period="2026-03", by=["channel", "rep"])  # doctest: +SKIP
     """
-    ctx = build_context(ws, period=period, grain=grain, calendar=calendar, by=by, today=today)
+    ctx = build_context(ws, period=period, grain=grain, calendar=calendar, by=by, today=today, scope=scope)
     return run(ctx, lang=lang)

@@ -46,7 +46,8 @@ def _dims(by: Sequence[str] | str | None) -> list[str]:
 
 
 def build_context(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
-                  by: Sequence[str] | str | None = None, today: dt.date | None = None) -> Context:
+                  by: Sequence[str] | str | None = None, today: dt.date | None = None,
+                  scope: dict[str, Sequence[str]] | None = None) -> Context:
     """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains."""
     from salesscope.engine.custom import catalog
 
@@ -55,7 +56,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
     except ValueError:
         raise QueryError(f"grain {grain!r}: expected one of {', '.join(g.value for g in Grain)}") from None
     today = today or dt.date.today()
-    totals = ws.kpis(None, grain=grain, calendar=calendar, details=True)
+    totals = ws.kpis(None, grain=grain, calendar=calendar, details=True, scope=scope)
     last_full, current = pick_period(totals, today, data_end(ws))
     if period is None:
         period = last_full
@@ -68,7 +69,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
     for dim in _dims(by):
         ids = [k for k, ind in catalog(ws).items() if Dimension(dim) in ind.dimensions]
         if ids:
-            parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True)
+            parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True, scope=scope)
     p = periods(totals)
     row = p[p["period"].astype(str) == str(period)].iloc[0]
     start, end = row["period_start"], row["period_end"]
@@ -76,9 +77,9 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
     finer_df = coarser_df = None
     if finer:
         finer_df = ws.kpis(list(PROPORTIONS), grain=finer, calendar=calendar,
-                           start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end)
+                           start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end, scope=scope)
     if coarser:
-        coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start)
+        coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start, scope=scope)
     return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),
                    min_sample=ws.config.min_sample, today=today, targets=list(ws.config.targets),
                    coverage_target=_coverage_target(ws), currency=ws.config.currency,

@@ -112,16 +112,14 @@ def _show_last_month(ws, lang: str) -> None:
     df = ws.kpis(None, grain="month", start=last_end, end=last_end)
     names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in CATALOG.items()}
     console.print(kpi_table(df, [], names, title=f"Indicators for {df['period'].iloc[0]}" if len(df) else ""))
-    try:
-        from salesscope.advice import findings
-    except ImportError:
-        return
+    from salesscope.advice import findings
+    from salesscope.cli.advise import findings_table
+
     found = findings(ws, grain="month", lang=lang)[:5]
-    if found:
-        console.print("[bold]Top findings[/]")
-        for i, f in enumerate(found, 1):
-            text = f.advice_fa if lang == "fa" else f.advice_en
-            console.print(f"{i}. ({f.confidence}) {text}", highlight=False, markup=False)
+    console.print("[bold]" + ("یافته‌های برتر" if lang == "fa" else "Top findings") + "[/]")
+    console.print(findings_table(found, lang))
+    console.print("Next: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:
