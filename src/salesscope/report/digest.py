@@ -156,7 +156,9 @@ class Digest:
         msg["From"], msg["To"], msg["Subject"] = sender, self.subscription.recipient, self.subject
         msg["Date"], msg["Message-ID"] = formatdate(localtime=True), make_msgid(domain="salesscope.local")
         msg.set_content(self.body)
-        msg.add_attachment(self.attachment, maintype=self.mime[0], subtype=self.mime[1], filename=self.filename)
+        params = {"charset": "utf-8"} if self.mime[0] == "text" else None
+        msg.add_attachment(self.attachment, maintype=self.mime[0], subtype=self.mime[1], filename=self.filename,
+                           params=params)
         return msg
 
 
@@ -209,6 +211,8 @@ def send(digests: list[Digest], smtp: SmtpSettings) -> None:
 def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, fmt: str = "html",
             today: dt.date | None = None, only_due: bool = True) -> list[tuple[Subscription, str]]:
     """Send (or, with ``out_dir``, write as .eml files) each due digest; return what went where."""
+    # A pretended "today" (catching up, tests) is also the recorded send day, so due-ness stays consistent.
+    sent_at = _now() if today is None else dt.datetime.combine(today, _now().time())
     today = today or dt.date.today()
     subs = due(ws, today) if only_due else list_all(ws)
     done: list[tuple[Subscription, str]] = []
@@ -221,6 +225,6 @@ def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, 
             done.append((sub, str(path)))
         else:
             send([digest], smtp or SmtpSettings())
-            mark_sent(ws, sub, _now())
+            mark_sent(ws, sub, sent_at)
             done.append((sub, sub.recipient))
     return done
