@@ -172,16 +172,31 @@ def references(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]]) ->
     ``staged`` holds, per table in this import, the columns the import mapped.
     """
     warnings: dict[Table, list[str]] = {}
+    # A rejected row leaves the rows that point at it dangling, and those rows in turn theirs
+    # (customer -> deal -> activity): repeat until a pass rejects nothing new.
+    first = True
+    while _reference_pass(con, staged, warnings, first):
+        first = False
+    return [f"references not checked: table '{t.value}' is empty ({', '.join(cols)} kept as "
+            "given)" for t, cols in warnings.items()]
+
+
+def _reference_pass(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]],
+                    warnings: dict[Table, list[str]], first: bool) -> int:
+    """Reject rows whose references are not stored or staged; return how many were new."""
+    before = con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
     for table, mapped in staged.items():
         for col in TABLES[table].columns:
             if col.references is None or col.name not in mapped:
                 continue
             target = col.references
+            if not first and target in warnings:
+                continue  # empty from the start: these references are kept as given
             tkey = TABLES[target].key[0]
             stored = con.execute(f"SELECT count(*) FROM main.{q(target.value)}").fetchone()[0]  # type: ignore[index]
             here = target in staged and con.execute(
                 f"SELECT count(*) FROM _stg_{target.value}").fetchone()[0]  # type: ignore[index]
-            if not stored and not here:
+            if first and not stored and not here:
                 warnings.setdefault(target, []).append(f"{table.value}.{col.name}")
                 continue
             c = q(col.name)
@@ -198,5 +213,4 @@ def references(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]]) ->
             )
     for table in staged:
         drop_rejected(con, table)
-    return [f"references not checked: table '{t.value}' is empty ({', '.join(cols)} kept as "
-            "given)" for t, cols in warnings.items()]
+    return con.execute("SELECT count(*) FROM _rej").fetchone()[0] - before  # type: ignore[index]
