@@ -20,6 +20,7 @@ NONE = "(none)"
 DAY_S = 86_400.0
 GROUP_DIMS = ("team", "rep", "channel")
 CLOSED = ("won", "lost")
+Scope = dict[str, Sequence[str]] | None
 
 
 def epoch(day: dt.date | dt.datetime) -> float:
@@ -33,17 +34,30 @@ def _present(ws, name: str) -> bool:
     return ws.row_counts().get(name, 0) > 0
 
 
-def deals(ws, by: str | None, stratum: str | None) -> ir.Table:
-    """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``."""
+def deals(ws, by: str | None, stratum: str | None, scope: Scope = None) -> ir.Table:
+    """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``.
+
+    ``scope`` (``{"rep": [...]}`` / ``{"team": [...]}``, as ``ws.kpis`` takes it) keeps only those
+    reps' or teams' deals, inside the query.
+    """
     if not _present(ws, Table.OPPORTUNITIES.value):
         raise QueryError("forecast needs opportunities: missing_input:opportunities")
+    scope = scope or {}
+    bad = set(scope) - {"rep", "team"}
+    if bad:
+        raise QueryError(f"scope {sorted(bad)[0]!r} is not valid: expected rep or team")
     o = ws.table(Table.OPPORTUNITIES)
-    if by == "team":
+    if by == "team" or "team" in scope:
         if not _present(ws, Table.REPS.value):
-            raise QueryError("--by team needs the reps table (missing_input:reps)")
+            raise QueryError("a breakdown or scope by team needs the reps table (missing_input:reps)")
         r = ws.table(Table.REPS)
         r = r.select(_rep_id=r.rep_id, _team=r.team)
         o = o.left_join(r, o.rep_id == r._rep_id)
+    if "rep" in scope:
+        o = o.filter(o.rep_id.cast("string").isin([str(v) for v in scope["rep"]]))
+    if "team" in scope:
+        o = o.filter(o._team.cast("string").isin([str(v) for v in scope["team"]]))
+    if by == "team":
         grp = o._team
     elif by == "rep":
         grp = o.rep_id

@@ -164,8 +164,11 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     return p
 
 
-def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7) -> Plan:
+def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7,
+         calendar: str | None = None, scope: data.Scope = None) -> Plan:
     """What it takes to reach ``target`` revenue in ``period`` (``2026-Q3``, ``1405-02``...).
+
+    ``calendar`` reads the label (default: the workspace's); ``scope`` keeps only some reps' or teams' rows.
 
     >>> plan(ws, 500_000, "2026-Q3").to_dict()["needs"]["leads"]  # doctest: +SKIP
     """
@@ -173,17 +176,20 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
         raise QueryError(f"target must be a positive amount, got {target}")
     if by not in (None, "team", "rep"):
         raise QueryError(f"plan breakdown {by!r} is not supported: expected team or rep")
-    cal, fiscal = Calendar(ws.config.calendar).value, ws.config.fiscal_year_start_month
+    try:
+        cal, fiscal = Calendar(calendar or ws.config.calendar).value, ws.config.fiscal_year_start_month
+    except ValueError as e:
+        raise QueryError(str(e)) from None
     per, grain = parse_period(period, cal, fiscal)
-    d = data.deals(ws, by, _stratum(ws))
-    now = data_now(d)
+    d = data.deals(ws, by, _stratum(ws, scope), scope)
+    now = data_now(data.deals(ws, None, None) if scope else d)
     if dt.datetime.combine(per.end, dt.time()) < now - dt.timedelta(days=1):
         raise QueryError(f"period {per.label} is already over (the data runs to {now.date() - dt.timedelta(days=1)})")
     base = periods_before(now.date(), 1, grain, cal, fiscal)[0]
     r = run(d, max(now, dt.datetime.combine(per.start, dt.time())), [per], Settings(sims=200, seed=seed))
     won = {g: float(r.won_to_date[i, 0]) for i, g in enumerate(r.groups)}
     pipe = {g: float(r.pipeline_mean[i, 0]) for i, g in enumerate(r.groups)}
-    groups = gather(ws, grain, cal, base, by)
+    groups = gather(ws, grain, cal, base, by, scope)
     rng = np.random.default_rng(seed)
     if by is None:
         rates = groups[None]

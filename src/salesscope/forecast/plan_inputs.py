@@ -87,25 +87,33 @@ def _at(df: pd.DataFrame, base: Period) -> pd.Series:
     return pd.to_datetime(df["period_start"]).dt.date == base.start
 
 
-def _time_log(ws, base: Period, by: str | None) -> pd.DataFrame:
+def _time_log(ws, base: Period, by: str | None, scope: dict | None = None) -> pd.DataFrame:
     """Hours logged in the base period per group, channel and purpose (raw sums of the log)."""
+    scope = scope or {}
     grp = {"team": "r.team", "rep": "t.rep_id"}.get(by or "", "'all'")
-    join = "LEFT JOIN reps r ON r.rep_id = t.rep_id" if by == "team" else ""
+    join = "LEFT JOIN reps r ON r.rep_id = t.rep_id" if by == "team" or "team" in scope else ""
+    where, params = "", [base.start, base.end]
+    for key, col in (("rep", "t.rep_id"), ("team", "r.team")):
+        if key in scope:
+            values = [str(v) for v in scope[key]]
+            where += f" AND CAST({col} AS VARCHAR) IN ({', '.join('?' * len(values)) or 'NULL'})"
+            params += values
     return ws.duckdb.execute(
         f"SELECT coalesce(CAST({grp} AS VARCHAR), '(none)') AS grp, coalesce(t.channel, '(none)') AS channel, "
-        f"t.purpose, sum(t.hours) AS hours FROM time_log t {join} WHERE t.day BETWEEN ? AND ? "
-        "GROUP BY ALL", [base.start, base.end]).df()
+        f"t.purpose, sum(t.hours) AS hours FROM time_log t {join} WHERE t.day BETWEEN ? AND ?{where} "
+        "GROUP BY ALL", params).df()
 
 
-def gather(ws, grain: str, calendar: str, base: Period, by: str | None) -> dict[str | None, Rates]:
-    """Rates per group (the key is None without a breakdown) for the base period."""
-    kw = dict(grain=grain, calendar=calendar, start=base.start, end=base.end)
+def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
+           scope: dict | None = None) -> dict[str | None, Rates]:
+    """Rates per group (the key is None without a breakdown) for the base period, within ``scope``."""
+    kw = dict(grain=grain, calendar=calendar, start=base.start, end=base.end, scope=scope)
     main = ws.kpis([*CHAIN, "sales_cycle_days"], by=by, **kw)
     main = main[_at(main, base)]
     chan = ws.kpis(["lgr", "rrroi"], by=[by, "channel"] if by else "channel", **kw)
     chan = chan[_at(chan, base)]
-    hist = ws.kpis(["lgr"], grain=grain, calendar=calendar, by=by, end=base.end)
-    logged = _time_log(ws, base, by)
+    hist = ws.kpis(["lgr"], grain=grain, calendar=calendar, by=by, end=base.end, scope=scope)
+    logged = _time_log(ws, base, by, scope)
     key = (lambda df: df[by]) if by else (lambda df: pd.Series(["all"] * len(df), index=df.index))
     groups = sorted(set(key(main))) if len(main) else ["all"]
     out: dict[str | None, Rates] = {}
