@@ -77,6 +77,17 @@ def run(task: str, path: str, backend: dict | None) -> pd.DataFrame:
     raise SystemExit(f"unknown task {task!r}")
 
 
+def _peak_rss() -> int:
+    """This process's peak resident memory. ru_maxrss would carry the parent's peak over exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def main() -> None:
     task, path, out = sys.argv[1:4]
     backend = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -92,7 +103,7 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     if df is not None:
         df.to_parquet(out)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    peak = _peak_rss()
     print(json.dumps({"task": task, "seconds": seconds, "peak_rss": peak, "rows": 0 if df is None else len(df)}))
 
 
