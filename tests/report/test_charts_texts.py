@@ -42,7 +42,7 @@ def test_funnel_and_breakdown_figures() -> None:
 
 
 def test_value_formatting_and_reasons() -> None:
-    assert texts.format_value(63.15, "percent", "en") == "63.1%" or texts.format_value(63.15, "percent", "en") == "63.2%"
+    assert texts.format_value(63.16, "percent", "en") == "63.2%"
     assert texts.format_value(float("nan"), "percent", "fa") == "—"
     assert texts.format_value(1234567.0, "money", "fa", "IRR") == "۱٬۲۳۴٬۵۶۷ IRR"
     assert texts.format_value(-2.5, "percent", "en", signed=True) == "−2.5 pts"

@@ -7,6 +7,7 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,31 @@ EVIDENCE_KEYS: dict[str, dict[str, str]] = {
     "target": {"en": "target", "fa": "هدف"}, "extra_hours": {"en": "extra hours", "fa": "ساعت اضافه"},
     "numerator": {"en": "numerator", "fa": "صورت"}, "denominator": {"en": "denominator", "fa": "مخرج"},
 }
+
+
+HIDDEN_EVIDENCE = {"code", "unit"}  # machine keys that say nothing to a reader
+IMPORT_WORDS = {"en": "{table}: read {read} = loaded {loaded} + rejected {rejected}",
+                "fa": "{table}: خوانده {read} = واردشده {loaded} + ردشده {rejected}"}
+
+
+def _import_files(files: Any) -> str:
+    """The imported files' names, from the JSON list the importer records (or its plain text)."""
+    try:
+        names = json.loads(files)
+    except (TypeError, ValueError):
+        return str(files or "")
+    return ", ".join(Path(str(n)).name for n in names) if isinstance(names, list) else str(files)
+
+
+def _import_summary(summary: Any, lang: Lang) -> str:
+    """Counts per table that always add up: read = loaded + rejected."""
+    try:
+        tables = json.loads(summary).get("tables", {})
+    except (TypeError, ValueError, AttributeError):
+        return str(summary or "")
+    return "; ".join(IMPORT_WORDS[lang].format(
+        table=name, **{k: format_number(c.get(k, 0), lang, 0) for k in ("read", "loaded", "rejected")})
+        for name, c in tables.items() if isinstance(c, dict))
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +151,10 @@ def _breakdown_table(infos: list[IndicatorInfo], frame: pd.DataFrame, dim: str, 
 def _evidence(ev: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
     out = []
     for k, v in (ev or {}).items():
+        if k in HIDDEN_EVIDENCE:
+            continue
+        if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) >= 1:
+            v = int(v)
         if isinstance(v, bool):
             text = digits(v, lang)
         elif isinstance(v, int):
@@ -202,7 +232,8 @@ def context(data: ReportData) -> dict[str, Any]:
         "advice": [_finding(f, names, lang) for f in data.advice()],
         "warnings": [_finding(f, names, lang) for f in data.warnings()],
         "advice_available": data.findings is not None,
-        "imports": [{"started": _when(r.started_at, lang, date_cal), "files": r.files, "summary": r.summary}
+        "imports": [{"started": _when(r.started_at, lang, date_cal), "files": _import_files(r.files),
+                     "summary": _import_summary(r.summary, lang)}
                     for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],
         "quarantine": [{"table": r.table, "reason": r.reason, "rows": format_number(r.rows, lang, 0)}
                        for r in (data.quarantine if data.quarantine is not None else pd.DataFrame()).itertuples()],
