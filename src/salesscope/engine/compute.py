@@ -140,7 +140,9 @@ class Plan:
                 case Agg.STD:
                     metrics[m.name] = col.std(where=where)
                 case Agg.MEDIAN:
-                    metrics[m.name] = col.median(where=where)
+                    # a masked column, not ``where=``: Spark needs a constant percentile argument
+                    masked = col if where is None else ibis.ifelse(where, col, ibis.null("float64"))
+                    metrics[m.name] = masked.median()
                 case Agg.MEDIAN_CI:
                     v, rn = t[f"_v_{m.name}"], t[f"_rn_{m.name}"]
                     metrics[m.name] = v.median()
