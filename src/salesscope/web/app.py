@@ -93,7 +93,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     """Build the app for an open workspace; creates the first admin and announces its password."""
-    from salesscope.web import api, api_admin, api_imports, pages
+    from salesscope.web import api, api_admin, api_forecast, api_imports, pages
 
     app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url="/api/docs",
                   redoc_url=None,
@@ -113,6 +113,7 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_admin.router)
     app.include_router(api_imports.router)
+    app.include_router(api_forecast.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -21,7 +21,7 @@ from salesscope.web.strings import catalogue
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LANG_COOKIE = "salesscope_lang"
-PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "import": "import", "settings": "settings"}
+PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "forecast": "forecast", "import": "import", "settings": "settings"}
 
 
 def _js(value: object) -> str:
@@ -73,6 +73,11 @@ def funnel(request: Request) -> Response:
 @router.get("/advice", response_class=HTMLResponse)
 def advice(request: Request) -> Response:
     return _render(request, "advice")
+
+
+@router.get("/forecast", response_class=HTMLResponse)
+def forecast(request: Request) -> Response:
+    return _render(request, "forecast")
 
 
 @router.get("/import", response_class=HTMLResponse)

@@ -144,7 +144,34 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_ratio": {"en": "×", "fa": "×"},
     "unit_count": {"en": "", "fa": ""},
     "not_found": {"en": "Page not found.", "fa": "صفحه پیدا نشد."},
+    "nav_forecast": {"en": "Forecast", "fa": "پیش‌بینی"},
+    "forecast_heading": {"en": "Revenue forecast", "fa": "پیش‌بینی درآمد"},
+    "as_of": {"en": "as of", "fa": "از تاریخ"},
+    "periods_ahead": {"en": "Periods ahead", "fa": "تعداد دوره‌های پیش رو"},
+    "band_80": {"en": "80% interval", "fa": "بازه ۸۰٪"},
+    "band_95": {"en": "95% interval", "fa": "بازه ۹۵٪"},
+    "forecast_parts": {"en": "Where it comes from", "fa": "از کجا می‌آید"},
+    "horizon": {"en": "Periods ahead", "fa": "چند دوره جلوتر"},
+    "forecasts": {"en": "Forecasts", "fa": "تعداد پیش‌بینی"},
+    "coverage_80": {"en": "80% interval held", "fa": "پوشش بازه ۸۰٪"},
+    "coverage_95": {"en": "95% interval held", "fa": "پوشش بازه ۹۵٪"},
+    "bias": {"en": "Bias", "fa": "سوگیری"},
+    "plan_heading": {"en": "Plan for a target", "fa": "برنامه برای یک هدف"},
+    "plan_target": {"en": "Target revenue", "fa": "درآمد هدف"},
+    "plan_period": {"en": "Period (e.g. 2026-Q3, 1405-02)", "fa": "دوره (مثلاً ۱۴۰۵-Q2 یا ۲۰۲۶-۰۷)"},
+    "plan_split": {"en": "Split by", "fa": "تقسیم بر اساس"},
+    "plan_run": {"en": "Work it out", "fa": "محاسبه برنامه"},
+    "plan_hint": {"en": "Enter a revenue target and a period to see what it takes.",
+                  "fa": "یک درآمد هدف و یک دوره وارد کنید تا ببینید چه چیزی لازم است."},
+    "assumptions": {"en": "Assumptions", "fa": "فرض‌ها"},
+    "base_period": {"en": "Rates from", "fa": "نرخ‌ها از دوره"},
+    "rrroi_returns": {"en": "Marginal return (RRROI)", "fa": "بازده نهایی (RRROI)"},
 }
+
+# The forecast's own wording (table headers, plan rows) is shared with the CLI and the report.
+from salesscope.forecast.texts import T as _FORECAST  # noqa: E402
+
+STRINGS.update({f"fc_{k}": v for k, v in _FORECAST.items()})
 
 
 def catalogue(lang: Lang) -> dict[str, str]:

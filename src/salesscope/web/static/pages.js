@@ -180,7 +180,7 @@
         el("p", {}, FA ? f.advice_fa : f.advice_en)))));
   }
 
-  const renderers = { overview, indicator, funnel, advice,
+  const renderers = { overview, indicator, funnel, advice, forecast: () => window.SSForecast.page(main),
     import: () => window.SSForms.importPage(main), settings: () => window.SSForms.settingsPage(main) };
 
   async function render() {

@@ -1,0 +1,174 @@
+// The Forecast page: expected revenue with 80%/95% bands, the forecast's track record, and a plan.
+"use strict";
+
+window.SSForecast = (() => {
+  const { T, FA, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox } = SS;
+  const BYS = ["team", "rep", "channel"];
+  const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
+  const cfg = { displayModeBar: false, responsive: true };
+
+  const pick = (t) => (t ? (FA ? t.fa : t.en) : "");
+  const fill = (s, vals) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vals ? vals[k] : m));
+  const money = (v) => (v === null || v === undefined ? "—" : withUnit(v, "money"));
+  const count = (v) => num(v, 0);
+  const span = (lo, hi, f = count) => (lo === null || lo === undefined ? "—" : `${f(lo)} – ${f(hi)}`);
+  const rgba = (hex, a) => `rgba(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(",")},${a})`;
+  // Typed digits may be Persian or Arabic-Indic, with either kind of separators.
+  const ascii = (s) => String(s || "").trim()
+    .replace(/[۰-۹]/g, (d) => "۰۱۲۳۴۵۶۷۸۹".indexOf(d)).replace(/[٠-٩]/g, (d) => "٠١٢٣٤٥٦٧٨٩".indexOf(d))
+    .replace(/[٬,\s]/g, "").replace(/٫/g, ".");
+
+  // ---------------------------------------------------------------- forecast
+  async function chart(box, rows, by) {
+    const x = [...new Set(rows.map((r) => r.period))];
+    const groups = by ? [...new Set(rows.map((r) => r[by]))] : [null];
+    const traces = [];
+    groups.forEach((g, i) => {
+      const part = rows.filter((r) => g === null || r[by] === g), px = part.map((r) => r.period);
+      const color = COLORS[i % COLORS.length];
+      const band = (lo, hi, alpha, name) => ({ x: [...px, ...px.slice().reverse()],
+        y: [...part.map((r) => r[hi]), ...part.map((r) => r[lo]).reverse()], type: "scatter", mode: "none",
+        fill: "toself", fillcolor: rgba(color, alpha), hoverinfo: "skip", name });
+      if (!by) traces.push(band("low_95", "high_95", 0.12, T.band_95), band("low_80", "high_80", 0.25, T.band_80));
+      traces.push({ x: px, y: part.map((r) => r.expected), type: "scatter", mode: "lines+markers",
+        name: g === null ? T.fc_expected : digits(g), line: { color, width: 2 }, marker: { size: 7 },
+        // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
+        error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
+          array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
+        customdata: part.map((r) => [digits(r.period), money(r.expected), span(r.low_80, r.high_80, money),
+          span(r.low_95, r.high_95, money)]),
+        hovertemplate: `%{customdata[0]}<br>${T.fc_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
+          + `<br>${T.band_95}: %{customdata[3]}<extra></extra>` });
+    });
+    await SS.plot(box, traces, chartLayout({ height: 340, showlegend: true,
+      legend: { orientation: "h", y: -0.15, x: FA ? 1 : 0, xanchor: FA ? "right" : "left" },
+      xaxis: { type: "category", tickvals: x, ticktext: x.map(digits) },
+      yaxis: { rangemode: "tozero", tickformat: ",.0f" } }), cfg);
+  }
+
+  function partsTable(rows, by) {
+    const cols = ["period", ...(by ? [by] : []), "fc_expected", "fc_interval_80", "fc_interval_95",
+      "fc_won_to_date", "fc_from_pipeline", "fc_from_run_rate", "fc_open_deals"];
+    const data = rows.map((r) => ({ ...r, fc_expected: r.expected, fc_interval_80: r, fc_interval_95: r,
+      fc_won_to_date: r.won_to_date, fc_from_pipeline: r.from_pipeline, fc_from_run_rate: r.from_run_rate,
+      fc_open_deals: r.open_deals }));
+    return table(cols, data, { period: (v) => SS.periodLabel(v), fc_expected: money,
+      fc_interval_80: (r) => span(r.low_80, r.high_80, money), fc_interval_95: (r) => span(r.low_95, r.high_95, money),
+      fc_won_to_date: money, fc_from_pipeline: money, fc_from_run_rate: money,
+      fc_open_deals: (v) => (v === null || v === undefined ? "—" : count(v)) });
+  }
+
+  function trackBlock(fc) {
+    const tr = fc.track_record;
+    if (!tr) return null;
+    const pct = (v) => (v === null || v === undefined ? "—" : withUnit(v, "percent"));
+    const row = (h, s) => ({ horizon: h, forecasts: s.n, MAPE: s.mape, WAPE: s.wape, bias: s.bias,
+      coverage_80: s.coverage_80, coverage_95: s.coverage_95 });
+    const rows = tr.n ? [row(T.everything, tr), ...Object.entries(tr.by_horizon).map(([h, s]) => row(h, s))] : [];
+    return [el("p", { id: "track-line" }, pick(fc.texts.track)),
+      rows.length ? table(["horizon", "forecasts", "MAPE", "WAPE", "bias", "coverage_80", "coverage_95"], rows, {
+        horizon: (v) => digits(v), forecasts: count, MAPE: pct, WAPE: pct, bias: pct, coverage_80: pct,
+        coverage_95: pct }) : null];
+  }
+
+  // ---------------------------------------------------------------- plan
+  function planForm(p, fallbackPeriod) {
+    const form = el("form", { id: "plan-form", class: "zoom plan-form", autocomplete: "off" },
+      el("label", {}, T.plan_target, el("input", { name: "target", inputmode: "decimal", required: true,
+        value: digits(p.get("target") || "") })),
+      el("label", {}, T.plan_period, el("input", { name: "period", dir: "ltr", required: true,
+        value: digits(p.get("plan_period") || fallbackPeriod || "") })),
+      el("label", {}, T.plan_split, el("select", { name: "by" }, el("option", { value: "" }, T.none),
+        ["team", "rep"].map((d) => el("option", { value: d, selected: p.get("plan_by") === d }, dimName(d))))),
+      el("button", { type: "submit" }, T.plan_run));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      SS.setParams({ target: ascii(form.target.value), plan_period: ascii(form.period.value).toUpperCase(),
+        plan_by: form.by.value });
+    });
+    return form;
+  }
+
+  function needsTable(pp) {
+    const rows = [{ fc_item: T.fc_gap, fc_needed: money(pp.gap), fc_interval_80: "", fc_interval_95: "", fc_now: "" },
+      ...Object.entries(pp.needs).map(([k, e]) => ({ fc_item: T[`fc_${k}`] || k, fc_needed: count(e.value),
+        fc_interval_80: span(e.low_80, e.high_80), fc_interval_95: span(e.low_95, e.high_95),
+        fc_now: e.last_period === null ? "—" : count(e.last_period) }))];
+    return table(["fc_item", "fc_needed", "fc_interval_80", "fc_interval_95", "fc_now"], rows,
+      { fc_item: String, fc_needed: String, fc_interval_80: String, fc_interval_95: String, fc_now: String });
+  }
+
+  function channelsTable(pp) {
+    if (!pp.channels.length) return null;
+    const rows = pp.channels.map((c) => ({ fc_channel: c.channel, fc_leads: count(c.leads.value),
+      fc_hours: c.hours.value === null ? T.fc_no_hours_rate : count(c.hours.value),
+      fc_interval_80: span(c.hours.low_80, c.hours.high_80),
+      fc_now: c.hours.last_period === null ? "—" : count(c.hours.last_period),
+      rrroi_returns: `${T[`fc_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${num(c.rrroi, 2)})`}` }));
+    return [el("h4", {}, T.fc_channel_hours), table(["fc_channel", "fc_leads", "fc_hours", "fc_interval_80", "fc_now",
+      "rrroi_returns"], rows, { fc_channel: (v) => digits(v), fc_leads: String, fc_hours: String,
+      fc_interval_80: String, fc_now: String, rrroi_returns: String })];
+  }
+
+  const verdictClass = (r) => (r === true ? "good" : r === false ? "bad" : "unknown");
+
+  function onePlan(pp, whole) {
+    const title = fill(T.fc_plan_title, { target: money(pp.target), period: digits(pp.period) });
+    return el("div", { class: "plan-part" },
+      el("h3", {}, title, pp.group ? ` — ${digits(pp.group)}` : ""),
+      el("p", { class: "muted" }, `${T.base_period}: `, SS.periodLabel(pp.base_period), ` · ${date(pp.period_start)} – ${date(pp.period_end)}`),
+      whole ? null : el("ul", { class: `verdict ${verdictClass(pp.reachable)}` }, pp.reasons.map((r) => el("li", {}, pick(r)))),
+      pp.needs && Object.keys(pp.needs).length ? needsTable(pp) : null,
+      channelsTable(pp),
+      pp.assumptions.length ? el("details", {}, el("summary", {}, T.assumptions),
+        el("ul", { class: "assumptions" }, pp.assumptions.map((a) => el("li", {}, pick(a))))) : null);
+  }
+
+  async function showPlan(box, p) {
+    const target = p.get("target"), period = p.get("plan_period");
+    if (!target || !period) { box.replaceChildren(el("p", { class: "muted" }, T.plan_hint)); return; }
+    const query = new URLSearchParams({ target, period, calendar: SS.zoomQuery().get("calendar") });
+    if (p.get("plan_by")) query.set("by", p.get("plan_by"));
+    box.replaceChildren(el("p", { class: "muted" }, T.loading));
+    let plan;
+    try {
+      plan = await api("/api/v1/plan", { query });
+    } catch (err) {
+      box.replaceChildren(el("p", { class: "error-banner", role: "alert" }, `${T.error}: ${err.message}`));
+      return;
+    }
+    const parts = plan.parts.length ? plan.parts : [plan];
+    box.replaceChildren(
+      el("p", { class: `verdict ${verdictClass(plan.reachable)}`, id: "plan-verdict" }, pick(plan.reasons[0])),
+      ...parts.map((pp) => onePlan(pp, !plan.parts.length)),
+      plan.parts.length ? el("ul", { class: "assumptions" }, plan.assumptions.map((a) => el("li", {}, pick(a)))) : null);
+  }
+
+  // ---------------------------------------------------------------- page
+  async function page(main) {
+    const p = SS.params(), zq = SS.zoomQuery();
+    const periods = Math.min(24, Math.max(1, parseInt(p.get("periods") || "3", 10) || 3));
+    let by = (p.get("by") || "").split(",")[0];
+    if (!BYS.includes(by)) by = "";
+    const query = new URLSearchParams({ periods, grain: zq.get("grain") || "month", calendar: zq.get("calendar") });
+    if (by) query.set("by", by);
+    const fc = await api("/api/v1/forecast", { query });
+    const box = chartBox("forecast-chart"), planBox = el("div", { id: "plan-result" });
+    const periodsSel = el("select", { id: "periods", onchange: (e) => SS.setParams({ periods: e.target.value }) },
+      Array.from({ length: 12 }, (_, i) => i + 1).map((n) => el("option", { value: n, selected: n === periods }, count(n))));
+    const last = fc.rows.length ? fc.rows[fc.rows.length - 1].period : "";
+    main.replaceChildren(
+      el("h1", {}, T.forecast_heading, " ", el("span", { class: "muted as-of" }, `· ${T.as_of} ${date(fc.as_of)}`)),
+      el("div", { class: "row" }, el("label", {}, `${T.periods_ahead} `, periodsSel)),
+      box,
+      el("p", { class: "muted", id: "forecast-method" }, pick(fc.texts.method)),
+      el("section", {}, el("h2", {}, T.forecast_parts), partsTable(fc.rows, by)),
+      el("section", { id: "track" }, el("h2", {}, T.fc_track_title), trackBlock(fc)),
+      el("section", { id: "plan" }, el("h2", {}, T.plan_heading), planForm(p, last), planBox));
+    if (fc.rows.length) await chart(box, fc.rows, by);
+    else box.replaceWith(el("p", { class: "muted" }, T.no_data));
+    await showPlan(planBox, p);
+  }
+
+  return { page };
+})();
