@@ -122,24 +122,10 @@ def _kpis(ws: Any, scope: dict[str, list[str]], **kw: Any) -> pd.DataFrame:
     return ws.kpis(**kw)
 
 
-def _findings(ws: Any, scope: dict[str, list[str]], **kw: Any) -> list[dict[str, Any]] | None:
-    try:
-        from salesscope.advice import findings
-    except ImportError:
-        return None
-    try:
-        found = findings(ws, scope=scope, **kw) if scope else findings(ws, **kw)
-    except TypeError:
-        if not scope:
-            raise
-        # Without scope support, keep only findings that name the recipient's own slice.
-        found = [f for f in findings(ws, by=list(scope), **{k: v for k, v in kw.items() if k != "by"})
-                 if _in_scope(_as_dict(f).get("dimensions") or {}, scope)]
-    return [_as_dict(f) for f in found]
+def _findings(ws: Any, scope: dict[str, list[str]], **kw: Any) -> list[dict[str, Any]]:
+    from salesscope.advice import findings
 
-
-def _in_scope(dims: dict[str, Any], scope: dict[str, list[str]]) -> bool:
-    return all(k in dims and str(dims[k]) in set(map(str, v)) for k, v in scope.items())
+    return [_as_dict(f) for f in findings(ws, scope=scope or None, **kw)]
 
 
 def _as_dict(f: Any) -> dict[str, Any]:

@@ -21,7 +21,6 @@ from salesscope.i18n import LANGS, to_persian_digits
 from salesscope.report import texts
 
 TABLE = "_subscriptions"
-LOG_TABLE = "_digest_log"  # send times, for a subscriptions table without a last_sent_at column
 SCHEDULES = {"weekly": "week", "monthly": "month"}
 FILTER_KEYS = ("team", "rep")
 DDL = (
@@ -47,20 +46,9 @@ class Subscription:
         return f"#{self.id} {self.recipient} {self.schedule} {self.language} [{flt}]"
 
 
-def _columns(con: Any) -> set[str]:
-    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [TABLE]).fetchall()
-    return {r[0] for r in rows}
-
-
-def ensure_table(ws: Any) -> set[str]:
-    """Create the subscriptions table if absent; return its columns (other tools may have made it)."""
-    con = ws.duckdb
-    if not _columns(con):
-        con.execute(DDL)
-    cols = _columns(con)
-    if "last_sent_at" not in cols:
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{LOG_TABLE}" (subscription_id BIGINT, sent_at TIMESTAMP)')
-    return cols
+def ensure_table(ws: Any) -> None:
+    """Create the subscriptions table if absent (the web API and the CLI share it through here)."""
+    ws.duckdb.execute(DDL)
 
 
 def _now() -> dt.datetime:
@@ -80,44 +68,32 @@ def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "
     bad = set(flt) - set(FILTER_KEYS)
     if bad:
         raise InputError(f"filter {sorted(bad)}: a digest can be limited to {' or '.join(FILTER_KEYS)}")
-    cols = ensure_table(ws)
-    values = {"recipient": recipient, "language": language, "schedule": schedule,
-              "filter": json.dumps(flt, ensure_ascii=False), "created_at": _now()}
-    names = [c for c in values if c in cols]
-    ws.duckdb.execute(f'INSERT INTO "{TABLE}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
-                      [values[c] for c in names])
-    return list_all(ws)[-1]
+    ensure_table(ws)
+    row = ws.duckdb.execute(
+        f'INSERT INTO "{TABLE}" (recipient, language, schedule, filter, created_at) VALUES (?, ?, ?, ?, ?) '
+        "RETURNING id", [recipient, language, schedule, json.dumps(flt, ensure_ascii=False), _now()]).fetchone()
+    return next(s for s in list_all(ws) if s.id == row[0])
 
 
 def list_all(ws: Any) -> list[Subscription]:
     """Every subscription, oldest first."""
-    cols = ensure_table(ws)
-    key = "id" if "id" in cols else "rowid"
-    sent = "s.last_sent_at" if "last_sent_at" in cols else \
-        f'(SELECT max(sent_at) FROM "{LOG_TABLE}" l WHERE l.subscription_id = s.{key})'
-    created = "s.created_at" if "created_at" in cols else "NULL"
+    ensure_table(ws)
     rows = ws.duckdb.execute(
-        f'SELECT s.{key}, s.recipient, s.language, s.schedule, s.filter, {sent}, {created} FROM "{TABLE}" s '
-        f"ORDER BY s.{key}").fetchall()
+        f'SELECT id, recipient, language, schedule, filter, last_sent_at, created_at FROM "{TABLE}" '
+        "ORDER BY id").fetchall()
     return [Subscription(int(r[0]), r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
 
 
 def remove(ws: Any, sub_id: int) -> None:
     """Delete subscription ``sub_id``."""
-    cols = ensure_table(ws)
-    key = "id" if "id" in cols else "rowid"
     if not any(s.id == sub_id for s in list_all(ws)):
         raise InputError(f"no subscription with id {sub_id} (see 'salesscope digest --list')")
-    ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE {key} = ?', [sub_id])
+    ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE id = ?', [sub_id])
 
 
 def mark_sent(ws: Any, sub: Subscription, when: dt.datetime) -> None:
-    cols = ensure_table(ws)
-    if "last_sent_at" in cols:
-        key = "id" if "id" in cols else "rowid"
-        ws.duckdb.execute(f'UPDATE "{TABLE}" SET last_sent_at = ? WHERE {key} = ?', [when, sub.id])
-    else:
-        ws.duckdb.execute(f'INSERT INTO "{LOG_TABLE}" VALUES (?, ?)', [sub.id, when])
+    ensure_table(ws)
+    ws.duckdb.execute(f'UPDATE "{TABLE}" SET last_sent_at = ? WHERE id = ?', [when, sub.id])
 
 
 def last_finished(ws: Any, schedule: str, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -231,7 +231,6 @@ def context(data: ReportData) -> dict[str, Any]:
         "funnel_rows": _funnel_rows(fun, lang) if has_funnel else [],
         "advice": [_finding(f, names, lang) for f in data.advice()],
         "warnings": [_finding(f, names, lang) for f in data.warnings()],
-        "advice_available": data.findings is not None,
         "imports": [{"started": _when(r.started_at, lang, date_cal), "files": _import_files(r.files),
                      "summary": _import_summary(r.summary, lang)}
                     for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],

@@ -25,8 +25,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_quarantine": {"en": "No row was quarantined.", "fa": "هیچ ردیفی قرنطینه نشده است."},
     "no_findings": {"en": "No finding for this period.", "fa": "برای این دوره یافته‌ای نیست."},
     "no_warnings": {"en": "No warning for this period.", "fa": "برای این دوره هشداری نیست."},
-    "advice_unavailable": {"en": "The advice engine is not available in this installation.",
-                           "fa": "موتور توصیه در این نصب در دسترس نیست."},
     "breakdown_by": {"en": "By {dim}", "fa": "بر اساس {dim}"},
     "no_breakdown": {"en": "No indicator of this stage can be broken down by {dim}.",
                      "fa": "هیچ شاخصی از این مرحله را نمی‌توان بر اساس {dim} تفکیک کرد."},

@@ -17,10 +17,6 @@ from salesscope.web.users import User
 
 router = APIRouter(prefix="/api/v1")
 
-SUBSCRIPTIONS_DDL = (
-    'CREATE TABLE IF NOT EXISTS "_subscriptions" (recipient VARCHAR NOT NULL, language VARCHAR NOT NULL, '
-    "schedule VARCHAR NOT NULL, filter VARCHAR, created_at TIMESTAMP NOT NULL)"
-)
 
 
 class NewUser(BaseModel):
@@ -117,22 +113,22 @@ def _allowed_filter(user: User, flt: dict[str, str], team_of: dict[str, str]) ->
 @router.get("/subscriptions", tags=["subscriptions"])
 def list_subscriptions(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
     """Digest subscriptions within the caller's scope."""
-    svc.execute(SUBSCRIPTIONS_DDL)
-    rows = svc.fetch('SELECT rowid, recipient, language, schedule, filter, created_at '
-                     'FROM "_subscriptions" ORDER BY created_at')
+    from salesscope.report import digest
+
+    with svc.lock:
+        subs = digest.list_all(svc.ws)
     team_of = svc.team_of()
-    out = []
-    for rid, recipient, language, schedule, flt, created in rows:
-        f = json.loads(flt or "{}")
-        if _allowed_filter(user, f, team_of):
-            out.append({"id": rid, "recipient": recipient, "language": language, "schedule": schedule,
-                        "filter": f, "created_at": created.isoformat()})
-    return out
+    return [{"id": s.id, "recipient": s.recipient, "language": s.language, "schedule": s.schedule,
+             "filter": s.filter, "created_at": s.created_at.isoformat() if s.created_at else None,
+             "last_sent_at": s.last_sent_at.isoformat() if s.last_sent_at else None}
+            for s in subs if _allowed_filter(user, s.filter, team_of)]
 
 
 @router.post("/subscriptions", status_code=201, tags=["subscriptions"])
 def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Subscribe an address to a weekly or monthly digest of a team, a rep or (admins) everything."""
+    from salesscope.report import digest
+
     flt = dict(body.filter)
     if user.role == "rep":
         flt = {"rep": user.rep_id or ""} if not flt else flt
@@ -140,21 +136,22 @@ def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> di
         flt = {"team": user.team or ""}
     if not _allowed_filter(user, flt, svc.team_of()):
         raise Forbidden("a subscription may only cover what you can see")
-    svc.execute(SUBSCRIPTIONS_DDL)
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    svc.execute('INSERT INTO "_subscriptions" VALUES (?, ?, ?, ?, ?)',
-                [body.recipient, body.language, body.schedule, json.dumps(flt), now])
-    return {"recipient": body.recipient, "language": body.language, "schedule": body.schedule,
-            "filter": flt, "created_at": now.isoformat()}
+    with svc.lock:
+        sub = digest.add(svc.ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt)
+    return {"id": sub.id, "recipient": sub.recipient, "language": sub.language, "schedule": sub.schedule,
+            "filter": sub.filter, "created_at": sub.created_at.isoformat() if sub.created_at else None}
 
 
 @router.delete("/subscriptions/{sub_id}", tags=["subscriptions"])
 def delete_subscription(sub_id: int, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Remove a subscription the caller can see."""
+    from salesscope.report import digest
+
     visible = {s["id"] for s in list_subscriptions(user, svc)}
     if sub_id not in visible:
         raise InputError(f"no subscription {sub_id}")
-    svc.execute('DELETE FROM "_subscriptions" WHERE rowid = ?', [sub_id])
+    with svc.lock:
+        digest.remove(svc.ws, sub_id)
     return {"deleted": sub_id}
 
 
