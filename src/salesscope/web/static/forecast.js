@@ -7,11 +7,13 @@ window.SSForecast = (() => {
   const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
   const cfg = { displayModeBar: false, responsive: true };
 
-  const pick = (t) => (t ? (FA ? t.fa : t.en) : "");
-  const fill = (s, vals) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vals ? vals[k] : m));
+  // Period labels inside Persian sentences are isolated (LRI ... PDI) so "1404-Q4" is not reordered.
+  const pick = (t) => (!t ? "" : FA ? t.fa.replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069") : t.en);
   const money = (v) => (v === null || v === undefined ? "—" : withUnit(v, "money"));
   const count = (v) => num(v, 0);
   const span = (lo, hi, f = count) => (lo === null || lo === undefined ? "—" : `${f(lo)} – ${f(hi)}`);
+  // A range in a cell is numbers only and isolated, so "low – high" keeps its order in RTL text.
+  const cell = (lo, hi) => el("bdi", {}, span(lo, hi));
   const rgba = (hex, a) => `rgba(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(",")},${a})`;
   // Typed digits may be Persian or Arabic-Indic, with either kind of separators.
   const ascii = (s) => String(s || "").trim()
@@ -31,7 +33,7 @@ window.SSForecast = (() => {
         fill: "toself", fillcolor: rgba(color, alpha), hoverinfo: "skip", name });
       if (!by) traces.push(band("low_95", "high_95", 0.12, T.band_95), band("low_80", "high_80", 0.25, T.band_80));
       traces.push({ x: px, y: part.map((r) => r.expected), type: "scatter", mode: "lines+markers",
-        name: g === null ? T.fc_expected : digits(g), line: { color, width: 2 }, marker: { size: 7 },
+        name: g === null ? T.fc_expected : String(g), line: { color, width: 2 }, marker: { size: 7 },
         // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
         error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
           array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
@@ -53,7 +55,7 @@ window.SSForecast = (() => {
       fc_won_to_date: r.won_to_date, fc_from_pipeline: r.from_pipeline, fc_from_run_rate: r.from_run_rate,
       fc_open_deals: r.open_deals }));
     return table(cols, data, { period: (v) => SS.periodLabel(v), fc_expected: money,
-      fc_interval_80: (r) => span(r.low_80, r.high_80, money), fc_interval_95: (r) => span(r.low_95, r.high_95, money),
+      fc_interval_80: (r) => cell(r.low_80, r.high_80), fc_interval_95: (r) => cell(r.low_95, r.high_95),
       fc_won_to_date: money, fc_from_pipeline: money, fc_from_run_rate: money,
       fc_open_deals: (v) => (v === null || v === undefined ? "—" : count(v)) });
   }
@@ -92,30 +94,33 @@ window.SSForecast = (() => {
   function needsTable(pp) {
     const rows = [{ fc_item: T.fc_gap, fc_needed: money(pp.gap), fc_interval_80: "", fc_interval_95: "", fc_now: "" },
       ...Object.entries(pp.needs).map(([k, e]) => ({ fc_item: T[`fc_${k}`] || k, fc_needed: count(e.value),
-        fc_interval_80: span(e.low_80, e.high_80), fc_interval_95: span(e.low_95, e.high_95),
+        fc_interval_80: cell(e.low_80, e.high_80), fc_interval_95: cell(e.low_95, e.high_95),
         fc_now: e.last_period === null ? "—" : count(e.last_period) }))];
+    const same = (v) => v;
     return table(["fc_item", "fc_needed", "fc_interval_80", "fc_interval_95", "fc_now"], rows,
-      { fc_item: String, fc_needed: String, fc_interval_80: String, fc_interval_95: String, fc_now: String });
+      { fc_item: same, fc_needed: same, fc_interval_80: same, fc_interval_95: same, fc_now: same });
   }
 
   function channelsTable(pp) {
     if (!pp.channels.length) return null;
     const rows = pp.channels.map((c) => ({ fc_channel: c.channel, fc_leads: count(c.leads.value),
       fc_hours: c.hours.value === null ? T.fc_no_hours_rate : count(c.hours.value),
-      fc_interval_80: span(c.hours.low_80, c.hours.high_80),
+      fc_interval_80: cell(c.hours.low_80, c.hours.high_80),
       fc_now: c.hours.last_period === null ? "—" : count(c.hours.last_period),
       rrroi_returns: `${T[`fc_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${num(c.rrroi, 2)})`}` }));
     return [el("h4", {}, T.fc_channel_hours), table(["fc_channel", "fc_leads", "fc_hours", "fc_interval_80", "fc_now",
-      "rrroi_returns"], rows, { fc_channel: (v) => digits(v), fc_leads: String, fc_hours: String,
-      fc_interval_80: String, fc_now: String, rrroi_returns: String })];
+      "rrroi_returns"], rows, { fc_channel: String, fc_leads: String, fc_hours: String,
+      fc_interval_80: (v) => v, fc_now: String, rrroi_returns: String })];
   }
 
   const verdictClass = (r) => (r === true ? "good" : r === false ? "bad" : "unknown");
 
   function onePlan(pp, whole) {
-    const title = fill(T.fc_plan_title, { target: money(pp.target), period: digits(pp.period) });
+    // The title's values are nodes, so the period label and the amount stay isolated in RTL.
+    const values = { target: el("bdi", {}, money(pp.target)), period: SS.periodLabel(pp.period) };
+    const title = T.fc_plan_title.split(/(\{\w+\})/).map((x) => values[x.slice(1, -1)] || x);
     return el("div", { class: "plan-part" },
-      el("h3", {}, title, pp.group ? ` — ${digits(pp.group)}` : ""),
+      el("h3", {}, title, pp.group ? ` — ${pp.group}` : ""),
       el("p", { class: "muted" }, `${T.base_period}: `, SS.periodLabel(pp.base_period), ` · ${date(pp.period_start)} – ${date(pp.period_end)}`),
       whole ? null : el("ul", { class: `verdict ${verdictClass(pp.reachable)}` }, pp.reasons.map((r) => el("li", {}, pick(r)))),
       pp.needs && Object.keys(pp.needs).length ? needsTable(pp) : null,
@@ -138,10 +143,13 @@ window.SSForecast = (() => {
       return;
     }
     const parts = plan.parts.length ? plan.parts : [plan];
-    box.replaceChildren(
-      el("p", { class: `verdict ${verdictClass(plan.reachable)}`, id: "plan-verdict" }, pick(plan.reasons[0])),
+    const [head, ...why] = plan.reasons;
+    box.replaceChildren(...[
+      el("p", { class: `verdict ${verdictClass(plan.reachable)}`, id: "plan-verdict" }, pick(head)),
+      why.length ? el("ul", { class: "verdict-why" }, why.map((r) => el("li", {}, pick(r)))) : null,
       ...parts.map((pp) => onePlan(pp, !plan.parts.length)),
-      plan.parts.length ? el("ul", { class: "assumptions" }, plan.assumptions.map((a) => el("li", {}, pick(a)))) : null);
+      plan.parts.length ? el("ul", { class: "assumptions" }, plan.assumptions.map((a) => el("li", {}, pick(a)))) : null,
+    ].filter(Boolean));
   }
 
   // ---------------------------------------------------------------- page

@@ -1,0 +1,112 @@
+"""The Forecast page in Debian's Chromium, in English and in Persian (RTL, Jalali), with screenshots."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-dev-shm-usage"]
+SHOTS = Path(os.environ.get("SALESSCOPE_SCREENSHOTS", "/tmp/salesscope-web-shots"))
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium package")]
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    """uvicorn on 127.0.0.1 and a free port, serving the same app (and store) as the API tests."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=server).new_page()
+        outside: list[str] = []
+        errors: list[str] = []
+        pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        yield pg
+        browser.close()
+    assert not outside, f"requests outside the app: {outside}"
+    assert not errors, f"script errors: {errors}"
+
+
+def _open(page, username: str, password: str, target: str) -> None:
+    page.goto(f"/login?next={quote(target)}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    _settled(page)
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("main[aria-busy=false]", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+
+
+def test_forecast_page_in_english_with_a_plan_out_of_reach(page, passwords):
+    _open(page, "boss", passwords["boss"], "/forecast?periods=3")
+    assert page.locator("nav a[data-nav=forecast].active").count() == 1
+    assert page.locator("#forecast-chart .main-svg").count() >= 1
+    assert page.locator("#forecast-chart .scatterlayer .trace").count() == 3  # 95% band, 80% band, line
+    assert "MAPE" in page.locator("#track-line").inner_text()
+    assert "2026-04" in page.locator("main table").first.inner_text()
+    page.fill("#plan-form input[name=target]", "50,000,000")
+    page.fill("#plan-form input[name=period]", "2026-q3")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*target=50000000.*"))
+    _settled(page)
+    assert "plan_period=2026-Q3" in page.url and "periods=3" in page.url
+    verdict = page.locator("#plan-verdict")
+    assert "Out of reach" in verdict.inner_text() and "bad" in verdict.get_attribute("class")
+    assert "Leads" in page.locator("#plan-result table").first.inner_text()
+    page.screenshot(path=str(SHOTS / "forecast-en.png"), full_page=True)
+
+    page.reload()  # the zoom and the plan live in the URL
+    _settled(page)
+    assert page.locator("#plan-form input[name=target]").input_value() == "50000000"
+    assert "Out of reach" in page.locator("#plan-verdict").inner_text()
+
+
+def test_forecast_page_in_persian_jalali(page, passwords):
+    _open(page, "north", passwords["north"],
+          "/forecast?lang=fa&calendar=jalali&grain=quarter&periods=2&by=rep&target=300000&plan_period=1405-Q2")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert "پیش‌بینی" in page.locator("nav").inner_text()
+    main = page.locator("main").inner_text()
+    assert "۱۴۰۵-Q۱" in main and "۱۴۰۵-Q۲" in main
+    assert re.search("[۰-۹]", page.locator("#forecast-chart .ytick").first.text_content())
+    legend = page.locator("#forecast-chart .legendtext").all_text_contents()
+    assert legend and set(legend) <= {"R01", "R02", "R03", "R04"}  # a manager sees their team only
+    assert page.locator("#plan-verdict").inner_text().strip()
+    assert "سرنخ‌ها" in page.locator("#plan-result").inner_text()
+    page.screenshot(path=str(SHOTS / "forecast-fa.png"), full_page=True)
