@@ -69,8 +69,11 @@ def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: s
         t.add_column(col, justify="right" if col in ("value", "change", "n", "95% interval") else "left")
     for r in df.itertuples(index=False):
         r = r._asdict()
-        ci = "" if pd.isna(r["ci_low"]) else f"{fmt_value(r['ci_low'], r['unit'])} … {fmt_value(r['ci_high'], r['unit'])}"
-        change = "" if pd.isna(r["change"]) else ("+" if r["change"] > 0 else "") + fmt_value(r["change"], r["unit"])
+        ci = "" if pd.isna(r["ci_low"]) else \
+            f"{fmt_value(r['ci_low'], 'count' if r['unit'] == 'money' else '')}–{fmt_value(r['ci_high'], r['unit'])}"
+        # a change of a percentage is in percentage points
+        change = "" if pd.isna(r["change"]) else ("+" if r["change"] > 0 else "") + (
+            fmt_value(r["change"], "") + " pp" if r["unit"] == "percent" else fmt_value(r["change"], r["unit"]))
         note = r["reason"] or ""
         if r.get("status"):
             note = (note + " " if note else "") + f"target {fmt_value(r['target'], r['unit'])}: {r['status']}"
