@@ -149,4 +149,7 @@ def load_config(path: Path) -> WorkspaceConfig:
 def save_config(config: WorkspaceConfig, path: Path) -> None:
     data = config.model_dump(mode="json", by_alias=True, exclude_defaults=False)
     data["backend"] = {k: v for k, v in data["backend"].items() if v is not None}
+    # It may hold the PostgreSQL password: only the owner may read it, from the first byte on.
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

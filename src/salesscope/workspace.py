@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,16 @@ if TYPE_CHECKING:
 STORE_FILE = "store.duckdb"
 DEFAULT_PATH = "salesscope-workspace"
 ENV_VAR = "SALESSCOPE_WORKSPACE"
+LOCK_WAIT_VAR = "SALESSCOPE_LOCK_WAIT"
+DEFAULT_LOCK_WAIT = 30.0
+
+
+def lock_wait() -> float:
+    """Seconds to wait for another process's import to release the store."""
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_VAR, DEFAULT_LOCK_WAIT)))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
 
 
 def default_path() -> Path:
@@ -59,10 +70,25 @@ class Workspace:
         """The raw DuckDB connection of the embedded store (imports write through it)."""
         import duckdb as _duckdb
 
-        try:
-            con = _duckdb.connect(str(self.store_path), read_only=self.read_only)
-        except _duckdb.IOException as e:
-            raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+        # One process may write a store at a time (DuckDB's file lock): while an import in another
+        # process holds it, wait a bounded time for the import to commit instead of failing.
+        wait = lock_wait()
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                con = _duckdb.connect(str(self.store_path), read_only=self.read_only)
+                break
+            except _duckdb.IOException as e:
+                if "lock" not in str(e).lower():
+                    raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+                if time.monotonic() >= deadline:
+                    raise WorkspaceError(
+                        f"{self.store_path}: the workspace is busy: another program (an import or "
+                        f"'salesscope serve') is using it; waited {wait:g} s (set {LOCK_WAIT_VAR} "
+                        "to wait longer)") from None
+                time.sleep(0.05)
+            except _duckdb.Error as e:  # e.g. opened read-only and read-write in one process
+                raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
         con.execute("SET TimeZone = 'UTC'")  # stored times are local wall-clock, never shifted
         return con
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from salesscope.errors import InputError
+from salesscope.errors import InputError, WorkspaceError
 from salesscope.ingest import validate
 from salesscope.ingest.mapping import (
     Mapping, TableMap, canonical_mapping, load_mapping, load_preset, table_for_name,
@@ -65,7 +65,11 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     tz = ws.config.timezone
     import_id = uuid.uuid4().hex
     started = _now(tz)
-    ws.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        ws.quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise WorkspaceError(f"{ws.quarantine_dir}: cannot create the quarantine folder: "
+                             f"{e.strerror}") from None
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
     # DuckDB's own bar would print over ours (or into a script's output).
@@ -85,12 +89,28 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                 con.execute("ROLLBACK")
                 return result
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as e:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a COMMIT that failed (e.g. disk full) has already rolled back
             if not (strict and qfile.exists() and run.rejected_written):
                 qfile.unlink(missing_ok=True)
+            if _is_storage_error(e, run.paths):
+                raise WorkspaceError(f"{ws.path}: the import could not be written, nothing was "
+                                     f"loaded: {e}") from None
             raise
     return result
+
+
+def _is_storage_error(e: BaseException, inputs: list[Path]) -> bool:
+    """A failure of the disk under the workspace (full, read-only, gone), not of the input."""
+    if isinstance(e, OSError):
+        return e.filename is None or Path(e.filename) not in inputs
+    text = str(e).lower()
+    return isinstance(e, duckdb.Error) and any(s in text for s in (
+        "no space left", "read-only file system", "permission denied", "could not write",
+        "failed to commit", "disk quota"))
 
 
 @contextmanager
@@ -259,6 +279,7 @@ class _Run:
             "target_table, source_file, source_row, column_name, value, reason, reason_code "
             f"FROM ({self._messages_sql()})", [started])
         con.execute(f"COPY ({self._messages_sql()}) TO {lit(str(qfile))} (HEADER, DELIMITER ',')")
+        qfile.chmod(0o600)  # rejected rows are customer data too
 
     def _samples(self, qfile: Path) -> list[str]:
         rows = self.con.execute(f"SELECT message FROM ({self._messages_sql()}) "
