@@ -9,7 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
-from salesscope.cli.output import records
+from salesscope.cli.output import csv_safe, records
 from salesscope.i18n import format_number
 
 Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
@@ -42,7 +42,7 @@ def forecast_cmd(
     df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
     track = df.attrs.get("track_record", {})
     if fmt == "csv":
-        typer.echo(df.to_csv(index=False), nl=False)
+        typer.echo(csv_safe(df).to_csv(index=False), nl=False)
         return
     if fmt == "json":
         typer.echo(json.dumps({"as_of": df.attrs["as_of"], "method": df.attrs["method"], "rows": records(df),

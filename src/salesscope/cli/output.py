@@ -36,6 +36,22 @@ def records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with '; numbers untouched."""
+    out = df
+    for c in df.columns:
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+            risky = df[c].map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            if risky.any():
+                out = out.copy() if out is df else out
+                out[c] = df[c].where(~risky, "'" + df[c].astype(str))
+    return out
+
+
 def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:
     """Write ``df`` as csv/json/parquet to ``out`` (or return the text for stdout)."""
     if fmt == "parquet":
@@ -44,7 +60,7 @@ def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:
         df.to_parquet(out, index=False)
         return None
     if fmt == "csv":
-        text = df.to_csv(index=False, date_format="%Y-%m-%d")
+        text = csv_safe(df).to_csv(index=False, date_format="%Y-%m-%d")
     elif fmt == "json":
         text = json.dumps(records(df), ensure_ascii=False, indent=2)
     else:
