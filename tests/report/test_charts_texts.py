@@ -46,13 +46,13 @@ def test_value_formatting_and_reasons() -> None:
     assert texts.format_value(float("nan"), "percent", "fa") == "—"
     assert texts.format_value(1234567.0, "money", "fa", "IRR") == "۱٬۲۳۴٬۵۶۷ IRR"
     assert texts.format_value(-2.5, "percent", "en", signed=True) == "−2.5 pts"
-    assert texts.reason_text("missing_input:quotas", "en") == "missing table quotas"
-    assert texts.reason_text("missing_input:quotas", "fa") == "جدول quotas موجود نیست"
+    assert texts.reason_text("missing_input:quotas", "en") == "the quotas table is empty"
+    assert texts.reason_text("missing_input:quotas", "fa") == "جدول quotas خالی است"
     assert texts.reason_text("some_new_code", "en") == "some new code"
 
 
 def test_every_text_exists_in_both_languages() -> None:
     for table in (texts.TEXTS, texts.STAGES, texts.DIMENSIONS, texts.GRAINS, texts.CALENDARS, texts.KINDS,
-                  texts.CONFIDENCE, texts.REASONS, charts.FUNNEL_STAGES):
+                  texts.CONFIDENCE, charts.FUNNEL_STAGES):
         for key, entry in table.items():
             assert entry.get("en") and entry.get("fa"), key

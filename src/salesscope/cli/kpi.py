@@ -18,6 +18,7 @@ From = Annotated[str | None, typer.Option("--from", help="First day (ISO date, i
 To = Annotated[str | None, typer.Option("--to", help="Last day (ISO date, inclusive).")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the terminal.")]
+Lang = Annotated[str | None, typer.Option("--lang", help="en or fa (default: the workspace's language).")]
 
 
 def kpi(
@@ -27,6 +28,7 @@ def kpi(
     list_: Annotated[bool, typer.Option("--list", help="List the indicators and exit.")] = False,
     explain_id: Annotated[str | None, typer.Option("--explain", help="Print the SQL an indicator compiles to.")] = None,
     details: Annotated[bool, typer.Option("--details", help="Add the extra columns some indicators carry.")] = False,
+    lang: Lang = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Compute indicators at any zoom.
@@ -51,13 +53,22 @@ def kpi(
     df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
     dims = [c for c in (by or "").split(",") if c.strip()]
     if fmt == "table":
-        console.print(kpi_table(df, [d.strip() for d in dims], {k: v.name_en for k, v in cat.items()}))
+        lang = _lang(lang, ws)
+        names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in cat.items()}
+        console.print(kpi_table(df, [d.strip() for d in dims], names, lang=lang))
         if out:
             write_frame(df, "csv", out)
         return
     text = write_frame(df, fmt, out)
     if text is not None:
         typer.echo(text)
+
+
+def _lang(lang: str | None, ws) -> str:
+    chosen = lang or ws.config.language
+    if chosen not in ("en", "fa"):
+        raise typer.BadParameter(f"{chosen!r}: expected en or fa", param_hint="--lang")
+    return chosen
 
 
 def _list(cat: dict, fmt: str) -> None:

@@ -12,8 +12,11 @@ from rich.table import Table as RichTable
 from salesscope.i18n import format_number, to_persian_digits
 
 UNIT_SUFFIX = {
-    "percent": "%", "points_per_hour": " pp/h", "leads_per_hour": " leads/h", "hours": " h",
-    "days": " d", "money": "", "money_per_day": "/day", "ratio": "x", "count": "",
+    "en": {"percent": "%", "points_per_hour": " pp/h", "leads_per_hour": " leads/h", "hours": " h",
+           "days": " d", "money": "", "money_per_day": "/day", "ratio": "x", "count": ""},
+    "fa": {"percent": "٪", "points_per_hour": " واحد درصد در ساعت", "leads_per_hour": " سرنخ در ساعت",
+           "hours": " ساعت", "days": " روز", "money": "", "money_per_day": " در روز", "ratio": " برابر",
+           "count": ""},
 }
 
 
@@ -72,27 +75,46 @@ def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:
 
 
 def fmt_value(value: float | None, unit: str, lang: str = "en") -> str:
+    """A value with its unit, enough decimals to be read, in the language's digits."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    decimals = 0 if unit in ("money", "money_per_day", "count") else 2 if abs(value) < 100 else 1
-    text = format_number(value, lang, decimals) + UNIT_SUFFIX.get(unit, "")
-    return to_persian_digits(text) if lang == "fa" else text
+    size = abs(value)
+    decimals = 0 if unit in ("money", "money_per_day", "count") else \
+        4 if size < 0.1 else 3 if size < 1 else 2 if size < 100 else 1
+    return format_number(value, lang, decimals) + UNIT_SUFFIX[lang].get(unit, "")
 
 
-def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: str = "") -> RichTable:
+HEADERS = {
+    "en": ["indicator", "period", "value", "change", "n", "95% interval", "note"],
+    "fa": ["شاخص", "دوره", "مقدار", "تغییر", "n", "بازهٔ ۹۵٪", "توضیح"],
+}
+STATUS = {"met": {"en": "target met", "fa": "هدف محقق شد"}, "missed": {"en": "target missed", "fa": "هدف محقق نشد"}}
+
+
+def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: str = "",
+              lang: str = "en") -> RichTable:
+    """The tidy result as a terminal table, in English or Persian."""
+    from salesscope.engine.reasons import reason_text
+
+    head = HEADERS[lang]
     t = RichTable(title=title or None, show_lines=False, header_style="bold")
-    for col in ["indicator", "period", *dims, "value", "change", "n", "95% interval", "note"]:
-        t.add_column(col, justify="right" if col in ("value", "change", "n", "95% interval") else "left")
+    for col in [head[0], head[1], *dims, *head[2:]]:
+        t.add_column(col, justify="right" if col in head[2:6] else "left")
     for r in df.itertuples(index=False):
         r = r._asdict()
+        unit = r["unit"]
         ci = "" if pd.isna(r["ci_low"]) else \
-            f"{fmt_value(r['ci_low'], 'count' if r['unit'] == 'money' else '')}–{fmt_value(r['ci_high'], r['unit'])}"
+            f"{fmt_value(r['ci_low'], 'count' if unit == 'money' else '', lang)}–{fmt_value(r['ci_high'], unit, lang)}"
         # a change of a percentage is in percentage points
         change = "" if pd.isna(r["change"]) else ("+" if r["change"] > 0 else "") + (
-            fmt_value(r["change"], "") + " pp" if r["unit"] == "percent" else fmt_value(r["change"], r["unit"]))
-        note = r["reason"] or ""
+            fmt_value(r["change"], "", lang) + (" pp" if lang == "en" else " واحد درصد") if unit == "percent"
+            else fmt_value(r["change"], unit, lang))
+        note = reason_text(r["reason"], lang)
         if r.get("status"):
-            note = (note + " " if note else "") + f"target {fmt_value(r['target'], r['unit'])}: {r['status']}"
-        t.add_row(names.get(r["kpi"], r["kpi"]), r["period"], *[str(r[d]) for d in dims],
-                  fmt_value(r["value"], r["unit"]), change, str(r["n"]), ci, note)
+            note = (note + " · " if note else "") + \
+                f"{STATUS[r['status']][lang]} ({fmt_value(r['target'], unit, lang)})"
+        period = to_persian_digits(r["period"]).replace("−", "-") if lang == "fa" else r["period"]
+        n = format_number(r["n"], lang, 0)
+        t.add_row(names.get(r["kpi"], r["kpi"]), period, *[str(r[d]) for d in dims],
+                  fmt_value(r["value"], unit, lang), change, n, ci, note)
     return t

@@ -234,7 +234,7 @@ def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None],
         if len(with_rows):
             starts = pd.to_datetime(pd.Series(plan.frame["period_start"]))
             first_period = int(np.searchsorted(starts.to_numpy(), with_rows.min().to_datetime64()))
-    grid["no_history"] = (pos - 1 < first_period).astype("float64")
+    grid["_no_history"] = (pos - 1 < first_period).astype("float64")
     frame = Frame(grid, plan.ws.config.gross_margin, notes, pos=pos, n_periods=len(plan.frame))
     out = ind.formula(frame)
     res = grid[plan.keys].copy()

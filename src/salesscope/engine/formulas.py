@@ -82,7 +82,7 @@ def rrroi(f: Frame) -> Out:
     rate, rate0 = div(resp, acts) * 100, div(resp0, acts0) * 100
     extra = hours - hours0
     change = rate - rate0
-    why = reasons(f.size, (acts == 0, "no_actions"), (f("no_history") > 0, "no_previous_period"),
+    why = reasons(f.size, (acts == 0, "no_actions"), (f("_no_history") > 0, "no_previous_period"),
                   (acts0 == 0, "no_actions"),
                   ((hours == 0) & (hours0 == 0), "no_prospecting_hours"), (extra == 0, "no_change_in_hours"))
     value = undefined_where(div(change, extra), why)
@@ -168,7 +168,7 @@ def sales_velocity(f: Frame) -> Out:
 
 def revenue_growth(f: Frame) -> Out:
     rev, rev0 = f("won_amount"), f("won_amount", -1)
-    no_history = f("no_history") > 0
+    no_history = f("_no_history") > 0
     why = reasons(f.size, (no_history, "no_previous_period"), (rev0 == 0, "no_previous_revenue"))
     value = undefined_where(div(rev - rev0, rev0) * 100, why)
     return Out(value, rev, rev0, f("won"), why)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from salesscope.engine.reasons import reason_text as engine_reason_text
 from salesscope.i18n import Lang, format_number, to_persian_digits
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -102,63 +103,9 @@ CONFIDENCE: dict[str, dict[str, str]] = {
     "low": {"en": "low", "fa": "کم"},
 }
 
-# Reasons the engine gives for an undefined value; unknown codes are shown as they are.
-REASONS: dict[str, dict[str, str]] = {
-    "no_actions": {"en": "no outreach actions", "fa": "اقدامی برای تماس ثبت نشده"},
-    "no_change_in_hours": {"en": "hours did not change", "fa": "ساعت‌ها تغییری نکرده"},
-    "no_previous_period": {"en": "no previous period", "fa": "دوره قبل موجود نیست"},
-    "missing_input": {"en": "missing table {arg}", "fa": "جدول {arg} موجود نیست"},
-    "no_data": {"en": "no data", "fa": "داده‌ای نیست"},
-    "zero_denominator": {"en": "zero denominator", "fa": "مخرج صفر است"},
-    "no_hours": {"en": "no hours logged", "fa": "ساعتی ثبت نشده"},
-    "no_leads": {"en": "no leads", "fa": "سرنخی نیست"},
-    "no_closed": {"en": "no closed opportunities", "fa": "فرصت بسته‌شده‌ای نیست"},
-    "no_wins": {"en": "no won deals", "fa": "معامله موفقی نیست"},
-    "no_quota": {"en": "no quota", "fa": "سهمیه‌ای تعیین نشده"},
-    "no_customers": {"en": "no customers", "fa": "مشتری‌ای نیست"},
-    "no_new_customers": {"en": "no new customers", "fa": "مشتری جدیدی نیست"},
-    "no_churn": {"en": "no churn", "fa": "ریزش مشتری نبوده"},
-    "no_previous_revenue": {"en": "no revenue in the previous period",
-                            "fa": "در دوره قبل درآمدی نبوده"},
-    "no_history": {"en": "no earlier data", "fa": "داده قبلی موجود نیست"},
-    "no_won_deals": {"en": "no won deals", "fa": "معامله موفقی نیست"},
-    "no_closed_deals": {"en": "no closed opportunities", "fa": "فرصت بسته‌شده‌ای نیست"},
-    "no_active_customers": {"en": "no active customers", "fa": "مشتری فعالی نیست"},
-    "no_quota_next_period": {"en": "no quota for the next period", "fa": "برای دوره بعد سهمیه‌ای نیست"},
-    "no_prospecting_hours": {"en": "no prospecting hours logged", "fa": "ساعت جست‌وجوی مشتری ثبت نشده"},
-    "no_lead_generation_hours": {"en": "no lead-generation hours logged", "fa": "ساعت تولید سرنخ ثبت نشده"},
-    "no_cycle_length": {"en": "no cycle length", "fa": "طول چرخه معلوم نیست"},
-    "no_contacted_leads": {"en": "no lead was contacted", "fa": "با هیچ سرنخی تماس گرفته نشده"},
-    "lgr_hours_from_prospecting": {"en": "hours taken from the prospecting total",
-                                   "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
-    "hours_from_prospecting": {"en": "hours taken from the prospecting total",
-                               "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
-    "prospecting_hours": {"en": "hours taken from the prospecting total",
-                          "fa": "ساعت‌ها از کل ساعت‌های جست‌وجو گرفته شده"},
-}
-
-
-def t(key: str, lang: Lang, **kw: object) -> str:
-    """The text ``key`` in ``lang``, with ``{placeholders}`` filled."""
-    entry = TEXTS[key]
-    return (entry.get(lang) or entry["en"]).format(**kw)
-
-
-def label(table: dict[str, dict[str, str]], key: object, lang: Lang) -> str:
-    """A vocabulary word in ``lang``; an unknown key is shown as it is."""
-    entry = table.get(str(key))
-    return (entry.get(lang) or entry["en"]) if entry else str(key)
-
-
 def reason_text(reason: object, lang: Lang) -> str:
     """A machine reason (``missing_input:quotas``) as words in ``lang``."""
-    if reason is None or (isinstance(reason, float) and math.isnan(reason)) or str(reason) == "":
-        return label(REASONS, "no_data", lang)
-    code, _, arg = str(reason).partition(":")
-    entry = REASONS.get(code)
-    if entry is None:
-        return str(reason).replace("_", " ")
-    return (entry.get(lang) or entry["en"]).format(arg=arg)
+    return engine_reason_text(reason, lang) or engine_reason_text("no_data", lang)
 
 
 def digits(text: object, lang: Lang) -> str:
