@@ -29,7 +29,7 @@ class MeasureDecl(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     table: str
-    agg: Literal["count", "sum", "mean", "median", "count_distinct"] = "count"
+    agg: Literal["count", "sum", "mean", "median"] = "count"
     column: str | None = None
     time: str | None = None  # the timestamp that places a row in a period; table default if absent
     where: dict[str, Any] = Field(default_factory=dict)

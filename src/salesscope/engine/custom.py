@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 DEFAULT_TIME = {Table.ACTIVITIES: "occurred_at", Table.RESPONSES: "occurred_at", Table.LEADS: "created_at",
                 Table.OPPORTUNITIES: "created_at", Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day",
                 Table.COSTS: "day", Table.QUOTAS: "period_start", Table.REPS: "active_from"}
-AGGS = {"count": Agg.COUNT, "sum": Agg.SUM, "mean": Agg.MEAN, "median": Agg.MEDIAN, "count_distinct": Agg.SUM}
+AGGS = {"count": Agg.COUNT, "sum": Agg.SUM, "mean": Agg.MEAN, "median": Agg.MEDIAN}
 
 
 def _build(table: Table, time: str, where: dict, column: str | None, ctx: Ctx) -> ir.Table:
@@ -105,8 +105,6 @@ def _measure(ws: Workspace, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl)
     fact = Fact(name, (table,), _dims(table),
                 partial(_build, table, time, dict(m.where), m.column))
     FACTS[name] = fact
-    if m.agg == "count_distinct":
-        raise _problem(ws, (*loc, "agg"), "count_distinct is not supported yet: use count with filters")
     MEASURES[name] = Measure(name, name, AGGS[m.agg], "value" if m.column else None)
     return name
 
