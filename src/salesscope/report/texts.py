@@ -103,6 +103,19 @@ CONFIDENCE: dict[str, dict[str, str]] = {
     "low": {"en": "low", "fa": "کم"},
 }
 
+
+def t(key: str, lang: Lang, **kw: object) -> str:
+    """The text ``key`` in ``lang``, with ``{placeholders}`` filled."""
+    entry = TEXTS[key]
+    return (entry.get(lang) or entry["en"]).format(**kw)
+
+
+def label(table: dict[str, dict[str, str]], key: object, lang: Lang) -> str:
+    """A vocabulary word in ``lang``; an unknown key is shown as it is."""
+    entry = table.get(str(key))
+    return (entry.get(lang) or entry["en"]) if entry else str(key)
+
+
 def reason_text(reason: object, lang: Lang) -> str:
     """A machine reason (``missing_input:quotas``) as words in ``lang``."""
     return engine_reason_text(reason, lang) or engine_reason_text("no_data", lang)
