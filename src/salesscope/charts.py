@@ -202,3 +202,40 @@ def sparkline(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en",
     fig.update_xaxes(visible=False, type="category")
     fig.update_yaxes(visible=False)
     return fig
+
+
+def forecast(df: pd.DataFrame, *, lang: Lang = "en", by: str | None = None, title: str | None = None,
+             labels: dict[str, str] | None = None, height: int = 240) -> go.Figure:
+    """Expected revenue per period with its 80% and 95% bands (one line per ``by`` value, 80% bars)."""
+    labels = labels or {}
+    rows = df.sort_values("period_start")
+    groups = [(None, rows)] if by is None else list(rows.groupby(by, sort=True))
+    fig = go.Figure()
+    values: list[float] = []
+    for i, (key, part) in enumerate(groups):
+        x = [_digits(p, lang) for p in part["period"]]
+        color = COLORS[i % len(COLORS)]
+        r, g, b = (int(color[k:k + 2], 16) for k in (1, 3, 5))
+        values += list(part["high_95" if by is None else "high_80"]) + list(part["low_95" if by is None else "low_80"])
+        if by is None:
+            for lo, hi, alpha, name in (("low_95", "high_95", 0.12, "band_95"), ("low_80", "high_80", 0.25, "band_80")):
+                fig.add_trace(go.Scatter(x=x + x[::-1], y=list(part[hi]) + list(part[lo])[::-1], fill="toself",
+                                         mode="lines", line=dict(width=0), fillcolor=f"rgba({r},{g},{b},{alpha})",
+                                         hoverinfo="skip", name=labels.get(name, name)))
+        err = None if by is None else dict(type="data", symmetric=False, color=color, thickness=1,
+                                           array=list(part["high_80"] - part["expected"]),
+                                           arrayminus=list(part["expected"] - part["low_80"]))
+        fig.add_trace(go.Scatter(
+            x=x, y=list(part["expected"]), mode="lines+markers", error_y=err,
+            name=str(key) if key is not None else labels.get("expected", "expected"),
+            line=dict(color=color, width=2), marker=dict(size=6),
+            customdata=[_num(v, lang, 0) for v in part["expected"]],
+            hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>"))
+    layout = _base_layout(lang, height, title)
+    layout["showlegend"] = True
+    layout["legend"] = dict(orientation="h", y=-0.2, x=1 if lang == "fa" else 0,
+                            xanchor="right" if lang == "fa" else "left")
+    fig.update_layout(**layout)
+    fig.update_xaxes(type="category", showgrid=False, tickangle=0, automargin=True)
+    fig.update_yaxes(**_value_axis(values, lang, include_zero=True))
+    return fig

@@ -59,6 +59,7 @@ class ReportData:
     imports: pd.DataFrame | None = None
     quarantine: pd.DataFrame | None = None
     scope: dict[str, list[str]] = field(default_factory=dict)
+    outlook: Any = None  # report.outlook.Outlook: the forecast and plan; None when not asked for
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     def stages(self) -> list[tuple[str, list[IndicatorInfo]]]:
@@ -148,8 +149,12 @@ def data_quality(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: str | None = None,
           grain: str = "month", by: list[str] | None = None,
-          scope: dict[str, list[str]] | None = None, today: dt.date | None = None) -> ReportData:
-    """Ask the engine (and the advice engine) everything a report shows, once."""
+          scope: dict[str, list[str]] | None = None, today: dt.date | None = None,
+          forecast: bool = True, target: float | None = None, target_period: str | None = None) -> ReportData:
+    """Ask the engine (and the advice engine) everything a report shows, once.
+
+    ``forecast`` adds the forecast of the coming periods; ``target`` and ``target_period`` add a plan.
+    """
     from salesscope.engine import funnel as engine_funnel
 
     scope = {k: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])] for k, v in (scope or {}).items()}
@@ -180,11 +185,16 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     found = _findings(ws, scope, period=str(chosen["period"]), grain=grain, calendar=calendar,
                       by=by, lang=lang)
     imports, quarantine = data_quality(ws)
+    outlook = None
+    if forecast:
+        from salesscope.report.outlook import gather
+
+        outlook = gather(ws, scope=scope, grain=grain, calendar=calendar, target=target, target_period=target_period)
     return ReportData(
         workspace=ws.config.name, currency=ws.config.currency, lang=lang, calendar=calendar,
         grain=grain, period=str(chosen["period"]), period_start=start, period_end=end,
         indicators=infos, kpis=kpis, breakdowns=breakdowns, funnel=fun, findings=found,
-        imports=imports, quarantine=quarantine, scope=scope)
+        imports=imports, quarantine=quarantine, scope=scope, outlook=outlook)
 
 
 def scope_from_filter(filter_json: str | dict[str, Any] | None) -> dict[str, list[str]]:

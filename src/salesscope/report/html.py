@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from salesscope import charts
 from salesscope.i18n import Lang, format_date, format_number
-from salesscope.report import texts
+from salesscope.report import outlook, texts
 from salesscope.report.builder import IndicatorInfo, ReportData
 from salesscope.report.texts import digits, format_value, is_missing, label, reason_text, t
 
@@ -238,6 +238,7 @@ def context(data: ReportData) -> dict[str, Any]:
                        for r in (data.quarantine if data.quarantine is not None else pd.DataFrame()).itertuples()],
         "font_regular": _font("Vazirmatn-Regular.woff2"), "font_bold": _font("Vazirmatn-Bold.woff2"),
         "plotly_js": Markup(_plotly_js()),
+        "forecast": outlook.html_context(data.outlook, lang, data.currency, date_cal, _chart),
     }
 
 

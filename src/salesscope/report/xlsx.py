@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from salesscope.report import texts
+from salesscope.report import outlook, texts
 from salesscope.report.builder import ReportData
 from salesscope.report.texts import is_missing, label, t
 
@@ -111,6 +111,7 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
                 else:
                     w.string(ws, r, c, v)
     _funnel_sheet(w, data)
+    outlook.xlsx_sheets(w, data.outlook, lang)
     _advice_sheet(w, data)
     _quality_sheet(w, data)
     book.close()

@@ -1,0 +1,250 @@
+"""The report's forecast-and-plan section: asked once in ``build``, shown by the HTML/PDF and XLSX renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import re
+
+import pandas as pd
+
+from salesscope.errors import QueryError
+from salesscope.forecast.texts import text as ftext
+from salesscope.i18n import Lang, format_date, format_number
+from salesscope.report.texts import digits, format_value, is_missing
+
+WORDS: dict[str, dict[str, str]] = {
+    "section": {"en": "Forecast and plan", "fa": "پیش‌بینی و برنامه"},
+    "forecast": {"en": "Revenue forecast", "fa": "پیش‌بینی درآمد"},
+    "as_of": {"en": "As of {date}", "fa": "از تاریخ {date}"},
+    "band_80": {"en": "80% interval", "fa": "بازه ۸۰٪"},
+    "band_95": {"en": "95% interval", "fa": "بازه ۹۵٪"},
+    "no_forecast": {"en": "No forecast: {reason}", "fa": "پیش‌بینی ممکن نیست: {reason}"},
+    "no_plan": {"en": "No revenue target was given, so there is no plan (salesscope report --target AMOUNT "
+                      "--plan-period PERIOD).",
+                "fa": "درآمد هدفی داده نشده، پس برنامه‌ای نیست (salesscope report --target AMOUNT "
+                      "--plan-period PERIOD)."},
+    "plan_failed": {"en": "No plan: {reason}", "fa": "برنامه ممکن نیست: {reason}"},
+    "plan": {"en": "Plan", "fa": "برنامه"},
+    "base": {"en": "Rates from {base}", "fa": "نرخ‌ها از دوره {base}"},
+    "horizon": {"en": "Periods ahead", "fa": "چند دوره جلوتر"},
+    "forecasts": {"en": "Forecasts", "fa": "تعداد پیش‌بینی"},
+    "everything": {"en": "All", "fa": "همه"},
+    "bias": {"en": "Bias", "fa": "سوگیری"},
+    "coverage_80": {"en": "80% interval held", "fa": "پوشش بازه ۸۰٪"},
+    "coverage_95": {"en": "95% interval held", "fa": "پوشش بازه ۹۵٪"},
+    "returns": {"en": "Marginal return (RRROI)", "fa": "بازده نهایی (RRROI)"},
+    "assumptions": {"en": "Assumptions", "fa": "فرض‌ها"},
+    "sheet_forecast": {"en": "Forecast", "fa": "پیش‌بینی"},
+    "sheet_plan": {"en": "Plan", "fa": "برنامه"},
+}
+STRATUM = {"product": {"en": "product", "fa": "محصول"}, "all": {"en": "all deals", "fa": "همه فرصت‌ها"}}
+
+
+def word(key: str, lang: Lang, **values: Any) -> str:
+    return WORDS[key][lang].format(**values)
+
+
+@dataclass
+class Outlook:
+    """The forecast frame (its ``attrs`` hold the track record) and the plan, or why either is missing."""
+
+    frame: pd.DataFrame | None = None
+    plan: dict[str, Any] | None = None
+    reason: str | None = None
+    plan_reason: str | None = None
+
+
+def gather(ws: Any, *, scope: dict[str, list[str]] | None, grain: str, calendar: str, periods: int = 3,
+           target: float | None = None, target_period: str | None = None) -> Outlook:
+    """Ask the forecast (and the plan, when a target is given) within the report's scope."""
+    from salesscope.forecast import forecast, plan
+
+    out = Outlook()
+    try:
+        out.frame = forecast(ws, periods=periods, grain=grain, calendar=calendar, scope=scope or None)
+    except QueryError as e:
+        out.reason = str(e)
+    if target is not None and target_period:
+        try:
+            out.plan = plan(ws, target, target_period, calendar=calendar, scope=scope or None).to_dict()
+        except QueryError as e:
+            out.plan_reason = str(e)
+    return out
+
+
+def _pick(both: dict[str, str] | None, lang: Lang) -> str:
+    return (both or {}).get(lang) or (both or {}).get("en", "")
+
+
+PERIOD = re.compile(r"([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))")
+
+
+def iso(text: str, lang: Lang) -> str:
+    """Period labels in a Persian sentence wrapped in LRI ... PDI, so "1404-Q4" is not reordered (HTML only)."""
+    return PERIOD.sub("\u2066\\1\u2069", text) if lang == "fa" else text
+
+
+def _span(lo: Any, hi: Any, lang: Lang) -> str:
+    if is_missing(lo) or is_missing(hi):
+        return "—"
+    return f"{format_number(lo, lang, 0)} – {format_number(hi, lang, 0)}"
+
+
+def _count(v: Any, lang: Lang) -> str:
+    return "—" if is_missing(v) else format_number(v, lang, 0)
+
+
+def _pct(v: Any, lang: Lang) -> str:
+    return "—" if is_missing(v) else format_number(v, lang, 1) + ("٪" if lang == "fa" else "%")
+
+
+def track_text(attrs: dict[str, Any], lang: Lang) -> str:
+    tr = attrs.get("track_record")
+    if not tr or not tr.get("n"):
+        return ftext("track_none", lang)
+    return ftext("track_line", lang, n_origins=len(tr["origins"]), n=tr["n"], mape=tr["mape"], wape=tr["wape"],
+                 bias=tr["bias"], c80=tr["coverage_80"], c95=tr["coverage_95"])
+
+
+def _plan_block(p: dict[str, Any], lang: Lang, currency: str, whole: bool) -> dict[str, Any]:
+    money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
+    needs = [[ftext("gap", lang), money(p["gap"]), "", "", ""]]
+    for k, e in (p.get("needs") or {}).items():
+        needs.append([ftext(k, lang), _count(e["value"], lang), _span(e["low_80"], e["high_80"], lang),
+                      _span(e["low_95"], e["high_95"], lang), _count(e["last_period"], lang)])
+    channels = [[c["channel"], _count(c["leads"]["value"], lang),
+                 _count(c["hours"]["value"], lang) if c["hours"]["value"] is not None else ftext("no_hours_rate", lang),
+                 _span(c["hours"]["low_80"], c["hours"]["high_80"], lang), _count(c["hours"]["last_period"], lang),
+                 ftext(f"returns_{c['returns']}", lang)] for c in p.get("channels") or []]
+    return {"title": iso(ftext("plan_title", lang, target="\u2066" + money(p["target"]) + "\u2069",
+                               period=p["period"]), lang) + (f" — {p['group']}" if p.get("group") else ""),
+            "base": iso(word("base", lang, base=digits(p["base_period"], lang)), lang),
+            # The whole plan's verdict is the section's headline; only its reasons are repeated here.
+            "reasons": [iso(_pick(r, lang), lang) for r in (p.get("reasons") or [])[1 if whole else 0:]],
+            "tone": {True: "good", False: "bad"}.get(p.get("reachable"), "flat"),
+            "needs": needs, "channels": channels,
+            "assumptions": [iso(_pick(a, lang), lang) for a in p.get("assumptions") or []]}
+
+
+def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
+                 chart: Callable[[Any, str], Any]) -> dict[str, Any] | None:
+    """Every text of the section in the reader's language; ``chart`` embeds a plotly figure."""
+    if o is None:
+        return None
+    from salesscope import charts
+
+    out: dict[str, Any] = {"title": word("section", lang), "forecast": word("forecast", lang)}
+    heads = ["period", "expected", "interval_80", "interval_95", "won_to_date", "from_pipeline", "from_run_rate",
+             "open_deals"]
+    out["plan_heads"] = [ftext(k, lang) for k in ("item", "needed", "interval_80", "interval_95", "now")]
+    out["channel_heads"] = [ftext(k, lang) for k in ("channel", "leads", "hours", "interval_80", "now")] + [word("returns", lang)]
+    out["assumptions_title"] = word("assumptions", lang)
+    if o.frame is None:
+        out["missing"] = word("no_forecast", lang, reason=o.reason or "")
+    else:
+        df, a = o.frame, o.frame.attrs
+        money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
+        out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
+        out["method"] = ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
+                              stratum=STRATUM.get(a["stratum"], a["stratum"]))
+        out["heads"] = [ftext(k, lang) for k in heads]
+        out["rows"] = [[digits(r["period"], lang), money(r["expected"]), _span(r["low_80"], r["high_80"], lang),
+                        _span(r["low_95"], r["high_95"], lang), money(r["won_to_date"]), money(r["from_pipeline"]),
+                        money(r["from_run_rate"]), _count(r["open_deals"], lang)] for r in df.to_dict("records")]
+        labels = {"expected": ftext("expected", lang), "band_80": word("band_80", lang), "band_95": word("band_95", lang)}
+        out["chart"] = chart(charts.forecast(df, lang=lang, labels=labels), "forecast-chart")
+        out["track_title"] = ftext("track_title", lang)
+        out["track"] = track_text(a, lang)
+        tr = a.get("track_record") or {}
+        out["track_heads"] = [word("horizon", lang), word("forecasts", lang), "MAPE", "WAPE", word("bias", lang),
+                              word("coverage_80", lang), word("coverage_95", lang)]
+        scores = [(word("everything", lang), tr)] + [(digits(h, lang), s) for h, s in (tr.get("by_horizon") or {}).items()]
+        out["track_rows"] = [[h, _count(s["n"], lang), _pct(s["mape"], lang), _pct(s["wape"], lang),
+                              _pct(s["bias"], lang), _pct(s["coverage_80"], lang), _pct(s["coverage_95"], lang)]
+                             for h, s in scores] if tr.get("n") else []
+    if o.plan is not None:
+        p = o.plan
+        out["plan"] = {"verdict": _pick((p.get("reasons") or [None])[0], lang),
+                       "tone": {True: "good", False: "bad"}.get(p.get("reachable"), "flat"),
+                       "parts": [_plan_block(q, lang, currency, not p.get("parts")) for q in (p.get("parts") or [p])],
+                       "assumptions": [iso(_pick(x, lang), lang) for x in p.get("assumptions") or []]
+                       if p.get("parts") else []}
+    else:
+        out["no_plan"] = word("plan_failed", lang, reason=o.plan_reason) if o.plan_reason else word("no_plan", lang)
+    return out
+
+
+FORECAST_COLS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
+                 "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
+PLAN_COLS = ["group", "item", "channel", "value", "low_80", "high_80", "low_95", "high_95", "last_period"]
+TRACK_COLS = ["horizon", "n", "mape", "wape", "bias", "coverage_80", "coverage_95"]
+
+
+def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
+    """A "Forecast" sheet (rows, method, track record) and, with a target, a "Plan" sheet, typed cells."""
+    if o is None:
+        return
+    ws = w.sheet(word("sheet_forecast", lang))
+    if o.frame is None:
+        w.table(ws, ["reason"], 1, [80])
+        w.string(ws, 1, 0, word("no_forecast", lang, reason=o.reason or ""))
+    else:
+        df = o.frame
+        cols = [c for c in df.columns if c not in FORECAST_COLS[:3]]
+        headers = FORECAST_COLS[:3] + cols
+        w.table(ws, headers, len(df), [10, 12, 12] + [14] * len(cols))
+        for r, rec in enumerate(df.to_dict("records"), start=1):
+            for c, col in enumerate(headers):
+                v = rec.get(col)
+                if col in ("period_start", "period_end"):
+                    w.when(ws, r, c, v)
+                elif col in FORECAST_COLS[3:]:
+                    w.number(ws, r, c, v, "count" if col == "open_deals" else "money")
+                else:
+                    w.string(ws, r, c, v)
+        a = df.attrs
+        r = len(df) + 2
+        w.string(ws, r, 0, ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
+                                 stratum=STRATUM.get(a["stratum"], a["stratum"])))
+        w.string(ws, r + 1, 0, track_text(a, lang))
+        tr = a.get("track_record") or {}
+        if tr.get("n"):
+            r += 3
+            for c, h in enumerate(TRACK_COLS):
+                ws.write_string(r, c, h, w.header)
+            scores = [("all", tr)] + [(str(h), s) for h, s in (tr.get("by_horizon") or {}).items()]
+            for i, (h, s) in enumerate(scores, start=r + 1):
+                w.string(ws, i, 0, h)
+                for c, k in enumerate(TRACK_COLS[1:], start=1):
+                    w.number(ws, i, c, s.get(k), "count" if k == "n" else "percent")
+    if o.plan is None:
+        return
+    ws = w.sheet(word("sheet_plan", lang))
+    rows: list[list[Any]] = []
+    for p in o.plan.get("parts") or [o.plan]:
+        rows.append([p.get("group"), "gap", None, p.get("gap"), None, None, None, None, None])
+        for k, e in (p.get("needs") or {}).items():
+            rows.append([p.get("group"), k, None, e["value"], e["low_80"], e["high_80"], e["low_95"], e["high_95"],
+                         e["last_period"]])
+        for ch in p.get("channels") or []:
+            for k in ("leads", "hours"):
+                e = ch[k]
+                rows.append([p.get("group"), k, ch["channel"], e["value"], e["low_80"], e["high_80"], e["low_95"],
+                             e["high_95"], e["last_period"]])
+    w.table(ws, PLAN_COLS, len(rows), [12, 14, 12] + [12] * 6)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if c < 3:
+                w.string(ws, r, c, v)
+            else:
+                w.number(ws, r, c, v, "money" if row[1] == "gap" else "hours" if row[1] == "hours" else "count")
+    r = len(rows) + 2
+    texts = [_pick(x, lang) for x in o.plan.get("reasons") or []]
+    for p in o.plan.get("parts") or [o.plan]:
+        texts += [_pick(x, lang) for x in p.get("assumptions") or []]
+    texts += [_pick(x, lang) for x in o.plan.get("assumptions") or []] if o.plan.get("parts") else []
+    for i, line in enumerate(dict.fromkeys(texts)):
+        w.string(ws, r + i, 0, line)
+
