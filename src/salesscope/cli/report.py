@@ -25,6 +25,8 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: salesscope-report-<period>.<format>).")] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only this team's rows.")] = None,
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's rows.")] = None,
+    target: Annotated[float | None, typer.Option("--target", help="Add a plan to reach this revenue (with --plan-period).")] = None,
+    plan_period: Annotated[str | None, typer.Option("--plan-period", help="The plan's period, e.g. 2026-Q3 or 1405-Q2.")] = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a report: one self-contained HTML file, an A4 PDF or an Excel workbook.
@@ -41,7 +43,8 @@ def report(
     scope = {k: [v] for k, v in (("team", team), ("rep", rep)) if v}
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
     with console.status("Computing the indicators..."):
-        data = build(ws, lang=lang, calendar=calendar, period=period, grain=grain, by=dims, scope=scope)
+        data = build(ws, lang=lang, calendar=calendar, period=period, grain=grain, by=dims, scope=scope,
+                     target=target, target_period=plan_period)
     target = out or Path(f"salesscope-report-{data.period}.{fmt}")
     with console.status(f"Writing {target}..."):
         render(data, fmt, target)
