@@ -72,10 +72,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                              f"{e.strerror}") from None
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
-    # DuckDB's own bar would print over ours (or into a script's output).
-    bar_was = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]  # type: ignore[index]
-    con.execute("SET enable_progress_bar = false")
-    with make_tmpdir() as tmp, _progress(progress) as bar, _restore_bar(con, bar_was):
+    with make_tmpdir() as tmp, _progress(progress) as bar, _import_settings(con):
         con.execute("BEGIN TRANSACTION")
         try:
             result = run.execute(Path(tmp), bar, qfile, started)
@@ -113,12 +110,24 @@ def _is_storage_error(e: BaseException, inputs: list[Path]) -> bool:
         "failed to commit", "disk quota"))
 
 
+# DuckDB's own bar would print over ours (or into a script's output); rows need no order
+# (every check orders by source and row), which lets large inserts run in parallel and in
+# bounded memory.
+IMPORT_SETTINGS = {"enable_progress_bar": "false", "preserve_insertion_order": "false"}
+
+
 @contextmanager
-def _restore_bar(con: duckdb.DuckDBPyConnection, enabled: bool) -> Iterator[None]:
+def _import_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB settings for the import, restored afterwards."""
+    was = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0]  # type: ignore[index]
+           for k in IMPORT_SETTINGS}
+    for k, v in IMPORT_SETTINGS.items():
+        con.execute(f"SET {k} = {v}")
     try:
         yield
     finally:
-        con.execute(f"SET enable_progress_bar = {'true' if enabled else 'false'}")
+        for k, v in was.items():
+            con.execute(f"SET {k} = {lit(str(v))}")
 
 
 def _now(tz: str) -> dt.datetime:
@@ -252,6 +261,8 @@ class _Run:
         if tm.deduplicate:
             # Collapsed repeats are one record, read once: read = loaded + rejected holds.
             self.counts[target].read -= validate.collapse(con, target)
+        if typed.view:
+            con.execute(f"DROP VIEW {typed.relation}")
         for name in [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
                 f"(table_name = '_typed_{tag}' OR table_name LIKE '\\_jal\\_{tag}\\_%' ESCAPE '\\' "

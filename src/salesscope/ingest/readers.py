@@ -7,6 +7,9 @@ headers (all VARCHAR) plus ``__row``, the number a user would look up in the fil
 * JSON: the position of the object in the list, starting at 1;
 * JSON Lines: the line number;
 * Parquet: the record number, starting at 1.
+
+Parquet columns keep their stored types (``Source.types``): dates, times and numbers stored as
+such skip text parsing; every other use sees them rendered as text.
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ class Source:
     headers: list[str]
     sheet: str | None = None
     cleanup: list[str] = field(default_factory=list)  # SQL to run when done
+    types: dict[str, str] = field(default_factory=dict)  # stored type of a non-text column
+
+    def text(self, header: str) -> str:
+        """A column as SQL text: typed values rendered as DuckDB writes them."""
+        return f"CAST({q(header)} AS VARCHAR)" if header in self.types else q(header)
 
     def name_for_table(self) -> str:
         """The name that may say which canonical table this feeds."""
@@ -124,19 +132,21 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
-    """A Parquet file as text columns (typed values are rendered, then parsed like any text)."""
+    """A Parquet file as a view of its columns, each in its stored type."""
     try:
         desc = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as e:
         raise InputError(f"{path.name}: cannot read as Parquet: {str(e).splitlines()[0]}",
                          file=path.name) from None
     headers = [r[0] for r in desc]
+    types = {r[0]: str(r[1]).upper() for r in desc if str(r[1]).upper() != "VARCHAR"}
     view = f"_src_{name}"
-    select = ", ".join(f"CAST({q(h)} AS VARCHAR) AS {q(h)}" for h in headers)
+    select = ", ".join(q(h) for h in headers)
     path_sql = "'" + str(path).replace("'", "''") + "'"
     con.execute(f"CREATE TEMP VIEW {view} AS SELECT {select}, file_row_number + 1 AS __row "
                 f"FROM read_parquet({path_sql}, file_row_number=true)")
-    return Source(path, path.name, view, headers, cleanup=[f"DROP VIEW IF EXISTS {view}"])
+    return Source(path, path.name, view, headers, cleanup=[f"DROP VIEW IF EXISTS {view}"],
+                  types=types)
 
 
 def cell_text(v: Any) -> str | None:

@@ -1,8 +1,10 @@
 """Turn one source (file or sheet) into a typed table for one canonical table.
 
-The result holds, per mapped column ``c``: ``r_c`` (the text as the user wrote it), ``c`` (the
-typed value) and ``x_c`` (a reason code when the value cannot be used, else NULL); Jalali
-problems also carry their detail in ``je_c`` / ``jf_c``.
+The result holds, per mapped column ``c``: ``r_c`` (the value as the user wrote it: text, or
+the stored value of a typed Parquet column, rendered only for messages), ``c`` (the typed value)
+and ``x_c`` (a reason code when the value cannot be used, else NULL); Jalali problems also carry
+their detail in ``je_c`` / ``jf_c``. A plain text column is its own ``r_c``, and a column that
+cannot fail has no ``x_c``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from salesscope.vocab import normalise_channel
 
 TEMPORAL = (Kind.TIMESTAMP, Kind.DATE)
 NUMERIC = (Kind.MONEY, Kind.NUMBER, Kind.PROBABILITY)
+INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+            "UBIGINT"}
+INEXACT = {"DOUBLE", "FLOAT", "HUGEINT", "UHUGEINT"}
+SAFE_SPAN = ("1701-01-01", "9998-12-31")  # typed dates outside it are read as text
 
 
 @dataclass
@@ -33,6 +39,9 @@ class ColumnInfo:
     kind: Kind
     fmt: str | list[str] | None = None
     jalali: bool = False
+    native: str | None = None  # the stored type of a typed source column read as such
+    raw: str = ""  # SQL giving the value as the user wrote it, as text
+    can_fail: bool = True  # whether the column has an x_ (reason code) column
 
 
 @dataclass
@@ -44,6 +53,7 @@ class Typed:
     source: Source
     columns: dict[str, ColumnInfo] = field(default_factory=dict)
     read: int = 0
+    view: bool = False  # a view computed on each scan rather than a table
 
 
 class _Headers:
@@ -56,6 +66,9 @@ class _Headers:
 
     def find(self, name: str) -> str | None:
         return name if name in self.exact else self.by_key.get(header_key(name))
+
+    def text(self, header: str) -> str:
+        return self.src.text(header)
 
     def missing(self, name: str, purpose: str) -> InputError:
         found = ", ".join(repr(h) for h in self.src.headers)
@@ -87,7 +100,7 @@ def _raw_sql(col: ColumnMap, hs: _Headers, purpose: str) -> str | None:
             if h is None and not col.optional:
                 raise hs.missing(name, purpose)
             # An optional template reads a missing column as empty text.
-            pieces += [lit(before), f"coalesce(trim({q(h)}), '')" if h else "''"]
+            pieces += [lit(before), f"coalesce(trim({hs.text(h)}), '')" if h else "''"]
             found_any = found_any or h is not None
         if not found_any:
             return None
@@ -126,6 +139,41 @@ def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: 
     return " AND ".join(conds)
 
 
+def _native_source(col: ColumnMap, hs: _Headers, kind: Kind, mapping: Mapping | None) -> str | None:
+    """The typed source column a canonical column reads as is, else None (parsed as text)."""
+    if col.from_ is None or col.default is not None or col.values:
+        return None
+    found = [h for h in (hs.find(n) for n in col.sources) if h is not None]
+    if len(found) != 1 or found[0] not in hs.src.types:
+        return None
+    stype = hs.src.types[found[0]]
+    if kind in TEMPORAL:
+        plain = not parse.date_patterns(mapping.date_format(col) if mapping else None)
+        return found[0] if plain and (stype == "DATE" or stype.startswith("TIMESTAMP")) else None
+    if kind in NUMERIC:
+        point = (mapping.decimal(col) if mapping else ".") == "."
+        number = stype in INTEGERS or stype in INEXACT or stype.startswith("DECIMAL")
+        return found[0] if point and number else None
+    return None
+
+
+def _native_dates_safe(con: duckdb.DuckDBPyConnection, src: Source, headers: list[str]) -> set[str]:
+    """Typed date columns whose every value reads the same as its text would.
+
+    As text, a year 1000-1699 reads as a Jalali date and an infinite or BC value fails; such
+    columns take the text path so that typed and text files import alike.
+    """
+    if not headers:
+        return set()
+    lo, hi = SAFE_SPAN
+    aggs = ", ".join(f"coalesce(bool_and(CAST({q(h)} AS TIMESTAMP) BETWEEN TIMESTAMP {lit(lo)} "
+                     f"AND TIMESTAMP {lit(hi)}), TRUE)"
+                     for h in headers)
+    row = con.execute(f"SELECT {aggs} FROM {src.relation}").fetchone()
+    assert row is not None
+    return {h for h, ok in zip(headers, row, strict=True) if ok}
+
+
 def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: TableMap,
                 mapping: Mapping | None, tz: str, tag: str) -> Typed:
     """Parse one source into a typed temporary table ``_typed_<tag>`` for ``table``."""
@@ -133,22 +181,43 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     hs = _Headers(src)
     out = Typed(f"_typed_{tag}", table, src)
     raws: dict[str, str] = {}
+    natives: dict[str, str] = {}
     for name, col in tm.columns.items():
+        h = _native_source(col, hs, spec.column(name).kind, mapping)
+        if h is not None:
+            natives[name] = h
+            continue
         raw = _raw_sql(col, hs, f"for {table.value}.{name}")
         if raw is not None:
             raws[name] = raw
+    dates = [h for n, h in natives.items() if spec.column(n).kind in TEMPORAL]
+    safe = _native_dates_safe(con, src, dates)
+    for name, h in list(natives.items()):
+        if spec.column(name).kind in TEMPORAL and h not in safe:
+            del natives[name]
+            raws[name] = _raw_sql(tm.columns[name], hs, f"for {table.value}.{name}")  # type: ignore[assignment]
     for req in spec.required:
-        if req not in raws:
+        if req not in raws and req not in natives:
             raise hs.missing(req, f"required by table {table.value}")
-    raw_items = ", ".join(f"{e} AS {q('r_' + n)}" for n, e in raws.items())
+    names = [n for n in tm.columns if n in raws or n in natives]
+    raw_items = ", ".join(f"{raws[n] if n in raws else q(natives[n])} AS {q('r_' + n)}"
+                          for n in names)
     l1 = (f"SELECT __row{', ' if raw_items else ''}{raw_items} FROM {src.relation} "
           f"WHERE {_when_sql(tm.when, hs, table)}")
 
-    # Mapped text (values:) and cleaned text per column.
+    # Mapped text (values:) and cleaned text per text column; a typed column is its own.
     m_exprs: dict[str, str] = {}
     t_exprs: dict[str, str] = {}
-    for name in raws:
+    for name in names:
         col, kind = tm.columns[name], spec.column(name).kind
+        info = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None)
+        info.can_fail = spec.column(name).required or kind not in (Kind.TEXT, Kind.CHANNEL)
+        out.columns[name] = info
+        if name in natives:
+            info.native = src.types[natives[name]]
+            info.raw = f"CAST({q('r_' + name)} AS VARCHAR)"
+            continue
+        info.raw = q(name) if kind is Kind.TEXT and not col.values else q("r_" + name)
         m = q("r_" + name)
         if col.values:
             m = parse.value_map_sql(m, col.values)
@@ -157,12 +226,11 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             t_exprs[name] = f"trim({parse.digits_sql(m)})"
         elif kind in NUMERIC:
             t_exprs[name] = parse.number_text_sql(m, mapping.decimal(col) if mapping else ".")
-        out.columns[name] = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None)
     # Computed once per row in a subquery, then referred to by name.
     cols2 = [f"{e} AS {q('m_' + n)}" for n, e in m_exprs.items()]
     cols2 += [f"{e} AS {q('t_' + n)}" for n, e in t_exprs.items()]
     l2 = f"SELECT *{', ' if cols2 else ''}{', '.join(cols2)} FROM ({l1})"
-    m_exprs = {n: q("m_" + n) for n in m_exprs}
+    m_exprs = {n: q("m_" + n) for n in m_exprs} | {n: q("r_" + n) for n in natives}
     t_exprs = {n: q("t_" + n) for n in t_exprs}
 
     # One pre-scan gathers what Python must see: distinct Jalali dates and channel labels,
@@ -170,13 +238,16 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     aggs = ["count(*)"]
     slots: list[tuple[str, str]] = []
     for name, info in out.columns.items():
-        if info.kind in TEMPORAL:
+        if info.kind in TEMPORAL and info.native is None:
             jk = parse.jalali_key_sql(t_exprs[name])
             aggs.append(f"list(DISTINCT {jk}) FILTER (WHERE {jk} <> '')")
             slots.append(("jalali", name))
         elif info.kind is Kind.CHANNEL:
             aggs.append(f"list(DISTINCT {m_exprs[name]})")
             slots.append(("channel", name))
+        elif info.kind is Kind.PROBABILITY and info.native is not None:
+            aggs.append(f"coalesce(max({_native_sql(info, m_exprs[name], tz, False)}) > 1, FALSE)")
+            slots.append(("percent", name))
         elif info.kind is Kind.PROBABILITY:
             aggs.append(f"max(TRY_CAST({t_exprs[name]} AS DOUBLE)) > 1 OR "
                         f"coalesce(bool_or(contains({m_exprs[name]}, '%') "
@@ -207,6 +278,10 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     inner = ["L.__row"]
     for name, info in out.columns.items():
         m, t = m_exprs[name], t_exprs.get(name)
+        if info.native is not None:
+            typed = _native_sql(info, f"L.{m}", tz, percent.get(name, False))
+            inner += [f"L.{m}", f"{typed} AS {q(name)}"]
+            continue
         typed = _typed_sql(info, m, t, tz, percent.get(name, False))
         inner += [f"L.{q('r_' + name)}", f"L.{q('m_' + name)}", f"{typed} AS {q(name)}"]
         if info.jalali:
@@ -216,13 +291,43 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             inner.append(f"L.{q('t_' + name)}")
     outer = ["__row"]
     for name, info in out.columns.items():
-        outer += [q("r_" + name), q(name), f"{_problem_sql(spec.column(name), info)} AS "
-                                           f"{q('x_' + name)}"]
+        if info.raw != q(name):
+            outer.append(q("r_" + name))
+        outer.append(q(name))
+        if info.can_fail:
+            outer.append(f"{_problem_sql(spec.column(name), info, m_exprs[name])} AS "
+                         f"{q('x_' + name)}")
         if info.jalali:
             outer += [q("je_" + name), q("jf_" + name)]
-    con.execute(f"CREATE TEMP TABLE {out.relation} AS SELECT {', '.join(outer)} FROM "
-                f"(SELECT {', '.join(inner)} FROM ({l2}) AS L {' '.join(joins)})")
+    # Text parsed into dates and numbers is worth keeping; anything else is cheaper to
+    # compute again on the two scans that follow (problems, then staging) than to copy.
+    out.view = not any(n in t_exprs for n in out.columns)
+    con.execute(f"CREATE TEMP {'VIEW' if out.view else 'TABLE'} {out.relation} AS SELECT "
+                f"{', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM ({l2}) AS L "
+                f"{' '.join(joins)})")
     return out
+
+
+def _native_sql(info: ColumnInfo, s: str, tz: str, percent: bool) -> str:
+    """The typed value of a typed source column ``s``, equal to what its text would give."""
+    t = info.native or ""
+    if info.kind in TEMPORAL:
+        ts = f"timezone({lit(tz)}, {s})" if "TIME ZONE" in t else s
+        return f"CAST({ts} AS {'DATE' if info.kind is Kind.DATE else 'TIMESTAMP'})"
+    # Integers and decimals convert exactly (or round like their text); floats and huge
+    # integers go through their shortest text, as the text path reads them.
+    exact = t in INTEGERS or (t.startswith("DECIMAL") and _decimal_width(t) <= 18)
+    via_text = f"CAST({s} AS VARCHAR)"
+    if info.kind is Kind.MONEY:
+        return f"TRY_CAST({s if exact else via_text} AS DECIMAL(18,2))"
+    v = s if t == "DOUBLE" else f"CAST({s} AS DOUBLE)" if exact else \
+        f"TRY_CAST({via_text} AS DOUBLE)"
+    return f"({v} / 100.0)" if percent else v
+
+
+def _decimal_width(t: str) -> int:
+    """The precision of a DECIMAL(w,s) type name."""
+    return int(t.partition("(")[2].partition(",")[0] or 18)
 
 
 def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) -> str:
@@ -256,12 +361,14 @@ def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) 
             return m
 
 
-def _problem_sql(column, info: ColumnInfo) -> str:  # noqa: ANN001 - schema.Column
-    """The reason code of a value that cannot be used, else NULL."""
-    name, m = info.name, q("m_" + info.name)
+def _problem_sql(column, info: ColumnInfo, m: str) -> str:  # noqa: ANN001 - schema.Column
+    """The reason code of a value that cannot be used, else NULL; ``m`` is its mapped value."""
+    name = info.name
     c = q(name)
     missing = lit(Reason.MISSING_VALUE) if column.required else "NULL"
     match info.kind:
+        case Kind.TIMESTAMP | Kind.DATE if info.native is not None:
+            fail = lit(Reason.BAD_DATE)
         case Kind.TIMESTAMP | Kind.DATE:
             auto = not parse.date_patterns(info.fmt)
             whens = []

@@ -50,38 +50,49 @@ def _reason_case(typed: Typed, name: str, lang: int) -> str:
 
 def reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
     """Record every row-level problem of a typed source."""
-    tbl, rel = lit(typed.table.value), typed.relation
-    for name in typed.columns:
-        con.execute(
-            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, {lit(name)}, {q('r_' + name)}, "
-            f"{q('x_' + name)}, {_reason_case(typed, name, 0)}, {_reason_case(typed, name, 1)} "
-            f"FROM {rel} WHERE {q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)}"
-        )
+    tbl = lit(typed.table.value)
+    checks: list[tuple[str, str]] = []  # (what to record, on which rows)
+    for name, info in typed.columns.items():
+        if not info.can_fail:
+            continue
+        checks.append((f"{lit(name)}, {info.raw}, {q('x_' + name)}, "
+                       f"{_reason_case(typed, name, 0)}, {_reason_case(typed, name, 1)}",
+                       f"{q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)}"))
     spec = TABLES[typed.table]
     for order in spec.orders:
         e, later = order.earlier, order.later
         if e not in typed.columns or later not in typed.columns:
             continue
-        params = {"earlier": lit(e), "earlier_value": q("r_" + e)}
-        con.execute(
-            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, {lit(later)}, {q('r_' + later)}, "
-            f"{lit(Reason.ORDER)}, {sql_text(Reason.ORDER, 0, **params)}, "
-            f"{sql_text(Reason.ORDER, 1, **params)} FROM {rel} "
-            f"WHERE {q(later)} < {q(e)} AND NOT {_ignored(typed, later)}"
-        )
+        params = {"earlier": lit(e), "earlier_value": typed.columns[e].raw}
+        checks.append((f"{lit(later)}, {typed.columns[later].raw}, {lit(Reason.ORDER)}, "
+                       f"{sql_text(Reason.ORDER, 0, **params)}, "
+                       f"{sql_text(Reason.ORDER, 1, **params)}",
+                       f"{q(later)} < {q(e)} AND NOT {_ignored(typed, later)}"))
     if typed.table is Table.OPPORTUNITIES and "status" in typed.columns:
         has_close = "closed_at" in typed.columns
         missing = "x_closed_at IS NULL AND closed_at IS NULL" if has_close else "TRUE"
         params = {"status": "status",
                   "status_fa": "CASE status " + " ".join(
                       f"WHEN {lit(k)} THEN {lit(v)}" for k, v in STATUS_FA.items()) + " END"}
-        con.execute(
-            f"INSERT INTO _rej SELECT {src}, {tbl}, __row, 'closed_at', "
-            f"{'r_closed_at' if has_close else 'NULL'}, {lit(Reason.MISSING_CLOSE_DATE)}, "
-            f"{sql_text(Reason.MISSING_CLOSE_DATE, 0, **params)}, "
-            f"{sql_text(Reason.MISSING_CLOSE_DATE, 1, **params)} FROM {rel} "
-            f"WHERE status IN ('won', 'lost') AND {missing}"
-        )
+        checks.append((f"'closed_at', {typed.columns['closed_at'].raw if has_close else 'NULL'}, "
+                       f"{lit(Reason.MISSING_CLOSE_DATE)}, "
+                       f"{sql_text(Reason.MISSING_CLOSE_DATE, 0, **params)}, "
+                       f"{sql_text(Reason.MISSING_CLOSE_DATE, 1, **params)}",
+                       f"status IN ('won', 'lost') AND {missing}"))
+    if not checks:
+        return
+    rel = typed.relation
+    if typed.view:
+        # A view computes its values on every scan: the few rows with a problem are taken
+        # once, and each check reads only those.
+        rel = f"_bad_{typed.relation}"
+        con.execute(f"CREATE TEMP TABLE {rel} AS SELECT * FROM {typed.relation} WHERE "
+                    + " OR ".join(f"({w})" for _, w in checks))
+    for what, where in checks:
+        con.execute(f"INSERT INTO _rej SELECT {src}, {tbl}, __row, {what} FROM {rel} "
+                    f"WHERE {where}")
+    if typed.view:
+        con.execute(f"DROP TABLE {rel}")
 
 
 def staging_ddl(table: Table) -> str:
@@ -104,7 +115,7 @@ def stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
             select.append(value if ignored == "FALSE" else f"CASE WHEN {ignored} THEN NULL "
                                                            f"ELSE {value} END")
         elif n.endswith("_label") and n.removesuffix("_label") in typed.columns:
-            select.append(q("r_" + n.removesuffix("_label")))
+            select.append(typed.columns[n.removesuffix("_label")].raw)
         else:
             select.append("NULL")
     con.execute(
@@ -200,17 +211,27 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]
                 warnings.setdefault(target, []).append(f"{table.value}.{col.name}")
                 continue
             c = q(col.name)
-            also = (f"AND NOT EXISTS (SELECT 1 FROM _stg_{target.value} s WHERE s.{q(tkey)} = t.{c})"
+            also = (f"AND NOT EXISTS (SELECT 1 FROM _stg_{target.value} s WHERE s.{q(tkey)} = k.v)"
                     if target in staged else "")
+            # Checked over the distinct values (millions of rows, thousands of keys); the rows
+            # are visited only when some value dangles.
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _dangling AS SELECT v FROM (SELECT DISTINCT "
+                f"{c} AS v FROM _stg_{table.value} WHERE {c} IS NOT NULL) k WHERE NOT EXISTS "
+                f"(SELECT 1 FROM main.{q(target.value)} r WHERE r.{q(tkey)} = k.v) {also}")
+            if not con.execute("SELECT count(*) FROM _dangling").fetchone()[0]:  # type: ignore[index]
+                continue
             params = {"target": lit(target.value), "target_key": lit(tkey), "value": f"t.{c}"}
             con.execute(
                 f"INSERT INTO _rej SELECT t.__src, {lit(table.value)}, t.__row, {lit(col.name)}, "
                 f"t.{c}, {lit(Reason.DANGLING_REFERENCE)}, "
                 f"{sql_text(Reason.DANGLING_REFERENCE, 0, **params)}, "
                 f"{sql_text(Reason.DANGLING_REFERENCE, 1, **params)} FROM _stg_{table.value} t "
-                f"WHERE t.{c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.{q(target.value)} r "
-                f"WHERE r.{q(tkey)} = t.{c}) {also}"
+                f"SEMI JOIN _dangling d ON d.v = t.{c}"
             )
-    for table in staged:
-        drop_rejected(con, table)
-    return con.execute("SELECT count(*) FROM _rej").fetchone()[0] - before  # type: ignore[index]
+    con.execute("DROP TABLE IF EXISTS _dangling")
+    new = con.execute("SELECT count(*) FROM _rej").fetchone()[0] - before  # type: ignore[index]
+    if new:
+        for table in staged:
+            drop_rejected(con, table)
+    return new
