@@ -65,3 +65,33 @@ def module_ws(tmp_path_factory: pytest.TempPathFactory) -> salesscope.Workspace:
     ws = salesscope.init(tmp_path_factory.mktemp("rel") / "ws", timezone="Asia/Tehran")
     yield ws
     ws.close()
+
+
+# -- the web app, in-process -------------------------------------------------------------------
+
+WEB_PASSWORDS = {"chief": "chief-password-1", "north": "north-password-1",
+                 "r01": "rep01-password-1"}
+
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory: pytest.TempPathFactory):
+    """A small demo workspace served by the real app, with one user per role and API tokens."""
+    from datetime import date
+
+    from salesscope.demo import write_demo_files
+    from salesscope.ingest import import_files
+    from salesscope.web import create_app
+
+    root = tmp_path_factory.mktemp("relweb")
+    ws = salesscope.init(root / "ws", min_sample=20)
+    files = write_demo_files(root / "files", seed=7, scale=3000, today=date(2026, 4, 15))
+    import_files(ws, files, progress=False)
+    said: list[str] = []
+    app = create_app(ws, announce=said.append)
+    users = app.state.users
+    users.create("chief", WEB_PASSWORDS["chief"], "admin")
+    users.create("north", WEB_PASSWORDS["north"], "manager", team="North")
+    users.create("r01", WEB_PASSWORDS["r01"], "rep", rep_id="R01")
+    tokens = {u: users.new_token(u, "tests") for u in WEB_PASSWORDS}
+    yield {"app": app, "ws": ws, "tokens": tokens, "announced": said}
+    ws.close()

@@ -60,6 +60,19 @@ def table_stats(backend: ibis.BaseBackend) -> tuple[dict[str, int], tuple[dt.dat
     return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())
 
 
+# A request for, say, days up to the year 7000 would build millions of empty periods.
+MAX_PERIODS = 5000
+_DAYS_PER = {"day": 1, "week": 7, "month": 28, "quarter": 89, "year": 365}
+
+
+def check_span(first: dt.date, last: dt.date, grain: str) -> None:
+    """Refuse a range that holds more than MAX_PERIODS periods of the grain."""
+    n = (last - first).days // _DAYS_PER.get(str(grain), 1) + 1
+    if n > MAX_PERIODS:
+        raise QueryError(f"{first} to {last} holds about {n:,} periods of a {grain}: at most "
+                         f"{MAX_PERIODS:,} per request; narrow --from/--to or choose a coarser grain")
+
+
 class Plan:
     """The periods and context of one request."""
 
@@ -73,6 +86,7 @@ class Plan:
             lo, hi = found or (today, today)
             first, last = first or lo, last or max(hi, first or lo)
         g, c, fs = req.grain, req.calendar, req.fiscal_start
+        check_span(first, last, g)
         self.in_range = cal.periods_between(first, last, g, c, fs)
         before = [cal.shift(self.in_range[0], -k, g, c, fs) for k in (2, 1)]
         after = [cal.shift(self.in_range[-1], 1, g, c, fs)]
