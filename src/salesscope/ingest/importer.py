@@ -180,6 +180,7 @@ class _Run:
         self.mapped: dict[Table, set[str]] = {}
         self.warnings: list[str] = []
         self.rejected_written = False
+        self.cleanup: list[str] = []  # SQL run after loading: typed relations and their sources
 
     def targets(self, src: Source) -> dict[Table, TableMap]:
         """Which tables a source feeds, and how."""
@@ -201,6 +202,7 @@ class _Run:
     def execute(self, tmp: Path, bar: _Bar, qfile: Path, started: dt.datetime) -> ImportResult:
         con = self.con
         con.execute(validate.REJ_DDL)
+        con.execute(validate.LOADS_DDL)
         con.execute("CREATE TEMP TABLE _sources (src INTEGER, label VARCHAR)")
         opts = self.mapping.source if self.mapping else None
         bar.start(len(self.paths) * 3 + len(LOAD_ORDER) + 2)
@@ -212,11 +214,16 @@ class _Run:
                 self.sources.append(src)
         for k, src in enumerate(self.sources):
             con.execute("INSERT INTO _sources VALUES (?, ?)", [k, src.label])
+            views = False
             for target, tm in self.targets(src).items():
                 bar.step(f"checking {src.label} -> {target.value}")
-                self._stage_source(k, src, target, tm)
+                views = self._stage_source(k, src, target, tm) or views
+            # Views over the source are read again when loading; a table no longer needs it.
             for sql in src.cleanup:
-                con.execute(sql)
+                if views:
+                    self.cleanup.append(sql)
+                else:
+                    con.execute(sql)
         bar.step("checking keys and references")
         for target in self.counts:
             validate.duplicates(con, target)
@@ -242,11 +249,15 @@ class _Run:
                      result.to_json()])
         for target in self.counts:
             con.execute(f"DROP TABLE _stg_{target.value}")
+        for sql in self.cleanup:
+            con.execute(sql)
+        con.execute("DROP TABLE _loads")
         con.execute("DROP TABLE _rej")
         con.execute("DROP TABLE _sources")
         return result
 
-    def _stage_source(self, k: int, src: Source, target: Table, tm: TableMap) -> None:
+    def _stage_source(self, k: int, src: Source, target: Table, tm: TableMap) -> bool:
+        """Check and stage one source for one table; return whether it stays a view."""
         con = self.con
         if target not in self.counts:
             con.execute(validate.staging_ddl(target))
@@ -255,19 +266,20 @@ class _Run:
         tag = f"{k}_{target.value}"
         typed = build_typed(con, src, target, tm, self.mapping, self.tz, tag)
         validate.reject_rows(con, typed, k)
-        validate.stage(con, typed, k)
+        validate.stage(con, typed, k, tm.deduplicate)
         self.counts[target].read += typed.read
         self.mapped[target].update(typed.columns)
         if tm.deduplicate:
             # Collapsed repeats are one record, read once: read = loaded + rejected holds.
             self.counts[target].read -= validate.collapse(con, target)
-        if typed.view:
-            con.execute(f"DROP VIEW {typed.relation}")
+        # Loading reads the typed relation (and so its lookups) again: dropped afterwards.
+        self.cleanup.append(f"DROP {'VIEW' if typed.view else 'TABLE'} {typed.relation}")
         for name in [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
-                f"(table_name = '_typed_{tag}' OR table_name LIKE '\\_jal\\_{tag}\\_%' ESCAPE '\\' "
+                f"(table_name LIKE '\\_jal\\_{tag}\\_%' ESCAPE '\\' "
                 f"OR table_name LIKE '\\_ch\\_{tag}\\_%' ESCAPE '\\')").fetchall()]:
-            con.execute(f"DROP TABLE {q(name)}")
+            self.cleanup.append(f"DROP TABLE {q(name)}")
+        return typed.view
 
     def _messages_sql(self) -> str:
         return (f"SELECT {lit(self.import_id)} AS import_id, r.tbl AS target_table, "
@@ -316,4 +328,7 @@ def load_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
             con.execute(f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {stg} s "
                         f"WHERE {same})")
-    con.execute(f"INSERT INTO {target} ({cols}) SELECT {cols} FROM {stg}")
+    # Each source's accepted rows, read from its typed relation (see validate.stage).
+    for (query,) in con.execute("SELECT query FROM _loads WHERE tbl = ? ORDER BY src",
+                                [table.value]).fetchall():
+        con.execute(f"INSERT INTO {target} ({cols}) {query}")

@@ -95,34 +95,53 @@ def reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
         con.execute(f"DROP TABLE {rel}")
 
 
-def staging_ddl(table: Table) -> str:
-    """A temporary table holding the rows of one canonical table that this import loads."""
+LOADS_DDL = "CREATE TEMP TABLE _loads (tbl VARCHAR, src INTEGER, query VARCHAR)"
+
+
+def staged_columns(table: Table) -> list[str]:
+    """The columns the checks after staging read: the key and the references."""
     spec = TABLES[table]
-    cols = [f"{q(n)} {spec.column(n).sql_type if spec.has(n) else 'VARCHAR'}"
-            for n in spec.column_names]
+    return [c.name for c in spec.columns if c.name in spec.key or c.references is not None]
+
+
+def staging_ddl(table: Table) -> str:
+    """A temporary table of the keys and references of the rows this import loads."""
+    spec = TABLES[table]
+    cols = [f"{q(n)} {spec.column(n).sql_type}" for n in staged_columns(table)]
     return (f"CREATE TEMP TABLE _stg_{table.value} (__src INTEGER, __row BIGINT, "
             f"{', '.join(cols)})")
 
 
-def stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
-    """Append a typed source's accepted rows to its table's staging table."""
+def _stored_value(typed: Typed, n: str) -> str:
+    """The SQL of one stored column from a typed source."""
+    if n in typed.columns:
+        ignored = _ignored(typed, n)
+        return q(n) if ignored == "FALSE" else f"CASE WHEN {ignored} THEN NULL ELSE {q(n)} END"
+    if n.endswith("_label") and n.removesuffix("_label") in typed.columns:
+        return typed.columns[n.removesuffix("_label")].raw
+    return "NULL"
+
+
+def stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, collapsed: bool) -> None:
+    """Stage a typed source's accepted rows: keys and references now, the rest at loading.
+
+    The rows are read again from the typed source when the table is loaded (``_loads``),
+    so the wide rows are copied once, into the store. ``collapsed``: repeats may be dropped
+    from the staging table later (``deduplicate``), so loading follows its rows.
+    """
     spec = TABLES[typed.table]
-    select = []
-    for n in spec.column_names:
-        if n in typed.columns:
-            value = q(n)
-            ignored = _ignored(typed, n)
-            select.append(value if ignored == "FALSE" else f"CASE WHEN {ignored} THEN NULL "
-                                                           f"ELSE {value} END")
-        elif n.endswith("_label") and n.removesuffix("_label") in typed.columns:
-            select.append(typed.columns[n.removesuffix("_label")].raw)
-        else:
-            select.append("NULL")
-    con.execute(
-        f"INSERT INTO _stg_{typed.table.value} SELECT {src}, __row, {', '.join(select)} "
-        f"FROM {typed.relation} t WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} "
-        f"AND r.tbl = {lit(typed.table.value)} AND r.row = t.__row)"
-    )
+    tbl = lit(typed.table.value)
+    staged = [_stored_value(typed, n) for n in staged_columns(typed.table)]
+    accepted = (f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = {tbl} "
+                f"AND r.row = t.__row)")
+    con.execute(f"INSERT INTO _stg_{typed.table.value} SELECT {src}, __row, {', '.join(staged)} "
+                f"FROM {typed.relation} t {accepted}")
+    if collapsed:
+        accepted += (f" AND EXISTS (SELECT 1 FROM _stg_{typed.table.value} s WHERE s.__src = "
+                     f"{src} AND s.__row = t.__row)")
+    stored = ", ".join(_stored_value(typed, n) for n in spec.column_names)
+    con.execute("INSERT INTO _loads VALUES (?, ?, ?)",
+                [typed.table.value, src, f"SELECT {stored} FROM {typed.relation} t {accepted}"])
 
 
 def _key_sql(table: Table, alias: str = "") -> tuple[str, str]:
