@@ -102,14 +102,22 @@ async def preview(
     folder = _upload_dir(svc, upload_id)
     (folder / "files").mkdir(parents=True)
     total = 0
+    used: set[str] = set()
     try:
         for f in files:
-            name = _SAFE.sub("_", Path(f.filename or "upload").name) or "upload"
-            data = await f.read()
-            total += len(data)
-            if total > MAX_BYTES:
-                raise InputError(f"upload too large: more than {MAX_BYTES // 2**20} MB")
-            (folder / "files" / name).write_bytes(data)
+            # No path, no leading dots ('..' is a folder), and two files never share a name.
+            name = _SAFE.sub("_", Path(f.filename or "upload").name).lstrip(".") or "upload"
+            stem, dot, ext = name.partition(".")
+            k = 2
+            while name in used:
+                name, k = f"{stem}-{k}{dot}{ext}", k + 1
+            used.add(name)
+            with (folder / "files" / name).open("wb") as out:
+                while chunk := await f.read(1 << 20):  # never the whole file in memory
+                    total += len(chunk)
+                    if total > MAX_BYTES:
+                        raise InputError(f"upload too large: more than {MAX_BYTES // 2**20} MB")
+                    out.write(chunk)
         if mapping:
             (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
         (folder / "options.json").write_text(json.dumps(
