@@ -20,7 +20,7 @@ from sample import sample_report  # noqa: E402
 from salesscope.report.builder import ReportData  # noqa: E402
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     """One headless Chromium for the session (Debian's, through Playwright's Python API)."""
     if not shutil.which("chromium"):
