@@ -1,0 +1,233 @@
+"""Load test: many concurrent users on the overview and indicator endpoints of a real server.
+
+Run: .venv/bin/python benchmarks/load_bench.py [--users 50] [--duration 60] [--scale 20000]
+     [--workspace PATH] [--json]
+
+Builds a throwaway demo workspace (or uses --workspace), starts ``salesscope serve`` on a free
+port of 127.0.0.1 in its own process, and lets ``--users`` simulated users (httpx, asyncio) call
+the dashboard's endpoints as an admin, a manager and a rep for ``--duration`` seconds, each
+waiting for its answer before asking again. Reports requests, throughput, p50/p95/p99/max
+latency and every error; exits with status 1 when any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+# What a dashboard user's browser asks for: the overview, indicator pages, the funnel.
+ENDPOINTS = [
+    ("/api/v1/overview", {}),
+    ("/api/v1/overview", {"grain": "quarter"}),
+    ("/api/v1/indicators", {"ids": "win_rate,avg_deal_size", "grain": "month"}),
+    ("/api/v1/indicators", {"ids": "lgr,rrroi", "grain": "month", "by": "channel"}),
+    ("/api/v1/indicators", {"ids": "sales_velocity", "grain": "quarter", "by": "rep"}),
+    ("/api/v1/funnel", {"grain": "quarter"}),
+]
+ROLES = {"admin": ("bench-admin", "admin", None, None), "manager": ("bench-manager", "manager",
+         "North", None), "rep": ("bench-rep", "rep", None, "R01")}
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+    by_endpoint: dict[str, list[float]] = field(default_factory=dict)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(workspace: Path | None, scale: int, tmp: Path) -> tuple[Path, dict[str, str]]:
+    """A workspace with one bench user per role; their API tokens."""
+    import salesscope
+    from salesscope.web import create_app
+
+    if workspace is None:
+        from salesscope.demo import write_demo_files
+        from salesscope.ingest import import_files
+
+        workspace = tmp / "ws"
+        ws = salesscope.init(workspace)
+        files = write_demo_files(tmp / "files", scale=scale, today=dt.date(2026, 4, 15))
+        import_files(ws, files, progress=False)
+    else:
+        ws = salesscope.open(workspace)
+    app = create_app(ws, announce=lambda _msg: None)
+    users, tokens = app.state.users, {}
+    for role, (name, kind, team, rep) in ROLES.items():
+        if users.get(name) is None:
+            users.create(name, f"{name}-password-1", kind, team=team, rep_id=rep)
+        tokens[role] = users.new_token(name, "load bench")
+    ws.close()
+    return workspace, tokens
+
+
+def start_server(workspace: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ)
+    src = Path(__file__).resolve().parents[1] / "src"
+    env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+    out = log.open("w")
+    return subprocess.Popen([sys.executable, "-c", "from salesscope.cli import main; main()",
+                             "serve", "-w", str(workspace), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
+
+
+async def wait_ready(base: str, token: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=base) as c:
+        while time.monotonic() < end:
+            if server.poll() is not None:
+                raise RuntimeError(f"the server exited with status {server.returncode}")
+            try:
+                r = await c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+                if r.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("the server did not answer in time")
+
+
+async def user(k: int, base: str, token: str, until: float, stats: Stats,
+               timeout: float, endpoints: list[tuple[str, dict]]) -> None:
+    rnd = random.Random(k)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=timeout) as c:
+        while time.monotonic() < until:
+            path, params = rnd.choice(endpoints)
+            t = time.perf_counter()
+            try:
+                r = await c.get(path, params=params)
+                took = time.perf_counter() - t
+                if r.status_code != 200:
+                    stats.errors[f"HTTP {r.status_code} {path}"] += 1
+                    continue
+                r.json()
+            except (httpx.HTTPError, ValueError) as e:
+                stats.errors[f"{type(e).__name__} {path}"] += 1
+                continue
+            stats.latencies.append(took)
+            stats.by_endpoint.setdefault(path, []).append(took)
+
+
+async def warm_up(base: str, tokens: dict[str, str], timeout: float,
+                  endpoints: list[tuple[str, dict]]) -> None:
+    for token in tokens.values():
+        async with httpx.AsyncClient(base_url=base, timeout=timeout * 4,
+                                     headers={"Authorization": f"Bearer {token}"}) as c:
+            for path, params in endpoints:
+                (await c.get(path, params=params)).raise_for_status()
+
+
+async def load(base: str, tokens: dict[str, str], users: int, duration: float,
+               timeout: float, endpoints: list[tuple[str, dict]]) -> tuple[Stats, float]:
+    stats = Stats()
+    roles = list(tokens)
+    t = time.monotonic()
+    await asyncio.gather(*(user(k, base, tokens[roles[k % len(roles)]], t + duration, stats,
+                                timeout, endpoints) for k in range(users)))
+    return stats, time.monotonic() - t
+
+
+def run(*, users: int = 50, duration: float = 60, scale: int = 20_000,
+        workspace: Path | None = None, timeout: float = 30,
+        endpoints: list[tuple[str, dict]] | None = None) -> dict:
+    """Run the whole benchmark; return the report as a dict (also used by the test suite)."""
+    endpoints = endpoints or ENDPOINTS
+    tmp = Path(tempfile.mkdtemp(prefix="salesscope-load-"))
+    server = None
+    try:
+        ws_path, tokens = prepare(workspace, scale, tmp)
+        port = free_port()
+        log = tmp / "server.log"
+        server = start_server(ws_path, port, log)
+        base = f"http://127.0.0.1:{port}"
+        asyncio.run(wait_ready(base, tokens["admin"], server))
+        # Every view once per role first: the first request computes it (as after an import),
+        # later ones are what dashboard users meet; the warm-up time is reported on its own.
+        warm = time.monotonic()
+        asyncio.run(warm_up(base, tokens, timeout, endpoints))
+        warm = time.monotonic() - warm
+        stats, took = asyncio.run(load(base, tokens, users, duration, timeout, endpoints))
+        lat = stats.latencies
+        report = {
+            "users": users, "warm_up_s": round(warm, 1), "duration_s": round(took, 1), "requests": len(lat),
+            "errors": sum(stats.errors.values()), "error_kinds": dict(stats.errors),
+            "throughput_rps": round(len(lat) / took, 1) if took else 0.0,
+            "p50_ms": round(percentile(lat, 50) * 1000, 1) if lat else None,
+            "p95_ms": round(percentile(lat, 95) * 1000, 1) if lat else None,
+            "p99_ms": round(percentile(lat, 99) * 1000, 1) if lat else None,
+            "max_ms": round(max(lat) * 1000, 1) if lat else None,
+            "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+            "per_endpoint_p95_ms": {p: round(percentile(v, 95) * 1000, 1)
+                                    for p, v in stats.by_endpoint.items()},
+        }
+        server.terminate()
+        server.wait(timeout=30)
+        report["server_log"] = log.read_text(encoding="utf-8", errors="replace")
+        report["tokens"] = list(tokens.values())
+        return report
+    finally:
+        if server is not None and server.poll() is None:
+            server.kill()
+            server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    ap.add_argument("--scale", type=int, default=20_000, help="demo activities")
+    ap.add_argument("--workspace", type=Path, default=None,
+                    help="an existing workspace (bench users are added to it)")
+    ap.add_argument("--timeout", type=float, default=30.0, help="per-request timeout, seconds")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = ap.parse_args()
+    report = run(users=args.users, duration=args.duration, scale=args.scale,
+                 workspace=args.workspace, timeout=args.timeout)
+    report.pop("server_log")
+    report.pop("tokens")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"warm-up (every view computed once per role): {report['warm_up_s']} s")
+        print(f"{report['users']} users for {report['duration_s']} s: {report['requests']} "
+              f"requests ({report['throughput_rps']}/s), {report['errors']} errors")
+        print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, "
+              f"p99 {report['p99_ms']} ms, max {report['max_ms']} ms")
+        for path, p95 in report["per_endpoint_p95_ms"].items():
+            print(f"  {path}: p95 {p95} ms")
+        for kind, n in report["error_kinds"].items():
+            print(f"  error {kind}: {n}")
+    sys.exit(1 if report["errors"] else 0)
+
+
+if __name__ == "__main__":
+    main()
