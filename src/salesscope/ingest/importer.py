@@ -265,8 +265,7 @@ class _Run:
             self.mapped[target] = set()
         tag = f"{k}_{target.value}"
         typed = build_typed(con, src, target, tm, self.mapping, self.tz, tag)
-        validate.reject_rows(con, typed, k)
-        validate.stage(con, typed, k, tm.deduplicate)
+        validate.check_and_stage(con, typed, k, tm.deduplicate)
         self.counts[target].read += typed.read
         self.mapped[target].update(typed.columns)
         if tm.deduplicate:

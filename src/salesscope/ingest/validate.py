@@ -48,9 +48,8 @@ def _reason_case(typed: Typed, name: str, lang: int) -> str:
     return f"CASE {q('x_' + name)} {' '.join(whens)} END"
 
 
-def reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
-    """Record every row-level problem of a typed source."""
-    tbl = lit(typed.table.value)
+def _checks(typed: Typed) -> list[tuple[str, str]]:
+    """Every row-level check of a typed source: (what ``_rej`` records, on which rows)."""
     checks: list[tuple[str, str]] = []  # (what to record, on which rows)
     for name, info in typed.columns.items():
         if not info.can_fail:
@@ -79,8 +78,13 @@ def reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> None:
                        f"{sql_text(Reason.MISSING_CLOSE_DATE, 0, **params)}, "
                        f"{sql_text(Reason.MISSING_CLOSE_DATE, 1, **params)}",
                        f"status IN ('won', 'lost') AND {missing}"))
-    if not checks:
-        return
+    return checks
+
+
+def _reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
+                 checks: list[tuple[str, str]]) -> None:
+    """Record every row-level problem of a typed source."""
+    tbl = lit(typed.table.value)
     rel = typed.relation
     if typed.view:
         # A view computes its values on every scan: the few rows with a problem are taken
@@ -109,7 +113,7 @@ def staging_ddl(table: Table) -> str:
     spec = TABLES[table]
     cols = [f"{q(n)} {spec.column(n).sql_type}" for n in staged_columns(table)]
     return (f"CREATE TEMP TABLE _stg_{table.value} (__src INTEGER, __row BIGINT, "
-            f"{', '.join(cols)})")
+            f"{', '.join(cols)}, __bad BOOLEAN)")
 
 
 def _stored_value(typed: Typed, n: str) -> str:
@@ -122,20 +126,29 @@ def _stored_value(typed: Typed, n: str) -> str:
     return "NULL"
 
 
-def stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, collapsed: bool) -> None:
-    """Stage a typed source's accepted rows: keys and references now, the rest at loading.
+def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
+                    collapsed: bool) -> None:
+    """Record a typed source's row-level problems and stage the other rows.
 
-    The rows are read again from the typed source when the table is loaded (``_loads``),
-    so the wide rows are copied once, into the store. ``collapsed``: repeats may be dropped
-    from the staging table later (``deduplicate``), so loading follows its rows.
+    Staging keeps keys and references (what the later checks read); the rows are read again
+    from the typed source when the table is loaded (``_loads``), so the wide rows are copied
+    once, into the store. ``collapsed``: repeats may be dropped from the staging table later
+    (``deduplicate``), so loading follows its rows.
     """
     spec = TABLES[typed.table]
-    tbl = lit(typed.table.value)
+    tbl, stg = lit(typed.table.value), f"_stg_{typed.table.value}"
+    checks = _checks(typed)
     staged = [_stored_value(typed, n) for n in staged_columns(typed.table)]
+    # One pass stages every row with a flag; the problems are spelled out only if any.
+    bad = f"coalesce({' OR '.join(f'({w})' for _, w in checks)}, FALSE)" if checks else "FALSE"
+    con.execute(f"INSERT INTO {stg} SELECT {src}, __row, {', '.join(staged)}, {bad} "
+                f"FROM {typed.relation} t")
+    if checks and con.execute(f"SELECT bool_or(__bad) FROM {stg} "
+                              f"WHERE __src = {src}").fetchone()[0]:  # type: ignore[index]
+        _reject_rows(con, typed, src, checks)
+        con.execute(f"DELETE FROM {stg} WHERE __src = {src} AND __bad")
     accepted = (f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = {tbl} "
                 f"AND r.row = t.__row)")
-    con.execute(f"INSERT INTO _stg_{typed.table.value} SELECT {src}, __row, {', '.join(staged)} "
-                f"FROM {typed.relation} t {accepted}")
     if collapsed:
         accepted += (f" AND EXISTS (SELECT 1 FROM _stg_{typed.table.value} s WHERE s.__src = "
                      f"{src} AND s.__row = t.__row)")
