@@ -231,3 +231,13 @@ def test_targets_and_status(make_ws):
     north, south = row(df, "2026-03", team="North"), row(df, "2026-03", team="South")
     assert north.target == 60 and north.status == "missed"  # 1 won of 2
     assert south.target == 70 and south.status == "met"  # 1 of 1
+
+
+def test_first_touch_is_after_the_lead_was_created(make_ws):
+    ws = make_ws({
+        "leads": [{"lead_id": "l1", "created_at": "2026-03-02 10:00"}],
+        # the outreach that produced the lead came first; the first touch after it came 3 hours later
+        "activities": [{"activity_id": "a1", "occurred_at": "2026-03-01 09:00", "channel": "email", "lead_id": "l1"},
+                       {"activity_id": "a2", "occurred_at": "2026-03-02 13:00", "channel": "phone", "lead_id": "l1"}],
+    })
+    assert row(ws.kpis(["lead_response_time"]), "2026-03").value == pytest.approx(3.0)

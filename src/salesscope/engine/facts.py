@@ -102,7 +102,11 @@ def time_log(ctx: Ctx) -> ir.Table:
 def leads(ctx: Ctx) -> ir.Table:
     lead = ctx.table(Table.LEADS)
     act = ctx.table(Table.ACTIVITIES)
-    first = act.filter(act.lead_id.notnull()).group_by(_lid=act.lead_id).aggregate(_first=act.occurred_at.min())
+    # The first touch at or after the lead's creation (the outreach that produced a lead came before it).
+    touches = act.filter(act.lead_id.notnull()).select(_lid=act.lead_id, _at=act.occurred_at)
+    born = lead.select(_bid=lead.lead_id, _created=lead.created_at)
+    touches = touches.join(born, (touches._lid == born._bid) & (touches._at >= born._created))
+    first = touches.group_by("_lid").aggregate(_first=touches._at.min())
     j = lead.left_join(first, lead.lead_id == first._lid)
     j = _with_team(ctx, j)
     touched = j.first_contacted_at.fill_null(j._first)
