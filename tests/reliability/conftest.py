@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -34,21 +33,6 @@ def rejections(ws: salesscope.Workspace, import_id: str) -> dict[int, list[tuple
             "WHERE import_id = ? ORDER BY source_row", [import_id]).fetchall():
         out.setdefault(row - 2, []).append((col, code, reason))  # line 1 is the header
     return out
-
-
-def store_digest(path: Path) -> dict[str, int]:
-    """Row counts of a workspace read in a separate process (the writer may have died)."""
-    code = ("import json, salesscope; ws = salesscope.open(%r); "
-            "c = ws.row_counts(); "
-            "c['_imports'] = ws.duckdb.execute('SELECT count(*) FROM _imports').fetchone()[0]; "
-            "c['_quarantine'] = ws.duckdb.execute('SELECT count(*) FROM _quarantine')"
-            ".fetchone()[0]; print(json.dumps(c))" % str(path))
-    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, timeout=120,
-                         env=child_env())
-    assert out.returncode == 0, out.stderr
-    import json
-
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -22,8 +22,6 @@ from salesscope.ingest import import_files
 from tests.reliability.conftest import PYTHON, child_env
 
 CLI = [PYTHON, "-c", "from salesscope.cli import main; main()"]
-TABLE_NAMES = ("reps", "activities", "responses", "time_log", "leads", "opportunities",
-               "customers", "quotas", "costs")
 
 
 def counts(path: Path) -> dict[str, int]:
