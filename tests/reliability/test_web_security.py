@@ -270,3 +270,16 @@ def test_passwords_and_tokens_never_reach_the_logs(web, client, caplog, fresh_li
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     for s in (secret, token, *web["tokens"].values(), *WEB_PASSWORDS.values(), "short"):
         assert s not in logged
+
+
+def test_previews_never_committed_are_removed_after_a_day(web, client):
+    import os
+    import time
+
+    r = preview(client, bearer(web, "chief"), [("leads.csv", CSV)])
+    old = web["ws"].path / api_imports.UPLOADS / r.json()["upload_id"]
+    day_ago = time.time() - api_imports.STALE_UPLOAD_S - 60
+    os.utime(old, (day_ago, day_ago))
+    fresh = preview(client, bearer(web, "chief"), [("leads.csv", CSV)]).json()["upload_id"]
+    assert not old.exists()
+    assert fresh in uploads(web)

@@ -20,6 +20,7 @@ router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 UPLOADS = "uploads"
 MAX_BYTES = 200 * 1024 * 1024
 REJECTED_SHOWN = 200
+STALE_UPLOAD_S = 24 * 3600
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -33,6 +34,21 @@ def _upload_dir(svc: Service, upload_id: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", upload_id):
         raise InputError(f"upload {upload_id!r}: not a valid upload id")
     return svc.ws.path / UPLOADS / upload_id
+
+
+def _drop_stale_uploads(svc: Service) -> None:
+    """Remove previews never committed: after a day they only fill the disk."""
+    import time
+
+    root = svc.ws.path / UPLOADS
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        try:
+            if time.time() - folder.stat().st_mtime > STALE_UPLOAD_S:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # removed by a concurrent request
 
 
 def _run(svc: Service, folder: Path, *, commit: bool) -> dict[str, Any]:
@@ -98,6 +114,7 @@ async def preview(
     import json
 
     _may_import(user)
+    _drop_stale_uploads(svc)
     upload_id = secrets.token_urlsafe(12)
     folder = _upload_dir(svc, upload_id)
     (folder / "files").mkdir(parents=True)
