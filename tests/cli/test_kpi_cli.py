@@ -69,3 +69,16 @@ def test_funnel(demo_ws):
         assert abs(conv[1] + group["drop_off"].tolist()[1] - 100) < 1e-9
     total = funnel(demo_ws, grain="quarter", start="2025-10-01", end="2025-12-31")
     assert total["count"].sum() == df["count"].sum()
+
+
+def test_reading_commands_never_write_the_store(copy_demo):
+    ws = copy_demo()
+    path = ws.path
+    ws.close()
+    store = path / "store.duckdb"
+    before = (store.stat().st_mtime_ns, store.stat().st_size)
+    for args in (("kpi", "win_rate", "--format", "json"), ("funnel", "--format", "json")):
+        out = run(*args, "-w", str(path))
+        assert out.returncode == 0 and json.loads(out.stdout), out.stderr
+    assert (store.stat().st_mtime_ns, store.stat().st_size) == before
+    assert not (path / "store.duckdb.wal").exists()

@@ -37,7 +37,7 @@ def forecast_cmd(
 
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter(f"{fmt!r}: expected table, csv or json", param_hint="--format")
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, read_only=True)
     lang = lang or ws.config.language
     df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
     track = df.attrs.get("track_record", {})
@@ -88,7 +88,7 @@ def plan_cmd(
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, read_only=True)
     lang = lang or ws.config.language
     p = plan(ws, target, period, by=by)
     if fmt == "json":

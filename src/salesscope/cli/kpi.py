@@ -37,7 +37,7 @@ def kpi(
     """
     from salesscope.engine.custom import catalog
 
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, read_only=True)
     cat = catalog(ws)
     if list_:
         _list(cat, fmt)
@@ -99,7 +99,7 @@ def funnel(
     """
     from salesscope.engine import funnel as run_funnel
 
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, read_only=True)
     df = run_funnel(ws, grain=grain, calendar=calendar, by=by, start=start, end=end)
     if fmt != "table":
         text = write_frame(df, fmt, out)

@@ -39,7 +39,7 @@ def report(
         raise typer.BadParameter(f"{fmt!r}: expected one of {', '.join(FORMATS)}", param_hint="--format")
     if lang not in ("en", "fa"):
         raise typer.BadParameter(f"{lang!r}: expected en or fa", param_hint="--lang")
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, read_only=True)
     scope = {k: [v] for k, v in (("team", team), ("rep", rep)) if v}
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
     with console.status("Computing the indicators..."):
