@@ -19,16 +19,13 @@ from salesscope.ingest import parse
 from salesscope.ingest.mapping import ColumnMap, Mapping, TableMap, WhenTest, header_key
 from salesscope.ingest.messages import Reason
 from salesscope.ingest.messages import sql_literal as lit
+from salesscope.ingest.native import NUMERIC, TEMPORAL, dates_safe, reads_natively, value_sql
 from salesscope.ingest.readers import Source, q
 from salesscope.schema import TABLES, Kind, Table
 from salesscope.vocab import normalise_channel
 
-TEMPORAL = (Kind.TIMESTAMP, Kind.DATE)
-NUMERIC = (Kind.MONEY, Kind.NUMBER, Kind.PROBABILITY)
-INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
-            "UBIGINT"}
-INEXACT = {"DOUBLE", "FLOAT", "HUGEINT", "UHUGEINT"}
-SAFE_SPAN = ("1701-01-01", "9998-12-31")  # typed dates outside it are read as text
+__all__ = ["NUMERIC", "TEMPORAL", "ColumnInfo", "Typed", "build_typed"]
+
 
 
 @dataclass
@@ -139,39 +136,15 @@ def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: 
     return " AND ".join(conds)
 
 
-def _native_source(col: ColumnMap, hs: _Headers, kind: Kind, mapping: Mapping | None) -> str | None:
-    """The typed source column a canonical column reads as is, else None (parsed as text)."""
+def _native_source(col: ColumnMap, hs: _Headers, kind: Kind,
+                   mapping: Mapping | None) -> str | None:
+    """The typed source column a canonical column reads as stored, else None (parsed as text)."""
     if col.from_ is None or col.default is not None or col.values:
         return None
     found = [h for h in (hs.find(n) for n in col.sources) if h is not None]
     if len(found) != 1 or found[0] not in hs.src.types:
         return None
-    stype = hs.src.types[found[0]]
-    if kind in TEMPORAL:
-        plain = not parse.date_patterns(mapping.date_format(col) if mapping else None)
-        return found[0] if plain and (stype == "DATE" or stype.startswith("TIMESTAMP")) else None
-    if kind in NUMERIC:
-        point = (mapping.decimal(col) if mapping else ".") == "."
-        number = stype in INTEGERS or stype in INEXACT or stype.startswith("DECIMAL")
-        return found[0] if point and number else None
-    return None
-
-
-def _native_dates_safe(con: duckdb.DuckDBPyConnection, src: Source, headers: list[str]) -> set[str]:
-    """Typed date columns whose every value reads the same as its text would.
-
-    As text, a year 1000-1699 reads as a Jalali date and an infinite or BC value fails; such
-    columns take the text path so that typed and text files import alike.
-    """
-    if not headers:
-        return set()
-    lo, hi = SAFE_SPAN
-    aggs = ", ".join(f"coalesce(bool_and(CAST({q(h)} AS TIMESTAMP) BETWEEN TIMESTAMP {lit(lo)} "
-                     f"AND TIMESTAMP {lit(hi)}), TRUE)"
-                     for h in headers)
-    row = con.execute(f"SELECT {aggs} FROM {src.relation}").fetchone()
-    assert row is not None
-    return {h for h, ok in zip(headers, row, strict=True) if ok}
+    return found[0] if reads_natively(hs.src.types[found[0]], kind, col, mapping) else None
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: TableMap,
@@ -191,7 +164,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         if raw is not None:
             raws[name] = raw
     dates = [h for n, h in natives.items() if spec.column(n).kind in TEMPORAL]
-    safe = _native_dates_safe(con, src, dates)
+    safe = dates_safe(con, src.relation, dates)
     for name, h in list(natives.items()):
         if spec.column(name).kind in TEMPORAL and h not in safe:
             del natives[name]
@@ -246,7 +219,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             aggs.append(f"list(DISTINCT {m_exprs[name]})")
             slots.append(("channel", name))
         elif info.kind is Kind.PROBABILITY and info.native is not None:
-            aggs.append(f"coalesce(max({_native_sql(info, m_exprs[name], tz, False)}) > 1, FALSE)")
+            v = value_sql(info.kind, info.native, m_exprs[name], tz, False)
+            aggs.append(f"coalesce(max({v}) > 1, FALSE)")
             slots.append(("percent", name))
         elif info.kind is Kind.PROBABILITY:
             aggs.append(f"max(TRY_CAST({t_exprs[name]} AS DOUBLE)) > 1 OR "
@@ -279,7 +253,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name, info in out.columns.items():
         m, t = m_exprs[name], t_exprs.get(name)
         if info.native is not None:
-            typed = _native_sql(info, f"L.{m}", tz, percent.get(name, False))
+            typed = value_sql(info.kind, info.native, f"L.{m}", tz, percent.get(name, False))
             inner += [f"L.{m}", f"{typed} AS {q(name)}"]
             continue
         typed = _typed_sql(info, m, t, tz, percent.get(name, False))
@@ -306,28 +280,6 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                 f"{', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM ({l2}) AS L "
                 f"{' '.join(joins)})")
     return out
-
-
-def _native_sql(info: ColumnInfo, s: str, tz: str, percent: bool) -> str:
-    """The typed value of a typed source column ``s``, equal to what its text would give."""
-    t = info.native or ""
-    if info.kind in TEMPORAL:
-        ts = f"timezone({lit(tz)}, {s})" if "TIME ZONE" in t else s
-        return f"CAST({ts} AS {'DATE' if info.kind is Kind.DATE else 'TIMESTAMP'})"
-    # Integers and decimals convert exactly (or round like their text); floats and huge
-    # integers go through their shortest text, as the text path reads them.
-    exact = t in INTEGERS or (t.startswith("DECIMAL") and _decimal_width(t) <= 18)
-    via_text = f"CAST({s} AS VARCHAR)"
-    if info.kind is Kind.MONEY:
-        return f"TRY_CAST({s if exact else via_text} AS DECIMAL(18,2))"
-    v = s if t == "DOUBLE" else f"CAST({s} AS DOUBLE)" if exact else \
-        f"TRY_CAST({via_text} AS DOUBLE)"
-    return f"({v} / 100.0)" if percent else v
-
-
-def _decimal_width(t: str) -> int:
-    """The precision of a DECIMAL(w,s) type name."""
-    return int(t.partition("(")[2].partition(",")[0] or 18)
 
 
 def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) -> str:
