@@ -74,10 +74,18 @@ class Workspace:
         # process holds it, wait a bounded time for the import to commit instead of failing.
         wait = lock_wait()
         deadline = time.monotonic() + wait
+        read_only = self.read_only
         while True:
             try:
-                con = _duckdb.connect(str(self.store_path), read_only=self.read_only)
+                con = _duckdb.connect(str(self.store_path), read_only=read_only)
                 break
+            except _duckdb.ConnectionException as e:
+                # This process already holds the store read-write (a notebook or a server that
+                # also runs a reading command): DuckDB shares one configuration per file, so
+                # read through the same kind of connection; nothing here writes.
+                if not read_only or "different configuration" not in str(e):
+                    raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+                read_only = False
             except _duckdb.IOException as e:
                 if "lock" not in str(e).lower():
                     raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
