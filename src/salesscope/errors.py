@@ -26,6 +26,12 @@ class InputError(SalesScopeError):
         self.file, self.row, self.column, self.value = file, row, column, value
 
 
+class TooLarge(InputError):
+    """An input is larger than SalesScope accepts (an upload over the limit)."""
+
+    code = "too_large"
+
+
 class WorkspaceError(SalesScopeError):
     """The workspace is missing, locked, read-only or otherwise unusable."""
 

@@ -168,7 +168,7 @@ def test_upload_size_is_limited_and_nothing_is_kept(web, client, monkeypatch):
     before = uploads(web)
     big = b"lead_id,created_at\n" + b"".join(b"L%06d,2024-01-01\n" % i for i in range(400))
     r = preview(client, bearer(web, "chief"), [("leads.csv", big)])
-    assert r.status_code == 400 and "too large" in error_shape(r)["message"]
+    assert r.status_code == 413 and "too large" in error_shape(r)["message"]
     assert uploads(web) == before
     # Under the limit the same kind of file goes through.
     r = preview(client, bearer(web, "chief"), [("leads.csv", CSV)])

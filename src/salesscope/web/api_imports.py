@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from salesscope.errors import InputError
+from salesscope.errors import InputError, TooLarge
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden
@@ -133,7 +133,7 @@ async def preview(
                 while chunk := await f.read(1 << 20):  # never the whole file in memory
                     total += len(chunk)
                     if total > MAX_BYTES:
-                        raise InputError(f"upload too large: more than {MAX_BYTES // 2**20} MB")
+                        raise TooLarge(f"upload too large: more than {MAX_BYTES // 2**20} MB")
                     out.write(chunk)
         if mapping:
             (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")

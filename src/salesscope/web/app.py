@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from salesscope.errors import AuthError, SalesScopeError, WorkspaceError
+from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
 from salesscope.web.auth import Forbidden, LoginLimiter, NotLoggedIn, Sessions, TooManyAttempts
 from salesscope.web.service import Service
 from salesscope.web.users import UserStore
@@ -39,6 +39,8 @@ def _status(err: SalesScopeError) -> int:
         return 401
     if isinstance(err, WorkspaceError):
         return 503
+    if isinstance(err, TooLarge):
+        return 413
     return 400
 
 
