@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,8 @@ def spark_session(cfg: BackendConfig) -> SparkSession:
         raise WorkspaceError("the Spark backend needs pyspark: pip install 'salesscope[spark]'") from None
     if cfg.master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        # Local workers run this interpreter (and its packages), not whatever python3 is on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # A fixed warehouse avoids LOCATION_ALREADY_EXISTS when a second run recreates a table.
     warehouse = cfg.warehouse or tempfile.mkdtemp(prefix="salesscope-spark-")
     builder = (
