@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, rows, series, where
+from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, series, where
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import is_thin, robust_range
 from salesscope.advice.texts import Num, Term, make

@@ -279,7 +279,6 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
 
     plan = Plan(ws, req)
     known = catalog(ws)
-    dims = set(req.dims)
     results: list[pd.DataFrame] = []
     todo: list[Indicator] = []
     pending: list[tuple[int, Indicator, str]] = []

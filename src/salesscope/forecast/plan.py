@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.forecast import data

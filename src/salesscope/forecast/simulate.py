@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from salesscope.forecast import data
-from salesscope.forecast.calibration import ALL, LifeTable, fit
+from salesscope.forecast.calibration import LifeTable, fit
 from salesscope.forecast.periods import ONE_DAY, Period
 
 DAY_S = data.DAY_S

@@ -13,7 +13,7 @@ from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
 from salesscope.ingest.typed import TEMPORAL, Typed
-from salesscope.schema import TABLES, Kind, Table
+from salesscope.schema import TABLES, Table
 
 REJ_DDL = ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
            "value VARCHAR, code VARCHAR, reason VARCHAR, reason_fa VARCHAR)")

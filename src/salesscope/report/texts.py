@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from salesscope.engine.reasons import reason_text as engine_reason_text
 from salesscope.i18n import Lang, format_number, to_persian_digits
 

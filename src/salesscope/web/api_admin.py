@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any, Literal
 
 from fastapi import APIRouter
