@@ -241,3 +241,15 @@ def test_first_touch_is_after_the_lead_was_created(make_ws):
                        {"activity_id": "a2", "occurred_at": "2026-03-02 13:00", "channel": "phone", "lead_id": "l1"}],
     })
     assert row(ws.kpis(["lead_response_time"]), "2026-03").value == pytest.approx(3.0)
+
+
+def test_outreach_actions_are_every_kind_but_work_on_a_deal(make_ws):
+    kinds = ["Call", "email", None, "visit", "follow_up", "Meeting"]
+    ws = make_ws({
+        "activities": [{"activity_id": f"a{i}", "occurred_at": "2026-03-03 10:00", "channel": "phone", "kind": k}
+                       for i, k in enumerate(kinds)],
+        "time_log": [{"rep_id": "r1", "day": "2026-03-03", "hours": 4, "purpose": "prospecting"}],
+        "reps": REP,
+    })
+    r = row(ws.kpis(["rrroi"]), "2026-03")
+    assert r.n == 4  # calls, emails, untyped touches and visits; not follow-ups or meetings on a deal

@@ -30,7 +30,7 @@ def _sql(dims: list[str], lo: dt.date, hi: dt.date) -> dict[str, str]:
     if dims == ["channel", "rep"]:
         q["activities"] = f"""
             SELECT date_trunc('month', occurred_at)::DATE AS month{a_sel},
-                   count(*) FILTER (WHERE kind IS NULL OR lower(kind) IN ('outreach', 'prospecting')) AS actions,
+                   count(*) FILTER (WHERE kind IS NULL OR lower(kind) NOT IN ('follow_up', 'follow-up', 'followup', 'meeting', 'demo', 'task', 'note', 'proposal', 'negotiation')) AS actions,
                    count(*) AS activities
             FROM activities WHERE occurred_at::DATE {rng} GROUP BY ALL"""
         r_sel, _ = _keys(dims, {"channel": "coalesce(a.channel, r.channel)", "rep": "a.rep_id"})

@@ -15,7 +15,8 @@ import pandas as pd
 from salesscope.bench import arith
 
 NONE = "(none)"
-OUTREACH = ("outreach", "prospecting")
+SALES_KINDS = ("follow_up", "follow-up", "followup", "meeting", "demo", "task", "note", "proposal",
+               "negotiation")
 
 
 TABLES = ("reps", "activities", "responses", "time_log", "leads", "opportunities", "customers", "quotas",
@@ -94,7 +95,7 @@ def measures(t: dict[str, pd.DataFrame], dims: list[str], months: pd.DatetimeInd
     first["activities"] = a.month[a.month.isin(months)]
     if dims == ["channel", "rep"]:
         kind = a.kind.str.lower()
-        a["outreach"] = kind.isna() | kind.isin(OUTREACH)
+        a["outreach"] = kind.isna() | ~kind.isin(SALES_KINDS)
         parts.append(agg(a, actions=("outreach", "sum"), activities=("activity_id", "size")))
 
         r = t["responses"]

@@ -16,7 +16,10 @@ from salesscope.schema import Table
 from salesscope.vocab import Dimension
 
 NONE = "(none)"  # shown for a row without a dimension value (a deal with no product...)
-OUTREACH_KINDS = ("outreach", "prospecting")
+# Activities that work an existing lead or deal; every other kind (none, outreach, call, email,
+# sms, visit, ad...) is an outreach action for the response rate.
+SALES_KINDS = ("follow_up", "follow-up", "followup", "meeting", "demo", "task", "note", "proposal",
+               "negotiation")
 
 
 @dataclass
@@ -64,7 +67,7 @@ def activities(ctx: Ctx) -> ir.Table:
     kind = a.kind.lower()
     return a.select(
         day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team), channel=_dim(a.channel),
-        campaign=_dim(a.campaign), is_outreach=kind.isnull() | kind.isin(OUTREACH_KINDS),
+        campaign=_dim(a.campaign), is_outreach=kind.isnull() | ~kind.isin(SALES_KINDS),
     )
 
 
@@ -75,7 +78,7 @@ def responses(ctx: Ctx) -> ir.Table:
         a = _with_team(ctx, ctx.table(Table.ACTIVITIES))
         a = a.filter(a.responded_at.notnull())
         kind = a.kind.lower()
-        a = a.filter(kind.isnull() | kind.isin(OUTREACH_KINDS))
+        a = a.filter(kind.isnull() | ~kind.isin(SALES_KINDS))
         return a.select(day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team),
                         channel=_dim(a.channel), campaign=_dim(a.campaign))
     r = ctx.table(Table.RESPONSES)
