@@ -253,3 +253,11 @@ def test_outreach_actions_are_every_kind_but_work_on_a_deal(make_ws):
     })
     r = row(ws.kpis(["rrroi"]), "2026-03")
     assert r.n == 4  # calls, emails, untyped touches and visits; not follow-ups or meetings on a deal
+
+
+def test_a_time_log_without_purpose_is_prospecting_time(make_ws):
+    leads = [{"lead_id": f"l{i}", "created_at": "2026-03-03 09:00"} for i in range(10)]
+    ws = make_ws({"reps": REP, "leads": leads,
+                  "time_log": [{"rep_id": "r1", "day": "2026-03-04", "hours": 4}]})
+    r = row(ws.kpis(["lgr"]), "2026-03")
+    assert r.value == pytest.approx(2.5) and r.reason == "hours_from_prospecting"

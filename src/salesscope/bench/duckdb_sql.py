@@ -52,10 +52,10 @@ def _sql(dims: list[str], lo: dt.date, hi: dt.date) -> dict[str, str]:
     t_sel, _ = _keys(dims, {"channel": "t.channel", "rep": "t.rep_id"})
     q["time_log"] = f"""
         SELECT date_trunc('month', t.day)::DATE AS month{t_sel},
-               coalesce(sum(t.hours) FILTER (WHERE t.purpose = 'prospecting'), 0) AS prospecting_hours,
+               coalesce(sum(t.hours) FILTER (WHERE coalesce(t.purpose, 'prospecting') = 'prospecting'), 0) AS prospecting_hours,
                coalesce(sum(t.hours) FILTER (WHERE t.purpose = 'lead_generation'), 0) AS lead_generation_hours,
                coalesce(sum(coalesce(t.hours * r.hourly_cost::DOUBLE, 0))
-                        FILTER (WHERE t.purpose IN ('prospecting', 'lead_generation')), 0) AS acquisition_labour_cost
+                        FILTER (WHERE coalesce(t.purpose, 'prospecting') IN ('prospecting', 'lead_generation')), 0) AS acquisition_labour_cost
         FROM time_log t LEFT JOIN reps r USING (rep_id) WHERE t.day {rng} GROUP BY ALL"""
     q["closed"] = f"""
         SELECT date_trunc('month', closed_at)::DATE AS month{a_sel},

@@ -119,6 +119,7 @@ def measures(t: dict[str, pd.DataFrame], dims: list[str], months: pd.DatetimeInd
     tl = t["time_log"].merge(reps, on="rep_id", how="left")
     tl = _dims(tl, channel=tl.channel, rep=tl.rep_id).assign(month=_month(tl.day))
     tl["hours"] = tl.hours.astype("float64")
+    tl["purpose"] = tl.purpose.fillna("prospecting")  # an undifferentiated log is prospecting time
     tl["prosp"] = tl.hours.where(tl.purpose == "prospecting", 0.0)
     tl["leadgen"] = tl.hours.where(tl.purpose == "lead_generation", 0.0)
     labour = (tl.hours * tl.hourly_cost.astype("float64")).fillna(0.0)

@@ -97,7 +97,8 @@ def time_log(ctx: Ctx) -> ir.Table:
     t = _with_team(ctx, ctx.table(Table.TIME_LOG))
     return t.select(
         day=t.day, rep=_dim(t.rep_id), team=_dim(t._team), channel=_dim(t.channel),
-        purpose=t.purpose.fill_null("other"), hours=t.hours.cast("float64"),
+        # an undifferentiated time log is prospecting time (KPIS.md, LGR)
+        purpose=t.purpose.fill_null("prospecting"), hours=t.hours.cast("float64"),
         labour_cost=(t.hours.cast("float64") * t._hourly_cost.cast("float64")).fill_null(0.0),
     )
 

@@ -100,7 +100,7 @@ def _time_log(ws, base: Period, by: str | None, scope: dict | None = None) -> pd
             params += values
     return ws.duckdb.execute(
         f"SELECT coalesce(CAST({grp} AS VARCHAR), '(none)') AS grp, coalesce(t.channel, '(none)') AS channel, "
-        f"t.purpose, sum(t.hours) AS hours FROM time_log t {join} WHERE t.day BETWEEN ? AND ?{where} "
+        f"coalesce(t.purpose, 'prospecting') AS purpose, sum(t.hours) AS hours FROM time_log t {join} WHERE t.day BETWEEN ? AND ?{where} "
         "GROUP BY ALL", params).df()
 
 
