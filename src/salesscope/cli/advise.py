@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace, resolve_lang
 
 HEADERS = {
     "en": ("#", "kind", "confidence", "indicator", "where", "finding"),
@@ -25,7 +25,7 @@ def advise(
     grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
     calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
     by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns to examine, comma-separated (default: channel,rep,team,segment).")] = None,
-    lang: Annotated[str, typer.Option("--lang", "-l", help="en or fa.")] = "en",
+    lang: Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     top: Annotated[int, typer.Option("--top", "-n", help="Show only the N most valuable findings (0: all).")] = 0,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
@@ -36,11 +36,10 @@ def advise(
     """
     from salesscope.advice import findings
 
-    if lang not in ("en", "fa"):
-        raise typer.BadParameter(f"{lang!r}: expected en or fa", param_hint="--lang")
     if fmt not in ("table", "json"):
         raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
     ws = open_workspace(workspace, read_only=True)
+    lang = resolve_lang(lang, ws)
     found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
     if top > 0:
         found = found[:top]

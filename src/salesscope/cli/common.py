@@ -24,3 +24,11 @@ def open_workspace(path: Path, *, read_only: bool = False):
     import salesscope
 
     return salesscope.open(path, read_only=read_only)
+
+
+def resolve_lang(lang: str | None, ws) -> str:
+    """The language asked for, else the workspace's; checked."""
+    chosen = lang or ws.config.language
+    if chosen not in ("en", "fa"):
+        raise typer.BadParameter(f"{chosen!r}: expected en or fa", param_hint="--lang")
+    return chosen

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace, resolve_lang
 from salesscope.cli.output import kpi_table, write_frame
 
 Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
@@ -53,7 +53,7 @@ def kpi(
     df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
     dims = [c for c in (by or "").split(",") if c.strip()]
     if fmt == "table":
-        lang = _lang(lang, ws)
+        lang = resolve_lang(lang, ws)
         names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in cat.items()}
         console.print(kpi_table(df, [d.strip() for d in dims], names, lang=lang))
         if out:
@@ -62,13 +62,6 @@ def kpi(
     text = write_frame(df, fmt, out)
     if text is not None:
         typer.echo(text)
-
-
-def _lang(lang: str | None, ws) -> str:
-    chosen = lang or ws.config.language
-    if chosen not in ("en", "fa"):
-        raise typer.BadParameter(f"{chosen!r}: expected en or fa", param_hint="--lang")
-    return chosen
 
 
 def _list(cat: dict, fmt: str) -> None:

@@ -9,15 +9,15 @@ from typing import Annotated
 
 import typer
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace, resolve_lang
 from salesscope.errors import InputError
 
-Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa.")]
+Lang = Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
 
 
 def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf or xlsx.")] = "html",
-    lang: Lang = "en",
+    lang: Lang = None,
     calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="Period label, e.g. 2026-03 or 1404-01 (default: the last finished one).")] = None,
     grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
@@ -37,9 +37,8 @@ def report(
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: expected one of {', '.join(FORMATS)}", param_hint="--format")
-    if lang not in ("en", "fa"):
-        raise typer.BadParameter(f"{lang!r}: expected en or fa", param_hint="--lang")
     ws = open_workspace(workspace, read_only=True)
+    lang = resolve_lang(lang, ws)
     scope = {k: [v] for k, v in (("team", team), ("rep", rep)) if v}
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
     with console.status("Computing the indicators..."):
@@ -58,7 +57,7 @@ def digest(
     attach: Annotated[str, typer.Option("--attach", help="Attachment format: html, pdf or xlsx.")] = "html",
     add: Annotated[str | None, typer.Option("--add", help="Subscribe this email address.")] = None,
     schedule: Annotated[str, typer.Option("--schedule", help="weekly or monthly (with --add).")] = "monthly",
-    lang: Lang = "en",
+    lang: Lang = None,
     team: Annotated[str | None, typer.Option("--team", help="With --add: only this team's data.")] = None,
     rep: Annotated[str | None, typer.Option("--rep", help="With --add: only this rep's data.")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the subscriptions.")] = False,
@@ -88,7 +87,7 @@ def digest(
     ws = open_workspace(workspace)
     if add:
         flt = {k: v for k, v in (("team", team), ("rep", rep)) if v}
-        sub = dg.add(ws, add, schedule=schedule, language=lang, filter=flt)
+        sub = dg.add(ws, add, schedule=schedule, language=resolve_lang(lang, ws), filter=flt)
         console.print(f"Subscribed {sub.describe()}", highlight=False)
     elif remove is not None:
         dg.remove(ws, remove)

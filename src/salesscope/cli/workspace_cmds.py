@@ -60,13 +60,13 @@ def import_(
         if fmt == "json":
             typer.echo(e.result.to_json())
         else:
-            console.print(e.result.render_table())
+            console.print(e.result.render_table(ws.config.language))
             err_console.print(f"[bold red]error:[/] {e}")
         raise typer.Exit(1) from None
     if fmt == "json":
         typer.echo(result.to_json())
     else:
-        console.print(result.render_table())
+        console.print(result.render_table(ws.config.language))
 
 
 def demo(
