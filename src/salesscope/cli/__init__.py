@@ -32,6 +32,22 @@ COMMANDS = (
     "bench",
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from salesscope import __version__
+
+        typer.echo(f"salesscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Measure a sales organisation with 15 indicators at any zoom (English/Persian, Gregorian/Jalali)."""
+
+
 for _name in COMMANDS:
     try:
         _module = importlib.import_module(f"salesscope.cli.{_name}")
