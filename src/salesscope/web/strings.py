@@ -173,6 +173,11 @@ from salesscope.forecast.texts import T as _FORECAST  # noqa: E402
 
 STRINGS.update({f"fc_{k}": v for k, v in _FORECAST.items()})
 
+# Why a value is undefined, in the engine's own words.
+from salesscope.engine.reasons import REASONS  # noqa: E402
+
+STRINGS.update({f"reason_{k}": v for k, v in REASONS.items()})
+
 
 def catalogue(lang: Lang) -> dict[str, str]:
     """All strings in one language (English where a translation is missing)."""

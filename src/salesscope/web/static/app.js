@@ -65,6 +65,14 @@ const SS = (() => {
     box.hidden = false;
   }
 
+  // A machine reason ("missing_input:quotas") in words; unknown codes are shown as they are.
+  function reasonText(reason) {
+    if (!reason) return "—";
+    const [code, arg = ""] = String(reason).split(":");
+    const text = T[`reason_${code}`];
+    return text ? text.replace("{arg}", arg) : String(reason).replaceAll("_", " ");
+  }
+
   const digits = (s) => (FA ? String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(s));
 
   function num(v, decimals = 2) {
@@ -185,6 +193,6 @@ const SS = (() => {
     initZoom();
   }
 
-  return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, num,
+  return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, num, reasonText,
     withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  const { T, BOOT, FA, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox } = SS;
+  const { T, BOOT, FA, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox, reasonText } = SS;
   const main = document.getElementById("main");
   const cfg = { displayModeBar: false, responsive: true };
   let catalog = null;
@@ -46,7 +46,7 @@
         el("h2", {}, FA ? meta.name_fa : meta.name_en),
         el("div", { class: "card-value" }, withUnit(row.value, meta.unit)),
         row.value === null || row.value === undefined
-          ? el("div", { class: "reason" }, `${T.reason}: ${row.reason || "—"}`) : null,
+          ? el("div", { class: "reason" }, `${T.reason}: ${reasonText(row.reason)}`) : null,
         el("div", { class: "card-meta" }, el("span", { class: "period" }, SS.periodLabel(row.period || "")),
           changeText(meta, row), statusBadge(row)),
         el("div", { class: "card-meta" }, sampleText(row)),
@@ -87,7 +87,7 @@
       el("p", { class: "muted" }, FA ? meta.description_fa : meta.description_en),
       sel ? el("div", { class: "headline" }, el("span", { class: "card-value" }, withUnit(sel.value, meta.unit)),
         el("span", { class: "period" }, SS.periodLabel(sel.period)), changeText(meta, sel), statusBadge(sel),
-        sampleText(sel), sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${sel.reason}`) : null) : null,
+        sampleText(sel), sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
       el("section", {}, el("h2", {}, T.trend), trendBox),
       el("section", {}, el("h2", {}, T.breakdown_by, " ", dimSelect, " · ", SS.periodLabel(sel ? sel.period : "")),
         el("p", { class: "muted" }, T.click_to_drill), barBox),
