@@ -4,9 +4,17 @@ from __future__ import annotations
 
 
 class SalesScopeError(Exception):
-    """Base of every error SalesScope raises on purpose; its message is meant for the user."""
+    """Base of every error SalesScope raises on purpose; its message is meant for the user.
+
+    ``fa`` carries the same message in Persian where it has been written; the CLI and the API
+    show it beside the English one.
+    """
 
     code = "error"
+
+    def __init__(self, message: str = "", *, fa: str | None = None) -> None:
+        super().__init__(message)
+        self.message_fa = fa
 
 
 class ConfigError(SalesScopeError):
@@ -21,8 +29,8 @@ class InputError(SalesScopeError):
     code = "input_error"
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, value: object = None) -> None:
-        super().__init__(message)
+                 column: str | None = None, value: object = None, fa: str | None = None) -> None:
+        super().__init__(message, fa=fa)
         self.file, self.row, self.column, self.value = file, row, column, value
 
 

@@ -93,7 +93,10 @@ class Workspace:
                     raise WorkspaceError(
                         f"{self.store_path}: the workspace is busy: another program (an import or "
                         f"'salesscope serve') is using it; waited {wait:g} s (set {LOCK_WAIT_VAR} "
-                        "to wait longer)") from None
+                        "to wait longer)",
+                        fa=f"{self.store_path}: فضای کاری مشغول است؛ برنامهٔ دیگری (ورود داده یا "
+                           f"'salesscope serve') از آن استفاده می‌کند؛ {wait:g} ثانیه صبر شد "
+                           f"(برای صبر بیشتر {LOCK_WAIT_VAR} را تنظیم کنید)") from None
                 time.sleep(0.05)
             except _duckdb.Error as e:  # e.g. opened read-only and read-write in one process
                 raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
@@ -179,7 +182,8 @@ def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: 
     cfg_file = p / CONFIG_FILE
     if cfg_file.exists():
         if not exist_ok:
-            raise WorkspaceError(f"{p}: a workspace already exists here")
+            raise WorkspaceError(f"{p}: a workspace already exists here",
+                                 fa=f"در {p} از پیش فضای کاری وجود دارد")
         ws = open(p)
         if settings:
             ws.config = WorkspaceConfig.model_validate({**ws.config.model_dump(by_alias=True), **settings})
@@ -212,7 +216,8 @@ def open(path: str | Path | None = None, *, read_only: bool = False) -> Workspac
     """
     p = Path(path) if path is not None else default_path()
     if not (p / CONFIG_FILE).exists():
-        raise WorkspaceError(f"{p}: not a SalesScope workspace (run 'salesscope init {p}')")
+        raise WorkspaceError(f"{p}: not a SalesScope workspace (run 'salesscope init {p}')",
+                             fa=f"{p} فضای کاری سیلزاسکوپ نیست (دستور 'salesscope init {p}' را اجرا کنید)")
     ws = Workspace(p, load_config(p / CONFIG_FILE), read_only=read_only)
     if not read_only:
         ws.ensure_tables()

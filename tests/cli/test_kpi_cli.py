@@ -82,3 +82,10 @@ def test_reading_commands_never_write_the_store(copy_demo):
         assert out.returncode == 0 and json.loads(out.stdout), out.stderr
     assert (store.stat().st_mtime_ns, store.stat().st_size) == before
     assert not (path / "store.duckdb.wal").exists()
+
+
+def test_errors_come_in_english_and_persian(demo_path):
+    bad = run("kpi", "win_rate", "--grain", "fortnight", "-w", str(demo_path))
+    assert bad.returncode == 2
+    assert "grain 'fortnight' is not valid" in bad.stderr
+    assert "خطا:" in bad.stderr and "معتبر نیست" in bad.stderr

@@ -298,3 +298,10 @@ def test_rep_advice_never_uses_other_reps_rows(as_role):
     r = c.get(f"/api/v1/advice?by=rep&{RANGE}")
     assert r.status_code == 200
     assert all(f["dimensions"].get("rep", "R01") == "R01" for f in r.json()["items"])
+
+
+def test_errors_carry_a_persian_message(as_role):
+    c, _ = as_role("boss")
+    r = c.get("/api/v1/indicators?ids=wins")
+    assert_error(r, 400, "query_error")
+    assert "شناخته نیست" in r.json()["error"]["message_fa"]

@@ -65,7 +65,11 @@ def main() -> None:
     except SalesScopeError as e:
         from salesscope.cli.common import err_console
 
-        err_console.print(f"[bold red]error:[/] {e}", highlight=False, markup=True)
+        from rich.markup import escape
+
+        err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
+        if getattr(e, "message_fa", None):
+            err_console.print(f"[bold red]خطا:[/] {escape(e.message_fa)}", highlight=False)
         sys.exit(2)
     except (typer.Exit, SystemExit) as e:
         code = getattr(e, "exit_code", None) if isinstance(e, typer.Exit) else e.code

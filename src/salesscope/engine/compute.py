@@ -70,7 +70,9 @@ def check_span(first: dt.date, last: dt.date, grain: str) -> None:
     n = (last - first).days // _DAYS_PER.get(str(grain), 1) + 1
     if n > MAX_PERIODS:
         raise QueryError(f"{first} to {last} holds about {n:,} periods of a {grain}: at most "
-                         f"{MAX_PERIODS:,} per request; narrow --from/--to or choose a coarser grain")
+                         f"{MAX_PERIODS:,} per request; narrow --from/--to or choose a coarser grain",
+                         fa=f"بازهٔ {first} تا {last} حدود {n:,} دوره دارد و هر درخواست حداکثر {MAX_PERIODS:,} "
+                            "دوره می‌پذیرد؛ بازه را کوتاه‌تر کنید یا دانه‌بندی درشت‌تری برگزینید")
 
 
 class Plan:
@@ -287,10 +289,12 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
         if missing_dims:
             lacking = _lacking(ind, missing_dims[0])
             if req.explicit:
+                can = ", ".join(sorted(d.value for d in ind.dimensions)) or "nothing"
                 raise QueryError(
                     f"{ind.id} cannot be broken down by {missing_dims[0].value}: {lacking} "
-                    f"(it can be broken down by: {', '.join(sorted(d.value for d in ind.dimensions)) or 'nothing'})"
-                )
+                    f"(it can be broken down by: {can})",
+                    fa=f"شاخص {ind.id} را نمی‌توان بر اساس {missing_dims[0].value} تفکیک کرد، چون "
+                       f"داده‌های آن این ستون را ندارند (تفکیک‌های ممکن: {can})")
             pending.append((len(todo) + len(pending), ind, f"no_dimension:{missing_dims[0].value}"))
             continue
         empty = [t for t in ind.requires if not plan.counts.get(t.value)]

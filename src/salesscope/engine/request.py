@@ -18,9 +18,9 @@ def _enum(kind: type, value: Any, what: str):
     try:
         return kind(str(value).strip().lower())
     except ValueError:
-        raise QueryError(
-            f"{what} {value!r} is not valid: expected one of {', '.join(k.value for k in kind)}"
-        ) from None
+        options = ", ".join(k.value for k in kind)
+        raise QueryError(f"{what} {value!r} is not valid: expected one of {options}",
+                         fa=f"مقدار {value!r} برای {what} معتبر نیست؛ یکی از این‌ها را بدهید: {options}") from None
 
 
 def parse_day(value: Any, what: str) -> dt.date | None:
@@ -34,7 +34,8 @@ def parse_day(value: Any, what: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise QueryError(f"{what} {value!r} is not an ISO date like 2026-03-31") from None
+        raise QueryError(f"{what} {value!r} is not an ISO date like 2026-03-31",
+                         fa=f"مقدار {value!r} برای {what} تاریخ ISO مانند 2026-03-31 نیست") from None
 
 
 def split_dims(by: Sequence[str] | str | None) -> tuple[Dimension, ...]:
@@ -43,7 +44,8 @@ def split_dims(by: Sequence[str] | str | None) -> tuple[Dimension, ...]:
     parts = [p.strip() for p in (by.split(",") if isinstance(by, str) else by) if p and p.strip()]
     dims = tuple(_enum(Dimension, p, "breakdown") for p in parts)
     if len(set(dims)) != len(dims):
-        raise QueryError(f"breakdown {','.join(parts)!r} names a dimension twice")
+        raise QueryError(f"breakdown {','.join(parts)!r} names a dimension twice",
+                         fa=f"تفکیک {','.join(parts)!r} یک بُعد را دو بار آورده است")
     return dims
 
 
@@ -74,10 +76,12 @@ class Request:
         chosen = tuple(i.strip() for i in ids) if ids else tuple(known)
         for i in chosen:
             if i not in known:
-                raise QueryError(f"unknown indicator {i!r}: expected one of {', '.join(known)}")
+                raise QueryError(f"unknown indicator {i!r}: expected one of {', '.join(known)}",
+                                 fa=f"شاخص {i!r} شناخته نیست؛ شاخص‌های موجود: {', '.join(known)}")
         first, last = parse_day(start, "--from"), parse_day(end, "--to")
         if first and last and first > last:
-            raise QueryError(f"--from {first} is after --to {last}")
+            raise QueryError(f"--from {first} is after --to {last}",
+                             fa=f"تاریخ آغاز ({first}) پس از تاریخ پایان ({last}) است")
         clean_scope: dict[str, tuple[str, ...]] = {}
         for key, values in (scope or {}).items():
             if key not in ("rep", "team"):

@@ -69,7 +69,7 @@ def install_error_handlers(app: FastAPI) -> None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
         extra = {}
-        for attr in ("file", "row", "column"):
+        for attr in ("file", "row", "column", "message_fa"):
             if getattr(exc, attr, None) is not None:
                 extra[attr] = getattr(exc, attr)
         headers = {"Retry-After": str(int(exc.wait) + 1)} if isinstance(exc, TooManyAttempts) else None

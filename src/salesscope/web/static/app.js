@@ -54,7 +54,10 @@ const SS = (() => {
     const res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
     if (res.status === 401) { location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`; }
     const data = await res.json().catch(() => ({ error: { code: "bad_response", message: res.statusText } }));
-    if (!res.ok) { const e = new Error(data.error ? data.error.message : res.statusText); e.code = data.error && data.error.code; throw e; }
+    if (!res.ok) {
+      const msg = data.error ? ((FA && data.error.message_fa) || data.error.message) : res.statusText;
+      const e = new Error(msg); e.code = data.error && data.error.code; throw e;
+    }
     return data;
   }
 
