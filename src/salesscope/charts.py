@@ -15,17 +15,12 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from salesscope.engine.funnel import STAGE_NAMES
 from salesscope.i18n import Lang, format_number, to_persian_digits
 
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 COLORS = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#64748b")
-FUNNEL_STAGES: dict[str, dict[str, str]] = {
-    "lead": {"en": "Leads", "fa": "سرنخ"},
-    "contacted": {"en": "Contacted", "fa": "تماس‌گرفته"},
-    "qualified": {"en": "Qualified", "fa": "واجد شرایط"},
-    "opportunity": {"en": "Opportunities", "fa": "فرصت"},
-    "won": {"en": "Won", "fa": "برنده"},
-}
+FUNNEL_STAGES: dict[str, dict[str, str]] = STAGE_NAMES  # in the funnel's order
 _WORDS: dict[str, dict[str, str]] = {
     "undefined": {"en": "undefined", "fa": "تعریف‌نشده"},
     "of_previous": {"en": "of previous stage", "fa": "از مرحله قبل"},
