@@ -165,7 +165,7 @@ def funnel(df: pd.DataFrame, *, lang: Lang = "en", title: str | None = None,
     labels = [FUNNEL_STAGES.get(s, {}).get(lang, s) for s in rows["stage"]]
     pct = "٪" if lang == "fa" else "%"
     texts = []
-    for name, (_, r) in zip(labels, rows.iterrows()):
+    for name, (_, r) in zip(labels, rows.iterrows(), strict=True):
         text = f"{name}: {_num(r['count'], lang, 0)}"
         if not pd.isna(r["conversion"]):
             text += f" ({_num(r['conversion'], lang, 1)}{pct})"

@@ -86,7 +86,7 @@ class WorkspaceConfig(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (expected an IANA name like Asia/Tehran)")
+            raise ValueError(f"unknown time zone {v!r} (expected an IANA name like Asia/Tehran)") from None
         return v
 
     @field_validator("currency")

@@ -19,6 +19,7 @@ import pytest
 from salesscope.backends import copy_to_postgres, copy_to_spark, use_backend
 from salesscope.bench.pgserver import PgServer
 from salesscope.config import BackendConfig
+
 BACKENDS = ("duckdb", "postgres", "spark")
 _names = itertools.count()
 

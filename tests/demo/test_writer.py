@@ -1,8 +1,7 @@
 import pandas as pd
 import pytest
 
-from salesscope.demo import generate, write_demo_files
-from salesscope.demo import writer
+from salesscope.demo import generate, write_demo_files, writer
 
 
 def _read(paths, name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_period_of(day, grain, calendar, fs, label, start, end):
 
 def test_periods_are_contiguous():
     ps = periods_between(dt.date(2023, 1, 1), dt.date(2026, 12, 31), "month", "jalali")
-    for a, b in zip(ps, ps[1:]):
+    for a, b in itertools.pairwise(ps):
         assert b.start == a.end + dt.timedelta(days=1)
 
 
@@ -41,9 +42,9 @@ def test_jalali_buckets_in_queries(make_ws):
              enumerate(["2024-03-19 23:30", "2024-03-20 00:10", "2024-03-25 10:00", "2025-03-20 12:00", "2025-03-21 09:00"])]
     ws = make_ws({"leads": leads}, calendar="jalali")
     df = ws.kpis(["lead_conversion_rate"], grain="month", start="2024-03-01", end="2025-03-31")
-    counts = dict(zip(df["period"], df["denominator"]))
+    counts = dict(zip(df["period"], df["denominator"], strict=True))
     assert counts["1402-12"] == 1 and counts["1403-01"] == 2
     assert counts["1403-12"] == 1 and counts["1404-01"] == 1
     yearly = ws.kpis(["lead_conversion_rate"], grain="year", start="2024-03-01", end="2025-03-31")
-    assert dict(zip(yearly["period"], yearly["denominator"])) == {"1402": 1, "1403": 3, "1404": 1}
+    assert dict(zip(yearly["period"], yearly["denominator"], strict=True)) == {"1402": 1, "1403": 3, "1404": 1}
     assert str(yearly.iloc[1].period_start.date()) == "2024-03-20"

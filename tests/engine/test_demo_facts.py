@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 def test_rrroi_signs_differ_by_channel(demo_ws):
     df = demo_ws.kpis(["rrroi"], by="channel", start="2026-03-01", end="2026-03-31")

@@ -8,10 +8,10 @@ import json
 import duckdb
 import pytest
 import xlsxwriter
+from tests.ingest.conftest import rows
 
 from salesscope.errors import InputError
 from salesscope.ingest import import_files
-from tests.ingest.conftest import rows
 
 
 def test_windows_1256_tsv_with_persian_labels(ws, write):

@@ -7,10 +7,10 @@ import json
 from decimal import Decimal
 
 import pytest
+from tests.ingest.conftest import rows
 
 from salesscope.errors import InputError
 from salesscope.ingest import import_files
-from tests.ingest.conftest import rows
 
 OPPS_HEAD = "opportunity_id,created_at,status,closed_at,amount,probability,rep_id\n"
 

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from tests.ingest.conftest import EXPORTS, rows
 
 from salesscope.errors import ConfigError
 from salesscope.ingest import import_files, list_presets, load_mapping
 from salesscope.ingest.parse import jalali_to_iso
-from tests.ingest.conftest import EXPORTS, rows
 
 EXPECTED = {
     "hubspot-deals": ({"read": 5, "loaded": 4, "rejected": 1},

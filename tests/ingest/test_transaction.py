@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.ingest.conftest import rows
 
 from salesscope.ingest import RejectedRowsError, import_files, importer
-from tests.ingest.conftest import rows
 
 REPS = "rep_id,name\nR1,Sara\nR2,Reza\n"
 OPPS = ("opportunity_id,created_at,status,closed_at,rep_id\nO1,2024-01-01,open,,R1\n"

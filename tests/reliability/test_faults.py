@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.reliability.conftest import PYTHON, child_env
 
 import salesscope
 from salesscope.errors import SalesScopeError, WorkspaceError
 from salesscope.ingest import import_files
-from tests.reliability.conftest import PYTHON, child_env
 
 CLI = [PYTHON, "-c", "from salesscope.cli import main; main()"]
 

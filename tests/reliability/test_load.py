@@ -10,7 +10,6 @@ import importlib.util
 import sys
 
 import pytest
-
 from tests.reliability.conftest import REPO
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.reliability.conftest import PYTHON, child_env
 
 import salesscope
 from salesscope.cli.output import csv_safe
 from salesscope.ingest import import_files
-from tests.reliability.conftest import PYTHON, child_env
 
 CLI = [PYTHON, "-c", "from salesscope.cli import main; main()"]
 # Team names an attacker could type into a CRM; a spreadsheet would run them as formulas.

@@ -13,11 +13,11 @@ from decimal import Decimal
 import jdatetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.reliability.conftest import rejections, write_csv
 
 from salesscope.i18n import JALALI_MONTHS_EN
 from salesscope.ingest import import_files
 from salesscope.ingest.parse import jalali_to_iso
-from tests.reliability.conftest import rejections, write_csv
 
 FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.reliability.conftest import WEB_PASSWORDS
 
 from salesscope.web import api_imports
 from salesscope.web.auth import LoginLimiter
-from tests.reliability.conftest import WEB_PASSWORDS
 
 CSV = b"lead_id,created_at\nL900001,2024-01-01\n"
 EVERYONE = {"chief", "north", "r01"}

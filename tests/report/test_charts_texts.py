@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from sample import sample_report
@@ -14,7 +15,7 @@ def test_nice_ticks_cover_the_range() -> None:
     for lo, hi in [(0, 9.3), (0.12, 0.47), (-3, 250), (5, 5), (1e6, 3.2e6)]:
         ticks = charts.nice_ticks(lo, hi)
         assert ticks[0] <= lo and ticks[-1] >= hi and len(ticks) >= 2
-        steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:])}
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
         assert len(steps) == 1
 
 

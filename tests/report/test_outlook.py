@@ -36,7 +36,7 @@ def with_plan(demo_reports: dict[str, ReportData], demo_path: Path) -> dict[str,
 
 
 def test_demo_reports_carry_a_forecast(demo_reports: dict[str, ReportData]) -> None:
-    for lang, data in demo_reports.items():
+    for data in demo_reports.values():
         fc = data.outlook.frame
         assert fc is not None and len(fc) == 3
         assert (fc["low_95"] <= fc["expected"]).all() and (fc["expected"] <= fc["high_95"]).all()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from salesscope.advice.frames import (
-    COARSER, Context, evidence, fnum, member, one, periods, previous_period, rows, where,
+    COARSER,
+    Context,
+    evidence,
+    fnum,
+    member,
+    one,
+    periods,
+    previous_period,
+    rows,
+    where,
 )
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import VERY_SIGNIFICANT, is_thin, two_proportions

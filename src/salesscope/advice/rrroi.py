@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, rows, where
+from salesscope.advice.microscope import thin_warning
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import is_thin
 from salesscope.advice.texts import Num, make
-from salesscope.advice.microscope import thin_warning
 
 KPI = "rrroi"
 

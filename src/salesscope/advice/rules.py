@@ -7,7 +7,15 @@ import statistics
 import pandas as pd
 
 from salesscope.advice.frames import (
-    Context, dims_dict, evidence, fnum, one, periods, previous_period, rows, where,
+    Context,
+    dims_dict,
+    evidence,
+    fnum,
+    one,
+    periods,
+    previous_period,
+    rows,
+    where,
 )
 from salesscope.advice.microscope import thin_warning
 from salesscope.advice.model import Finding

@@ -63,9 +63,9 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except SalesScopeError as e:
-        from salesscope.cli.common import err_console
-
         from rich.markup import escape
+
+        from salesscope.cli.common import err_console
 
         err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
         if getattr(e, "message_fa", None):

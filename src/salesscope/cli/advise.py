@@ -8,7 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace, resolve_lang
+from salesscope.cli.common import (
+    DEFAULT_WORKSPACE,
+    WorkspaceOpt,
+    console,
+    open_workspace,
+    resolve_lang,
+)
 
 HEADERS = {
     "en": ("#", "kind", "confidence", "indicator", "where", "finding"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,9 +16,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def bench(
         scale: Annotated[int, typer.Option("--scale", min=1000, help="Demo activities to generate.")] = 10_000_000,
-        out: Annotated[Optional[Path], typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
+        out: Annotated[Path | None, typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
         skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Do not measure PostgreSQL.")] = False,
-        workspace: Annotated[Optional[Path], typer.Option(
+        workspace: Annotated[Path | None, typer.Option(
             "--workspace", "-w", help="Folder for the benchmark's data (reused if it holds a previous run).")] = None,
     ) -> None:
         """Benchmark: import throughput; the 15 indicators by month x channel x rep through the engine,

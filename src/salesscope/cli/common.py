@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from salesscope.workspace import ENV_VAR, DEFAULT_PATH
+from salesscope.workspace import DEFAULT_PATH, ENV_VAR
 
 console = Console()
 err_console = Console(stderr=True)

@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace, resolve_lang
+from salesscope.cli.common import (
+    DEFAULT_WORKSPACE,
+    WorkspaceOpt,
+    console,
+    open_workspace,
+    resolve_lang,
+)
 from salesscope.errors import InputError
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]

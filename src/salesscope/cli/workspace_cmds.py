@@ -11,7 +11,13 @@ from typing import Annotated
 
 import typer
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, err_console, open_workspace
+from salesscope.cli.common import (
+    DEFAULT_WORKSPACE,
+    WorkspaceOpt,
+    console,
+    err_console,
+    open_workspace,
+)
 
 
 def init(

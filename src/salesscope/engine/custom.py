@@ -93,7 +93,7 @@ def _measure(ws: Workspace, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl)
                        f"{', '.join(t.value for t in Table)}") from None
     spec = TABLES[table]
     time = m.time or DEFAULT_TIME[table]
-    for key, col in (("time", time), ("column", m.column), *((("where", c) for c in m.where))):
+    for key, col in (("time", time), ("column", m.column), *(("where", c) for c in m.where)):
         if col is not None and not spec.has(col):
             raise _problem(ws, (*loc, key), f"the {table.value} table has no column {col!r}: expected one of "
                            f"{', '.join(c.name for c in spec.columns)}")

@@ -13,9 +13,9 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from salesscope.forecast import data
+from salesscope.forecast.calibration import fit
 from salesscope.forecast.periods import ONE_DAY, Period, periods_from
 from salesscope.forecast.simulate import DAY_S, Settings, run
-from salesscope.forecast.calibration import fit
 
 Q = {"low_95": 2.5, "low_80": 10.0, "high_80": 90.0, "high_95": 97.5}
 

@@ -119,7 +119,7 @@ def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
     out: dict[str | None, Rates] = {}
     for g in groups:
         m = main[key(main) == g].set_index("kpi")
-        row = lambda k: m.loc[k] if k in m.index else None  # noqa: E731
+        row = lambda k, m=m: m.loc[k] if k in m.index else None  # noqa: E731
         chain = {k: _rate(row(k), 100.0 if k in ("win_rate", "lead_conversion_rate") else None) for k in CHAIN}
         r = Rates(chain, cycle_days=_f(row("sales_cycle_days")["value"]) if row("sales_cycle_days") is not None else None)
         lg = logged[logged["grp"] == g] if by else logged

@@ -135,7 +135,7 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
     amounts = open_["amount"].to_numpy(float)
     missing = ~np.isfinite(amounts)
     if missing.any():
-        amounts[missing] = [amount_of(g, s)[0] for g, s in zip(open_["grp"][missing], open_["stratum"][missing])]
+        amounts[missing] = [amount_of(g, s)[0] for g, s in zip(open_["grp"][missing], open_["stratum"][missing], strict=True)]
         notes.append("missing_amounts")
     amounts = np.nan_to_num(amounts)
     if lt.n_closed >= settings.min_closed:

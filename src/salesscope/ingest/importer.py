@@ -16,7 +16,12 @@ import duckdb
 from salesscope.errors import InputError, WorkspaceError
 from salesscope.ingest import validate
 from salesscope.ingest.mapping import (
-    Mapping, TableMap, canonical_mapping, load_mapping, load_preset, table_for_name,
+    Mapping,
+    TableMap,
+    canonical_mapping,
+    load_mapping,
+    load_preset,
+    table_for_name,
 )
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file

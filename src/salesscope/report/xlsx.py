@@ -68,7 +68,7 @@ class _Writer:
                           self.datetime if with_time else self.date)
 
     def table(self, ws: Any, headers: list[str], rows: int, widths: list[int]) -> None:
-        for c, (h, w) in enumerate(zip(headers, widths)):
+        for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
             ws.write_string(0, c, h, self.header)
             ws.set_column(c, c, w)
         ws.freeze_panes(1, 0)

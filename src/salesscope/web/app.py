@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import quote
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError

@@ -14,7 +14,13 @@ from fastapi.templating import Jinja2Templates
 
 from salesscope.errors import AuthError
 from salesscope.web.auth import (
-    LOGIN_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE, Forbidden, TooManyAttempts, authenticate, cookie_args,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Forbidden,
+    TooManyAttempts,
+    authenticate,
+    cookie_args,
 )
 from salesscope.web.strings import catalogue
 
