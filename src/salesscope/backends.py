@@ -12,27 +12,13 @@ import ibis
 
 from salesscope.config import BackendConfig
 from salesscope.errors import WorkspaceError
-from salesscope.schema import TABLES, Kind, Table
+from salesscope.schema import PG_TYPES, SPARK_TYPES, TABLES, Kind, Table
 
 if TYPE_CHECKING:
     import duckdb
     from pyspark.sql import SparkSession
 
     from salesscope.workspace import Workspace
-
-# Store kinds as PostgreSQL and Spark spell them; money stays exact on both.
-PG_TYPES: dict[Kind, str] = {
-    Kind.TEXT: "text", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
-    Kind.MONEY: "numeric(18,2)", Kind.NUMBER: "double precision",
-    Kind.PROBABILITY: "double precision", Kind.CHANNEL: "text", Kind.STATUS: "text",
-    Kind.PURPOSE: "text",
-}
-SPARK_TYPES: dict[Kind, str] = {
-    Kind.TEXT: "string", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
-    Kind.MONEY: "decimal(18,2)", Kind.NUMBER: "double", Kind.PROBABILITY: "double",
-    Kind.CHANNEL: "string", Kind.STATUS: "string", Kind.PURPOSE: "string",
-}
-
 
 def connect(ws: Workspace) -> ibis.BaseBackend:
     """The Ibis backend named by the workspace config; DuckDB shares the store's connection."""

@@ -244,3 +244,17 @@ def table_spec(name: str) -> TableSpec:
         raise InputError(
             f"unknown table {name!r}: expected one of {', '.join(t.value for t in Table)}"
         ) from None
+
+
+# Store kinds as PostgreSQL and Spark spell them; money stays exact on both.
+PG_TYPES: dict[Kind, str] = {
+    Kind.TEXT: "text", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
+    Kind.MONEY: "numeric(18,2)", Kind.NUMBER: "double precision",
+    Kind.PROBABILITY: "double precision", Kind.CHANNEL: "text", Kind.STATUS: "text",
+    Kind.PURPOSE: "text",
+}
+SPARK_TYPES: dict[Kind, str] = {
+    Kind.TEXT: "string", Kind.TIMESTAMP: "timestamp", Kind.DATE: "date",
+    Kind.MONEY: "decimal(18,2)", Kind.NUMBER: "double", Kind.PROBABILITY: "double",
+    Kind.CHANNEL: "string", Kind.STATUS: "string", Kind.PURPOSE: "string",
+}

@@ -15,9 +15,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from salesscope.backends import PG_TYPES
 from salesscope.errors import ConfigError
-from salesscope.schema import TABLES, Kind, Table
+from salesscope.schema import PG_TYPES, TABLES, Kind, Table
 from salesscope.vocab import Channel
 
 BUILTIN = Path(__file__).parent
