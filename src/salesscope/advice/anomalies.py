@@ -7,7 +7,7 @@ import pandas as pd
 
 from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, series, where
 from salesscope.advice.model import Finding
-from salesscope.advice.stats import is_thin, robust_range
+from salesscope.advice.stats import is_thin, pvalue_of_z, robust_range
 from salesscope.advice.texts import Num, Term, make
 
 SEASON = {"month": 12, "quarter": 4, "week": 52, "day": 7}
@@ -72,8 +72,10 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
     code = "anomaly_high" if current > high else "anomaly_low"
     unit = "percent" if col == "response_rate" else None
     spread = (high - low) / (2 * THRESHOLD) or 1.0
+    centre = (high + low) / 2
     ev = evidence(row, measure=col, measured_value=float(current), normal_low=float(low), normal_high=float(high),
-                  history_periods=int(np.isfinite(history).sum()), method=method)
+                  history_periods=int(np.isfinite(history).sum()), method=method,
+                  pvalue=pvalue_of_z((current - centre) / spread))
     params = {"where": where(d), "kpi": names or ctx.name(kpi), "period": ctx.period,
               "value": ctx.num(kpi, current, unit=unit), "unit": ctx.unit(kpi, unit),
               "low": ctx.num(kpi, low, unit=unit), "high": ctx.num(kpi, high, unit=unit),

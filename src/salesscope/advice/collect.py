@@ -10,10 +10,11 @@ import pandas as pd
 
 from salesscope.advice.anomalies import anomaly_findings
 from salesscope.advice.frames import COARSER, FINER, Context, KpiMeta, periods, pick_period
-from salesscope.advice.microscope import PROPORTIONS, collapse_thin, total_vs_parts, wrong_zoom
+from salesscope.advice.microscope import PROPORTIONS, total_vs_parts, wrong_zoom
 from salesscope.advice.model import Finding, rank
 from salesscope.advice.rrroi import rrroi_findings
 from salesscope.advice.rules import indicator_findings
+from salesscope.advice.settle import settle
 from salesscope.advice.targets import target_findings
 from salesscope.errors import QueryError
 from salesscope.vocab import Dimension, Grain
@@ -114,10 +115,10 @@ def _coverage_target(ws: Workspace) -> float:
 
 
 def run(ctx: Context, *, lang: str = "en") -> list[Finding]:
-    """Every rule over one context, thin warnings collapsed, ranked most valuable first."""
+    """Every rule over one context, graded and settled (one finding per fact), ranked most valuable first."""
     found = [*rrroi_findings(ctx), *indicator_findings(ctx), *target_findings(ctx),
              *total_vs_parts(ctx), *wrong_zoom(ctx), *anomaly_findings(ctx)]
-    found = _dedupe(collapse_thin(found))
+    found = settle(ctx, _dedupe(found))
     for f in found:
         f.lang = lang
     return rank(found)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from salesscope.advice.decompose import from_frame
 from salesscope.advice.frames import (
-    COARSER,
     Context,
     evidence,
     fnum,
@@ -14,7 +14,6 @@ from salesscope.advice.frames import (
     periods,
     previous_period,
     rows,
-    where,
 )
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import VERY_SIGNIFICANT, is_thin, two_proportions
@@ -28,48 +27,6 @@ MIN_RELATIVE_CHANGE = 0.03
 CARRIER_SHARE = 0.25
 # A fine-grain swing worth a warning: at least this many points, or this share of the previous value.
 SWING_POINTS, SWING_RELATIVE = 5.0, 0.25
-
-
-def thin_warning(ctx: Context, row: pd.Series, dims: dict[str, str]) -> Finding:
-    """The warning that replaces advice resting on a thin sample, naming the zoom to use instead."""
-    kpi = str(row["kpi"])
-    coarser = COARSER.get(ctx.grain)
-    if dims:
-        zoom = Term("zoom.drop", (Term(f"dim.{next(iter(dims))}"),))
-    elif coarser:
-        zoom = Term("zoom.grain", (Term(f"grain.{coarser}"),))
-    else:
-        zoom = Term("zoom.grain", (Term(f"grain.{ctx.grain}"),))
-    lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
-    wide = Term("wide", (ctx.num(kpi, lo), ctx.num(kpi, hi))) if lo is not None and hi is not None else ""
-    n = fnum(row.get("n"))
-    return make("thin_sample", kpi=kpi, period=ctx.period, dims=dims,
-                evidence=evidence(row, min_sample=ctx.min_sample, thin=True),
-                params={"where": where(dims), "kpi": ctx.name(kpi), "period": ctx.period,
-                        "n": Num(n, 0), "min_sample": Num(ctx.min_sample, 0), "wide": wide, "zoom": zoom},
-                confidence="high", effect=0.0)
-
-
-def collapse_thin(findings: list[Finding]) -> list[Finding]:
-    """One thin-sample warning per indicator and breakdown, listing every thin member."""
-    keep, groups = [], {}
-    for f in findings:
-        if f.code != "thin_sample" or not f.dimensions:
-            keep.append(f)
-            continue
-        groups.setdefault((f.kpi, tuple(f.dimensions)), []).append(f)
-    for (_kpi, dim_keys), group in groups.items():
-        if len(group) == 1:
-            keep.append(group[0])
-            continue
-        first = group[0]
-        members = {d: ", ".join(sorted({g.dimensions[d] for g in group})) for d in dim_keys}
-        ev = {**first.evidence, "members": [{"dimensions": g.dimensions, "n": g.evidence.get("n")} for g in group]}
-        en = first.advice_en.replace(first.advice_en.split(":")[0], where(members)["en"], 1)
-        fa = first.advice_fa.replace(first.advice_fa.split(":")[0], where(members)["fa"], 1)
-        keep.append(Finding(first.kind, first.kpi, first.period, members, ev, en, fa, first.confidence,
-                            code=first.code, effect=0.0))
-    return keep
 
 
 def _meaningful(change: float | None, previous: float | None) -> bool:
@@ -118,9 +75,26 @@ def _simpson(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataF
         {"dimensions": {dim: str(r[dim])}, "value": fnum(r["value"]), "previous_value": fnum(r["previous_value"]),
          "change": fnum(r["change"]), "n": fnum(r.get("n"))} for _, r in parts.iterrows()])
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
-              "k": Num(len(against), 0), "m": Num(len(changes), 0), "dim": Term(f"dim.{dim}")}
+              "k": Num(len(against), 0), "m": Num(len(changes), 0), "dim": Term(f"dim.{dim}"),
+              "explain": _mix_explanation(ctx, kpi, dim, change, ev)}
     return make("simpson_reversal", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence=confidence, effect=2.0 + share)
+
+
+def _mix_explanation(ctx: Context, kpi: str, dim: str, change: float, ev: dict) -> Term | str:
+    """"the total rose because the mix moved to A (50% to 75% of cases); within each team it fell", when
+    the decomposition says so; the evidence gains the mix and rate effects."""
+    prev = previous_period(rows(ctx.parts[dim], kpi), ctx.period)
+    d = from_frame(ctx.parts[dim], kpi, ctx.period, prev, dim, proportion=kpi in PROPORTIONS) if prev else None
+    if d is None or d.cause != "mix":
+        return Term("simpson.plain")
+    ev.update(mix_effect=d.mix, rate_effect=d.rate, mix_ci=d.mix_ci, rate_ci=d.rate_ci)
+    gainer = max(d.effects, key=lambda e: e.mix if change > 0 else -e.mix)  # the member whose weight moved the total
+    up = Term("dir.rose" if change > 0 else "dir.fell")
+    within = Term("dir.fell" if change > 0 else "dir.rose")
+    return Term("simpson.mix", (up, member({dim: gainer.member}), Num(100 * gainer.share_before, 0),
+                                Num(100 * gainer.share_after, 0), ctx.num(kpi, d.mix, signed=True),
+                                Term(f"dim.{dim}"), within, ctx.num(kpi, d.rate, signed=True)))
 
 
 def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:

@@ -84,9 +84,13 @@ class Finding:
         self.evidence = clean(self.evidence)
         self.dimensions = {str(k): str(v) for k, v in self.dimensions.items()}
         if not self.score:
-            eff = min(abs(self.effect), MAX_EFFECT) if math.isfinite(self.effect) else MAX_EFFECT
-            self.score = round(KIND_WEIGHT[Kind(self.kind)] * CONFIDENCE_WEIGHT[Confidence(self.confidence)]
-                               * (1.0 + eff), 4)
+            self.rescore()
+
+    def rescore(self) -> None:
+        """The ranking score from kind, confidence and effect size."""
+        eff = min(abs(self.effect), MAX_EFFECT) if math.isfinite(self.effect) else MAX_EFFECT
+        self.score = round(KIND_WEIGHT[Kind(self.kind)] * CONFIDENCE_WEIGHT[Confidence(self.confidence)]
+                           * (1.0 + eff), 4)
 
     @property
     def advice(self) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, rows, where
-from salesscope.advice.microscope import thin_warning
 from salesscope.advice.model import Finding
-from salesscope.advice.stats import is_thin
-from salesscope.advice.texts import Num, make
+from salesscope.advice.settle import thin_warning
+from salesscope.advice.stats import is_thin, pvalue_of_z
+from salesscope.advice.texts import Num, Term, make
 
 KPI = "rrroi"
 
@@ -41,8 +41,10 @@ def _one(ctx: Context, row: pd.Series, dims: list[str]) -> Finding | None:
     half = (phi - plo) / 2 / 1.96 if plo is not None and phi > plo else None
     z = abs(points) / half if half else 0.0
     ev = evidence(row, response_rate_change_points=points, extra_hours=hours,
-                  change_ci_low=plo, change_ci_high=phi, within_noise=noise)
-    params = {"where": where(d), "value": Num(value, 2, signed=True), "points": Num(abs(points), 1),
+                  change_ci_low=plo, change_ci_high=phi, within_noise=noise, pvalue=pvalue_of_z(z) if half else None)
+    scope = Term(f"scope.{next(iter(d))}" if d and next(iter(d)) in ("channel", "rep", "team") else
+                 "scope.other" if d else "scope.none")
+    params = {"where": where(d), "scope": scope, "value": Num(value, 2, signed=True), "points": Num(abs(points), 1),
               "hours": Num(abs(hours), 1), "low": Num(plo, 1, signed=True), "high": Num(phi, 1, signed=True)}
     if noise:
         params.update(points=Num(points, 1, signed=True), hours=Num(hours, 1, signed=True))

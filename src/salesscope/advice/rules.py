@@ -17,9 +17,9 @@ from salesscope.advice.frames import (
     rows,
     where,
 )
-from salesscope.advice.microscope import thin_warning
 from salesscope.advice.model import Finding
-from salesscope.advice.stats import confidence_of, is_thin, two_proportions
+from salesscope.advice.settle import thin_warning
+from salesscope.advice.stats import confidence_of, is_thin, pvalue_from_interval, two_proportions
 from salesscope.advice.texts import HINTS, Num, PValue, Term, make
 from salesscope.i18n import format_number
 
@@ -123,7 +123,8 @@ def slow_lead_response(ctx: Context) -> list[Finding]:
             out.append(thin_warning(ctx, row, d))
             continue
         lo = fnum(row.get("ci_low"))
-        ev = evidence(row, peer_median=peer, ratio=value / peer, peers=len(peers))
+        ev = evidence(row, peer_median=peer, ratio=value / peer, peers=len(peers),
+                      pvalue=pvalue_from_interval(value, peer, lo, fnum(row.get("ci_high"))))
         params = {"where": where(d), "value": Num(value, 1), "peer": Num(peer, 1), "ratio": Num(value / peer, 1),
                   "n": Num(fnum(row.get("n")), 0)}
         out.append(make("slow_lead_response", kpi="lead_response_time", period=ctx.period, dims=d, evidence=ev,
@@ -202,7 +203,8 @@ def cycle_lengthening(ctx: Context) -> list[Finding]:
             if is_thin(row, ctx.min_sample):
                 out.append(thin_warning(ctx, row, d))
                 continue
-            ev = evidence(row, relative_change=(value - prev) / prev)
+            ev = evidence(row, relative_change=(value - prev) / prev,
+                          pvalue=pvalue_from_interval(value, prev, lo, fnum(row.get("ci_high"))))
             params = {"where": where(d), "prev": Num(prev, 1), "value": Num(value, 1), "n": Num(fnum(row.get("n")), 0)}
             out.append(make("cycle_lengthening", kpi="sales_cycle_days", period=ctx.period, dims=d, evidence=ev,
                             params=params, confidence="high" if lo is not None else "medium",
@@ -252,7 +254,7 @@ def generic_worsening(ctx: Context) -> list[Finding]:
                 if is_thin(row, ctx.min_sample):
                     out.append(thin_warning(ctx, row, d))
                     continue
-                ev = evidence(row)
+                ev = evidence(row, pvalue=pvalue_from_interval(value, prev, lo, hi))
                 params = {"where": where(d), "kpi": ctx.name(kpi), "period": ctx.period, "prev": ctx.num(kpi, prev),
                           "value": ctx.num(kpi, value), "unit": ctx.unit(kpi), "low": ctx.num(kpi, lo),
                           "high": ctx.num(kpi, hi), "hint": HINTS.get(kpi, HINTS[""])}

@@ -88,3 +88,31 @@ def robust_range(history: np.ndarray, threshold: float = 3.5) -> tuple[float, fl
         return None
     sigma = 1.4826 * mad  # MAD scaled to a normal standard deviation
     return med, sigma, med - threshold * sigma, med + threshold * sigma
+
+
+def pvalue_of_z(z: float | None) -> float | None:
+    """Two-sided p-value of a standard normal statistic."""
+    if z is None or not math.isfinite(z):
+        return None
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def pvalue_from_interval(value: float | None, reference: float | None, low: float | None,
+                         high: float | None) -> float | None:
+    """Normal-approximation p-value of ``value`` against ``reference``, reading the spread from a 95% interval."""
+    if None in (value, reference, low, high) or high <= low:
+        return None
+    return pvalue_of_z((value - reference) / ((high - low) / (2 * 1.96)))
+
+
+def grade(n: float | None, pvalue: float | None, min_sample: int, *, fact: bool = False) -> str:
+    """The one confidence rule: below ``min_sample`` cases never more than low; then the test decides.
+
+    A fact (money against a quota, an impossible figure) has no test: enough cases make it high.
+    A change with no test available is never more than medium.
+    """
+    if n is not None and n < min_sample:
+        return "low"
+    if pvalue is None:
+        return "high" if fact and n is not None else "medium"
+    return confidence_of(pvalue)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from salesscope.advice.frames import Context, dims_dict, dims_of, evidence, fnum, where
 from salesscope.advice.model import Finding
+from salesscope.advice.stats import pvalue_from_interval
 from salesscope.advice.texts import Num, Term, make
 
 MILESTONES = (50, 90, 100)
@@ -68,8 +69,8 @@ def _one(ctx: Context, row: pd.Series, d: dict[str, str], label: str, current: b
         return None
     elapsed = _elapsed(row, ctx.today) if current else 1.0
     expected = 100 * elapsed if kpi in CUMULATIVE else 100.0
-    n = fnum(row.get("n"))
-    ev = evidence(row, target=target, progress_percent=progress, milestone=[m for m in MILESTONES if progress >= m],
+    lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
+    ev = evidence(row, target=target, pvalue=pvalue_from_interval(value, target, lo, hi), progress_percent=progress, milestone=[m for m in MILESTONES if progress >= m],
                   elapsed_share=elapsed, expected_progress_percent=expected, current_period=current)
     params = {"where": where(d), "kpi": ctx.name(kpi), "period": label, "value": ctx.num(kpi, value),
               "unit": ctx.unit(kpi), "target": ctx.num(kpi, target), "progress": Num(progress, 0),
@@ -79,9 +80,6 @@ def _one(ctx: Context, row: pd.Series, d: dict[str, str], label: str, current: b
     else:
         code = "target_met" if progress >= 100 else "target_missed"
     good = code in ("target_met", "target_on_pace")
-    # Rates resting on few cases say little about a target; money and counts are facts at any size.
-    if n is not None and n < ctx.min_sample and fnum(row.get("ci_low")) is not None:
-        return None
     confidence = "high" if not current or elapsed >= 0.5 else "medium"
     shortfall = 0.0 if good else (expected - progress) / 25
     return make(code, kpi=kpi, period=label, dims=d, evidence=ev, params=params, confidence=confidence,

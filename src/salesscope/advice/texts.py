@@ -12,9 +12,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "rrroi_more_time": {
         "kind": "advice",
         "en": "{where}: {hours} more prospecting hours lifted the response rate by {points} points "
-              "(RRROI {value} points per extra hour). Give prospecting more time on this channel.",
+              "(RRROI {value} points per extra hour). Give prospecting more time{scope}.",
         "fa": "{where}: {hours} ساعت بازاریابی بیشتر، نرخ پاسخ را {points} واحد درصد بالا برد "
-              "(RRROI برابر {value} واحد درصد به ازای هر ساعت اضافه). به بازاریابی در این کانال زمان بیشتری بدهید.",
+              "(RRROI برابر {value} واحد درصد به ازای هر ساعت اضافه). به بازاریابی{scope} زمان بیشتری بدهید.",
     },
     "rrroi_enough_time": {
         "kind": "advice",
@@ -145,17 +145,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "thin_sample": {
         "kind": "warning",
-        "en": "{where}: {kpi} in {period} rests on {n} cases (minimum {min_sample}){wide}: too thin to act on. "
-              "Zoom out: {zoom}.",
-        "fa": "{where}: {kpi} در {period} تنها بر {n} مورد تکیه دارد (حداقل {min_sample}){wide}: "
-              "برای تصمیم‌گیری بسیار کم است. بزرگ‌نمایی را کم کنید: {zoom}.",
+        "en": "{kpi} in {period}: too few cases to act on for {members} ({sizes} cases; at least {min_sample} "
+              "needed). {settle}",
+        "fa": "{kpi} در {period} برای {members} بر موارد بسیار کمی تکیه دارد ({sizes} مورد؛ دست‌کم {min_sample} "
+              "لازم است) و نمی‌توان بر پایه‌اش اقدام کرد. {settle}",
+    },
+    "rrroi_noise_folded": {
+        "kind": "advice",
+        "en": "{kpi} in {period}: for {members} the response rate moved within noise after the change in "
+              "prospecting hours (each 95% interval spans zero). Do not change the hours on this evidence.",
+        "fa": "{kpi} در {period}: برای {members} نرخ پاسخ پس از تغییر ساعت‌های بازاریابی در حد نوسان تصادفی "
+              "جابه‌جا شد (بازهٔ اطمینان ۹۵٪ هر کدام صفر را در بر می‌گیرد). تنها بر این پایه ساعت‌ها را تغییر ندهید.",
     },
     "simpson_reversal": {
         "kind": "warning",
         "en": "{kpi} changed {change} overall in {period}, but moved the other way in {k} of {m} groups by {dim}: "
-              "the total hides its parts (a shift in mix, Simpson's paradox). Read it by {dim}, not as a total.",
+              "the total hides its parts (Simpson's paradox){explain}. Read it by {dim}, not as a total.",
         "fa": "{kpi} در {period} در کل {change} تغییر کرد، اما در {k} گروه از {m} گروه به تفکیک {dim} "
-              "در جهت مخالف حرکت کرد: کل، اجزایش را پنهان می‌کند (تغییر ترکیب، پارادوکس سیمپسون). "
+              "در جهت مخالف حرکت کرد: کل، اجزایش را پنهان می‌کند (پارادوکس سیمپسون){explain}. "
               "آن را به تفکیک {dim} بخوانید، نه به‌صورت کل.",
     },
     "one_segment_carries": {
@@ -219,6 +226,28 @@ TERMS: dict[str, dict[str, str]] = {
     "method.median_mad_seasonal": {"en": "median and MAD, checked against the same period a year before",
                                    "fa": "میانه و انحراف مطلق از میانه، در مقایسه با همین دوره در سال قبل"},
     "span.one": {"en": "", "fa": ""},
+    "simpson.plain": {"en": "", "fa": ""},
+    "simpson.mix": {"en": ": the total {0} because the mix moved to {1} (from {2}% to {3}% of the cases; mix effect "
+                          "{4}), while within each {5} it {6} (rate effect {7})",
+                    "fa": ": کل {0} چون ترکیب به سوی {1} رفت (از {2}٪ به {3}٪ موارد؛ اثر ترکیب {4})، در حالی که "
+                          "درون هر {5} {6} (اثر نرخ {7})"},
+    "dir.rose": {"en": "rose", "fa": "بالا رفت"}, "dir.fell": {"en": "fell", "fa": "پایین آمد"},
+    "range": {"en": "{0} to {1}", "fa": "{0} تا {1}"},
+    "settle.pool_or": {"en": "About {0} {1} pooled would settle it: read it by {2}.",
+                       "fa": "دادهٔ حدود {0} {1} با هم آن را روشن می‌کند: آن را در مقیاس {2} بخوانید."},
+    "settle.drop": {"en": "About {0} {1} pooled would settle it, or read it without the breakdown by {2}.",
+                    "fa": "دادهٔ حدود {0} {1} با هم آن را روشن می‌کند، یا آن را بدون تفکیک {2} بخوانید."},
+    "settle.pool": {"en": "About {0} {1} pooled would settle it.",
+                    "fa": "دادهٔ حدود {0} {1} با هم آن را روشن می‌کند."},
+    "settle.more": {"en": "More data would settle it.", "fa": "دادهٔ بیشتر آن را روشن می‌کند."},
+    "grains.day": {"en": "days", "fa": "روز"}, "grains.week": {"en": "weeks", "fa": "هفته"},
+    "grains.month": {"en": "months", "fa": "ماه"}, "grains.quarter": {"en": "quarters", "fa": "فصل"},
+    "grains.year": {"en": "years", "fa": "سال"},
+    "scope.channel": {"en": " on this channel", "fa": " در این کانال"},
+    "scope.rep": {"en": " for this rep", "fa": " برای این فروشنده"},
+    "scope.team": {"en": " in this team", "fa": " در این تیم"},
+    "scope.other": {"en": " here", "fa": " در این بخش"},
+    "scope.none": {"en": "", "fa": ""},
     "span.pooled": {"en": " (the last {0} periods pooled, against the {0} before)",
                     "fa": " (مجموع {0} دورهٔ اخیر در برابر {0} دورهٔ پیش از آن)"},
     "milestone.none": {"en": "none yet", "fa": "هنوز هیچ"},
