@@ -89,6 +89,21 @@ HEADERS = {
     "fa": ["شاخص", "دوره", "مقدار", "تغییر", "n", "بازهٔ ۹۵٪", "توضیح"],
 }
 STATUS = {"met": {"en": "target met", "fa": "هدف محقق شد"}, "missed": {"en": "target missed", "fa": "هدف محقق نشد"}}
+PARTIAL = {"en": "in progress: {days} of {length} days of data", "fa": "ناتمام: {days} روز از {length} روز داده دارد"}
+PARTIAL_CHANGE = {"en": "change measured against a partial period", "fa": "تغییر نسبت به دوره‌ای ناتمام سنجیده شده است"}
+
+
+def coverage_note(r: dict, lang: str) -> str:
+    """Why a row's period or its change is not whole ("" when both periods are complete)."""
+    if "complete" not in r:
+        return ""
+    if not r["complete"]:
+        length = (pd.Timestamp(r["period_end"]) - pd.Timestamp(r["period_start"])).days + 1
+        return PARTIAL[lang].format(days=format_number(r["days_covered"], lang, 0),
+                                    length=format_number(length, lang, 0))
+    if not r["previous_complete"] and not pd.isna(r["change"]):
+        return PARTIAL_CHANGE[lang]
+    return ""
 
 
 def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: str = "",
@@ -109,7 +124,7 @@ def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: s
         change = "" if pd.isna(r["change"]) else ("+" if r["change"] > 0 else "") + (
             fmt_value(r["change"], "", lang) + (" pp" if lang == "en" else " واحد درصد") if unit == "percent"
             else fmt_value(r["change"], unit, lang))
-        note = reason_text(r["reason"], lang)
+        note = " · ".join(x for x in (reason_text(r["reason"], lang), coverage_note(r, lang)) if x)
         if r.get("status"):
             note = (note + " · " if note else "") + \
                 f"{STATUS[r['status']][lang]} ({fmt_value(r['target'], unit, lang)})"

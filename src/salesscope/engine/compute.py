@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from salesscope.engine import calendar as cal
+from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
 from salesscope.engine.facts import DIM_COLUMN, FACTS, Ctx, Fact
 from salesscope.engine.formulas import Frame
 from salesscope.engine.indicators import Indicator
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 TIDY_COLUMNS = ["kpi", "period", "period_start", "period_end"]
 VALUE_COLUMNS = ["value", "unit", "numerator", "denominator", "n", "ci_low", "ci_high",
-                 "previous_value", "change", "reason", "target", "status"]
+                 "previous_value", "change", "reason", "target", "status", *COVERAGE_COLUMNS]
 # The time column that dates each table, to find the data's range when none is asked for.
 TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table.OPPORTUNITIES: "created_at",
                Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
@@ -48,6 +49,8 @@ def table_stats(backend: ibis.BaseBackend) -> tuple[dict[str, int], tuple[dt.dat
         col = TIME_COLUMN.get(t)
         lo = tbl[col].cast("date").min() if col else ibis.null("date")
         hi = tbl[col].cast("date").max() if col else ibis.null("date")
+        if t is Table.OPPORTUNITIES:  # a deal closed later than any record was created
+            hi = ibis.greatest(hi, tbl.closed_at.cast("date").max().fill_null(hi))
         parts.append(tbl.aggregate(name=ibis.literal(t.value), rows=tbl.count(), lo=lo, hi=hi))
     counts = {t.value: 0 for t in Table}
     if not parts:
@@ -82,6 +85,7 @@ class Plan:
         self.ws, self.req = ws, req
         self.backend = ws.backend
         self.counts, found = table_stats(self.backend)
+        self.data_span = found  # the first and last day the data holds, or None
         first, last = req.start, req.end
         if first is None or last is None:
             today = dt.date.today()
@@ -331,7 +335,7 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
             results.append(_evaluate(plan, ind, facts, notes))
     for _, ind, reason in pending:
         results.append(_undefined_rows(plan, ind, reason))
-    return _tidy(results, req)
+    return _tidy(results, req, plan)
 
 
 def _lacking(ind: Indicator, dim) -> str:
@@ -343,12 +347,14 @@ def _lacking(ind: Indicator, dim) -> str:
     return "its inputs do not carry it"
 
 
-def _tidy(results: list[pd.DataFrame], req: Request) -> pd.DataFrame:
+def _tidy(results: list[pd.DataFrame], req: Request, plan: Plan) -> pd.DataFrame:
     dims = [DIM_COLUMN[d] for d in req.dims]
     cols = TIDY_COLUMNS + dims + VALUE_COLUMNS
     if not results:
-        return pd.DataFrame(columns=cols)
+        return _with_span(pd.DataFrame(columns=cols), plan)
     df = pd.concat([r for r in results if len(r)] or results[:1], ignore_index=True)
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    df = df.merge(coverage_frame(plan.periods, plan.data_span), on="period_start", how="left", sort=False)
     extra = [c for c in df.columns if c not in cols] if req.details else []
     order = {k: i for i, k in enumerate(req.ids)}
     df["_order"] = df["kpi"].map(order)
@@ -362,4 +368,13 @@ def _tidy(results: list[pd.DataFrame], req: Request) -> pd.DataFrame:
     df["period_end"] = pd.to_datetime(df["period_end"])
     for c in ["kpi", "period", "unit", "reason", "status", *dims]:
         df[c] = df[c].astype("object").where(df[c].notna(), None)
+    df["days_covered"] = df["days_covered"].astype("int64")
+    return _with_span(df, plan)
+
+
+def _with_span(df: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The data's first and last day ride on the result (``df.attrs``, ISO dates, so that the result
+    still serialises), so that every surface can say how far the data reaches."""
+    span = plan.data_span
+    df.attrs["data_start"], df.attrs["data_end"] = (span[0].isoformat(), span[1].isoformat()) if span else (None, None)
     return df

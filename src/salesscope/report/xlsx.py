@@ -15,8 +15,9 @@ from salesscope.report.builder import ReportData
 from salesscope.report.texts import is_missing, label, t
 
 TIDY = ["kpi", "period", "period_start", "period_end", "value", "unit", "numerator", "denominator", "n",
-        "ci_low", "ci_high", "previous_value", "change", "reason", "target", "status"]
-NUMERIC = {"value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous_value", "change", "target"}
+        "ci_low", "ci_high", "previous_value", "change", "reason", "target", "status", "complete", "days_covered"]
+NUMERIC = {"value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous_value", "change", "target",
+           "days_covered"}
 DATES = {"period_start", "period_end"}
 # Excel (and LibreOffice) run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@")
@@ -96,7 +97,7 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
         frame, dims = _stage_frame(data, [i.id for i in infos])
         headers = ["indicator", *TIDY[:4], *dims, *TIDY[4:]]
         ws = w.sheet(label(texts.STAGES, stage, lang))
-        w.table(ws, headers, len(frame), [30, 20, 10, 12, 12, *[14] * len(dims), *[12] * 11, 24, 10, 9])
+        w.table(ws, headers, len(frame), [30, 20, 10, 12, 12, *[14] * len(dims), *[12] * 9, 24, 10, 9, 10, 12])
         for r, row in enumerate(frame.itertuples(index=False), start=1):
             rec = row._asdict()
             info = names.get(rec["kpi"])
@@ -107,7 +108,9 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
                 if col in DATES:
                     w.when(ws, r, c, v)
                 elif col in NUMERIC:
-                    w.number(ws, r, c, v, "count" if col in ("n",) else unit)
+                    w.number(ws, r, c, v, "count" if col in ("n", "days_covered") else unit)
+                elif col == "complete":
+                    ws.write_boolean(r, c, bool(v))
                 else:
                     w.string(ws, r, c, v)
     _funnel_sheet(w, data)

@@ -119,7 +119,7 @@ def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
     df = svc.kpis(ids=id_list, grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
                   start=zoom.start, end=zoom.end, scope=scope, details=details)
-    return {"rows": to_records(_filter(df, zoom.where))}
+    return {"rows": to_records(_filter(df, zoom.where)), "data_end": df.attrs.get("data_end")}
 
 
 @router.get("/overview")
@@ -137,7 +137,7 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
             series = to_records(part[["period", "period_start", "value"]].tail(SPARK_POINTS))
             last = to_records(part.tail(1))[0] if len(part) else {}
             cards.append({"kpi": kpi, "latest": last, "spark": series})
-        return {"cards": cards}
+        return {"cards": cards, "data_end": df.attrs.get("data_end")}
 
     return svc.cached(("overview", zoom.grain, zoom.calendar, zoom.start, zoom.end,
                        tuple(sorted(zoom.where.items())), str(scope)), build)
