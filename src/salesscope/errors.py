@@ -56,3 +56,9 @@ class AuthError(SalesScopeError):
     """Not logged in, or not allowed to see what was asked."""
 
     code = "auth_error"
+
+
+class Forbidden(AuthError):
+    """Logged in (or running with a scope), but not allowed to see or change this."""
+
+    code = "forbidden"

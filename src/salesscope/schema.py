@@ -230,8 +230,10 @@ QUARANTINE_DDL = (
 )
 IMPORTS_DDL = (
     f'CREATE TABLE IF NOT EXISTS "{IMPORTS_TABLE}" (import_id VARCHAR, started_at TIMESTAMP, '
-    "finished_at TIMESTAMP, files VARCHAR, summary VARCHAR)"
+    "finished_at TIMESTAMP, files VARCHAR, summary VARCHAR, imported_by VARCHAR, changes VARCHAR)"
 )
+# Columns added since the first release, for stores created before them.
+IMPORTS_ADDED = (("imported_by", "VARCHAR"), ("changes", "VARCHAR"))
 
 
 def table_spec(name: str) -> TableSpec:

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from salesscope.config import CONFIG_FILE, WorkspaceConfig, load_config, save_config
 from salesscope.errors import WorkspaceError
-from salesscope.schema import IMPORTS_DDL, QUARANTINE_DDL, TABLES, Table
+from salesscope.schema import (
+    IMPORTS_ADDED,
+    IMPORTS_DDL,
+    IMPORTS_TABLE,
+    QUARANTINE_DDL,
+    TABLES,
+    Table,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -109,6 +116,8 @@ class Workspace:
             con.execute(spec.ddl())
         con.execute(QUARANTINE_DDL)
         con.execute(IMPORTS_DDL)
+        for name, sql_type in IMPORTS_ADDED:
+            con.execute(f'ALTER TABLE "{IMPORTS_TABLE}" ADD COLUMN IF NOT EXISTS {name} {sql_type}')
 
     def row_counts(self) -> dict[str, int]:
         """Rows per canonical table (0 for an empty one)."""

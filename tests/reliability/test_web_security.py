@@ -52,7 +52,8 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
     def upload(who: str) -> str:
         if who == "anonymous":
             return "an-upload-id"
-        r = preview(c, bearer(web, "chief"), [("leads.csv", CSV)])
+        # An upload is committed by whoever previewed it; others are refused before that.
+        r = preview(c, bearer(web, who if who in IMPORTERS else "chief"), [("leads.csv", CSV)])
         assert r.status_code == 200, r.text
         return r.json()["upload_id"]
 
@@ -99,6 +100,7 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
                                                            json={"min_sample": 20})),
         "GET /api/v1/imports/presets": (EVERYONE, lambda h, w: c.get("/api/v1/imports/presets",
                                                                      headers=h)),
+        "GET /api/v1/audit": (ADMIN, lambda h, w: c.get("/api/v1/audit", headers=h)),
         "GET /api/v1/imports": (IMPORTERS, lambda h, w: c.get("/api/v1/imports", headers=h)),
         "POST /api/v1/imports/preview": (IMPORTERS, lambda h, w: preview(
             c, h, [("leads.csv", CSV)])),

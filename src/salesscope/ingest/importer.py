@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
 import uuid
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,7 @@ from salesscope.ingest.mapping import (
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
 from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
+from salesscope.ingest.scope import Scope, changed_keys, check_table, reject_outside
 from salesscope.ingest.typed import build_typed
 from salesscope.schema import IMPORTS_TABLE, LOAD_ORDER, QUARANTINE_TABLE, TABLES, Table
 
@@ -40,7 +42,8 @@ QUARANTINE_COLUMNS = ("import_id", "target_table", "source_file", "source_row", 
 def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | None = None,
                  mapping: str | Path | None = None, preset: str | None = None,
                  strict: bool = False, sheet: str | None = None,
-                 progress: bool = True, dry_run: bool = False) -> ImportResult:
+                 progress: bool = True, dry_run: bool = False, scope: Scope = None,
+                 actor: str | None = None) -> ImportResult:
     """Import export files into the workspace's canonical tables, atomically.
 
     Without a mapping, each file (or workbook sheet) must be named after a canonical table
@@ -52,6 +55,12 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     ``strict=True`` any rejection loads nothing and raises :class:`RejectedRowsError`.
     With ``dry_run=True`` the import runs and is rolled back: the result and the quarantine file
     show what it would load and reject (a preview).
+
+    With ``scope`` (``{"team": ["North"]}``, as the engine reads it) only rows of that scope may
+    be written: rows outside it, replacing a stored row outside it or referring to one are
+    rejected with their reason, and reps, quotas and costs are refused (:class:`Forbidden`).
+    ``actor`` is who imports, recorded in ``_imports`` with the keys each table added and replaced
+    (the local user name when not given).
 
     >>> import_files(ws, ["deals.csv"], preset="hubspot-deals").to_dict()  # doctest: +SKIP
     """
@@ -77,6 +86,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                              f"{e.strerror}") from None
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
+    run.scope, run.actor = scope, actor or _local_user()
     with make_tmpdir() as tmp, _progress(progress) as bar, _import_settings(con):
         con.execute("BEGIN TRANSACTION")
         try:
@@ -135,6 +145,13 @@ def _import_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
             con.execute(f"SET {k} = {lit(str(v))}")
 
 
+def _local_user() -> str:
+    try:
+        return f"local:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "local"
+
+
 def _now(tz: str) -> dt.datetime:
     """Now as local wall-clock time in the workspace's zone, like every stored time."""
     return dt.datetime.now(ZoneInfo(tz)).replace(tzinfo=None, microsecond=0)
@@ -186,6 +203,8 @@ class _Run:
         self.warnings: list[str] = []
         self.rejected_written = False
         self.cleanup: list[str] = []  # SQL run after loading: typed relations and their sources
+        self.scope: Scope = None
+        self.actor = ""
 
     def targets(self, src: Source) -> dict[Table, TableMap]:
         """Which tables a source feeds, and how."""
@@ -204,6 +223,13 @@ class _Run:
                                  f"{', '.join(ignored)}")
         return {target: tm}
 
+    def checked_targets(self, src: Source) -> dict[Table, TableMap]:
+        """:meth:`targets`, refusing the tables this import's scope may not write."""
+        out = self.targets(src)
+        for target in out:
+            check_table(target, self.scope, src.label)
+        return out
+
     def execute(self, tmp: Path, bar: _Bar, qfile: Path, started: dt.datetime) -> ImportResult:
         con = self.con
         con.execute(validate.REJ_DDL)
@@ -220,7 +246,7 @@ class _Run:
         for k, src in enumerate(self.sources):
             con.execute("INSERT INTO _sources VALUES (?, ?)", [k, src.label])
             views = False
-            for target, tm in self.targets(src).items():
+            for target, tm in self.checked_targets(src).items():
                 bar.step(f"checking {src.label} -> {target.value}")
                 views = self._stage_source(k, src, target, tm) or views
             # Views over the source are read again when loading; a table no longer needs it.
@@ -232,6 +258,7 @@ class _Run:
         bar.step("checking keys and references")
         for target in self.counts:
             validate.duplicates(con, target)
+        reject_outside(con, list(self.counts), self.scope)
         self.warnings.extend(validate.references(con, self.mapped))
         rejected = dict(con.execute("SELECT tbl, count(*) FROM (SELECT DISTINCT tbl, src, row "
                                     "FROM _rej) GROUP BY tbl").fetchall())
@@ -245,13 +272,15 @@ class _Run:
         if result.rejected:
             # Written before the commit: in strict mode it explains why nothing was loaded.
             self.rejected_written = True
+        changes = {t.value: changed_keys(con, t) for t in LOAD_ORDER if t in self.counts}
         for target in LOAD_ORDER:
             if target in self.counts:
                 bar.step(f"loading {target.value}")
                 load_table(con, target)
-        con.execute(f"INSERT INTO {IMPORTS_TABLE} VALUES (?, ?, ?, ?, ?)",
+        con.execute(f"INSERT INTO {IMPORTS_TABLE} (import_id, started_at, finished_at, files, "
+                    "summary, imported_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [self.import_id, started, _now(self.tz), json.dumps(result.files),
-                     result.to_json()])
+                     result.to_json(), self.actor, json.dumps(changes, ensure_ascii=False)])
         for target in self.counts:
             con.execute(f"DROP TABLE _stg_{target.value}")
         for sql in self.cleanup:

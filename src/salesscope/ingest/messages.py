@@ -25,6 +25,9 @@ class Reason(StrEnum):
     DANGLING_REFERENCE = "dangling_reference"
     UNKNOWN_STATUS = "unknown_status"
     UNKNOWN_PURPOSE = "unknown_purpose"
+    OUTSIDE_SCOPE = "outside_scope"
+    STORED_OUTSIDE_SCOPE = "stored_outside_scope"
+    REFERENCE_OUTSIDE_SCOPE = "reference_outside_scope"
 
 
 REASONS: dict[Reason, tuple[str, str]] = {
@@ -83,6 +86,23 @@ REASONS: dict[Reason, tuple[str, str]] = {
     Reason.UNKNOWN_PURPOSE: (
         "unknown purpose (expected prospecting, lead_generation, selling or other)",
         "هدف ناشناخته است (مقدار مجاز: prospecting، lead_generation، selling یا other)",
+    ),
+    Reason.OUTSIDE_SCOPE: (
+        "the row belongs to rep '{value}', outside what you may change ({scope}); "
+        "only an admin can import it",
+        "این ردیف متعلق به فروشندهٔ '{value}' و خارج از محدودهٔ شما ({scope_fa}) است؛ "
+        "فقط مدیر سامانه می‌تواند آن را وارد کند",
+    ),
+    Reason.STORED_OUTSIDE_SCOPE: (
+        "{key} '{value}' is already stored for someone outside what you may change ({scope}); "
+        "only an admin can change it",
+        "{key} '{value}' پیش‌تر برای کسی خارج از محدودهٔ شما ({scope_fa}) ثبت شده است؛ "
+        "فقط مدیر سامانه می‌تواند آن را تغییر دهد",
+    ),
+    Reason.REFERENCE_OUTSIDE_SCOPE: (
+        "refers to {target} '{value}', which belongs to someone outside what you may change "
+        "({scope})",
+        "به {target} '{value}' اشاره می‌کند که متعلق به کسی خارج از محدودهٔ شما ({scope_fa}) است",
     ),
 }
 

@@ -42,7 +42,8 @@ def _reason_case(typed: Typed, name: str, lang: int) -> str:
             params["detail"] = q("je_" + name)
             params["detail_fa"] = q("jf_" + name)
         elif reason in (Reason.MISSING_CLOSE_DATE, Reason.ORDER, Reason.DUPLICATE_KEY,
-                        Reason.DANGLING_REFERENCE):
+                        Reason.DANGLING_REFERENCE, Reason.OUTSIDE_SCOPE,
+                        Reason.STORED_OUTSIDE_SCOPE, Reason.REFERENCE_OUTSIDE_SCOPE):
             continue
         whens.append(f"WHEN {lit(reason)} THEN {sql_text(reason, lang, **params)}")
     return f"CASE {q('x_' + name)} {' '.join(whens)} END"

@@ -94,6 +94,15 @@ def create_token(body: NewToken, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     return {"token": svc_users(svc).new_token(user.username, body.name), "username": user.username}
 
 
+@router.get("/audit", tags=["users"])
+def audit(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Who imported what and when: files, counts per table, keys added and replaced (admin only)."""
+    from salesscope.web.api_imports import audit_log
+
+    require_admin(user)
+    return {"imports": audit_log(svc)}
+
+
 def svc_users(svc):
     return svc.users
 

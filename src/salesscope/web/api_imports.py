@@ -13,8 +13,9 @@ from fastapi import APIRouter, File, Form, UploadFile
 from salesscope.errors import InputError, TooLarge
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
-from salesscope.web.auth import Forbidden
+from salesscope.web.auth import Forbidden, scope_for
 from salesscope.web.service import Service, to_records
+from salesscope.web.users import User
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 UPLOADS = "uploads"
@@ -27,12 +28,13 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def _may_import(user) -> None:
     # An import replaces facts for everyone, so only admins and managers may run one.
     if user.role == "rep":
-        raise Forbidden("reps cannot import data")
+        raise Forbidden("reps cannot import data", fa="فروشنده نمی‌تواند داده وارد کند")
 
 
 def _upload_dir(svc: Service, upload_id: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", upload_id):
-        raise InputError(f"upload {upload_id!r}: not a valid upload id")
+        raise InputError(f"upload {upload_id!r}: not a valid upload id",
+                         fa=f"شناسهٔ بارگذاری {upload_id!r} معتبر نیست")
     return svc.ws.path / UPLOADS / upload_id
 
 
@@ -51,16 +53,21 @@ def _drop_stale_uploads(svc: Service) -> None:
             pass  # removed by a concurrent request
 
 
-def _run(svc: Service, folder: Path, *, commit: bool) -> dict[str, Any]:
-    """Run the importer on an upload; a preview is the same import, rolled back (``dry_run``)."""
+def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, Any]:
+    """Run the importer on an upload within the user's scope; a preview is the same import,
+    rolled back (``dry_run``)."""
     import pandas as pd
 
     from salesscope.ingest import import_files
 
     opts = _read_options(folder)
+    if opts.pop("owner", None) != user.username:
+        raise InputError(f"upload {folder.name!r} not found (preview it first)",
+                         fa=f"بارگذاری {folder.name!r} پیدا نشد (ابتدا پیش‌نمایش بگیرید)")
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
     with svc.lock:
-        result = import_files(svc.ws, paths, progress=False, dry_run=not commit, **opts)
+        result = import_files(svc.ws, paths, progress=False, dry_run=not commit,
+                              scope=scope_for(user), actor=user.username, **opts)
     qfile = Path(result.quarantine) if result.quarantine else None
     rejected: list[dict[str, Any]] = []
     if qfile is not None and qfile.exists():
@@ -96,10 +103,28 @@ def presets(user: UserDep) -> dict[str, Any]:
 
 @router.get("")
 def history(user: UserDep, svc: SvcDep) -> dict[str, Any]:
-    """Past imports, newest first."""
+    """Past imports, newest first: an admin's are everyone's, a manager's their own."""
     _may_import(user)
-    df = svc.query(f'SELECT * FROM "{IMPORTS_TABLE}" ORDER BY started_at DESC LIMIT 100')
-    return {"imports": to_records(df)}
+    return {"imports": audit_log(svc, None if user.role == "admin" else user.username)}
+
+
+def audit_log(svc: Service, by: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Imports newest first: who, when, which files (names, never server paths), the counts per
+    table and the keys each table added and replaced."""
+    import json
+
+    sql = (f'SELECT import_id, started_at, finished_at, imported_by, files, summary, changes FROM '
+           f'"{IMPORTS_TABLE}"' + (" WHERE imported_by = ?" if by is not None else "")
+           + f" ORDER BY started_at DESC, finished_at DESC LIMIT {int(limit)}")
+    out = []
+    for import_id, started, finished, who, files, summary, changes in svc.fetch(
+            sql, [by] if by is not None else []):
+        summary = json.loads(summary or "{}")
+        out.append({"import_id": import_id, "started_at": started.isoformat() if started else None,
+                    "finished_at": finished.isoformat() if finished else None,
+                    "imported_by": who, "files": [Path(f).name for f in json.loads(files or "[]")],
+                    "tables": summary.get("tables", {}), "changes": json.loads(changes or "{}")})
+    return out
 
 
 @router.post("/preview")
@@ -133,15 +158,17 @@ async def preview(
                 while chunk := await f.read(1 << 20):  # never the whole file in memory
                     total += len(chunk)
                     if total > MAX_BYTES:
-                        raise TooLarge(f"upload too large: more than {MAX_BYTES // 2**20} MB")
+                        raise TooLarge(f"upload too large: more than {MAX_BYTES // 2**20} MB",
+                                       fa=f"فایل بارگذاری‌شده بزرگ است: بیش از {MAX_BYTES // 2**20} مگابایت")
                     out.write(chunk)
         if mapping:
             (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
         (folder / "options.json").write_text(json.dumps(
-            {"table": table or None, "preset": preset or None, "mapping": bool(mapping)}), encoding="utf-8")
+            {"table": table or None, "preset": preset or None, "mapping": bool(mapping),
+             "owner": user.username}), encoding="utf-8")
         from starlette.concurrency import run_in_threadpool
 
-        out = await run_in_threadpool(_run, svc, folder, commit=False)
+        out = await run_in_threadpool(_run, svc, folder, user, commit=False)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -154,9 +181,10 @@ def commit(upload_id: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     _may_import(user)
     folder = _upload_dir(svc, upload_id)
     if not folder.exists():
-        raise InputError(f"upload {upload_id!r} not found (preview it first)")
+        raise InputError(f"upload {upload_id!r} not found (preview it first)",
+                         fa=f"بارگذاری {upload_id!r} پیدا نشد (ابتدا پیش‌نمایش بگیرید)")
     try:
-        out = _run(svc, folder, commit=True)
+        out = _run(svc, folder, user, commit=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"upload_id": upload_id, **out}

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from salesscope.errors import AuthError
+from salesscope.errors import AuthError, Forbidden
 from salesscope.web.users import User
 
 SESSION_COOKIE = "salesscope_session"
@@ -19,12 +19,6 @@ LOGIN_COOKIE = "salesscope_login"
 SESSION_MAX_AGE = 12 * 3600
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class Forbidden(AuthError):
-    """Logged in, but not allowed to see or do this."""
-
-    code = "forbidden"
 
 
 class NotLoggedIn(AuthError):

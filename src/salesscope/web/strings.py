@@ -165,6 +165,13 @@ STRINGS: dict[str, dict[str, str]] = {
                   "fa": "یک درآمد هدف و یک دوره وارد کنید تا ببینید چه چیزی لازم است."},
     "assumptions": {"en": "Assumptions", "fa": "فرض‌ها"},
     "base_period": {"en": "Rates from", "fa": "نرخ‌ها از دوره"},
+    "audit_title": {"en": "Import log", "fa": "گزارش ورود داده‌ها"},
+    "when": {"en": "When", "fa": "زمان"},
+    "imported_by": {"en": "Imported by", "fa": "واردکننده"},
+    "counts": {"en": "Loaded / rejected", "fa": "بارگذاری‌شده / ردشده"},
+    "keys_changed": {"en": "Keys added and replaced", "fa": "کلیدهای افزوده و جایگزین‌شده"},
+    "added": {"en": "added", "fa": "افزوده"},
+    "replaced": {"en": "replaced", "fa": "جایگزین‌شده"},
     "rrroi_returns": {"en": "Marginal return (RRROI)", "fa": "بازده نهایی (RRROI)"},
 }
 

@@ -54,7 +54,20 @@ window.SSForms = (() => {
           commit);
       } catch (err) { fail(out, err); }
     });
-    main.replaceChildren(el("h1", {}, T.import_title), form, out);
+    main.replaceChildren(el("h1", {}, T.import_title), form, out, ...(isAdmin ? [await auditLog()] : []));
+  }
+
+  // Who imported what: every import with its files, counts and the keys it added or replaced.
+  async function auditLog() {
+    const entries = (await api("/api/v1/audit")).imports;
+    const keys = (changes) => Object.entries(changes).map(([t, c]) =>
+      `${t}: ${num(c.added, 0)} ${T.added} (${c.added_keys.join(", ")}${c.added > c.added_keys.length ? ", …" : ""}); `
+      + `${num(c.replaced, 0)} ${T.replaced} (${c.replaced_keys.join(", ")}${c.replaced > c.replaced_keys.length ? ", …" : ""})`).join(" · ");
+    return el("section", { id: "audit" }, el("h2", {}, T.audit_title),
+      table(["when", "imported_by", "files", "counts", "keys_changed"], entries.map((e) => ({
+        when: e.finished_at || e.started_at, imported_by: e.imported_by || "—", files: e.files.join(", "),
+        counts: Object.entries(e.tables).map(([t, c]) => `${t}: ${num(c.loaded, 0)} / ${num(c.rejected, 0)}`).join(" · "),
+        keys_changed: keys(e.changes || {}) }))));
   }
 
   // ---------------------------------------------------------------- settings

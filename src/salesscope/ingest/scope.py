@@ -1,0 +1,165 @@
+"""Imports restricted to a scope: who a row belongs to, before and after, and the audit of keys.
+
+A scope is the engine's ``{"team": [...]}`` / ``{"rep": [...]}``: a row is inside it when its
+rep (and that rep's team) is. An import run with a scope rejects every row that would bring
+data into the scope or take it out: the new row must be inside, and so must the stored row it
+replaces. Tables that belong to nobody in particular (reps, quotas, costs) are refused whole.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from salesscope.errors import Forbidden
+from salesscope.ingest.messages import Reason, sql_literal, sql_text
+from salesscope.ingest.readers import q
+from salesscope.schema import LOAD_ORDER, TABLES, Table
+
+Scope = dict[str, list[str]] | None
+
+# Reps decide who is in which team; quotas and costs are company-wide: only an admin imports them.
+ADMIN_ONLY = frozenset({Table.REPS, Table.QUOTAS, Table.COSTS})
+KEYS_RECORDED = 200  # changed keys kept per table in the audit log; the counts are complete
+
+_SCOPE_WORDS = {"team": ("team", "تیم"), "rep": ("rep", "فروشنده")}
+
+
+def check_table(table: Table, scope: Scope, source: str) -> None:
+    """Refuse a table that a scoped importer may not write at all."""
+    if scope is not None and table in ADMIN_ONLY:
+        raise Forbidden(f"{source}: only an admin can import table {table.value!r}",
+                        fa=f"{source}: فقط مدیر سامانه می‌تواند جدول {table.value!r} را وارد کند")
+
+
+def describe(scope: Scope, lang: int = 0) -> str:
+    """The scope in words: ``team North``."""
+    if not scope:
+        return ""
+    return "; ".join(f"{_SCOPE_WORDS.get(k, (k, k))[lang]} {', '.join(v)}" for k, v in scope.items())
+
+
+def _owner(table: Table, alias: str, schema: str) -> tuple[str, str] | None:
+    """SQL joins and the rep expression that attribute a row of ``table`` (aliased) to a rep.
+
+    Responses carry no rep: they belong to the rep of the activity they answer, as in the
+    engine's facts (a staged activity first, then a stored one).
+    """
+    if TABLES[table].has("rep_id"):
+        return "", f"{alias}.rep_id"
+    if table is Table.RESPONSES:
+        joins = (f" LEFT JOIN main.activities {alias}_sa ON {alias}_sa.activity_id = "
+                 f"{alias}.activity_id")
+        if schema == "staged":
+            joins += (f" LEFT JOIN (SELECT DISTINCT ON (activity_id) activity_id, rep_id FROM "
+                      f"_stg_activities) {alias}_ta ON {alias}_ta.activity_id = {alias}.activity_id")
+            return joins, f"coalesce({alias}_ta.rep_id, {alias}_sa.rep_id)"
+        return joins, f"{alias}_sa.rep_id"
+    return None
+
+
+def _inside(rep: str, scope: dict[str, list[str]]) -> str:
+    """SQL: the rep expression (and its team, from the stored reps) is inside the scope."""
+    conds = []
+    for key, values in scope.items():
+        listed = ", ".join(sql_literal(str(v)) for v in values) or "NULL"
+        if key == "rep":
+            conds.append(f"{rep} IN ({listed})")
+        elif key == "team":
+            conds.append(f"{rep} IN (SELECT rep_id FROM main.reps WHERE team IN ({listed}))")
+        else:
+            conds.append("FALSE")  # a scope on something rows do not carry: nothing is inside
+    return "coalesce(" + " AND ".join(conds) + ", FALSE)"
+
+
+def reject_outside(con: duckdb.DuckDBPyConnection, tables: list[Table], scope: Scope) -> None:
+    """Record in ``_rej`` every staged row that is outside the scope, replaces a stored row that
+    is, or refers to a stored row that is (an activity on another team's deal changes that
+    deal's figures); rejected rows leave the staging tables."""
+    if scope is None:
+        return
+    from salesscope.ingest.validate import drop_rejected
+
+    params = {"scope": sql_literal(describe(scope)), "scope_fa": sql_literal(describe(scope, 1))}
+    order = [t for t in LOAD_ORDER if t in tables]  # activities before the responses they own
+    for table in order:
+        check_table(table, scope, table.value)
+        _reject_own_rows(con, table, scope, params, staged_activities=Table.ACTIVITIES in order)
+        drop_rejected(con, table)
+    for table in order:
+        _reject_references(con, table, scope, params, {t.value for t in order})
+    for table in order:
+        drop_rejected(con, table)
+
+
+def _insert_rej(con: duckdb.DuckDBPyConnection, table: Table, col: str, value: str,
+                reason: Reason, params: dict[str, str], source: str) -> None:
+    con.execute(
+        f"INSERT INTO _rej SELECT s.__src, {sql_literal(table.value)}, s.__row, {sql_literal(col)},"
+        f" {value}, {sql_literal(reason)}, {sql_text(reason, 0, **params)}, "
+        f"{sql_text(reason, 1, **params)} {source}")
+
+
+def _reject_own_rows(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[str, list[str]],
+                     params: dict[str, str], *, staged_activities: bool) -> None:
+    owner = _owner(table, "s", "staged" if staged_activities else "stored")
+    if owner is None:
+        raise Forbidden(f"only an admin can import table {table.value!r}",
+                        fa=f"فقط مدیر سامانه می‌تواند جدول {table.value!r} را وارد کند")
+    joins, rep = owner
+    _insert_rej(con, table, "rep_id", rep, Reason.OUTSIDE_SCOPE,
+                {**params, "value": f"coalesce({rep}, '-')"},
+                f"FROM _stg_{table.value} s{joins} WHERE NOT {_inside(rep, scope)}")
+    spec = TABLES[table]
+    if not spec.has_id:
+        return  # the key holds the rep: the row it replaces has the same owner
+    key = q(spec.key[0])
+    old_joins, old_rep = _owner(table, "o", "stored")  # type: ignore[misc]
+    _insert_rej(con, table, spec.key[0], f"s.{key}", Reason.STORED_OUTSIDE_SCOPE,
+                {**params, "key": sql_literal(spec.key[0]), "value": f"s.{key}"},
+                f"FROM _stg_{table.value} s JOIN main.{q(table.value)} o ON o.{key} = s.{key}"
+                f"{old_joins} WHERE NOT {_inside(old_rep, scope)}")
+
+
+def _reject_references(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[str, list[str]],
+                       params: dict[str, str], staged: set[str]) -> None:
+    """A reference to a row staged here is fine (it passed); to a stored row, that row's owner
+    must be inside the scope."""
+    for col in TABLES[table].columns:
+        target = col.references
+        if target is None or target is Table.REPS:
+            continue
+        owner = _owner(target, "o", "stored")
+        if owner is None:
+            continue
+        joins, rep = owner
+        c, tkey = q(col.name), q(TABLES[target].key[0])
+        here = (f"AND NOT EXISTS (SELECT 1 FROM _stg_{target.value} x WHERE x.{tkey} = s.{c})"
+                if target.value in staged else "")
+        _insert_rej(con, table, col.name, f"s.{c}", Reason.REFERENCE_OUTSIDE_SCOPE,
+                    {**params, "target": sql_literal(target.value), "value": f"s.{c}"},
+                    f"FROM _stg_{table.value} s JOIN main.{q(target.value)} o ON o.{tkey} = s.{c}"
+                    f"{joins} WHERE NOT {_inside(rep, scope)} {here}")
+
+
+def changed_keys(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, object]:
+    """Before loading: how many staged rows add a key and how many replace a stored one, with
+    the first replaced and added keys (for the audit log)."""
+    spec = TABLES[table]
+    stg, target = f"_stg_{table.value}", f"main.{q(table.value)}"
+    shown = (f"CAST(s.{q(spec.key[0])} AS VARCHAR)" if len(spec.key) == 1 else
+             "'(' || " + " || ', ' || ".join(f"coalesce(CAST(s.{q(k)} AS VARCHAR), '')"
+                                             for k in spec.key) + " || ')'")
+    same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT {shown} AS k, EXISTS (SELECT 1 "
+                f"FROM {target} t WHERE {same}) AS replaced FROM {stg} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.tbl = {sql_literal(table.value)} "
+                "AND r.src = s.__src AND r.row = s.__row)")
+    out: dict[str, object] = {}
+    for label, flag in (("replaced", "replaced"), ("added", "NOT replaced")):
+        total = con.execute(f"SELECT count(*) FROM _changed WHERE {flag}").fetchone()[0]  # type: ignore[index]
+        keys = [r[0] for r in con.execute(f"SELECT k FROM _changed WHERE {flag} ORDER BY k "
+                                          f"LIMIT {KEYS_RECORDED}").fetchall()]
+        out[label] = total
+        out[f"{label}_keys"] = keys
+    con.execute("DROP TABLE _changed")
+    return out
