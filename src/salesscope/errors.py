@@ -46,6 +46,12 @@ class WorkspaceError(SalesScopeError):
     code = "workspace_error"
 
 
+class UsageError(SalesScopeError):
+    """A value the user typed (a command-line option, an API parameter) is not one SalesScope takes."""
+
+    code = "usage_error"
+
+
 class QueryError(SalesScopeError):
     """An indicator request cannot be answered as asked (unknown id, impossible breakdown...)."""
 

@@ -225,8 +225,10 @@ def open(path: str | Path | None = None, *, read_only: bool = False) -> Workspac
     """
     p = Path(path) if path is not None else default_path()
     if not (p / CONFIG_FILE).exists():
-        raise WorkspaceError(f"{p}: not a SalesScope workspace (run 'salesscope init {p}')",
-                             fa=f"{p} فضای کاری سیلزاسکوپ نیست (دستور 'salesscope init {p}' را اجرا کنید)")
+        raise WorkspaceError(f"{p}: not a SalesScope workspace (create one with 'salesscope init -w {p}', "
+                             f"or try 'salesscope demo -w {p}')",
+                             fa=f"{p} فضای کاری سیلزاسکوپ نیست (با 'salesscope init -w {p}' بسازید، یا "
+                                f"'salesscope demo -w {p}' را امتحان کنید)")
     ws = Workspace(p, load_config(p / CONFIG_FILE), read_only=read_only)
     if not read_only:
         ws.ensure_tables()

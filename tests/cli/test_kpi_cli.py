@@ -53,7 +53,7 @@ def test_list_explain_and_errors(demo_path):
     assert "quota_attainment cannot be broken down by channel" in bad.stderr
     assert "Traceback" not in bad.stderr
     missing = run("kpi", "-w", str(demo_path.parent / "nowhere"))
-    assert missing.returncode == 2 and "not a SalesScope workspace" in missing.stderr
+    assert missing.returncode == 1 and "not a SalesScope workspace" in missing.stderr
 
 
 def test_funnel(demo_ws):
@@ -88,4 +88,6 @@ def test_errors_come_in_english_and_persian(demo_path):
     bad = run("kpi", "win_rate", "--grain", "fortnight", "-w", str(demo_path))
     assert bad.returncode == 2
     assert "grain 'fortnight' is not valid" in bad.stderr
+    bad = run("kpi", "win_rate", "--grain", "fortnight", "--lang", "fa", "-w", str(demo_path))
+    assert bad.returncode == 2
     assert "خطا:" in bad.stderr and "معتبر نیست" in bad.stderr

@@ -18,6 +18,7 @@ app = typer.Typer(
     help="Measure a sales organisation with 15 indicators at any zoom (English/Persian, Gregorian/Jalali).",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: readable at 80 columns and in any terminal
     pretty_exceptions_enable=False,
 )
 
@@ -58,28 +59,61 @@ for _name in COMMANDS:
     _module.register(app)
 
 
-def main() -> None:
-    """Entry point: run the app and turn SalesScope errors into a message and exit code 2."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app; every failure becomes a short message and an exit code."""
+    from salesscope.cli import failure
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    if not args:  # bare `salesscope`: the list of commands
+        with command.make_context("salesscope", ["--help"], resilient_parsing=True) as ctx:
+            typer.echo(ctx.get_help(), err=True)
+        sys.exit(failure.USAGE_EXIT)
+    first = args[0]
+    if not first.startswith("-") and first not in command.commands:
+        _fail(failure.unknown_command(first, command.commands), args)
     try:
-        app(standalone_mode=False)
+        code = command.main(args, prog_name="salesscope", standalone_mode=False)
     except SalesScopeError as e:
-        from rich.markup import escape
+        _fail(failure.from_salesscope(e, _command_path(args, command)), args)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(failure.INTERRUPTED_EXIT)
+    except OSError as e:
+        _fail(failure.from_os_error(e), args)
+    except Exception as e:
+        if not failure.is_parser_error(e):
+            raise  # a bug, not the user's mistake: the traceback is what a report needs
+        if type(e).__name__ == "NoArgsIsHelpError":  # a command group called without a subcommand
+            typer.echo(e.format_message(), err=True)
+            sys.exit(failure.USAGE_EXIT)
+        _fail(failure.from_parser(e), args)
+    sys.exit(code if isinstance(code, int) else 0)  # a typer.Exit(n) inside a command comes back as n
 
-        from salesscope.cli.common import err_console
 
-        err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
-        if getattr(e, "message_fa", None):
-            err_console.print(f"[bold red]خطا:[/] {escape(e.message_fa)}", highlight=False)
-        sys.exit(2)
-    except (typer.Exit, SystemExit) as e:
-        code = getattr(e, "exit_code", None) if isinstance(e, typer.Exit) else e.code
-        sys.exit(code or 0)
-    except typer.Abort:
-        sys.exit(130)
-    except Exception as e:  # click usage errors come through here in standalone_mode=False
-        import click
+def _command_path(args: list[str], command) -> str:
+    """``salesscope kpi`` (or ``salesscope digest add``) for the hint line."""
+    path, group = ["salesscope"], command
+    for a in args:
+        sub = getattr(group, "commands", {}).get(a)
+        if sub is None:
+            break
+        path.append(a)
+        group = sub
+    return " ".join(path)
 
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise
+
+def _fail(f, args: list[str]) -> None:
+    from rich.markup import escape
+
+    from salesscope.cli.common import err_console
+    from salesscope.cli.failure import language_of
+
+    lang = language_of(args)
+    first, *rest = f.lines(lang)
+    label, _, text = first.partition(": ")
+    err_console.print(f"[bold red]{escape(label)}:[/] {escape(text)}", highlight=False, soft_wrap=True)
+    for line in rest:
+        err_console.print(escape(line), highlight=False, soft_wrap=True, style="dim")
+    sys.exit(f.exit_code)

@@ -11,8 +11,10 @@ from rich.table import Table as RichTable
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
+    choose,
     console,
     open_workspace,
+    period_label,
     resolve_lang,
 )
 
@@ -27,7 +29,7 @@ WORDS = {
 
 
 def advise(
-    period: Annotated[str | None, typer.Option("--period", "-p", help="Period label, e.g. 2026-03 or 1404-Q4 (default: the last full period).")] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", callback=period_label, help="Period label, e.g. 2026-03 or 1404-Q4 (default: the last full period).")] = None,
     grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
     calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
     by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns to examine, comma-separated (default: channel,rep,team,segment).")] = None,
@@ -42,8 +44,7 @@ def advise(
     """
     from salesscope.advice import findings
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
+    choose(fmt, ("table", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)

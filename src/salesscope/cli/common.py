@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from salesscope.cli.failure import choose
 from salesscope.workspace import DEFAULT_PATH, ENV_VAR
 
 console = Console()
@@ -20,6 +21,23 @@ WorkspaceOpt = Annotated[
 DEFAULT_WORKSPACE = Path(DEFAULT_PATH)
 
 
+def period_label(value: str | None) -> str | None:
+    """A typed period label (``۱۴۰۴-Q۴``) with ASCII digits, as the library reads it."""
+    from salesscope.typed import ascii_text
+
+    return ascii_text(value) if value else value
+
+
+def amount(option: str):
+    """A callback reading a typed amount (``۲٬۵۰۰٬۰۰۰``, ``2,500,000``) as a number."""
+    def parse(value: str | None) -> float | None:
+        from salesscope.typed import parse_number
+
+        return None if value is None else parse_number(value, option)
+
+    return parse
+
+
 def open_workspace(path: Path, *, read_only: bool = False):
     import salesscope
 
@@ -28,7 +46,4 @@ def open_workspace(path: Path, *, read_only: bool = False):
 
 def resolve_lang(lang: str | None, ws) -> str:
     """The language asked for, else the workspace's; checked."""
-    chosen = lang or ws.config.language
-    if chosen not in ("en", "fa"):
-        raise typer.BadParameter(f"{chosen!r}: expected en or fa", param_hint="--lang")
-    return chosen
+    return choose(lang or ws.config.language, ("en", "fa"), "--lang")

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.cli.common import (
+    DEFAULT_WORKSPACE,
+    WorkspaceOpt,
+    amount,
+    console,
+    open_workspace,
+    period_label,
+    resolve_lang,
+)
+from salesscope.cli.failure import choose
 from salesscope.cli.output import csv_safe, records
 from salesscope.i18n import format_number
 
@@ -35,10 +44,9 @@ def forecast_cmd(
     from salesscope.forecast import forecast
     from salesscope.forecast.texts import text
 
-    if fmt not in ("table", "csv", "json"):
-        raise typer.BadParameter(f"{fmt!r}: expected table, csv or json", param_hint="--format")
+    choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
-    lang = lang or ws.config.language
+    lang = resolve_lang(lang, ws)
     df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
     track = df.attrs.get("track_record", {})
     if fmt == "csv":
@@ -73,8 +81,10 @@ def forecast_cmd(
 
 
 def plan_cmd(
-    target: Annotated[float, typer.Option("--target", "-t", help="Revenue to reach, in the workspace currency.")],
-    period: Annotated[str, typer.Option("--period", "-p", help="The period: 2026-Q3, 2026-07, 1405-Q1, 2026...")],
+    target: Annotated[str, typer.Option("--target", "-t", callback=amount("--target"),
+                                        help="Revenue to reach, in the workspace currency.")],
+    period: Annotated[str, typer.Option("--period", "-p", callback=period_label,
+                                        help="The period: 2026-Q3, 2026-07, 1405-Q1, 2026...")],
     by: Annotated[str | None, typer.Option("--by", "-b", help="team or rep.")] = None,
     lang: Lang = "",
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
@@ -86,10 +96,9 @@ def plan_cmd(
     """
     from salesscope.forecast import plan
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"{fmt!r}: expected table or json", param_hint="--format")
+    choose(fmt, ("table", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
-    lang = lang or ws.config.language
+    lang = resolve_lang(lang, ws)
     p = plan(ws, target, period, by=by)
     if fmt == "json":
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2, default=str))

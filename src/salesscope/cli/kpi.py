@@ -15,20 +15,20 @@ from salesscope.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from salesscope.cli.output import kpi_table, write_frame
+from salesscope.cli.output import check_output, kpi_table, write_frame
 
 Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
 CalendarOpt = Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")]
 By = Annotated[str | None, typer.Option("--by", "-b", help="Comma-separated: team, rep, channel, campaign, product, segment.")]
-From = Annotated[str | None, typer.Option("--from", help="First day (ISO date, inclusive).")]
-To = Annotated[str | None, typer.Option("--to", help="Last day (ISO date, inclusive).")]
+From = Annotated[str | None, typer.Option("--from", help="First day, inclusive: ISO (2026-03-21) or Jalali (1405/01/01).")]
+To = Annotated[str | None, typer.Option("--to", help="Last day, inclusive: ISO (2026-06-30) or Jalali (1405/04/09).")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the terminal.")]
 Lang = Annotated[str | None, typer.Option("--lang", help="en or fa (default: the workspace's language).")]
 
 
 def kpi(
-    ids: Annotated[list[str] | None, typer.Argument(help="Indicator ids (default: all 15 and your own).")] = None,
+    ids: Annotated[list[str] | None, typer.Argument(metavar="ID", show_default=False, hidden=True)] = None,
     grain: Grain = "month", calendar: CalendarOpt = None, by: By = None, start: From = None, end: To = None,
     fmt: Format = "table", out: Out = None,
     list_: Annotated[bool, typer.Option("--list", help="List the indicators and exit.")] = False,
@@ -37,12 +37,13 @@ def kpi(
     lang: Lang = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
-    """Compute indicators at any zoom.
+    """Compute indicators at any zoom: the IDs given (see --list), or all 15 and your own.
 
     Example: salesscope kpi rrroi lgr --grain month --calendar jalali --by channel --from 2026-01-01
     """
     from salesscope.engine.custom import catalog
 
+    check_output(fmt, out, list_only=list_)
     ws = open_workspace(workspace, read_only=True)
     cat = catalog(ws)
     if list_:
@@ -54,8 +55,6 @@ def kpi(
         console.print(explain(ws, explain_id, grain=grain, calendar=calendar, by=by, start=start, end=end),
                       highlight=False, markup=False, soft_wrap=True)
         return
-    if fmt not in ("table", "csv", "json", "parquet"):
-        raise typer.BadParameter(f"{fmt!r}: expected table, csv, json or parquet", param_hint="--format")
     df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
     dims = [c for c in (by or "").split(",") if c.strip()]
     if fmt == "table":
@@ -98,6 +97,7 @@ def funnel(
     """
     from salesscope.engine import funnel as run_funnel
 
+    check_output(fmt, out)
     ws = open_workspace(workspace, read_only=True)
     df = run_funnel(ws, grain=grain, calendar=calendar, by=by, start=start, end=end)
     if fmt != "table":

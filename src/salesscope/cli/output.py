@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 from rich.table import Table as RichTable
 
+from salesscope.cli.failure import choose, writable_file
+from salesscope.errors import UsageError
 from salesscope.i18n import format_number, to_persian_digits
 
 UNIT_SUFFIX = {
@@ -53,6 +55,18 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
                 out = out.copy() if out is df else out
                 out[c] = df[c].where(~risky, "'" + df[c].astype(str))
     return out
+
+
+FRAME_FORMATS = ("table", "csv", "json", "parquet")
+
+
+def check_output(fmt: str, out: Path | None, *, list_only: bool = False) -> None:
+    """Refuse a format or an output file that cannot work, before any work is done."""
+    choose(fmt, ("table", "json") if list_only else FRAME_FORMATS, "--format")
+    if fmt == "parquet" and out is None:
+        raise UsageError("--format parquet writes a file: add --out FILE.parquet",
+                         fa="قالب parquet فایل می‌نویسد: --out FILE.parquet را هم بدهید")
+    writable_file(out)
 
 
 def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:

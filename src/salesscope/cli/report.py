@@ -12,11 +12,15 @@ import typer
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
+    amount,
     console,
     open_workspace,
+    period_label,
     resolve_lang,
 )
-from salesscope.errors import InputError
+from salesscope.cli.failure import choose, writable_file
+from salesscope.errors import UsageError
+from salesscope.typed import parse_date
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
 
@@ -25,14 +29,14 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf or xlsx.")] = "html",
     lang: Lang = None,
     calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
-    period: Annotated[str | None, typer.Option("--period", "-p", help="Period label, e.g. 2026-03 or 1404-01 (default: the last finished one).")] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", callback=period_label, help="Period label, e.g. 2026-03 or 1404-01 (default: the last finished one).")] = None,
     grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
     by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns, comma-separated (default: channel,team,rep).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: salesscope-report-<period>.<format>).")] = None,
     team: Annotated[str | None, typer.Option("--team", help="Only this team's rows.")] = None,
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's rows.")] = None,
-    target: Annotated[float | None, typer.Option("--target", help="Add a plan to reach this revenue (with --plan-period).")] = None,
-    plan_period: Annotated[str | None, typer.Option("--plan-period", help="The plan's period, e.g. 2026-Q3 or 1405-Q2.")] = None,
+    target: Annotated[str | None, typer.Option("--target", callback=amount("--target"), help="Add a plan to reach this revenue (with --plan-period).")] = None,
+    plan_period: Annotated[str | None, typer.Option("--plan-period", callback=period_label, help="The plan's period, e.g. 2026-Q3 or 1405-Q2.")] = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a report: one self-contained HTML file, an A4 PDF or an Excel workbook.
@@ -41,8 +45,8 @@ def report(
     """
     from salesscope.report import FORMATS, build, render
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"{fmt!r}: expected one of {', '.join(FORMATS)}", param_hint="--format")
+    choose(fmt, FORMATS, "--format")
+    writable_file(out)
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     scope = {k: [v] for k, v in (("team", team), ("rep", rep)) if v}
@@ -84,12 +88,8 @@ def digest(
     from salesscope.report import FORMATS
     from salesscope.report import digest as dg
 
-    if attach not in FORMATS:
-        raise typer.BadParameter(f"{attach!r}: expected one of {', '.join(FORMATS)}", param_hint="--attach")
-    try:
-        day = dt.date.fromisoformat(today) if today else dt.date.today()
-    except ValueError:
-        raise InputError(f"--today {today!r} is not an ISO date like 2026-04-01") from None
+    choose(attach, FORMATS, "--attach")
+    day = parse_date(today, "--today") if today else dt.date.today()
     ws = open_workspace(workspace)
     if add:
         flt = {k: v for k, v in (("team", team), ("rep", rep)) if v}
@@ -117,7 +117,8 @@ def digest(
         if not done:
             console.print("Nothing is due." if due_ else "No subscription yet (add one with --add EMAIL).")
     else:
-        raise typer.BadParameter("choose one of --due, --preview, --add, --list or --remove")
+        raise UsageError("choose one of --due, --preview, --add, --list or --remove",
+                         fa="یکی از --due، --preview، --add، --list یا --remove را بدهید")
 
 
 def register(app: typer.Typer) -> None:

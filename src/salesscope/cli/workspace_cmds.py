@@ -15,9 +15,9 @@ from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
     console,
-    err_console,
     open_workspace,
 )
+from salesscope.errors import UsageError
 
 
 def init(
@@ -41,7 +41,7 @@ def init(
 
 
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="CSV, TSV, XLSX, Parquet, JSON or JSON Lines files.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", show_default=False, hidden=True)],
     table: Annotated[str | None, typer.Option("--table", "-t", help="Canonical table the files hold.")] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column-mapping YAML file.")] = None,
     preset: Annotated[str | None, typer.Option("--preset", "-p", help="A shipped mapping, e.g. hubspot-deals.")] = None,
@@ -50,14 +50,16 @@ def import_(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
-    """Import CRM exports into the workspace; bad rows go to the quarantine with reasons.
+    """Import CRM exports (CSV, TSV, XLSX, Parquet, JSON or JSON Lines FILEs) into the workspace;
+    bad rows go to the quarantine with reasons.
 
     Example: salesscope import deals.csv --preset hubspot-deals
     """
     from salesscope.ingest import RejectedRowsError, import_files
 
     if mapping and preset:
-        raise typer.BadParameter("give either --mapping or --preset, not both")
+        raise UsageError("give either --mapping or --preset, not both",
+                         fa="یا --mapping بدهید یا --preset، نه هر دو")
     ws = open_workspace(workspace)
     try:
         result = import_files(ws, files, table=table, mapping=mapping, preset=preset, strict=strict, sheet=sheet,
@@ -67,8 +69,7 @@ def import_(
             typer.echo(e.result.to_json())
         else:
             console.print(e.result.render_table(ws.config.language))
-            err_console.print(f"[bold red]error:[/] {e}")
-        raise typer.Exit(1) from None
+        raise
     if fmt == "json":
         typer.echo(result.to_json())
     else:
@@ -95,7 +96,8 @@ def demo(
         ws = salesscope.open(workspace)
         if any(ws.row_counts().values()):
             if not replace:
-                raise typer.BadParameter(f"{workspace} already holds data; add --replace to rebuild it as a demo")
+                raise UsageError(f"{workspace} already holds data; add --replace to rebuild it as a demo",
+                                 fa=f"{workspace} داده دارد؛ برای ساختن دوبارهٔ آن به‌عنوان نمونه --replace را بدهید")
             ws.close()
             shutil.rmtree(workspace)
     ws = salesscope.init(workspace, exist_ok=True, name="SalesScope demo", language=lang)

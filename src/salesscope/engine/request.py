@@ -24,18 +24,12 @@ def _enum(kind: type, value: Any, what: str):
 
 
 def parse_day(value: Any, what: str) -> dt.date | None:
-    """An ISO date (``2026-03-31``) or a date/datetime; None stays None."""
+    """An ISO or Jalali date as typed (any digits), or a date/datetime; None stays None."""
+    from salesscope.typed import parse_date
+
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{what} {value!r} is not an ISO date like 2026-03-31",
-                         fa=f"مقدار {value!r} برای {what} تاریخ ISO مانند 2026-03-31 نیست") from None
+    return parse_date(value, what)
 
 
 def split_dims(by: Sequence[str] | str | None) -> tuple[Dimension, ...]:
@@ -76,8 +70,11 @@ class Request:
         chosen = tuple(i.strip() for i in ids) if ids else tuple(known)
         for i in chosen:
             if i not in known:
-                raise QueryError(f"unknown indicator {i!r}: expected one of {', '.join(known)}",
-                                 fa=f"شاخص {i!r} شناخته نیست؛ شاخص‌های موجود: {', '.join(known)}")
+                from salesscope.typed import suggestion
+
+                hint_en, hint_fa = suggestion(i, known)
+                raise QueryError(f"unknown indicator {i!r}{hint_en}: expected one of {', '.join(known)}",
+                                 fa=f"شاخص {i!r} شناخته نیست{hint_fa}؛ شاخص‌های موجود: {', '.join(known)}")
         first, last = parse_day(start, "--from"), parse_day(end, "--to")
         if first and last and first > last:
             raise QueryError(f"--from {first} is after --to {last}",

@@ -93,8 +93,6 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
             result = run.execute(Path(tmp), bar, qfile, started)
             if strict and result.rejected:
                 result.committed = False
-                result.warnings.insert(0, f"{result.rejected} rows rejected: nothing was loaded "
-                                          "(strict mode)")
                 raise RejectedRowsError(result)
             if dry_run:
                 result.committed = False

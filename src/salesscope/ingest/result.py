@@ -27,7 +27,7 @@ class ImportResult:
     """The outcome of :func:`salesscope.ingest.import_files`.
 
     >>> ImportResult("x", {"leads": TableCounts(3, 2, 1)}, "/ws/quarantine/q.csv").to_dict()
-    {'tables': {'leads': {'read': 3, 'loaded': 2, 'rejected': 1}}, 'quarantine': '/ws/quarantine/q.csv', 'warnings': []}
+    {'tables': {'leads': {'read': 3, 'loaded': 2, 'rejected': 1}}, 'committed': True, 'quarantine': '/ws/quarantine/q.csv', 'warnings': []}
     """
 
     import_id: str
@@ -42,10 +42,12 @@ class ImportResult:
         return sum(c.rejected for c in self.tables.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape the CLI prints with ``--format json``."""
+        """The JSON shape the CLI prints with ``--format json``; an import that was not committed
+        (``--strict`` with rejected rows) loaded nothing and says so."""
         return {
-            "tables": {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected}
+            "tables": {t: {"read": c.read, "loaded": c.loaded if self.committed else 0, "rejected": c.rejected}
                        for t, c in self.tables.items()},
+            "committed": self.committed,
             "quarantine": self.quarantine,
             "warnings": list(self.warnings),
         }
@@ -65,7 +67,8 @@ class ImportResult:
             t.add_column(LABELS[key][i], justify="right")
         for name, c in self.tables.items():
             style = "red" if c.rejected else None
-            t.add_row(name, f"{c.read:,}", f"{c.loaded:,}", f"{c.rejected:,}", style=style)
+            loaded = c.loaded if self.committed else 0
+            t.add_row(name, f"{c.read:,}", f"{loaded:,}", f"{c.rejected:,}", style=style)
         notes = []
         if not self.committed:
             notes.append(LABELS["strict"][i].format(n=self.rejected))
@@ -88,6 +91,10 @@ class RejectedRowsError(InputError):
     code = "rejected_rows"
 
     def __init__(self, result: ImportResult) -> None:
-        super().__init__(f"{result.rejected} rows rejected, nothing was loaded (strict mode); "
-                         f"see {result.quarantine}")
+        from salesscope.i18n import to_persian_digits
+
+        super().__init__(f"{result.rejected} rows rejected, nothing was loaded (--strict); "
+                         f"see {result.quarantine}",
+                         fa=f"{to_persian_digits(result.rejected)} ردیف رد شد و چیزی بارگذاری نشد (--strict)؛ "
+                            f"ببینید {result.quarantine}")
         self.result = result
