@@ -93,3 +93,23 @@ def test_cli_plan_in_persian(tiny):
                                    "--lang", "fa"])
     assert res.exit_code == 0, res.output
     assert "دست‌نیافتنی" in res.output and "۲٬۰۰۰" in res.output
+
+
+def test_a_period_under_way_is_planned_for_the_days_left(make_ws):
+    """A deal closed on 2026-04-10 puts the data's last day in April: of the second quarter's 91
+    days, 81 are left (11 April to 30 June); the 200 hours logged in the first quarter become 200 x 81 / 91."""
+    frames = tiny_frames()
+    late = frames["opportunities"].iloc[[0]].assign(opportunity_id="O-late", created_at=dt.datetime(2026, 4, 1),
+                                                    closed_at=dt.datetime(2026, 4, 10, 9))
+    frames["opportunities"] = pd.concat([frames["opportunities"], late], ignore_index=True)
+    ws = make_ws(frames)
+    p = plan(ws, 1_000_000, "2026-Q2")
+    assert p.days_left == 81
+    assumptions = " ".join(a["en"] for a in p.assumptions)
+    assert "81 of its 91 days are left" in assumptions and "81 days left" in assumptions
+    reasons = " ".join(r["en"] for r in p.reasons)
+    assert p.base_period == "2026-Q1"
+    assert f"{round(200 * 81 / 91)} hours the whole team logs in 81 days" in reasons
+    whole = plan(ws, 1_000_000, "2026-Q3")  # a quarter still to come keeps all its days
+    assert whole.days_left == 92 and "200 hours the whole team logs in 92 days" in " ".join(
+        r["en"] for r in whole.reasons)

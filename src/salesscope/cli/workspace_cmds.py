@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -111,13 +110,13 @@ def demo(
 
 
 def _show_last_month(ws, lang: str) -> None:
-    """The 15 indicators for the last full month and their change, then the top findings."""
+    """The 15 indicators for the last month the data covers whole and their change, then the top findings."""
     from salesscope.cli.output import kpi_table
     from salesscope.engine import CATALOG
 
-    today = date.today()
-    last_end = date(today.year, today.month, 1) - timedelta(days=1)
-    df = ws.kpis(None, grain="month", start=last_end, end=last_end)
+    df = ws.kpis(None, grain="month")
+    whole = df[df["complete"]] if df["complete"].any() else df
+    df = df[df["period"] == whole.sort_values("period_start")["period"].iloc[-1]] if len(df) else df
     names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in CATALOG.items()}
     console.print(kpi_table(df, [], names, title=f"Indicators for {df['period'].iloc[0]}" if len(df) else ""))
     from salesscope.advice import findings

@@ -66,6 +66,7 @@ class Plan:
     period_end: dt.date
     base_period: str
     group: str | None
+    days_left: int  # the period's days after the data's last day (all of them for a period to come)
     gap: float | None
     won_to_date: float
     pipeline_expected: float
@@ -98,11 +99,16 @@ def _est(point: float, draws: np.ndarray, last: float | None = None) -> Estimate
 
 
 def work_back(target: float, gap: float, rates: Rates, base: Period, group: str | None, period: Period,
-              won: float, pipeline: float, rng: np.random.Generator, sims: int = SIMS) -> Plan:
-    """Chain the rates from revenue back to hours; every step at the point values and in ``sims`` draws."""
+              won: float, pipeline: float, rng: np.random.Generator, sims: int = SIMS,
+              days_left: int | None = None) -> Plan:
+    """Chain the rates from revenue back to hours; every step at the point values and in ``sims`` draws.
+
+    ``days_left`` (default: the whole period) is the time there is for the work: the hours the team
+    can give and the leads it can find are prorated from the base period to it."""
+    days_left = _days(period) if days_left is None else days_left
     p = Plan(target=target, period=period.label, period_start=period.start, period_end=period.end,
-             base_period=base.label, group=group, gap=gap, won_to_date=won, pipeline_expected=pipeline,
-             rates={k: r.value for k, r in rates.chain.items()})
+             base_period=base.label, group=group, days_left=days_left, gap=gap, won_to_date=won,
+             pipeline_expected=pipeline, rates={k: r.value for k, r in rates.chain.items()})
     p.assumptions.append(both("a_gap", won=round(won), pipeline=round(pipeline), gap=round(gap)))
     missing = [(k, r) for k, r in rates.chain.items() if r.value is None or not r.value > 0]
     if missing:
@@ -145,20 +151,25 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
         p.needs["hours"] = _est(hours_pt, hours_d, sum(c.hours_now or 0 for c in chans))
         p.assumptions.append(both("a_channels"))
         p.assumptions.append(both("a_hours_rate"))
+    if days_left < _days(period):
+        p.assumptions.append(both("a_days_left", days=days_left, total=_days(period)))
     if rates.cycle_days is not None:
-        p.assumptions.append(both("a_timing", cycle=round(rates.cycle_days, 1), days=_days(period)))
-        if rates.cycle_days > _days(period) / 2:
+        p.assumptions.append(both("a_timing", cycle=round(rates.cycle_days, 1), days=days_left))
+        if rates.cycle_days > days_left / 2:
             p.assumptions.append(both("a_cycle_long"))
     p.assumptions.append(both("a_uncertainty", sims=sims))
 
     # Out of reach: more hours than the team works, or far more leads than ever produced.
+    # Both limits are a period's worth (the base period's), prorated to the part of the period left.
+    pace = days_left / _days(period)
     p.reachable = True
-    if rates.capacity_hours is not None and hours_pt > rates.capacity_hours:
+    if rates.capacity_hours is not None and hours_pt > rates.capacity_hours * pace:
         p.reachable = False
-        p.reasons.append(both("why_hours", hours=round(hours_pt), capacity=round(rates.capacity_hours), base=base.label))
-    if rates.best_leads and leads > LEADS_MARGIN * rates.best_leads:
+        p.reasons.append(both("why_hours", hours=round(hours_pt), capacity=round(rates.capacity_hours * pace),
+                              base=base.label, days=days_left))
+    if rates.best_leads and leads > LEADS_MARGIN * rates.best_leads * pace:
         p.reachable = False
-        p.reasons.append(both("why_leads", leads=round(leads), best=round(rates.best_leads)))
+        p.reasons.append(both("why_leads", leads=round(leads), best=round(rates.best_leads * pace), days=days_left))
     p.reasons.insert(0, both("reachable" if p.reachable else "out_of_reach"))
     return p
 
@@ -185,6 +196,7 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
     if dt.datetime.combine(per.end, dt.time()) < now - dt.timedelta(days=1):
         raise QueryError(f"period {per.label} is already over (the data runs to {now.date() - dt.timedelta(days=1)})")
     base = periods_before(now.date(), 1, grain, cal, fiscal)[0]
+    days_left = min(_days(per), (per.end - now.date()).days + 1)  # ``now`` is the day after the data's last
     r = run(d, max(now, dt.datetime.combine(per.start, dt.time())), [per], Settings(sims=200, seed=seed))
     won = {g: float(r.won_to_date[i, 0]) for i, g in enumerate(r.groups)}
     pipe = {g: float(r.pipeline_mean[i, 0]) for i, g in enumerate(r.groups)}
@@ -193,7 +205,8 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
     if by is None:
         rates = groups[None]
         gap = max(target - won.get("all", 0.0) - pipe.get("all", 0.0), 0.0)
-        return work_back(target, gap, rates, base, None, per, won.get("all", 0.0), pipe.get("all", 0.0), rng, sims)
+        return work_back(target, gap, rates, base, None, per, won.get("all", 0.0), pipe.get("all", 0.0), rng, sims,
+                         days_left)
     revenue = {g: (rt.revenue_now or 0.0) for g, rt in groups.items()}
     total_rev = sum(revenue.values())
     parts = []
@@ -201,9 +214,10 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
         share = revenue[g] / total_rev if total_rev > 0 else 1 / len(groups)
         t_g = target * share
         gap = max(t_g - won.get(g, 0.0) - pipe.get(g, 0.0), 0.0)
-        parts.append(work_back(t_g, gap, rates, base, g, per, won.get(g, 0.0), pipe.get(g, 0.0), rng, sims))
+        parts.append(work_back(t_g, gap, rates, base, g, per, won.get(g, 0.0), pipe.get(g, 0.0), rng, sims,
+                               days_left))
     whole = Plan(target=target, period=per.label, period_start=per.start, period_end=per.end, base_period=base.label,
-                 group=None, gap=sum(p.gap or 0 for p in parts), won_to_date=sum(won.values()),
+                 group=None, days_left=days_left, gap=sum(p.gap or 0 for p in parts), won_to_date=sum(won.values()),
                  pipeline_expected=sum(pipe.values()), parts=parts)
     whole.reachable = all(p.reachable for p in parts) if all(p.reachable is not None for p in parts) else None
     whole.reasons = [both("reachable" if whole.reachable else "out_of_reach")]

@@ -53,12 +53,14 @@ T: dict[str, dict[str, str]] = {
     "reachable": {"en": "Reachable at current rates.", "fa": "با نرخ‌های کنونی دست‌یافتنی است."},
     "out_of_reach": {"en": "Out of reach at current rates.", "fa": "با نرخ‌های کنونی دست‌نیافتنی است."},
     "why_hours": {
-        "en": "It needs {hours} prospecting hours, more than the {capacity} hours the whole team logged in {base}.",
-        "fa": "به {hours} ساعت مشتری‌یابی نیاز دارد، بیش از {capacity} ساعتی که کل تیم در {base} ثبت کرده است.",
+        "en": "It needs {hours} prospecting hours, more than the {capacity} hours the whole team logs in {days} days "
+              "at the pace of {base}.",
+        "fa": "به {hours} ساعت مشتری‌یابی نیاز دارد، بیش از {capacity} ساعتی که کل تیم با آهنگ {base} در {days} روز "
+              "ثبت می‌کند.",
     },
     "why_leads": {
-        "en": "It needs {leads} leads, more than twice the best period so far ({best} leads).",
-        "fa": "به {leads} سرنخ نیاز دارد، بیش از دو برابر بهترین دوره تاکنون ({best} سرنخ).",
+        "en": "It needs {leads} leads, more than twice the best period so far ({best} leads in {days} days at its pace).",
+        "fa": "به {leads} سرنخ نیاز دارد، بیش از دو برابر بهترین دوره تاکنون ({best} سرنخ در {days} روز با آهنگ آن).",
     },
     "why_rate": {
         "en": "The {rate} of {base} is undefined ({reason}), so the funnel cannot be worked back.",
@@ -77,8 +79,15 @@ T: dict[str, dict[str, str]] = {
     },
     "a_timing": {
         "en": "New opportunities are assumed to close within the period; the median sales cycle is {cycle} days "
-              "and the period has {days}.",
-        "fa": "فرض شده فرصت‌های جدید در همین دوره بسته می‌شوند؛ میانه چرخه فروش {cycle} روز و طول دوره {days} روز است.",
+              "and the period has {days} days left.",
+        "fa": "فرض شده فرصت‌های جدید در همین دوره بسته می‌شوند؛ میانه چرخه فروش {cycle} روز است و {days} روز از دوره "
+              "باقی مانده است.",
+    },
+    "a_days_left": {
+        "en": "The period is under way: {days} of its {total} days are left after the data's last day, and the "
+              "hours and leads it can take are counted for those days only.",
+        "fa": "دوره آغاز شده است: پس از آخرین روز داده‌ها {days} روز از {total} روز آن مانده و ساعت‌ها و سرنخ‌هایی "
+              "که می‌توان به کار گرفت فقط برای همین روزها شمرده شده است.",
     },
     "a_cycle_long": {
         "en": "The sales cycle is longer than half the period: much of this work must start before it.",

@@ -100,9 +100,10 @@ def catalog_info(ws: Any = None) -> list[IndicatorInfo]:
 
 
 def _pick_period(kpis: pd.DataFrame, period: str | None, today: dt.date) -> pd.Series:
-    """The row (period, start, end) the report is about: asked for, else the last finished one."""
-    periods = (kpis[["period", "period_start", "period_end"]].drop_duplicates("period")
-               .sort_values("period_start"))
+    """The row (period, start, end) the report is about: asked for, else the last one that ended
+    before ``today`` and that the data covers whole."""
+    cols = ["period", "period_start", "period_end"] + (["complete"] if "complete" in kpis else [])
+    periods = kpis[cols].drop_duplicates("period").sort_values("period_start")
     if periods.empty:
         raise QueryError("the workspace holds no data to report on (import some files first)")
     if period is not None:
@@ -114,7 +115,8 @@ def _pick_period(kpis: pd.DataFrame, period: str | None, today: dt.date) -> pd.S
         return match.iloc[-1]
     ends = pd.to_datetime(periods["period_end"]).dt.date
     finished = periods[ends < today]
-    return (finished if not finished.empty else periods).iloc[-1]
+    whole = finished[finished["complete"].astype(bool)] if "complete" in finished else finished
+    return next(p for p in (whole, finished, periods) if not p.empty).iloc[-1]
 
 
 def _kpis(ws: Any, scope: dict[str, list[str]], **kw: Any) -> pd.DataFrame:
