@@ -12,7 +12,7 @@ import ibis
 
 from salesscope.config import BackendConfig
 from salesscope.errors import WorkspaceError
-from salesscope.schema import PG_TYPES, SPARK_TYPES, TABLES, Kind, Table
+from salesscope.schema import PG_TYPES, SPARK_TYPES, TABLES, Kind, Table, is_extra_column
 
 if TYPE_CHECKING:
     import duckdb
@@ -99,17 +99,19 @@ def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
 # -- copying a workspace's store into another engine (tests, the benchmark, migrations) ----------
 
 def _present_columns(con: duckdb.DuckDBPyConnection, table: Table) -> list[tuple[str, Kind]]:
-    """The canonical columns the store's table holds, with their kinds."""
+    """The canonical columns the store's table holds, with their kinds, then its declared
+    attributes and rep roles (text)."""
     spec = TABLES[table]
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.value]
-    ).fetchall()}
+    have = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table.value]).fetchall()]
     out = []
     for name in spec.column_names:
         if name not in have:
             continue
         kind = Kind.TEXT if name.endswith("_label") and not spec.has(name) else spec.column(name).kind
         out.append((name, kind))
+    out += [(name, Kind.TEXT) for name in have if is_extra_column(name)]
     return out
 
 

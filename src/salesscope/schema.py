@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from salesscope.vocab import Channel, Purpose, Status
@@ -219,6 +220,41 @@ LOAD_ORDER: tuple[Table, ...] = (
     Table.REPS, Table.CUSTOMERS, Table.OPPORTUNITIES, Table.LEADS, Table.ACTIVITIES,
     Table.RESPONSES, Table.TIME_LOG, Table.QUOTAS, Table.COSTS,
 )
+
+# Free attributes and extra rep roles declared in a mapping are extra VARCHAR columns of these
+# tables: ``attr_<name>`` and ``rep_<role>`` (a rep_id; ``rep_id`` itself stays the owner).
+EXTENSIBLE: tuple[Table, ...] = (Table.LEADS, Table.OPPORTUNITIES, Table.ACTIVITIES,
+                                 Table.CUSTOMERS)
+ATTRIBUTE_PREFIX = "attr_"
+REP_ROLE_PREFIX = "rep_"
+OWNER_COLUMN = "rep_id"
+
+
+def attribute_column(name: str) -> str:
+    """The stored column of a free attribute: ``segment`` -> ``attr_segment``."""
+    return ATTRIBUTE_PREFIX + name
+
+
+def rep_role_column(role: str) -> str:
+    """The stored column of a rep role: ``sdr`` -> ``rep_sdr``."""
+    return REP_ROLE_PREFIX + role
+
+
+def is_extra_column(name: str) -> bool:
+    """Whether a stored column is a declared attribute or rep role, not a canonical one."""
+    return name.startswith(ATTRIBUTE_PREFIX) or (
+        name.startswith(REP_ROLE_PREFIX) and name != OWNER_COLUMN)
+
+
+def extended(spec: TableSpec, attributes: Sequence[str] = (),
+             roles: Sequence[str] = ()) -> TableSpec:
+    """A table's spec with declared attributes (text) and rep roles (rep references) added."""
+    if not attributes and not roles:
+        return spec
+    extra = tuple(Column(attribute_column(a), Kind.TEXT) for a in attributes) + tuple(
+        Column(rep_role_column(r), Kind.TEXT, references=Table.REPS) for r in roles)
+    return replace(spec, columns=spec.columns + extra)
+
 
 QUARANTINE_TABLE = "_quarantine"
 IMPORTS_TABLE = "_imports"

@@ -106,7 +106,8 @@ def test_missing_required_column_is_a_file_error(ws, write):
     p = write("leads.csv", "lead_id,channel\nL1,email\n")
     with pytest.raises(InputError) as e:
         import_files(ws, [p], progress=False)
-    assert str(e.value) == ("leads.csv: column 'created_at' (required by table leads) is missing; "
+    assert str(e.value) == ("leads.csv: column 'created_at' is missing; it is needed for "
+                            "leads.created_at, which places each row in its period; "
                             "headers found: 'lead_id', 'channel'")
     assert ws.row_counts()["leads"] == 0
 

@@ -26,9 +26,9 @@ def test_failure_mid_import_leaves_the_store_as_it_was(ws, write, monkeypatch):
     real = importer.load_table
     calls = []
 
-    def failing(con, table):
+    def failing(con, table, *stage):
         calls.append(table)
-        real(con, table)  # reps are written ...
+        real(con, table, *stage)  # reps are written ...
         if len(calls) == 2:
             raise RuntimeError("disk on fire")  # ... then the second table fails
 

@@ -107,23 +107,31 @@ def plans(draw: st.DrawFn) -> Plan:
 
 
 def intended(plan: Plan) -> dict[str, set[int]]:
-    """Rows a correct import rejects: its own problem, then references followed to a fixpoint."""
+    """Rows a correct import rejects: its own problem, then references followed to a fixpoint.
+
+    A link that may be empty (not required, not part of the key) to a row rejected in the same
+    import is cleared instead: the row holding it loads.
+    """
     rejected = {n: {r for (t, r) in plan.codes if t == n} for n in plan.frames}
     while True:
-        keys = {}
+        keys, given = {}, {}
         for t in Table:
             spec = TABLES[t]
             if spec.has_id:
                 df = plan.frames[t.value]
                 ok = df.drop(index=list(rejected[t.value]))
                 keys[t] = set(ok[spec.key[0]].dropna())
+                given[t] = set(df[spec.key[0]].dropna())
         grew = False
         for t in Table:
-            df = plan.frames[t.value]
-            for c in TABLES[t].columns:
+            df, spec = plan.frames[t.value], TABLES[t]
+            for c in spec.columns:
                 if c.references is None or c.name not in df.columns:
                     continue
-                bad = df.index[df[c.name].notna() & ~df[c.name].isin(keys[c.references])]
+                dangling = df[c.name].notna() & ~df[c.name].isin(keys[c.references])
+                if spec.has_id and not c.required and c.name not in spec.key:
+                    dangling &= ~df[c.name].isin(given[c.references])
+                bad = df.index[dangling]
                 new = set(bad) - rejected[t.value]
                 if new:
                     rejected[t.value] |= new
@@ -186,8 +194,9 @@ def test_counts_add_up_no_valid_row_lost_no_invalid_row_loaded(plan):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def test_a_rejected_row_takes_the_rows_that_point_at_it_along(tmp_path):
-    """customer rejected -> its deal dangles -> the deal's activity and lead dangle too."""
+def test_a_rejected_row_leaves_the_rows_that_point_at_it_loaded_without_the_link(tmp_path):
+    """customer rejected -> its deal loads without the customer; the deal's lead and activity
+    keep their link to the deal; each cleared link is reported."""
     from tests.reliability.conftest import write_csv
 
     d = tmp_path / "files"
@@ -208,6 +217,12 @@ def test_a_rejected_row_takes_the_rows_that_point_at_it_along(tmp_path):
     ws = salesscope.init(tmp_path / "ws")
     r = import_files(ws, files, progress=False)
     assert {t: (c.loaded, c.rejected) for t, c in r.tables.items()} == {
-        "customers": (1, 1), "opportunities": (1, 1), "leads": (1, 1), "activities": (1, 2)}
-    assert ws.duckdb.execute("SELECT activity_id FROM activities").fetchall() == [("A1",)]
+        "customers": (1, 1), "opportunities": (2, 0), "leads": (2, 0), "activities": (3, 0)}
+    assert ws.duckdb.execute("SELECT opportunity_id, customer_id FROM opportunities ORDER BY 1"
+                             ).fetchall() == [("O1", "C1"), ("O2", None)]
+    assert ws.duckdb.execute("SELECT lead_id, opportunity_id FROM leads ORDER BY 1"
+                             ).fetchall() == [("L1", "O1"), ("L2", "O2")]
+    assert [w for w in r.warnings if "rejected in this import" in w] == [
+        "opportunities.csv:3 column 'customer_id' points at "
+        "customers 'C2', which was rejected in this import: the row is loaded without that link"]
     ws.close()

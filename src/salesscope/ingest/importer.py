@@ -14,22 +14,34 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from salesscope.errors import InputError, WorkspaceError
+from salesscope.errors import Forbidden, InputError, WorkspaceError
 from salesscope.ingest import validate
 from salesscope.ingest.mapping import (
     Mapping,
     TableMap,
+    attribute_name,
     canonical_mapping,
     load_mapping,
     load_preset,
+    matches,
     table_for_name,
 )
+from salesscope.ingest.messages import say
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
 from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
 from salesscope.ingest.scope import Scope, changed_keys, check_table, reject_outside
 from salesscope.ingest.typed import build_typed
-from salesscope.schema import IMPORTS_TABLE, LOAD_ORDER, QUARANTINE_TABLE, TABLES, Table
+from salesscope.schema import (
+    IMPORTS_TABLE,
+    LOAD_ORDER,
+    QUARANTINE_TABLE,
+    TABLES,
+    Table,
+    attribute_column,
+    extended,
+    rep_role_column,
+)
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -195,19 +207,30 @@ class _Run:
                  sheet: str | None) -> None:
         self.con, self.tz, self.import_id = con, tz, import_id
         self.paths, self.table, self.mapping, self.sheet = paths, table, mapping, sheet
+        self.maps = mapping.table_maps(table) if mapping is not None else []
         self.sources: list[Source] = []
         self.counts: dict[Table, TableCounts] = {}
-        self.mapped: dict[Table, set[str]] = {}
-        self.warnings: list[str] = []
+        self.stages: dict[tuple[Table, bool], validate.Stage] = {}
+        self.warnings: list[tuple[str, str]] = []  # (English, Persian)
         self.rejected_written = False
         self.cleanup: list[str] = []  # SQL run after loading: typed relations and their sources
         self.scope: Scope = None
         self.actor = ""
 
-    def targets(self, src: Source) -> dict[Table, TableMap]:
+    def targets(self, src: Source) -> list[tuple[Table, TableMap]]:
         """Which tables a source feeds, and how."""
         if self.mapping is not None:
-            return self.mapping.table_maps(self.table)
+            maps = [(t, tm) for t, tm in self.maps if tm.reads(src.path.name, src.sheet)]
+            if not maps:
+                patterns = sorted({str(tm.files or tm.sheet) for _, tm in self.maps})
+                en, fa = say("no_table_for_file", file=src.label, patterns="; ".join(patterns))
+                raise InputError(en, fa=fa, file=src.label)
+            tables = [t for t, _ in maps]
+            twice = next((t for t in tables if tables.count(t) > 1), None)
+            if twice is not None:
+                en, fa = say("read_twice", file=src.label, table=twice.value)
+                raise InputError(en, fa=fa, file=src.label)
+            return maps
         target = (Table(self.table) if self.table else table_for_name(src.name_for_table())
                   or table_for_name(src.path.name))
         if target is None:
@@ -217,21 +240,54 @@ class _Run:
                 file=src.label)
         tm, ignored = canonical_mapping(target, src.headers)
         if ignored:
-            self.warnings.append(f"{src.label}: columns ignored (not in table {target.value}): "
-                                 f"{', '.join(ignored)}")
-        return {target: tm}
+            self.warnings.append(say("columns_ignored", file=src.label, table=target.value,
+                                     columns=", ".join(ignored)))
+        return [(target, tm)]
 
-    def checked_targets(self, src: Source) -> dict[Table, TableMap]:
+    def resolve(self, pattern: str, target: str) -> Source:
+        """The one source of this import a lookup reads (by file name or sheet)."""
+        found = [s for s in self.sources
+                 if matches(pattern, s.path.name) or (s.sheet and matches(pattern, s.sheet))]
+        if len(found) == 1:
+            return found[0]
+        key = "lookup_without_file" if not found else "lookup_ambiguous"
+        en, fa = say(key, target=target, pattern=pattern,
+                     files=", ".join(s.label for s in found))
+        raise InputError(en, fa=fa)
+
+    def _prepare_stages(self, plan: list[tuple[int, Table, TableMap]]) -> None:
+        """One stage per table and mode, with every attribute and rep role declared for the
+        table; the store gains the columns it lacks."""
+        extras: dict[Table, tuple[list[str], list[str]]] = {}
+        for _, t, tm in plan:
+            attrs, roles = extras.setdefault(t, ([], []))
+            attrs += [a for a in map(attribute_name, tm.attributes) if a not in attrs]
+            roles += [r for r in map(attribute_name, tm.rep_roles) if r not in roles]
+        for _, t, tm in plan:
+            if (t, tm.enrich) not in self.stages:
+                stage = validate.Stage(t, extended(TABLES[t], *extras[t]), tm.enrich)
+                self.stages[(t, tm.enrich)] = stage
+                self.con.execute(stage.ddl())
+            self.counts.setdefault(t, TableCounts())
+        for t, (attrs, roles) in extras.items():
+            add_columns(self.con, t, [attribute_column(a) for a in attrs]
+                        + [rep_role_column(r) for r in roles])
+
+    def checked_targets(self, src: Source) -> list[tuple[Table, TableMap]]:
         """:meth:`targets`, refusing the tables this import's scope may not write."""
         out = self.targets(src)
-        for target in out:
+        for target, tm in out:
             check_table(target, self.scope, src.label)
+            if tm.enrich and self.scope is not None:
+                en, fa = say("enrich_admin_only", file=src.label, table=target.value)
+                raise Forbidden(en, fa=fa)
         return out
 
     def execute(self, tmp: Path, bar: _Bar, qfile: Path, started: dt.datetime) -> ImportResult:
         con = self.con
-        con.execute(validate.REJ_DDL)
-        con.execute(validate.LOADS_DDL)
+        for ddl in (validate.REJ_DDL, validate.LOADS_DDL, validate.COLS_DDL, validate.GONE_DDL,
+                    validate.UNLINKED_DDL):
+            con.execute(ddl)
         con.execute("CREATE TEMP TABLE _sources (src INTEGER, label VARCHAR)")
         opts = self.mapping.source if self.mapping else None
         bar.start(len(self.paths) * 3 + len(LOAD_ORDER) + 2)
@@ -241,84 +297,124 @@ class _Run:
                                  delimiter=opts and opts.delimiter,
                                  encoding=opts and opts.encoding):
                 self.sources.append(src)
+        plan = [(k, t, tm) for k, src in enumerate(self.sources)
+                for t, tm in self.checked_targets(src)]
+        self._prepare_stages(plan)
         for k, src in enumerate(self.sources):
             con.execute("INSERT INTO _sources VALUES (?, ?)", [k, src.label])
+        looked_up = any(c.lookup is not None for _, _, tm in plan
+                        for c in tm.stored_columns().values())
+        for k, src in enumerate(self.sources):
             views = False
-            for target, tm in self.checked_targets(src).items():
+            for _, target, tm in [p for p in plan if p[0] == k]:
                 bar.step(f"checking {src.label} -> {target.value}")
                 views = self._stage_source(k, src, target, tm) or views
-            # Views over the source are read again when loading; a table no longer needs it.
+            # Views over the source (or over a source a lookup reads) are read again when
+            # loading: they go after; a source only tables read is dropped now.
             for sql in src.cleanup:
-                if views:
+                if views or looked_up:
                     self.cleanup.append(sql)
                 else:
                     con.execute(sql)
         bar.step("checking keys and references")
-        for target in self.counts:
-            validate.duplicates(con, target)
-        reject_outside(con, list(self.counts), self.scope)
-        self.warnings.extend(validate.references(con, self.mapped))
+        stages = list(self.stages.values())
+        for stage in stages:
+            validate.duplicates(con, stage)
+        reject_outside(con, [s.table for s in stages if not s.enrich], self.scope)
+        self.warnings.extend(validate.references(con, stages))
+        for stage in stages:
+            if stage.enrich:
+                validate.not_found(con, stage)
+        self.warnings.extend(self._unlinked_warnings())
         rejected = dict(con.execute("SELECT tbl, count(*) FROM (SELECT DISTINCT tbl, src, row "
                                     "FROM _rej) GROUP BY tbl").fetchall())
         for target, c in self.counts.items():
             c.rejected = rejected.get(target.value, 0)
             c.loaded = c.read - c.rejected
         self._write_quarantine(qfile, started)
+        en, fa = self._samples(qfile)
         result = ImportResult(self.import_id, {t.value: c for t, c in self.counts.items()},
-                              str(qfile), self.warnings + self._samples(qfile),
-                              [str(p) for p in self.paths])
+                              str(qfile), [w[0] for w in self.warnings] + en,
+                              [str(p) for p in self.paths],
+                              warnings_fa=[w[1] for w in self.warnings] + fa)
         if result.rejected:
             # Written before the commit: in strict mode it explains why nothing was loaded.
             self.rejected_written = True
-        changes = {t.value: changed_keys(con, t) for t in LOAD_ORDER if t in self.counts}
-        for target in LOAD_ORDER:
-            if target in self.counts:
-                bar.step(f"loading {target.value}")
-                load_table(con, target)
+        changes = {t.value: changed_keys(con, t) for t in LOAD_ORDER
+                   if (t, False) in self.stages}
+        # Whole rows first, so that enriching rows find the rows loaded in this import.
+        for enrich in (False, True):
+            for target in LOAD_ORDER:
+                stage = self.stages.get((target, enrich))
+                if stage is not None:
+                    bar.step(f"loading {target.value}")
+                    load_table(con, target, stage)
         con.execute(f"INSERT INTO {IMPORTS_TABLE} (import_id, started_at, finished_at, files, "
                     "summary, imported_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [self.import_id, started, _now(self.tz), json.dumps(result.files),
                      result.to_json(), self.actor, json.dumps(changes, ensure_ascii=False)])
-        for target in self.counts:
-            con.execute(f"DROP TABLE _stg_{target.value}")
+        for stage in stages:
+            con.execute(f"DROP TABLE {stage.name}")
         for sql in self.cleanup:
             con.execute(sql)
-        con.execute("DROP TABLE _loads")
-        con.execute("DROP TABLE _rej")
-        con.execute("DROP TABLE _sources")
+        for name in ("_loads", "_rej", "_sources", "_cols", "_gone", "_unlinked"):
+            con.execute(f"DROP TABLE {name}")
         return result
 
     def _stage_source(self, k: int, src: Source, target: Table, tm: TableMap) -> bool:
         """Check and stage one source for one table; return whether it stays a view."""
         con = self.con
-        if target not in self.counts:
-            con.execute(validate.staging_ddl(target))
-            self.counts[target] = TableCounts()
-            self.mapped[target] = set()
+        stage = self.stages[(target, tm.enrich)]
         tag = f"{k}_{target.value}"
-        typed = build_typed(con, src, target, tm, self.mapping, self.tz, tag)
-        validate.check_and_stage(con, typed, k, tm.deduplicate)
+        typed = build_typed(con, src, target, tm, self.mapping, self.tz, tag, self.resolve)
+        validate.check_and_stage(con, typed, k, stage, tm.deduplicate)
         self.counts[target].read += typed.read
-        self.mapped[target].update(typed.columns)
+        stage.mapped.update(typed.columns)
         if tm.deduplicate:
             # Collapsed repeats are one record, read once: read = loaded + rejected holds.
-            self.counts[target].read -= validate.collapse(con, target)
-        # Loading reads the typed relation (and so its lookups) again: dropped afterwards.
-        self.cleanup.append(f"DROP {'VIEW' if typed.view else 'TABLE'} {typed.relation}")
+            self.counts[target].read -= validate.collapse(con, stage)
+        flagged = validate.open_without_start(con, typed, k)
+        if flagged:
+            shown = ", ".join(map(str, flagged[:SAMPLE_REJECTIONS]))
+            more = f", ... ({len(flagged)})" if len(flagged) > SAMPLE_REJECTIONS else ""
+            self.warnings.append(say("open_without_start", file=src.label, n=len(flagged),
+                                     column=typed.columns["created_at"].source,
+                                     rows=shown + more))
+        # Typed relations (views read their lookups) go before the sources they read.
+        drops = [f"DROP {'VIEW' if typed.view else 'TABLE'} {typed.relation}"]
         for name in [r[0] for r in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
                 f"(table_name LIKE '\\_jal\\_{tag}\\_%' ESCAPE '\\' "
                 f"OR table_name LIKE '\\_ch\\_{tag}\\_%' ESCAPE '\\')").fetchall()]:
-            self.cleanup.append(f"DROP TABLE {q(name)}")
+            drops.append(f"DROP TABLE {q(name)}")
+        self.cleanup[:0] = drops
         return typed.view
 
-    def _messages_sql(self) -> str:
+    def _unlinked_warnings(self) -> list[tuple[str, str]]:
+        rows = self.con.execute(
+            "SELECT s.label, u.row, u.tbl, u.col, c.scol, u.target, u.value FROM _unlinked u "
+            "JOIN _sources s ON s.src = u.src LEFT JOIN _cols c ON c.src = u.src AND "
+            "c.tbl = u.tbl AND c.col = u.col ORDER BY u.src, u.row, u.col "
+            f"LIMIT {SAMPLE_REJECTIONS}").fetchall()
+        return [say("unlinked", file=f, row=r, column=column_text(t, c, sc), table=tt, value=v)
+                for f, r, t, c, sc, tt, v in rows]
+
+    def _messages_sql(self, lang: int = 0) -> str:
+        reason = "r.reason_fa" if lang else "r.reason"
+        # file:row column 'Source column' (table.column) has value '...': reason
+        def quoted(expr: str) -> str:
+            return f"'''' || {expr} || ''''"
+
+        column = (f"CASE WHEN c.scol IS NULL OR c.scol = r.col THEN {quoted('r.col')} "
+                  f"ELSE {quoted('c.scol')} || ' (' || r.tbl || '.' || r.col || ')' END")
+        value = quoted("coalesce(r.value, '')")
         return (f"SELECT {lit(self.import_id)} AS import_id, r.tbl AS target_table, "
                 "s.label AS source_file, r.row AS source_row, r.col AS column_name, "
                 "r.value, r.code AS reason_code, r.reason, r.reason_fa, "
-                "s.label || ':' || r.row || ' column ''' || r.col || ''' has value ''' || "
-                "coalesce(r.value, '') || ''': ' || r.reason AS message "
-                "FROM _rej r JOIN _sources s ON s.src = r.src ORDER BY r.src, r.row, r.col")
+                f"s.label || ':' || r.row || ' column ' || {column} || ' has value ' || "
+                f"{value} || ': ' || {reason} AS message "
+                "FROM _rej r JOIN _sources s ON s.src = r.src LEFT JOIN _cols c ON "
+                "c.src = r.src AND c.tbl = r.tbl AND c.col = r.col ORDER BY r.src, r.row, r.col")
 
     def _write_quarantine(self, qfile: Path, started: dt.datetime) -> None:
         con = self.con
@@ -335,20 +431,58 @@ class _Run:
         con.execute(f"COPY ({self._messages_sql()}) TO {lit(str(qfile))} (HEADER, DELIMITER ',')")
         qfile.chmod(0o600)  # rejected rows are customer data too
 
-    def _samples(self, qfile: Path) -> list[str]:
-        rows = self.con.execute(f"SELECT message FROM ({self._messages_sql()}) "
-                                f"LIMIT {SAMPLE_REJECTIONS + 1}").fetchall()
-        out = [r[0] for r in rows[:SAMPLE_REJECTIONS]]
-        if len(rows) > SAMPLE_REJECTIONS:
-            total = self.con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
-            out.append(f"... {total - SAMPLE_REJECTIONS} more problems in {qfile}")
+    def _samples(self, qfile: Path) -> tuple[list[str], list[str]]:
+        """The first rejections, in English and Persian, and how many more the file holds."""
+        out: tuple[list[str], list[str]] = ([], [])
+        total = None
+        for lang in (0, 1):
+            rows = self.con.execute(f"SELECT message FROM ({self._messages_sql(lang)}) "
+                                    f"LIMIT {SAMPLE_REJECTIONS + 1}").fetchall()
+            out[lang].extend(r[0] for r in rows[:SAMPLE_REJECTIONS])
+            if len(rows) > SAMPLE_REJECTIONS:
+                if total is None:
+                    total = self.con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
+                out[lang].append(say("more_problems", n=total - SAMPLE_REJECTIONS,
+                                     file=str(qfile))[lang])
         return out
 
 
-def load_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Replace the stored rows that share a key with the staged ones, then insert these."""
-    spec = TABLES[table]
-    stg, target = f"_stg_{table.value}", f"main.{q(table.value)}"
+def column_text(table: str, column: str, source: str | None) -> str:
+    """How messages name a column: the source column, and the stored one when they differ."""
+    if source is None or source == column:
+        return f"'{column}'"
+    return f"'{source}' ({table}.{column})"
+
+
+def add_columns(con: duckdb.DuckDBPyConnection, table: Table, names: list[str]) -> None:
+    """Add the declared attribute and rep role columns (VARCHAR) the stored table lacks."""
+    have = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND "
+        "table_name = ?", [table.value]).fetchall()}
+    for name in names:
+        if name not in have:
+            con.execute(f"ALTER TABLE main.{q(table.value)} ADD COLUMN {q(name)} VARCHAR")
+
+
+def load_table(con: duckdb.DuckDBPyConnection, table: Table,
+               stage: validate.Stage | None = None) -> None:
+    """Load a table's staged rows: whole rows replace the stored rows that share a key, then
+    are inserted; enriching rows update the columns they map."""
+    stage = stage or validate.Stage(table, TABLES[table])
+    spec = stage.spec
+    stg, target = stage.name, f"main.{q(table.value)}"
+    loads = con.execute("SELECT query, enrich_cols FROM _loads WHERE tbl = ? AND "
+                        "(enrich_cols IS NOT NULL) = ? ORDER BY src",
+                        [table.value, stage.enrich]).fetchall()
+    if stage.enrich:
+        key = q(spec.key[0])
+        for query, cols in loads:
+            # An empty cell of an enriching file leaves the stored value as it is.
+            sets = ", ".join(f"{q(c)} = coalesce(e.{q(c)}, t.{q(c)})" for c in json.loads(cols))
+            if sets:
+                con.execute(f"UPDATE {target} AS t SET {sets} FROM ({query}) AS e "
+                            f"WHERE t.{key} = e.{key}")
+        return
     cols = ", ".join(q(c) for c in spec.column_names)
     stored = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]  # type: ignore[index]
     if stored:
@@ -359,7 +493,19 @@ def load_table(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
             con.execute(f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {stg} s "
                         f"WHERE {same})")
-    # Each source's accepted rows, read from its typed relation (see validate.stage).
-    for (query,) in con.execute("SELECT query FROM _loads WHERE tbl = ? ORDER BY src",
-                                [table.value]).fetchall():
+    # Each source's accepted rows, read from its typed relation (see validate.check_and_stage).
+    for (query, _) in loads:
         con.execute(f"INSERT INTO {target} ({cols}) {query}")
+    _clear_unlinked(con, stage)
+
+
+def _clear_unlinked(con: duckdb.DuckDBPyConnection, stage: validate.Stage) -> None:
+    """Clear the links to rows rejected in this import (reported as warnings)."""
+    links = [r[0] for r in con.execute("SELECT DISTINCT col FROM _unlinked WHERE tbl = ?",
+                                       [stage.table.value]).fetchall()]
+    key = q(stage.spec.key[0])
+    for col in links:
+        con.execute(
+            f"UPDATE main.{q(stage.table.value)} SET {q(col)} = NULL WHERE {key} IN (SELECT "
+            f"s.{key} FROM {stage.name} s JOIN _unlinked u ON u.src = s.__src AND u.row = s.__row "
+            f"WHERE u.tbl = {lit(stage.table.value)} AND u.col = {lit(col)})")

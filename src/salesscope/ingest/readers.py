@@ -27,6 +27,8 @@ import duckdb
 import pyarrow as pa
 
 from salesscope.errors import InputError
+from salesscope.ingest import xlsx
+from salesscope.ingest.messages import say
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -45,6 +47,7 @@ class Source:
     sheet: str | None = None
     cleanup: list[str] = field(default_factory=list)  # SQL to run when done
     types: dict[str, str] = field(default_factory=dict)  # stored type of a non-text column
+    marked: set[str] = field(default_factory=set)  # columns with error or formula cells
 
     def text(self, header: str) -> str:
         """A column as SQL text: typed values rendered as DuckDB writes them."""
@@ -53,6 +56,22 @@ class Source:
     def name_for_table(self) -> str:
         """The name that may say which canonical table this feeds."""
         return self.sheet if self.sheet else self.path.name
+
+
+# A workbook cell holding an error (#DIV/0!, #N/A) or a formula without a saved value reads as
+# its text behind one of these marks (private-use characters no export holds), so that a column
+# using it rejects the row with the reason instead of loading an empty value.
+CELL_ERROR = "\ue000"
+NO_VALUE = "\ue001"
+
+
+def unmarked_sql(expr: str) -> str:
+    """A cell's text as the user sees it, without the marks above."""
+    return f"replace(replace({expr}, {_lit(CELL_ERROR)}, ''), {_lit(NO_VALUE)}, '')"
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def q(name: str) -> str:
@@ -103,6 +122,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
         sample = f.read(SNIFF_BYTES)
     if not sample.strip():
         raise InputError(f"{path.name}: the file is empty", file=path.name)
+    _refuse_binary(path, sample)
     enc = encoding or detect_encoding(sample)
     readable = path
     if enc.replace("_", "-").lower() not in {"utf-8", "utf-8-sig", "utf8", "ascii"}:
@@ -129,6 +149,33 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
                          file=path.name) from None
     headers = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "__row"]
     return Source(path, path.name, table, headers, cleanup=[f"DROP TABLE IF EXISTS {table}"])
+
+
+# What a file that is not text usually is, by its first bytes: (English, Persian).
+MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"PK\x03\x04", "it is a ZIP archive, perhaps a workbook: name it .xlsx",
+     "یک بایگانی ZIP است، شاید کارپوشه: پسوند آن را .xlsx بگذارید"),
+    (b"\xd0\xcf\x11\xe0", "it is an old Office file, perhaps a workbook: name it .xls",
+     "یک فایل Office قدیمی است، شاید کارپوشه: پسوند آن را .xls بگذارید"),
+    (b"%PDF", "it is a PDF document", "یک سند PDF است"),
+    (b"PAR1", "it is a Parquet file: name it .parquet",
+     "یک فایل Parquet است: پسوند آن را .parquet بگذارید"),
+    (b"\x7fELF", "it is a program", "یک برنامه است"),
+    (b"MZ", "it is a program", "یک برنامه است"),
+)
+
+
+def _refuse_binary(path: Path, sample: bytes) -> None:
+    """One plain sentence for a file that is not text (a program, a PDF, a renamed workbook)."""
+    kind = next(((en, fa) for magic, en, fa in MAGIC if sample.startswith(magic)), None)
+    if kind is None:
+        if b"\x00" not in sample[:8192] or sample.startswith((codecs.BOM_UTF16_LE,
+                                                               codecs.BOM_UTF16_BE)):
+            return
+        kind = ("it holds binary data", "داده‌های دودویی دارد")
+    en, fa = kind
+    msg, msg_fa = say("binary_file", file=path.name, kind=en, kind_fa=fa)
+    raise InputError(msg, fa=msg_fa, file=path.name)
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
@@ -218,9 +265,13 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
     if sheet is not None and sheet not in names:
         raise InputError(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(names)})",
                          file=path.name)
+    wanted = [sheet] if sheet else names
+    problems = xlsx.problem_cells(path, wanted) if path.suffix.lower() in {".xlsx", ".xlsm"} \
+        else {}
     sources = []
-    for k, sname in enumerate([sheet] if sheet else names):
+    for k, sname in enumerate(wanted):
         rows = wb.get_sheet_by_name(sname).to_python(skip_empty_area=False)
+        marked_cols = _mark_cells(rows, problems.get(sname, {}))
         start = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
         if start is None:
             continue
@@ -229,10 +280,25 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
         numbers = range(start + 2, start + 2 + len(body))  # spreadsheet rows are 1-based
         view = _register_rows(con, f"{name}_{k}", headers, body, numbers)
         sources.append(Source(path, f"{path.name}[{sname}]", view, headers, sheet=sname,
-                              cleanup=[f"DROP TABLE IF EXISTS {view}"]))
+                              cleanup=[f"DROP TABLE IF EXISTS {view}"],
+                              marked={headers[c] for c in marked_cols if c < len(headers)}))
     if not sources:
         raise InputError(f"{path.name}: the workbook has no data", file=path.name)
     return sources
+
+
+def _mark_cells(rows: list[list[Any]], problems: dict[tuple[int, int], tuple[bool, str]]
+                ) -> set[int]:
+    """Put error and formula cells' marked text into the rows; return their column indexes."""
+    cols = set()
+    for (r, c), (is_error, text) in problems.items():
+        if r - 1 >= len(rows):
+            continue
+        row = rows[r - 1]
+        row.extend([None] * (c + 1 - len(row)))
+        row[c] = (CELL_ERROR if is_error else NO_VALUE) + text
+        cols.add(c)
+    return cols
 
 
 def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:

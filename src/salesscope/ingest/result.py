@@ -36,6 +36,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     committed: bool = True
+    warnings_fa: list[str] = field(default_factory=list)  # the warnings in Persian
+
+    def warnings_in(self, lang: str) -> list[str]:
+        """The warnings in a language (``en`` or ``fa``)."""
+        return self.warnings_fa if lang == "fa" and self.warnings_fa else self.warnings
 
     @property
     def rejected(self) -> int:
@@ -74,7 +79,7 @@ class ImportResult:
             notes.append(LABELS["strict"][i].format(n=self.rejected))
         if self.rejected and self.quarantine:
             notes.append(f"{LABELS['quarantine'][i]}: {self.quarantine}")
-        notes.extend(self.warnings)
+        notes.extend(self.warnings_in(lang))
         if notes:
             t.caption = "\n".join(notes)
             t.caption_justify = "left"

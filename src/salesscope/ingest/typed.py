@@ -9,19 +9,20 @@ cannot fail has no ``x_c``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
 
 from salesscope.errors import InputError
-from salesscope.ingest import parse
-from salesscope.ingest.mapping import ColumnMap, Mapping, TableMap, WhenTest, header_key
-from salesscope.ingest.messages import Reason
+from salesscope.ingest import parse, readers
+from salesscope.ingest.mapping import ColumnMap, Lookup, Mapping, TableMap, WhenTest, header_key
+from salesscope.ingest.messages import PURPOSES, Reason, column_purpose, say
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.native import NUMERIC, TEMPORAL, dates_safe, reads_natively, value_sql
 from salesscope.ingest.readers import Source, q
-from salesscope.schema import TABLES, Kind, Table
+from salesscope.schema import Column, Kind, Table, TableSpec
 from salesscope.vocab import normalise_channel
 
 __all__ = ["NUMERIC", "TEMPORAL", "ColumnInfo", "Typed", "build_typed"]
@@ -39,6 +40,8 @@ class ColumnInfo:
     native: str | None = None  # the stored type of a typed source column read as such
     raw: str = ""  # SQL giving the value as the user wrote it, as text
     can_fail: bool = True  # whether the column has an x_ (reason code) column
+    source: str = ""  # the source column(s) it comes from, as messages name them
+    marked: bool = False  # its source cells may hold workbook errors (readers.CELL_ERROR)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Typed:
     relation: str
     table: Table
     source: Source
+    spec: TableSpec
     columns: dict[str, ColumnInfo] = field(default_factory=dict)
     read: int = 0
     view: bool = False  # a view computed on each scan rather than a table
@@ -67,10 +71,16 @@ class _Headers:
     def text(self, header: str) -> str:
         return self.src.text(header)
 
-    def missing(self, name: str, purpose: str) -> InputError:
+    def missing(self, name: str, target: str, why: tuple[str, str] | None) -> InputError:
+        """A source column the mapping reads and the file lacks; ``why`` if it is required."""
         found = ", ".join(repr(h) for h in self.src.headers)
-        return InputError(f"{self.src.label}: column {name!r} ({purpose}) is missing; "
-                          f"headers found: {found}", file=self.src.label, column=name)
+        if why is None:
+            en, fa = say("missing_optional_column", file=self.src.label, column=name,
+                         target=target, headers=found)
+        else:
+            en, fa = say("missing_column", file=self.src.label, column=name, target=target,
+                         why=why[0], why_fa=why[1], headers=found)
+        return InputError(en, fa=fa, file=self.src.label, column=name)
 
 
 def arabic_letters_to_persian(text: str) -> str:
@@ -82,39 +92,118 @@ def _text(expr: str) -> str:
     return f"nullif(trim(CAST({expr} AS VARCHAR)), '')"
 
 
-def _raw_sql(col: ColumnMap, hs: _Headers, purpose: str) -> str | None:
+@dataclass
+class _Target:
+    """The stored column a mapped column fills, as missing-column messages explain it."""
+
+    table: Table
+    name: str
+    required: bool
+
+    @property
+    def where(self) -> str:
+        return f"{self.table.value}.{self.name}"
+
+    @property
+    def why(self) -> tuple[str, str] | None:
+        return column_purpose(self.table, self.name) if self.required else None
+
+
+# Separator of a composite key's parts; a part's own separators and escapes are escaped, so
+# different parts never give the same key ("1|23" and "12|3").
+PART_SEP = "|"
+
+
+def _part_sql(expr: str) -> str:
+    return (f"coalesce(replace(replace({_text(expr)}, '\\', '\\\\'), {lit(PART_SEP)}, "
+            f"{lit(chr(92) + PART_SEP)}), '')")
+
+
+class _Lookups:
+    """Joins that bring a value from another file of the import, found by key."""
+
+    def __init__(self, resolve: Callable[[str, str], Source] | None) -> None:
+        self.resolve = resolve
+        self.joins: list[str] = []
+        self.marked: set[str] = set()  # target columns whose looked-up cells may hold errors
+
+    def value_sql(self, lk: Lookup, hs: _Headers, target: _Target) -> str:
+        key = hs.find(lk.key_column)
+        if key is None:
+            raise hs.missing(lk.key_column, target.where, target.why)
+        if self.resolve is None:
+            raise InputError(say("lookup_without_file", target=target.where, pattern=lk.file)[0])
+        other = self.resolve(lk.file, target.where)
+        ohs = _Headers(other)
+        found = {}
+        for name in (lk.where, lk.take):
+            h = ohs.find(name)
+            if h is None:
+                raise ohs.missing(name, target.where, target.why)
+            found[name] = h
+        w, t = found[lk.where], found[lk.take]
+        if t in other.marked:
+            self.marked.add(target.name)
+        alias = f"__lk{len(self.joins)}"
+        value = _text(other.text(t))
+        # The first non-empty value per key, in file order.
+        self.joins.append(
+            f"LEFT JOIN (SELECT {_text(other.text(w))} AS {alias}_k, arg_min({value}, __row) "
+            f"FILTER (WHERE {value} IS NOT NULL) AS {alias}_v FROM {other.relation} GROUP BY 1) "
+            f"AS {alias} ON {alias}.{alias}_k = {_text(hs.text(key))}")
+        return f"{alias}.{alias}_v"
+
+
+def _raw_sql(col: ColumnMap, hs: _Headers, target: _Target, lookups: _Lookups) -> str | None:
     """The source text of a column, or None when an optional source is absent."""
     if col.value is not None:
         expr = lit(str(col.value))
-    elif col.template is not None:
-        pieces: list[str] = []
-        found_any = False
-        rest = col.template
-        while "{" in rest:
-            before, _, after = rest.partition("{")
-            name, _, rest = after.partition("}")
-            h = hs.find(name)
-            if h is None and not col.optional:
-                raise hs.missing(name, purpose)
-            # An optional template reads a missing column as empty text.
-            pieces += [lit(before), f"coalesce(trim({hs.text(h)}), '')" if h else "''"]
-            found_any = found_any or h is not None
-        if not found_any:
+    elif col.row_number:
+        expr = f"{lit(hs.src.label + ':')} || __row"
+    elif col.lookup is not None:
+        expr = lookups.value_sql(col.lookup, hs, target)
+    elif col.template is not None or col.parts is not None:
+        names = col.sources
+        found = {n: hs.find(n) for n in names}
+        absent = [n for n, h in found.items() if h is None]
+        if absent and not col.optional:
+            raise hs.missing(absent[0], target.where, target.why)
+        if len(absent) == len(names):
             return None
-        pieces.append(lit(rest))
-        expr = " || ".join(pieces)
+        if col.parts is not None:
+            parts = [_part_sql(hs.text(h)) if h else "''" for h in found.values()]
+            present = [_text(hs.text(h)) for h in found.values() if h]
+            # No part at all is no key (a missing value), not the key "|".
+            expr = (f"CASE WHEN coalesce({', '.join(present)}) IS NULL THEN NULL ELSE "
+                    f"{f' || {lit(PART_SEP)} || '.join(parts)} END")
+        else:
+            pieces: list[str] = []
+            rest = col.template or ""
+            while "{" in rest:
+                before, _, after = rest.partition("{")
+                name, _, rest = after.partition("}")
+                h = found[name]
+                # An optional template reads a missing column as empty text.
+                pieces += [lit(before), f"coalesce(trim({hs.text(h)}), '')" if h else "''"]
+            pieces.append(lit(rest))
+            expr = " || ".join(pieces)
     else:
         names = col.sources
-        found = [h for h in (hs.find(n) for n in names) if h is not None]
-        if not found:
+        hs_found = [h for h in (hs.find(n) for n in names) if h is not None]
+        if not hs_found:
             if col.optional:
                 return None
-            raise hs.missing(names[0], purpose)
-        expr = q(found[0]) if len(found) == 1 else "coalesce(" + ", ".join(
-            _text(q(h)) for h in found) + ")"
+            raise hs.missing(names[0], target.where, target.why)
+        expr = q(hs_found[0]) if len(hs_found) == 1 else "coalesce(" + ", ".join(
+            _text(q(h)) for h in hs_found) + ")"
     if col.default is not None:
         expr = f"coalesce({_text(expr)}, {lit(col.default)})"
     return _text(expr)
+
+
+def _marked(col: ColumnMap, hs: _Headers) -> bool:
+    """Whether a column reads source cells that may hold workbook errors."""
+    return any(h in hs.src.marked for h in (hs.find(n) for n in col.sources) if h is not None)
 
 
 def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: Table) -> str:
@@ -122,7 +211,7 @@ def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: 
     for name, test in when.items():
         h = hs.find(name)
         if h is None:
-            raise hs.missing(name, f"in the 'when' of {table.value}")
+            raise hs.missing(name, f"the 'when' of {table.value}", PURPOSES["when"])
         v = f"lower(trim(CAST({q(h)} AS VARCHAR)))"
         if isinstance(test, str | list):
             test = WhenTest(in_=[test] if isinstance(test, str) else test)
@@ -148,19 +237,28 @@ def _native_source(col: ColumnMap, hs: _Headers, kind: Kind,
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: TableMap,
-                mapping: Mapping | None, tz: str, tag: str) -> Typed:
-    """Parse one source into a typed temporary table ``_typed_<tag>`` for ``table``."""
-    spec = TABLES[table]
+                mapping: Mapping | None, tz: str, tag: str,
+                resolve: Callable[[str, str], Source] | None = None) -> Typed:
+    """Parse one source into a typed temporary table ``_typed_<tag>`` for ``table``.
+
+    ``resolve(pattern, target)`` finds the other source a lookup reads.
+    """
+    spec = tm.spec(table)
     hs = _Headers(src)
-    out = Typed(f"_typed_{tag}", table, src)
+    out = Typed(f"_typed_{tag}", table, src, spec)
+    columns = tm.stored_columns()
+    # Enriching rows updates some columns of stored ones: only the key is required.
+    required = [spec.key[0]] if tm.enrich else spec.required
+    targets = {n: _Target(table, n, n in required) for n in columns}
+    lookups = _Lookups(resolve)
     raws: dict[str, str] = {}
     natives: dict[str, str] = {}
-    for name, col in tm.columns.items():
+    for name, col in columns.items():
         h = _native_source(col, hs, spec.column(name).kind, mapping)
         if h is not None:
             natives[name] = h
             continue
-        raw = _raw_sql(col, hs, f"for {table.value}.{name}")
+        raw = _raw_sql(col, hs, targets[name], lookups)
         if raw is not None:
             raws[name] = raw
     dates = [h for n, h in natives.items() if spec.column(n).kind in TEMPORAL]
@@ -168,35 +266,45 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name, h in list(natives.items()):
         if spec.column(name).kind in TEMPORAL and h not in safe:
             del natives[name]
-            raws[name] = _raw_sql(tm.columns[name], hs, f"for {table.value}.{name}")  # type: ignore[assignment]
-    for req in spec.required:
-        if req not in raws and req not in natives:
-            raise hs.missing(req, f"required by table {table.value}")
-    names = [n for n in tm.columns if n in raws or n in natives]
+            raws[name] = _raw_sql(columns[name], hs, targets[name], lookups)  # type: ignore[assignment]
+    names = [n for n in columns if n in raws or n in natives]
+    for req in required:
+        if req not in names:
+            name = columns[req].sources[0] if req in columns and columns[req].sources else req
+            raise hs.missing(name, f"{table.value}.{req}", column_purpose(table, req))
     raw_items = ", ".join(f"{raws[n] if n in raws else q(natives[n])} AS {q('r_' + n)}"
                           for n in names)
     l1 = (f"SELECT __row{', ' if raw_items else ''}{raw_items} FROM {src.relation} "
-          f"WHERE {_when_sql(tm.when, hs, table)}")
+          f"{' '.join(lookups.joins)} WHERE {_when_sql(tm.when, hs, table)}")
 
     # Mapped text (values:) and cleaned text per text column; a typed column is its own.
     m_exprs: dict[str, str] = {}
     t_exprs: dict[str, str] = {}
     for name in names:
-        col, kind = tm.columns[name], spec.column(name).kind
-        info = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None)
-        info.can_fail = spec.column(name).required or kind not in (Kind.TEXT, Kind.CHANNEL)
+        col, kind = columns[name], spec.column(name).kind
+        info = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None,
+                          source=col.describe(),
+                          marked=_marked(col, hs) or name in lookups.marked)
+        info.can_fail = (targets[name].required or info.marked
+                         or kind not in (Kind.TEXT, Kind.CHANNEL))
         out.columns[name] = info
         if name in natives:
             info.native = src.types[natives[name]]
             info.raw = f"CAST({q('r_' + name)} AS VARCHAR)"
             continue
         info.raw = q(name) if kind is Kind.TEXT and not col.values else q("r_" + name)
+        if info.marked:
+            info.raw = readers.unmarked_sql(q("r_" + name))
         m = q("r_" + name)
         if col.values:
             m = parse.value_map_sql(m, col.values)
         m_exprs[name] = m
         if kind in TEMPORAL:
             t_exprs[name] = f"trim({parse.digits_sql(m)})"
+            if col.year is not None:
+                # A format without a year: the declared year is appended to value and format.
+                t_exprs[name] = f"({t_exprs[name]} || ' {col.year:04d}')"
+                info.fmt = [p + " %Y" for p in parse.date_patterns(info.fmt)]
         elif kind in NUMERIC:
             t_exprs[name] = parse.number_text_sql(m, mapping.decimal(col) if mapping else ".")
     # Computed once per row in a subquery, then referred to by name.
@@ -269,7 +377,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             outer.append(q("r_" + name))
         outer.append(q(name))
         if info.can_fail:
-            outer.append(f"{_problem_sql(spec.column(name), info, m_exprs[name])} AS "
+            outer.append(f"{_problem_sql(spec.column(name), info, m_exprs[name], targets[name].required)} AS "
                          f"{q('x_' + name)}")
         if info.jalali:
             outer += [q("je_" + name), q("jf_" + name)]
@@ -313,11 +421,11 @@ def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) 
             return m
 
 
-def _problem_sql(column, info: ColumnInfo, m: str) -> str:  # noqa: ANN001 - schema.Column
+def _problem_sql(column: Column, info: ColumnInfo, m: str, required: bool) -> str:
     """The reason code of a value that cannot be used, else NULL; ``m`` is its mapped value."""
     name = info.name
     c = q(name)
-    missing = lit(Reason.MISSING_VALUE) if column.required else "NULL"
+    missing = lit(Reason.MISSING_VALUE) if required else "NULL"
     match info.kind:
         case Kind.TIMESTAMP | Kind.DATE if info.native is not None:
             fail = lit(Reason.BAD_DATE)
@@ -340,7 +448,13 @@ def _problem_sql(column, info: ColumnInfo, m: str) -> str:  # noqa: ANN001 - sch
             fail = lit(Reason.UNKNOWN_PURPOSE)
         case Kind.TEXT | Kind.CHANNEL:
             fail = "NULL"
-    sql = f"CASE WHEN {m} IS NULL THEN {missing} WHEN {c} IS NULL THEN {fail} "
+    sql = "CASE "
+    if info.marked:
+        r = q("r_" + name)
+        sql += (f"WHEN contains({r}, {lit(readers.CELL_ERROR)}) THEN {lit(Reason.CELL_ERROR)} "
+                f"WHEN contains({r}, {lit(readers.NO_VALUE)}) "
+                f"THEN {lit(Reason.FORMULA_WITHOUT_VALUE)} ")
+    sql += f"WHEN {m} IS NULL THEN {missing} WHEN {c} IS NULL THEN {fail} "
     if column.nonnegative:
         sql += f"WHEN {c} < 0 THEN {lit(Reason.NEGATIVE)} "
     if info.kind is Kind.PROBABILITY:

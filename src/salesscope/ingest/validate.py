@@ -1,10 +1,14 @@
 """Checks that reject rows: bad values, orders, keys and references.
 
 Rejections go to the temporary table ``_rej`` (one row per problem); a rejected row is counted
-once however many problems it has.
+once however many problems it has. A link to a row rejected in the same import is cleared and
+reported (``_unlinked``) instead of rejecting the row that holds it.
 """
 
 from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -13,16 +17,61 @@ from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
 from salesscope.ingest.typed import TEMPORAL, Typed
-from salesscope.schema import TABLES, Table
+from salesscope.schema import TABLES, Table, TableSpec
 
 REJ_DDL = ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
            "value VARCHAR, code VARCHAR, reason VARCHAR, reason_fa VARCHAR)")
+# The source column(s) each stored column of a source comes from, for messages.
+COLS_DDL = "CREATE TEMP TABLE _cols (src INTEGER, tbl VARCHAR, col VARCHAR, scol VARCHAR)"
+# Keys of rows rejected in this import, and the links to them cleared on other rows.
+GONE_DDL = "CREATE TEMP TABLE _gone (tbl VARCHAR, k VARCHAR)"
+UNLINKED_DDL = ("CREATE TEMP TABLE _unlinked (src INTEGER, tbl VARCHAR, row BIGINT, "
+                "col VARCHAR, value VARCHAR, target VARCHAR)")
+LOADS_DDL = ("CREATE TEMP TABLE _loads (tbl VARCHAR, src INTEGER, query VARCHAR, "
+             "enrich_cols VARCHAR)")
+
+
+@dataclass
+class Stage:
+    """The keys and references of the rows of one table this import loads.
+
+    Whole rows replace stored rows by key; enriching rows (``enrich``) update the mapped
+    columns of rows stored or loaded whole in the same import.
+    """
+
+    table: Table
+    spec: TableSpec  # with every attribute and rep role the import declares for the table
+    enrich: bool = False
+    mapped: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return f"_stg{'e' if self.enrich else ''}_{self.table.value}"
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns the checks after staging read: the key and the references."""
+        return [c.name for c in self.spec.columns
+                if c.name in self.spec.key or c.references is not None]
+
+    def ddl(self) -> str:
+        cols = [f"{q(n)} {self.spec.column(n).sql_type}" for n in self.columns]
+        return (f"CREATE TEMP TABLE {self.name} (__src INTEGER, __row BIGINT, "
+                f"{', '.join(cols)}, __bad BOOLEAN)")
 
 
 def _ignored(typed: Typed, name: str) -> str:
     """Rows where a column's value is ignored: an open deal's close date is an expected one."""
     if typed.table is Table.OPPORTUNITIES and name == "closed_at" and "status" in typed.columns:
         return "coalesce(status = 'open', FALSE)"
+    return "FALSE"
+
+
+def _excused(typed: Typed, name: str) -> str:
+    """Problems that do not reject a row: an open deal may lack its creation date (flagged)."""
+    if typed.table is Table.OPPORTUNITIES and name == "created_at" and "status" in typed.columns:
+        return f"({q('x_' + name)} = {lit(Reason.MISSING_VALUE)} AND coalesce(status = 'open', " \
+               "FALSE))"
     return "FALSE"
 
 
@@ -41,15 +90,19 @@ def _reason_case(typed: Typed, name: str, lang: int) -> str:
                 continue
             params["detail"] = q("je_" + name)
             params["detail_fa"] = q("jf_" + name)
+        elif reason is Reason.CELL_ERROR:
+            if not info.marked:
+                continue
+            params["error"] = info.raw
         elif reason in (Reason.MISSING_CLOSE_DATE, Reason.ORDER, Reason.DUPLICATE_KEY,
-                        Reason.DANGLING_REFERENCE, Reason.OUTSIDE_SCOPE,
+                        Reason.DANGLING_REFERENCE, Reason.NOT_FOUND, Reason.OUTSIDE_SCOPE,
                         Reason.STORED_OUTSIDE_SCOPE, Reason.REFERENCE_OUTSIDE_SCOPE):
             continue
         whens.append(f"WHEN {lit(reason)} THEN {sql_text(reason, lang, **params)}")
     return f"CASE {q('x_' + name)} {' '.join(whens)} END"
 
 
-def _checks(typed: Typed) -> list[tuple[str, str]]:
+def _checks(typed: Typed, enrich: bool) -> list[tuple[str, str]]:
     """Every row-level check of a typed source: (what ``_rej`` records, on which rows)."""
     checks: list[tuple[str, str]] = []  # (what to record, on which rows)
     for name, info in typed.columns.items():
@@ -57,18 +110,19 @@ def _checks(typed: Typed) -> list[tuple[str, str]]:
             continue
         checks.append((f"{lit(name)}, {info.raw}, {q('x_' + name)}, "
                        f"{_reason_case(typed, name, 0)}, {_reason_case(typed, name, 1)}",
-                       f"{q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)}"))
-    spec = TABLES[typed.table]
-    for order in spec.orders:
+                       f"{q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)} "
+                       f"AND NOT {_excused(typed, name)}"))
+    for order in typed.spec.orders:
         e, later = order.earlier, order.later
         if e not in typed.columns or later not in typed.columns:
             continue
-        params = {"earlier": lit(e), "earlier_value": typed.columns[e].raw}
+        params = {"earlier": lit(typed.columns[e].source or e),
+                  "earlier_value": typed.columns[e].raw}
         checks.append((f"{lit(later)}, {typed.columns[later].raw}, {lit(Reason.ORDER)}, "
                        f"{sql_text(Reason.ORDER, 0, **params)}, "
                        f"{sql_text(Reason.ORDER, 1, **params)}",
                        f"{q(later)} < {q(e)} AND NOT {_ignored(typed, later)}"))
-    if typed.table is Table.OPPORTUNITIES and "status" in typed.columns:
+    if typed.table is Table.OPPORTUNITIES and "status" in typed.columns and not enrich:
         has_close = "closed_at" in typed.columns
         missing = "x_closed_at IS NULL AND closed_at IS NULL" if has_close else "TRUE"
         params = {"status": "status",
@@ -100,23 +154,6 @@ def _reject_rows(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
         con.execute(f"DROP TABLE {rel}")
 
 
-LOADS_DDL = "CREATE TEMP TABLE _loads (tbl VARCHAR, src INTEGER, query VARCHAR)"
-
-
-def staged_columns(table: Table) -> list[str]:
-    """The columns the checks after staging read: the key and the references."""
-    spec = TABLES[table]
-    return [c.name for c in spec.columns if c.name in spec.key or c.references is not None]
-
-
-def staging_ddl(table: Table) -> str:
-    """A temporary table of the keys and references of the rows this import loads."""
-    spec = TABLES[table]
-    cols = [f"{q(n)} {spec.column(n).sql_type}" for n in staged_columns(table)]
-    return (f"CREATE TEMP TABLE _stg_{table.value} (__src INTEGER, __row BIGINT, "
-            f"{', '.join(cols)}, __bad BOOLEAN)")
-
-
 def _stored_value(typed: Typed, n: str) -> str:
     """The SQL of one stored column from a typed source."""
     if n in typed.columns:
@@ -127,7 +164,18 @@ def _stored_value(typed: Typed, n: str) -> str:
     return "NULL"
 
 
-def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
+def enriched_columns(typed: Typed) -> list[str]:
+    """The stored columns an enriching source updates: what it maps, but the key."""
+    key = typed.spec.key[0]
+    out = []
+    for n in typed.spec.column_names:
+        base = n.removesuffix("_label") if n.endswith("_label") and not typed.spec.has(n) else n
+        if base in typed.columns and n != key:
+            out.append(n)
+    return out
+
+
+def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, stage: Stage,
                     collapsed: bool) -> None:
     """Record a typed source's row-level problems and stage the other rows.
 
@@ -136,10 +184,11 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
     once, into the store. ``collapsed``: repeats may be dropped from the staging table later
     (``deduplicate``), so loading follows its rows.
     """
-    spec = TABLES[typed.table]
-    tbl, stg = lit(typed.table.value), f"_stg_{typed.table.value}"
-    checks = _checks(typed)
-    staged = [_stored_value(typed, n) for n in staged_columns(typed.table)]
+    tbl, stg = lit(typed.table.value), stage.name
+    con.executemany("INSERT INTO _cols VALUES (?, ?, ?, ?)",
+                    [[src, typed.table.value, n, i.source] for n, i in typed.columns.items()])
+    checks = _checks(typed, stage.enrich)
+    staged = [_stored_value(typed, n) for n in stage.columns]
     # One pass stages every row with a flag; the problems are spelled out only if any.
     bad = f"coalesce({' OR '.join(f'({w})' for _, w in checks)}, FALSE)" if checks else "FALSE"
     con.execute(f"INSERT INTO {stg} SELECT {src}, __row, {', '.join(staged)}, {bad} "
@@ -147,20 +196,36 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int,
     if checks and con.execute(f"SELECT bool_or(__bad) FROM {stg} "
                               f"WHERE __src = {src}").fetchone()[0]:  # type: ignore[index]
         _reject_rows(con, typed, src, checks)
-        con.execute(f"DELETE FROM {stg} WHERE __src = {src} AND __bad")
+        _drop(con, stage, f"__src = {src} AND __bad")
     accepted = (f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = {tbl} "
                 f"AND r.row = t.__row)")
     if collapsed:
-        accepted += (f" AND EXISTS (SELECT 1 FROM _stg_{typed.table.value} s WHERE s.__src = "
+        accepted += (f" AND EXISTS (SELECT 1 FROM {stg} s WHERE s.__src = "
                      f"{src} AND s.__row = t.__row)")
-    stored = ", ".join(_stored_value(typed, n) for n in spec.column_names)
-    con.execute("INSERT INTO _loads VALUES (?, ?, ?)",
+    if stage.enrich:
+        cols = [typed.spec.key[0], *enriched_columns(typed)]
+        stored = ", ".join(f"{_stored_value(typed, n)} AS {q(n)}" for n in cols)
+        con.execute("INSERT INTO _loads VALUES (?, ?, ?, ?)",
+                    [typed.table.value, src, f"SELECT {stored} FROM {typed.relation} t {accepted}",
+                     json.dumps(cols[1:])])
+        return
+    stored = ", ".join(_stored_value(typed, n) for n in stage.spec.column_names)
+    con.execute("INSERT INTO _loads VALUES (?, ?, ?, NULL)",
                 [typed.table.value, src, f"SELECT {stored} FROM {typed.relation} t {accepted}"])
 
 
-def _key_sql(table: Table, alias: str = "") -> tuple[str, str]:
+def open_without_start(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> list[int]:
+    """Rows of open deals loaded without a creation date (flagged, not rejected)."""
+    if _excused(typed, "created_at") == "FALSE" or "created_at" not in typed.columns:
+        return []
+    return [r[0] for r in con.execute(
+        f"SELECT __row FROM {typed.relation} t WHERE {_excused(typed, 'created_at')} AND NOT "
+        f"EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = "
+        f"{lit(typed.table.value)} AND r.row = t.__row) ORDER BY __row").fetchall()]
+
+
+def _key_sql(spec: TableSpec, alias: str = "") -> tuple[str, str]:
     """The key columns as a SQL list, and the key's value as one text."""
-    spec = TABLES[table]
     pre = f"{alias}." if alias else ""
     cols = ", ".join(pre + q(k) for k in spec.key)
     if len(spec.key) == 1:
@@ -169,10 +234,10 @@ def _key_sql(table: Table, alias: str = "") -> tuple[str, str]:
     return cols, f"'(' || {shown} || ')'"
 
 
-def collapse(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+def collapse(con: duckdb.DuckDBPyConnection, stage: Stage) -> int:
     """Keep the first row per key, silently (``deduplicate: true``); return how many went."""
-    cols, _ = _key_sql(table)
-    stg = f"_stg_{table.value}"
+    cols, _ = _key_sql(stage.spec)
+    stg = stage.name
     before = con.execute(f"SELECT count(*) FROM {stg}").fetchone()[0]  # type: ignore[index]
     con.execute(f"DELETE FROM {stg} WHERE (__src, __row) IN (SELECT (__src, __row) FROM "
                 f"(SELECT __src, __row, row_number() OVER (PARTITION BY {cols} "
@@ -181,11 +246,17 @@ def collapse(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     return before - after
 
 
-def duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Reject later rows with a key already seen in this import, naming the first row."""
-    spec = TABLES[table]
-    cols, shown = _key_sql(table)
-    stg = f"_stg_{table.value}"
+def duplicates(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
+    """Reject later rows with a key already seen in this import, naming the first row.
+
+    Enriching files may each update the same row (different columns): a key repeats only
+    within one of them.
+    """
+    spec = stage.spec
+    cols, shown = _key_sql(spec)
+    if stage.enrich:
+        cols = f"__src, {cols}"
+    stg = stage.name
     # A cheap grouped count first: the windowed pass runs only over keys that repeat.
     dup_keys = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {stg} GROUP BY {cols} "
                            f"HAVING count(*) > 1)").fetchone()[0]  # type: ignore[index]
@@ -194,77 +265,130 @@ def duplicates(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     key_name = spec.key[0] if len(spec.key) == 1 else "key (" + ", ".join(spec.key) + ")"
     params = {"key": lit(key_name), "first": "s.label || ':' || d.fr"}
     con.execute(
-        f"INSERT INTO _rej SELECT d.__src, {lit(table.value)}, d.__row, {lit(', '.join(spec.key))},"
-        f" d.shown, {lit(Reason.DUPLICATE_KEY)}, {sql_text(Reason.DUPLICATE_KEY, 0, **params)}, "
+        f"INSERT INTO _rej SELECT d.__src, {lit(stage.table.value)}, d.__row, "
+        f"{lit(', '.join(spec.key))}, d.shown, {lit(Reason.DUPLICATE_KEY)}, "
+        f"{sql_text(Reason.DUPLICATE_KEY, 0, **params)}, "
         f"{sql_text(Reason.DUPLICATE_KEY, 1, **params)} FROM (SELECT __src, __row, {shown} AS "
         f"shown, row_number() OVER w AS rn, first_value(__src) OVER w AS fs, first_value(__row) "
         f"OVER w AS fr FROM {stg} WINDOW w AS (PARTITION BY {cols} ORDER BY __src, __row)) d "
         f"JOIN _sources s ON s.src = d.fs WHERE d.rn > 1"
     )
-    drop_rejected(con, table)
+    drop_rejected(con, stage)
 
 
-def drop_rejected(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Remove rejected rows from a staging table."""
-    con.execute(f"DELETE FROM _stg_{table.value} AS t USING _rej r WHERE r.tbl = "
-                f"{lit(table.value)} AND r.src = t.__src AND r.row = t.__row")
+def not_found(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
+    """Reject enriching rows whose key is neither stored nor loaded whole in this import."""
+    key = q(stage.spec.key[0])
+    whole = f"_stg_{stage.table.value}"
+    has_whole = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND "
+                            "table_name = ?", [whole]).fetchone()[0]  # type: ignore[index]
+    also = f"AND NOT EXISTS (SELECT 1 FROM {whole} w WHERE w.{key} = e.{key})" if has_whole else ""
+    params = {"table": lit(stage.table.value), "key": lit(stage.spec.key[0]),
+              "value": f"e.{key}"}
+    con.execute(
+        f"INSERT INTO _rej SELECT e.__src, {lit(stage.table.value)}, e.__row, "
+        f"{lit(stage.spec.key[0])}, e.{key}, {lit(Reason.NOT_FOUND)}, "
+        f"{sql_text(Reason.NOT_FOUND, 0, **params)}, {sql_text(Reason.NOT_FOUND, 1, **params)} "
+        f"FROM {stage.name} e WHERE NOT EXISTS (SELECT 1 FROM main.{q(stage.table.value)} r "
+        f"WHERE r.{key} = e.{key}) {also}")
+    drop_rejected(con, stage)
 
 
-def references(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]]) -> list[str]:
-    """Reject dangling references; return one warning per referenced table that is empty.
+def _drop(con: duckdb.DuckDBPyConnection, stage: Stage, where: str) -> None:
+    """Remove staged rows, remembering the keys of whole rows (links to them are cleared)."""
+    if not stage.enrich and stage.spec.has_id:
+        key = q(stage.spec.key[0])
+        con.execute(f"INSERT INTO _gone SELECT {lit(stage.table.value)}, CAST({key} AS VARCHAR) "
+                    f"FROM {stage.name} t WHERE {where} AND {key} IS NOT NULL")
+    con.execute(f"DELETE FROM {stage.name} AS t WHERE {where}")
 
-    ``staged`` holds, per table in this import, the columns the import mapped.
-    """
+
+def drop_rejected(con: duckdb.DuckDBPyConnection, stage: Stage | Table) -> None:
+    """Remove rejected rows from a staging table (of whole rows, when given a table)."""
+    if isinstance(stage, Table):
+        stage = Stage(stage, TABLES[stage])
+    _drop(con, stage, f"EXISTS (SELECT 1 FROM _rej r WHERE r.tbl = {lit(stage.table.value)} "
+                      "AND r.src = t.__src AND r.row = t.__row)")
+
+
+def references(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> list[tuple[str, str]]:
+    """Reject dangling references; return one warning per referenced table that is empty."""
     warnings: dict[Table, list[str]] = {}
     # A rejected row leaves the rows that point at it dangling, and those rows in turn theirs
     # (customer -> deal -> activity): repeat until a pass rejects nothing new.
     first = True
-    while _reference_pass(con, staged, warnings, first):
+    while _reference_pass(con, stages, warnings, first):
         first = False
-    return [f"references not checked: table '{t.value}' is empty ({', '.join(cols)} kept as "
-            "given)" for t, cols in warnings.items()]
+    from salesscope.ingest.messages import say
+
+    return [say("references_unchecked", table=t.value, columns=", ".join(cols))
+            for t, cols in warnings.items()]
 
 
-def _reference_pass(con: duckdb.DuckDBPyConnection, staged: dict[Table, set[str]],
+def _unlinkable(stage: Stage, col: str) -> bool:
+    """Whether a link may be cleared (rather than the row rejected) when its target is rejected."""
+    c = stage.spec.column(col)
+    return not stage.enrich and stage.spec.has_id and not c.required and col not in stage.spec.key
+
+
+def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
                     warnings: dict[Table, list[str]], first: bool) -> int:
     """Reject rows whose references are not stored or staged; return how many were new."""
     before = con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
-    for table, mapped in staged.items():
-        for col in TABLES[table].columns:
-            if col.references is None or col.name not in mapped:
+    whole = {s.table for s in stages if not s.enrich}
+    for stage in stages:
+        table = stage.table
+        for col in stage.spec.columns:
+            if col.references is None or col.name not in stage.mapped:
                 continue
             target = col.references
             if not first and target in warnings:
                 continue  # empty from the start: these references are kept as given
             tkey = TABLES[target].key[0]
             stored = con.execute(f"SELECT count(*) FROM main.{q(target.value)}").fetchone()[0]  # type: ignore[index]
-            here = target in staged and con.execute(
+            here = target in whole and con.execute(
                 f"SELECT count(*) FROM _stg_{target.value}").fetchone()[0]  # type: ignore[index]
-            if first and not stored and not here:
+            gone = con.execute("SELECT count(*) FROM _gone WHERE tbl = ?",
+                               [target.value]).fetchone()[0]  # type: ignore[index]
+            if first and not stored and not here and not gone:
                 warnings.setdefault(target, []).append(f"{table.value}.{col.name}")
                 continue
             c = q(col.name)
             also = (f"AND NOT EXISTS (SELECT 1 FROM _stg_{target.value} s WHERE s.{q(tkey)} = k.v)"
-                    if target in staged else "")
+                    if target in whole else "")
             # Checked over the distinct values (millions of rows, thousands of keys); the rows
             # are visited only when some value dangles.
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE _dangling AS SELECT v FROM (SELECT DISTINCT "
-                f"{c} AS v FROM _stg_{table.value} WHERE {c} IS NOT NULL) k WHERE NOT EXISTS "
-                f"(SELECT 1 FROM main.{q(target.value)} r WHERE r.{q(tkey)} = k.v) {also}")
+                f"CREATE OR REPLACE TEMP TABLE _dangling AS SELECT v, EXISTS (SELECT 1 FROM _gone "
+                f"g WHERE g.tbl = {lit(target.value)} AND g.k = CAST(k.v AS VARCHAR)) AS gone "
+                f"FROM (SELECT DISTINCT {c} AS v FROM {stage.name} WHERE {c} IS NOT NULL) k "
+                f"WHERE NOT EXISTS (SELECT 1 FROM main.{q(target.value)} r WHERE r.{q(tkey)} = "
+                f"k.v) {also}")
             if not con.execute("SELECT count(*) FROM _dangling").fetchone()[0]:  # type: ignore[index]
                 continue
+            rejected = "NOT d.gone"
+            if _unlinkable(stage, col.name):
+                # The target row was rejected here: its own rejection says why; this row
+                # loads without the link, which the import reports.
+                con.execute(
+                    f"INSERT INTO _unlinked SELECT t.__src, {lit(table.value)}, t.__row, "
+                    f"{lit(col.name)}, t.{c}, {lit(target.value)} FROM {stage.name} t "
+                    f"JOIN _dangling d ON d.v = t.{c} WHERE d.gone")
+                con.execute(f"UPDATE {stage.name} t SET {c} = NULL FROM _dangling d "
+                            f"WHERE d.v = t.{c} AND d.gone")
+            else:
+                rejected = "TRUE"
             params = {"target": lit(target.value), "target_key": lit(tkey), "value": f"t.{c}"}
             con.execute(
                 f"INSERT INTO _rej SELECT t.__src, {lit(table.value)}, t.__row, {lit(col.name)}, "
                 f"t.{c}, {lit(Reason.DANGLING_REFERENCE)}, "
                 f"{sql_text(Reason.DANGLING_REFERENCE, 0, **params)}, "
-                f"{sql_text(Reason.DANGLING_REFERENCE, 1, **params)} FROM _stg_{table.value} t "
-                f"SEMI JOIN _dangling d ON d.v = t.{c}"
+                f"{sql_text(Reason.DANGLING_REFERENCE, 1, **params)} FROM {stage.name} t "
+                f"JOIN _dangling d ON d.v = t.{c} WHERE {rejected}"
             )
     con.execute("DROP TABLE IF EXISTS _dangling")
     new = con.execute("SELECT count(*) FROM _rej").fetchone()[0] - before  # type: ignore[index]
     if new:
-        for table in staged:
-            drop_rejected(con, table)
+        for stage in stages:
+            drop_rejected(con, stage)
     return new
