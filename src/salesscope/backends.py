@@ -13,6 +13,7 @@ import ibis
 from salesscope.config import BackendConfig
 from salesscope.errors import WorkspaceError
 from salesscope.schema import PG_TYPES, SPARK_TYPES, TABLES, Kind, Table, is_extra_column
+from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     import duckdb
@@ -139,7 +140,7 @@ def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | No
                     for batch in reader:
                         cp.write(_csv_bytes(batch))
                 cur.execute(f'ANALYZE {schema}"{table.value}"')
-                counts[table.value] = con.execute(f'SELECT count(*) FROM "{table.value}"').fetchone()[0]
+                counts[table.value] = scalar(con.execute(f'SELECT count(*) FROM "{table.value}"'))
         pg.commit()
     finally:
         pg.close()
@@ -180,7 +181,7 @@ def copy_to_spark(ws: Workspace, session: SparkSession, tables: list[Table] | No
         session.sql(f"CREATE TABLE {prefix}`{table.value}` USING parquet AS "
                     f"SELECT {select} FROM _salesscope_stage")
         session.catalog.dropTempView("_salesscope_stage")
-        counts[table.value] = con.execute(f'SELECT count(*) FROM "{table.value}"').fetchone()[0]
+        counts[table.value] = scalar(con.execute(f'SELECT count(*) FROM "{table.value}"'))
     return counts
 
 

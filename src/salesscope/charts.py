@@ -33,7 +33,7 @@ def _digits(text: object, lang: Lang) -> str:
     return to_persian_digits(str(text)) if lang == "fa" else str(text)
 
 
-def _num(value: object, lang: Lang, decimals: int = 2) -> str:
+def _num(value: float | None, lang: Lang, decimals: int = 2) -> str:
     if value is None or pd.isna(value):
         return _WORDS["undefined"][lang]
     return format_number(float(value), lang, decimals)

@@ -19,6 +19,7 @@ from salesscope.schema import (
     TABLES,
     Table,
 )
+from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     import duckdb
@@ -125,7 +126,7 @@ class Workspace:
         out = {}
         for t in Table:
             out[t.value] = (
-                self.duckdb.execute(f'SELECT count(*) FROM "{t.value}"').fetchone()[0]
+                scalar(self.duckdb.execute(f'SELECT count(*) FROM "{t.value}"'))
                 if t.value in names else 0
             )
         return out

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from salesscope.bench import arith
+from salesscope.sqlvalue import scalar
 
 D = "coalesce(CAST({} AS VARCHAR), '(none)')"
 
@@ -124,7 +125,7 @@ def measures(con: duckdb.DuckDBPyConnection, dims: list[str], months: pd.Datetim
 def compute(con: duckdb.DuckDBPyConnection, months: pd.DatetimeIndex, in_range: pd.DatetimeIndex,
             gross_margin: float = 1.0) -> pd.DataFrame:
     """All 15 indicators at their benchmark breakdowns, defined values only."""
-    lgr_fallback = con.execute("SELECT count(*) FROM time_log WHERE purpose = 'lead_generation'").fetchone()[0] == 0
+    lgr_fallback = scalar(con.execute("SELECT count(*) FROM time_log WHERE purpose = 'lead_generation'")) == 0
     frames = []
     for dims in arith.LEVELS:
         m, first = measures(con, list(dims), months)

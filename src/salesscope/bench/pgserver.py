@@ -32,7 +32,7 @@ class PgServer:
         self.data = self.dir / "data"
         self.as_postgres = os.geteuid() == 0  # initdb refuses to run as root
 
-    def _run(self, *args: str) -> None:
+    def _run(self, *args: str | Path) -> None:
         cmd = [str(a) for a in args]
         if self.as_postgres:
             cmd = ["su", "postgres", "-s", "/bin/bash", "-c", " ".join(_q(a) for a in cmd)]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from salesscope.crm.mapping import CrmMapping, load_mapping, view_sql
 from salesscope.errors import ConfigError
+from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     import ibis
@@ -26,7 +27,7 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
     with raw.transaction(), raw.cursor() as cur:
         if schema:
             cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        target = schema or cur.execute("SELECT current_schema()").fetchone()[0]
+        target = schema or scalar(cur.execute("SELECT current_schema()"))
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{mapping.source_schema}",))
         for table in mapping.tables:
             sql = view_sql(mapping, table)

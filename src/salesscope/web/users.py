@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from salesscope.errors import AuthError, InputError
+from salesscope.sqlvalue import scalar
 
 Role = Literal["admin", "manager", "rep"]
 ROLES: tuple[str, ...] = ("admin", "manager", "rep")
@@ -61,7 +62,7 @@ class UserStore:
 
     def count(self) -> int:
         with self.lock:
-            return self.con.execute('SELECT count(*) FROM "_users"').fetchone()[0]
+            return scalar(self.con.execute('SELECT count(*) FROM "_users"'))
 
     def list(self) -> list[User]:
         with self.lock:
