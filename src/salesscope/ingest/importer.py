@@ -31,7 +31,7 @@ from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
 from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
 from salesscope.ingest.scope import Scope, changed_keys, check_table, reject_outside
-from salesscope.ingest.typed import build_typed
+from salesscope.ingest.typed import Typed, build_typed
 from salesscope.schema import (
     IMPORTS_TABLE,
     LOAD_ORDER,
@@ -214,6 +214,7 @@ class _Run:
         self.warnings: list[tuple[str, str]] = []  # (English, Persian)
         self.rejected_written = False
         self.cleanup: list[str] = []  # SQL run after loading: typed relations and their sources
+        self.typed: list[tuple[int, Typed]] = []
         self.scope: Scope = None
         self.actor = ""
 
@@ -326,6 +327,7 @@ class _Run:
             if stage.enrich:
                 validate.not_found(con, stage)
         self.warnings.extend(self._unlinked_warnings())
+        self.warnings.extend(self._flagged())
         rejected = dict(con.execute("SELECT tbl, count(*) FROM (SELECT DISTINCT tbl, src, row "
                                     "FROM _rej) GROUP BY tbl").fetchall())
         for target, c in self.counts.items():
@@ -373,13 +375,7 @@ class _Run:
         if tm.deduplicate:
             # Collapsed repeats are one record, read once: read = loaded + rejected holds.
             self.counts[target].read -= validate.collapse(con, stage)
-        flagged = validate.open_without_start(con, typed, k)
-        if flagged:
-            shown = ", ".join(map(str, flagged[:SAMPLE_REJECTIONS]))
-            more = f", ... ({len(flagged)})" if len(flagged) > SAMPLE_REJECTIONS else ""
-            self.warnings.append(say("open_without_start", file=src.label, n=len(flagged),
-                                     column=typed.columns["created_at"].source,
-                                     rows=shown + more))
+        self.typed.append((k, typed))
         # Typed relations (views read their lookups) go before the sources they read.
         drops = [f"DROP {'VIEW' if typed.view else 'TABLE'} {typed.relation}"]
         for name in [r[0] for r in con.execute(
@@ -389,6 +385,18 @@ class _Run:
             drops.append(f"DROP TABLE {q(name)}")
         self.cleanup[:0] = drops
         return typed.view
+
+    def _flagged(self) -> list[tuple[str, str]]:
+        """Open deals loaded without a creation date, per source."""
+        out = []
+        for k, typed in self.typed:
+            rows = validate.open_without_start(self.con, typed, k)
+            if rows:
+                shown = ", ".join(map(str, rows[:SAMPLE_REJECTIONS]))
+                more = f", ... ({len(rows)})" if len(rows) > SAMPLE_REJECTIONS else ""
+                out.append(say("open_without_start", file=typed.source.label, n=len(rows),
+                               column=typed.columns["created_at"].source, rows=shown + more))
+        return out
 
     def _unlinked_warnings(self) -> list[tuple[str, str]]:
         rows = self.con.execute(

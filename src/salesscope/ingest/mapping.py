@@ -355,9 +355,10 @@ def _check_semantics(m: Mapping) -> list[Problem]:
 
 def _pydantic_problem(err: Any) -> Problem:
     """A pydantic error as a problem, with the hint YAML's booleans need."""
-    loc = tuple(("true" if p else "false") if isinstance(p, bool) else p
-                for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     if isinstance(err.get("input"), bool):
+        if "[key]" in err["loc"]:
+            loc = (*loc[:-1], str(err["input"]).lower())  # the key YAML read as a boolean
         return (loc, *say("yaml_boolean", words=BOOLEAN_WORDS,
                           value=str(err["input"]).lower()))
     msg = err["msg"].removeprefix("Value error, ")

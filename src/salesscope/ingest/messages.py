@@ -251,10 +251,12 @@ NOTES: dict[str, tuple[str, str]] = {
         "ورود رد شد: ردیف بدون این پیوند بارگذاری شد",
     ),
     "open_without_start": (
-        "{file}: {n} open deals have no creation date ({column!r}, rows {rows}): loaded and "
-        "flagged; they count in the pipeline but in no period and no cycle time",
-        "{file}: {n} معاملهٔ باز تاریخ ایجاد ندارند ({column!r}، ردیف‌های {rows}): بارگذاری و "
-        "علامت‌گذاری شدند؛ در قیف فروش شمرده می‌شوند ولی در هیچ دوره و چرخهٔ فروشی نه",
+        "{file}: {n} open deals have no creation date ({column!r}, rows {rows}): loaded "
+        "without one, so they are left out of what counts deals by creation date (new deals "
+        "per period, cycle times)",
+        "{file}: {n} معاملهٔ باز تاریخ ایجاد ندارند ({column!r}، ردیف‌های {rows}): بدون آن "
+        "بارگذاری شدند و در آنچه معامله‌ها را با تاریخ ایجاد می‌شمارد (معامله‌های تازهٔ هر دوره، "
+        "طول چرخهٔ فروش) به حساب نمی‌آیند",
     ),
     "enrich_admin_only": (
         "{file}: only an admin can enrich table {table}",

@@ -126,6 +126,7 @@ class _Lookups:
         self.resolve = resolve
         self.joins: list[str] = []
         self.marked: set[str] = set()  # target columns whose looked-up cells may hold errors
+        self.described: dict[str, str] = {}  # target column -> the file and column it reads
 
     def value_sql(self, lk: Lookup, hs: _Headers, target: _Target) -> str:
         key = hs.find(lk.key_column)
@@ -144,6 +145,7 @@ class _Lookups:
         w, t = found[lk.where], found[lk.take]
         if t in other.marked:
             self.marked.add(target.name)
+        self.described[target.name] = f"{t} of {other.label}"
         alias = f"__lk{len(self.joins)}"
         value = _text(other.text(t))
         # The first non-empty value per key, in file order.
@@ -283,7 +285,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name in names:
         col, kind = columns[name], spec.column(name).kind
         info = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None,
-                          source=col.describe(),
+                          source=lookups.described.get(name) or col.describe(),
                           marked=_marked(col, hs) or name in lookups.marked)
         info.can_fail = (targets[name].required or info.marked
                          or kind not in (Kind.TEXT, Kind.CHANNEL))
