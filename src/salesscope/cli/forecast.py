@@ -42,7 +42,7 @@ def forecast_cmd(
     Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
     """
     from salesscope.forecast import forecast
-    from salesscope.forecast.texts import text
+    from salesscope.forecast.texts import text, unvalued_note
 
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
@@ -54,7 +54,8 @@ def forecast_cmd(
         return
     if fmt == "json":
         typer.echo(json.dumps({"as_of": df.attrs["as_of"], "method": df.attrs["method"], "rows": records(df),
-                               "track_record": track}, ensure_ascii=False, indent=2, default=str))
+                               "unvalued": df.attrs.get("unvalued", []), "track_record": track},
+                              ensure_ascii=False, indent=2, default=str))
         return
     t = RichTable(title=text("forecast_title", lang, as_of=df.attrs["as_of"]), header_style="bold")
     cols = ["period", *([by] if by else []), "expected", "interval_80", "interval_95", "won_to_date",
@@ -72,6 +73,8 @@ def forecast_cmd(
     console.print(t)
     method = df.attrs["method"]
     console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=df.attrs["stratum"]))
+    if df.attrs.get("unvalued"):
+        console.print(unvalued_note(df.attrs["unvalued"], lang), highlight=False, markup=False)
     if track and track.get("n"):
         console.print(f"[bold]{text('track_title', lang)}[/]: " + text(
             "track_line", lang, n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],

@@ -29,7 +29,7 @@ def report(
     fmt: Annotated[str, typer.Option("--format", "-f", help="html, pdf or xlsx.")] = "html",
     lang: Lang = None,
     calendar: Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")] = None,
-    period: Annotated[str | None, typer.Option("--period", "-p", callback=period_label, help="Period label, e.g. 2026-03 or 1404-01 (default: the last finished one).")] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", callback=period_label, help="Period label, e.g. 2026-03 or 1404-01 (default: the last one the data covers whole).")] = None,
     grain: Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")] = "month",
     by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns, comma-separated (default: channel,team,rep).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: salesscope-report-<period>.<format>).")] = None,
@@ -37,6 +37,7 @@ def report(
     rep: Annotated[str | None, typer.Option("--rep", help="Only this rep's rows.")] = None,
     target: Annotated[str | None, typer.Option("--target", callback=amount("--target"), help="Add a plan to reach this revenue (with --plan-period).")] = None,
     plan_period: Annotated[str | None, typer.Option("--plan-period", callback=period_label, help="The plan's period, e.g. 2026-Q3 or 1405-Q2.")] = None,
+    sections: Annotated[str | None, typer.Option("--sections", help="Only these parts, comma-separated: indicators, funnel, forecast, advice, quality (default: all).")] = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Write a report: one self-contained HTML file, an A4 PDF or an Excel workbook.
@@ -44,8 +45,10 @@ def report(
     Example: salesscope report --format pdf --lang fa --calendar jalali --out report.pdf
     """
     from salesscope.report import FORMATS, build, render
+    from salesscope.report.builder import check_sections
 
     choose(fmt, FORMATS, "--format")
+    shown = check_sections(sections)
     writable_file(out)
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
@@ -53,7 +56,7 @@ def report(
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
     with console.status("Computing the indicators..."):
         data = build(ws, lang=lang, calendar=calendar, period=period, grain=grain, by=dims, scope=scope,
-                     target=target, target_period=plan_period)
+                     target=target, target_period=plan_period, sections=shown)
     target = out or Path(f"salesscope-report-{data.period}.{fmt}")
     with console.status(f"Writing {target}..."):
         render(data, fmt, target)

@@ -54,6 +54,7 @@ def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = 
     fiscal = ws.config.fiscal_year_start_month
     stratum = _stratum(ws, scope)
     d = data.deals(ws, by, stratum, scope)
+    _require_amounts(d)
     # The data's present is the store's, even when a scope's own deals stop earlier.
     end = data_now(data.deals(ws, None, None) if scope else d)
     start = dt.datetime.combine(as_of, dt.time()) if as_of else end
@@ -68,12 +69,24 @@ def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = 
         cols = COLUMNS
     out = out[cols]
     out.attrs.update(as_of=start.date().isoformat(), method=r.method, notes=r.notes,
-                     stratum=stratum or "all", n_closed=_n_closed(d, start), sims=sims)
+                     stratum=stratum or "all", n_closed=_n_closed(d, start), sims=sims,
+                     unvalued=r.unvalued)
     if track_record:
         back = bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
                            data_end=min(end, start), settings=Settings(sims=1000, seed=seed))
         out.attrs["track_record"] = bt.track_record(back)
     return out
+
+
+def _require_amounts(d) -> None:
+    """Revenue cannot be forecast from deals none of which has an amount: undefined, not zero."""
+    row = d.aggregate(n=d.count(), valued=d.amount.count()).to_pandas().iloc[0]
+    if int(row["valued"]) == 0:
+        n = int(row["n"])
+        raise QueryError(f"the forecast is undefined: none of the {n:,} deals has an amount, so there is no "
+                         "revenue to forecast (no_amounts)",
+                         fa=f"پیش‌بینی تعریف‌نشده است: هیچ‌یک از {n:,} فرصت مبلغی ندارد، پس درآمدی برای پیش‌بینی "
+                            "نیست (no_amounts)")
 
 
 def _n_closed(d, as_of: dt.datetime) -> int:

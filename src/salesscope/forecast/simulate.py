@@ -43,6 +43,7 @@ class Run:
     open_deals: np.ndarray  # groups
     method: str  # "history" or "stated_probability"
     notes: list[str] = field(default_factory=list)
+    unvalued: list[str] = field(default_factory=list)  # ids of the open deals left out for want of an amount
     open_frame: pd.DataFrame | None = None  # the open deals with their probabilities
 
 
@@ -131,13 +132,13 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
     gi = {g: i for i, g in enumerate(groups)}
     G, P = len(groups), len(periods)
 
-    # Open pipeline: a missing amount is taken as the usual won amount of its kind.
-    amounts = open_["amount"].to_numpy(float)
-    missing = ~np.isfinite(amounts)
-    if missing.any():
-        amounts[missing] = [amount_of(g, s)[0] for g, s in zip(open_["grp"][missing], open_["stratum"][missing], strict=True)]
+    # Open pipeline: a deal without an amount cannot be valued; it is counted and left out.
+    valued = open_["amount"].notna().to_numpy()
+    unvalued = open_.loc[~valued, "opportunity_id"].astype(str).tolist()
+    if unvalued:
         notes.append("missing_amounts")
-    amounts = np.nan_to_num(amounts)
+    open_ = open_[valued].reset_index(drop=True)
+    amounts = open_["amount"].to_numpy(float, copy=True)
     if lt.n_closed >= settings.min_closed:
         method = "history"
         q = deal_probabilities(lt, open_, t0, periods)
@@ -189,4 +190,4 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
     samples += won_to_date[None]
     open_count = np.bincount([gi[g] for g in open_["grp"]], minlength=G)
     return Run(as_of, periods, groups, samples, won_to_date, pipeline_mean, run_rate_mean,
-               open_count, method, notes, open_)
+               open_count, method, notes, unvalued, open_)

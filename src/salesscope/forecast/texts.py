@@ -34,6 +34,10 @@ T: dict[str, dict[str, str]] = {
         "fa": "فرصت‌های بسته‌شده برای یادگیری کافی نیست: هر فرصت باز با احتمال ثبت‌شده‌اش و در دوره نخست "
               "حساب شده و فروش جدید پیش‌بینی نشده است.",
     },
+    "note_unvalued": {
+        "en": "{n} open deals have no amount and are left out of the pipeline: {ids}.",
+        "fa": "{n} فرصت باز مبلغی ندارند و از قیف باز کنار گذاشته شده‌اند: {ids}.",
+    },
     # plan
     "plan_title": {"en": "Plan to reach {target} in {period}", "fa": "برنامه رسیدن به {target} در {period}"},
     "item": {"en": "What it takes", "fa": "آنچه لازم است"},
@@ -126,6 +130,15 @@ def _show(value: object, lang: Lang) -> str:
     if isinstance(value, (int, float)):
         return format_number(value, lang, 0 if abs(value) >= 100 or float(value).is_integer() else 1)
     return to_persian_digits(str(value)) if lang == "fa" else str(value)
+
+
+def unvalued_note(ids: list[str], lang: Lang = "en", shown: int = 5) -> str:
+    """The open deals the forecast left out for want of an amount, named (the first few), or ""."""
+    if not ids:
+        return ""
+    names = ", ".join(ids[:shown]) + (f", … (+{len(ids) - shown})" if len(ids) > shown else "")
+    # record ids stay as the CRM writes them (no Persian digits): they are looked up, not read
+    return T["note_unvalued"][lang].format(n=_show(len(ids), lang), ids=names)
 
 
 def text(key: str, lang: Lang = "en", **values: object) -> str:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from salesscope.errors import QueryError
+from salesscope.errors import QueryError, UsageError
 from salesscope.i18n import Lang, to_ascii_digits
 
 DEFAULT_BREAKDOWNS = ("channel", "team", "rep")
+# What a report can hold, in its order; ``build(sections=...)`` leaves the others out.
+SECTIONS = ("indicators", "funnel", "forecast", "advice", "quality")
 TREND_PERIODS = 12
 STAGE_ORDER = ("prospecting", "leads", "opportunities", "results", "customers")
 
@@ -60,6 +63,7 @@ class ReportData:
     quarantine: pd.DataFrame | None = None
     scope: dict[str, list[str]] = field(default_factory=dict)
     outlook: Any = None  # report.outlook.Outlook: the forecast and plan; None when not asked for
+    sections: tuple[str, ...] = SECTIONS  # the parts shown
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     def stages(self) -> list[tuple[str, list[IndicatorInfo]]]:
@@ -152,11 +156,15 @@ def data_quality(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
 def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: str | None = None,
           grain: str = "month", by: list[str] | None = None,
           scope: dict[str, list[str]] | None = None, today: dt.date | None = None,
-          forecast: bool = True, target: float | None = None, target_period: str | None = None) -> ReportData:
+          forecast: bool = True, target: float | None = None, target_period: str | None = None,
+          sections: Sequence[str] | None = None) -> ReportData:
     """Ask the engine (and the advice engine) everything a report shows, once.
 
     ``forecast`` adds the forecast of the coming periods; ``target`` and ``target_period`` add a plan.
+    ``sections`` (default: all of ``SECTIONS``) names the parts to show; the others are not computed.
     """
+    shown = check_sections(sections)
+    forecast = forecast and "forecast" in shown
     from salesscope.engine import funnel as engine_funnel
 
     scope = {k: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])] for k, v in (scope or {}).items()}
@@ -172,21 +180,23 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     kpis = allk[pd.to_datetime(allk["period_start"]).dt.date.isin(window)].reset_index(drop=True)
 
     breakdowns: dict[str, pd.DataFrame] = {}
-    for dim in by or list(DEFAULT_BREAKDOWNS):
+    for dim in (by or list(DEFAULT_BREAKDOWNS)) if "indicators" in shown else ():
         ids = [i.id for i in infos if dim in i.dimensions]
         if ids:
             breakdowns[dim] = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim],
                                     start=start, end=end)
             breakdowns[dim] = breakdowns[dim][breakdowns[dim]["period"] == chosen["period"]]
-    try:
-        fkw: dict[str, Any] = dict(grain=grain, calendar=calendar, start=start, end=end)
-        fun = engine_funnel(ws, scope=scope, **fkw) if scope else engine_funnel(ws, **fkw)
-        fun = fun[fun["period"] == chosen["period"]]
-    except QueryError:
-        fun = None
+    fun = None
+    if "funnel" in shown:
+        try:
+            fkw: dict[str, Any] = dict(grain=grain, calendar=calendar, start=start, end=end)
+            fun = engine_funnel(ws, scope=scope, **fkw) if scope else engine_funnel(ws, **fkw)
+            fun = fun[fun["period"] == chosen["period"]]
+        except QueryError:
+            fun = None
     found = _findings(ws, scope, period=str(chosen["period"]), grain=grain, calendar=calendar,
-                      by=by, lang=lang)
-    imports, quarantine = data_quality(ws)
+                      by=by, lang=lang) if "advice" in shown else None
+    imports, quarantine = data_quality(ws) if "quality" in shown else (None, None)
     outlook = None
     if forecast:
         from salesscope.report.outlook import gather
@@ -196,7 +206,20 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
         workspace=ws.config.name, currency=ws.config.currency, lang=lang, calendar=calendar,
         grain=grain, period=str(chosen["period"]), period_start=start, period_end=end,
         indicators=infos, kpis=kpis, breakdowns=breakdowns, funnel=fun, findings=found,
-        imports=imports, quarantine=quarantine, scope=scope, outlook=outlook)
+        imports=imports, quarantine=quarantine, scope=scope, outlook=outlook, sections=shown)
+
+
+def check_sections(sections: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The report sections asked for, in the report's order (all of them when none is named)."""
+    if sections is None:
+        return SECTIONS
+    names = [s.strip().lower() for s in (sections.split(",") if isinstance(sections, str) else sections)]
+    names = [s for s in names if s]
+    unknown = [s for s in names if s not in SECTIONS]
+    if unknown or not names:
+        raise UsageError(f"report section {(unknown or [''])[0]!r} is not one of {', '.join(SECTIONS)}",
+                         fa=f"بخش {(unknown or [''])[0]!r} در گزارش نیست؛ بخش‌های ممکن: {', '.join(SECTIONS)}")
+    return tuple(s for s in SECTIONS if s in names)
 
 
 def scope_from_filter(filter_json: str | dict[str, Any] | None) -> dict[str, list[str]]:

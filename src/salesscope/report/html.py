@@ -206,7 +206,7 @@ def context(data: ReportData) -> dict[str, Any]:
     names = {i.id: i for i in data.indicators}
     current = data.current().set_index("kpi") if len(data.kpis) else pd.DataFrame()
     sections = []
-    for stage, infos in data.stages():
+    for stage, infos in data.stages() if "indicators" in data.sections else ():
         cards = []
         for info in infos:
             row = current.loc[info.id] if info.id in current.index else None
@@ -226,7 +226,7 @@ def context(data: ReportData) -> dict[str, Any]:
         "period_to": format_date(data.period_end, lang, date_cal),
         "grain": label(texts.GRAINS, data.grain, lang), "calendar": label(texts.CALENDARS, data.calendar, lang),
         "generated": format_date(data.generated_at.date(), lang, date_cal) + " " + digits(data.generated_at.strftime("%H:%M"), lang),
-        "scope": scope, "sections": sections,
+        "scope": scope, "sections": sections, "show": set(data.sections),
         "funnel_chart": _chart(charts.funnel(fun, lang=lang), "funnel-chart") if has_funnel else "",
         "funnel_rows": _funnel_rows(fun, lang) if has_funnel else [],
         "advice": [_finding(f, names, lang) for f in data.advice()],

@@ -11,6 +11,7 @@ import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.forecast.texts import text as ftext
+from salesscope.forecast.texts import unvalued_note
 from salesscope.i18n import Lang, format_date, format_number
 from salesscope.report.texts import digits, format_value, is_missing
 
@@ -147,8 +148,9 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
         df, a = o.frame, o.frame.attrs
         money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
         out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
-        out["method"] = ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
-                              stratum=STRATUM.get(a["stratum"], a["stratum"]))
+        out["method"] = " ".join(x for x in (
+            ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=STRATUM.get(a["stratum"], a["stratum"])),
+            unvalued_note(a.get("unvalued") or [], lang)) if x)
         out["heads"] = [ftext(k, lang) for k in heads]
         out["rows"] = [[digits(r["period"], lang), money(r["expected"]), _span(r["low_80"], r["high_80"], lang),
                         _span(r["low_95"], r["high_95"], lang), money(r["won_to_date"]), money(r["from_pipeline"]),
@@ -209,6 +211,9 @@ def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
         w.string(ws, r, 0, ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
                                  stratum=STRATUM.get(a["stratum"], a["stratum"])))
         w.string(ws, r + 1, 0, track_text(a, lang))
+        if a.get("unvalued"):
+            r += 1
+            w.string(ws, r + 1, 0, unvalued_note(a["unvalued"], lang))
         tr = a.get("track_record") or {}
         if tr.get("n"):
             r += 3

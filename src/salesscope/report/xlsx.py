@@ -93,7 +93,7 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
     names = {i.id: i for i in data.indicators}
     book = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": False})
     w = _Writer(book, rtl=lang == "fa")
-    for stage, infos in data.stages():
+    for stage, infos in data.stages() if "indicators" in data.sections else ():
         frame, dims = _stage_frame(data, [i.id for i in infos])
         headers = ["indicator", *TIDY[:4], *dims, *TIDY[4:]]
         ws = w.sheet(label(texts.STAGES, stage, lang))
@@ -113,10 +113,13 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
                     ws.write_boolean(r, c, bool(v))
                 else:
                     w.string(ws, r, c, v)
-    _funnel_sheet(w, data)
+    if "funnel" in data.sections:
+        _funnel_sheet(w, data)
     outlook.xlsx_sheets(w, data.outlook, lang)
-    _advice_sheet(w, data)
-    _quality_sheet(w, data)
+    if "advice" in data.sections:
+        _advice_sheet(w, data)
+    if "quality" in data.sections:
+        _quality_sheet(w, data)
     book.close()
     return out
 

@@ -29,7 +29,7 @@ def clean(value: Any) -> Any:
 
 def forecast_payload(df) -> dict[str, Any]:
     """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa."""
-    from salesscope.forecast.texts import both
+    from salesscope.forecast.texts import both, unvalued_note
 
     a = df.attrs
     track = a.get("track_record")
@@ -39,7 +39,10 @@ def forecast_payload(df) -> dict[str, Any]:
         texts["track"] = both("track_line", n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
                               wape=track["wape"], bias=track["bias"], c80=track["coverage_80"],
                               c95=track["coverage_95"]) if track.get("n") else both("track_none")
+    if a.get("unvalued"):
+        texts["unvalued"] = {lang: unvalued_note(a["unvalued"], lang) for lang in ("en", "fa")}
     return clean({"as_of": a["as_of"], "method": a["method"], "notes": list(a.get("notes") or []),
+                  "unvalued": list(a.get("unvalued") or []),
                   "stratum": a["stratum"], "n_closed": a["n_closed"], "rows": to_records(df),
                   "track_record": track, "texts": texts})
 
