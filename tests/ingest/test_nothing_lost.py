@@ -156,3 +156,19 @@ def test_a_missing_source_column_is_named_with_why(ws, write, tmp_path):
     with pytest.raises(InputError, match="column 'Owner' is missing; the mapping reads it for "
                                          "opportunities.rep_id \\(add optional: true"):
         import_files(ws, [deals], mapping=m, progress=False)
+
+
+@pytest.mark.parametrize(("name", "content", "start"), [
+    ("leads.json", b"\x7fELF\x02\x01\x01\x00" + bytes(50), "leads.json is not a text file"),
+    ("leads.json", "[{\"lead_id\": \"L1\"}]".encode("cp1256") + b"\xff\xfe\xfa",
+     "leads.json: the text is not in the UTF-8 encoding"),
+    ("leads.xlsx", b"not a workbook at all", "leads.xlsx: cannot be read as a workbook; it may "
+                                             "be damaged, password-protected or another kind"),
+])
+def test_other_unreadable_files_get_one_sentence(ws, write, name, content, start):
+    p = write(name, "")
+    p.write_bytes(content)
+    with pytest.raises(InputError) as e:
+        import_files(ws, [p], progress=False)
+    assert str(e.value).startswith(start)
+    assert "\n" not in str(e.value) and e.value.message_fa

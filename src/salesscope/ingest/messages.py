@@ -232,6 +232,27 @@ NOTES: dict[str, tuple[str, str]] = {
         "{file} is not a text file ({kind}): export the data as CSV or XLSX",
         "{file} فایل متنی نیست ({kind_fa}): داده را به صورت CSV یا XLSX خروجی بگیرید",
     ),
+    "empty_file": ("{file}: the file is empty", "{file}: فایل خالی است"),
+    "undecodable": (
+        "{file}: the text is not in the {encoding} encoding ({detail}); give the file's "
+        "encoding as source.encoding in a mapping (for example cp1256)",
+        "{file}: متن فایل با کدگذاری {encoding} نیست ({detail})؛ کدگذاری فایل را در نگاشت با "
+        "source.encoding بدهید (مثلاً cp1256)",
+    ),
+    "unreadable_csv": (
+        "{file}: cannot be read as CSV ({detail})",
+        "{file}: به صورت CSV خوانده نمی‌شود ({detail})",
+    ),
+    "unreadable_parquet": (
+        "{file}: cannot be read as Parquet ({detail})",
+        "{file}: به صورت Parquet خوانده نمی‌شود ({detail})",
+    ),
+    "unreadable_workbook": (
+        "{file}: cannot be read as a workbook; it may be damaged, password-protected or "
+        "another kind of file ({detail})",
+        "{file}: به صورت کارپوشه خوانده نمی‌شود؛ شاید آسیب‌دیده، رمزدار یا از نوع دیگری باشد "
+        "({detail})",
+    ),
     "no_table_for_file": (
         "{file}: no table of the mapping reads this file (their files: {patterns})",
         "{file}: هیچ جدولی از نگاشت این فایل را نمی‌خواند (فایل‌های آن‌ها: {patterns})",

@@ -121,7 +121,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
     with path.open("rb") as f:
         sample = f.read(SNIFF_BYTES)
     if not sample.strip():
-        raise InputError(f"{path.name}: the file is empty", file=path.name)
+        raise _file_error(path, "empty_file")
     _refuse_binary(path, sample)
     enc = encoding or detect_encoding(sample)
     readable = path
@@ -129,8 +129,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
         try:
             readable = _transcode(path, enc, tmpdir)
         except (UnicodeDecodeError, LookupError) as e:
-            raise InputError(f"{path.name}: cannot decode the file as {enc}: {e}",
-                             file=path.name) from None
+            raise _file_error(path, "undecodable", encoding=enc, detail=e) from None
     first = sample.decode(enc if enc != "utf-8-sig" else "utf-8-sig", errors="replace")
     first_line = first.splitlines()[0] if first else ""
     delim = delimiter or detect_delimiter(first_line, path.suffix.lower())
@@ -145,8 +144,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
             [str(readable), delim],
         )
     except duckdb.Error as e:
-        raise InputError(f"{path.name}: cannot read as CSV: {str(e).splitlines()[0]}",
-                         file=path.name) from None
+        raise _file_error(path, "unreadable_csv", detail=str(e).splitlines()[0]) from None
     headers = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "__row"]
     return Source(path, path.name, table, headers, cleanup=[f"DROP TABLE IF EXISTS {table}"])
 
@@ -165,6 +163,12 @@ MAGIC: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
+def _file_error(path: Path, key: str, **params: object) -> InputError:
+    """A file that cannot be read, in one sentence in English and Persian."""
+    en, fa = say(key, file=path.name, **params)
+    return InputError(en, fa=fa, file=path.name)
+
+
 def _refuse_binary(path: Path, sample: bytes) -> None:
     """One plain sentence for a file that is not text (a program, a PDF, a renamed workbook)."""
     kind = next(((en, fa) for magic, en, fa in MAGIC if sample.startswith(magic)), None)
@@ -173,9 +177,7 @@ def _refuse_binary(path: Path, sample: bytes) -> None:
                                                                codecs.BOM_UTF16_BE)):
             return
         kind = ("it holds binary data", "داده‌های دودویی دارد")
-    en, fa = kind
-    msg, msg_fa = say("binary_file", file=path.name, kind=en, kind_fa=fa)
-    raise InputError(msg, fa=msg_fa, file=path.name)
+    raise _file_error(path, "binary_file", kind=kind[0], kind_fa=kind[1])
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
@@ -183,8 +185,7 @@ def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Sourc
     try:
         desc = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error as e:
-        raise InputError(f"{path.name}: cannot read as Parquet: {str(e).splitlines()[0]}",
-                         file=path.name) from None
+        raise _file_error(path, "unreadable_parquet", detail=str(e).splitlines()[0]) from None
     headers = [r[0] for r in desc]
     types = {r[0]: str(r[1]).upper() for r in desc if str(r[1]).upper() != "VARCHAR"}
     view = f"_src_{name}"
@@ -260,7 +261,7 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as e:  # noqa: BLE001 - calamine raises its own assorted errors
-        raise InputError(f"{path.name}: cannot read as a workbook: {e}", file=path.name) from None
+        raise _file_error(path, "unreadable_workbook", detail=e) from None
     names = list(wb.sheet_names)
     if sheet is not None and sheet not in names:
         raise InputError(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(names)})",
@@ -303,7 +304,12 @@ def _mark_cells(rows: list[list[Any]], problems: dict[tuple[int, int], tuple[boo
 
 def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, object) pairs of a JSON array, an object holding one, or JSON Lines."""
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    _refuse_binary(path, raw[:SNIFF_BYTES])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _file_error(path, "undecodable", encoding="UTF-8", detail=e) from None
     stripped = text.lstrip()
     lines = path.suffix.lower() in {".jsonl", ".ndjson"} or (
         stripped.startswith("{") and "\n{" in stripped and not _is_json(stripped))

@@ -27,7 +27,7 @@ class ImportResult:
     """The outcome of :func:`salesscope.ingest.import_files`.
 
     >>> ImportResult("x", {"leads": TableCounts(3, 2, 1)}, "/ws/quarantine/q.csv").to_dict()
-    {'tables': {'leads': {'read': 3, 'loaded': 2, 'rejected': 1}}, 'committed': True, 'quarantine': '/ws/quarantine/q.csv', 'warnings': []}
+    {'tables': {'leads': {'read': 3, 'loaded': 2, 'rejected': 1}}, 'committed': True, 'quarantine': '/ws/quarantine/q.csv', 'warnings': [], 'warnings_fa': []}
     """
 
     import_id: str
@@ -55,6 +55,7 @@ class ImportResult:
             "committed": self.committed,
             "quarantine": self.quarantine,
             "warnings": list(self.warnings),
+            "warnings_fa": list(self.warnings_fa),
         }
 
     def to_json(self) -> str:
