@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -28,9 +29,9 @@ def test_windows_1256_tsv_with_persian_labels(ws, write):
 
 def test_utf8_bom_and_semicolons(ws, write):
     p = write("reps.csv", "\ufeffrep_id;name;hourly_cost\nR1;Sara;12,5\n")
-    # 12,5 with a comma decimal needs a mapping; here the comma is a thousands separator.
+    # A comma followed by one digit cannot group thousands: it is a decimal comma.
     import_files(ws, [p], progress=False)
-    assert rows(ws, "SELECT rep_id, name, hourly_cost FROM reps") == [("R1", "Sara", 125)]
+    assert rows(ws, "SELECT rep_id, name, hourly_cost FROM reps") == [("R1", "Sara", 12.5)]
 
 
 def test_xlsx_all_sheets_named_after_tables_and_one_named_sheet(ws, tmp_path):
@@ -82,3 +83,47 @@ def test_parquet(ws, tmp_path):
     assert result.tables["activities"].loaded == 5
     assert rows(ws, "SELECT max(occurred_at), sum(cost), min(channel) FROM activities") == [
         (dt.datetime(2024, 1, 1, 4), 15, "phone")]
+
+
+def test_decimal_comma_is_read_from_the_column_never_ten_times_off(ws, write):
+    # A European export: semicolons, dot-grouped thousands and decimal commas. "1,234" is read
+    # as the other values of its column are written: 1.234, not 1234.
+    p = write("opportunities.csv", "opportunity_id;created_at;status;amount\n"
+                                   "O1;2024-01-01;open;12,5\n"
+                                   "O2;2024-01-01;open;1.234,5\n"
+                                   "O3;2024-01-01;open;1,234\n"
+                                   "O4;2024-01-01;open;7\n")
+    result = import_files(ws, [p], progress=False)
+    t = result.tables["opportunities"]
+    assert (t.read, t.loaded, t.rejected) == (4, 4, 0)
+    assert rows(ws, "SELECT opportunity_id, amount FROM opportunities ORDER BY 1") == [
+        ("O1", Decimal("12.50")), ("O2", Decimal("1234.50")), ("O3", Decimal("1.23")),
+        ("O4", Decimal("7.00"))]
+
+
+def test_a_column_mixing_both_conventions_reads_each_value_by_its_shape(ws, write):
+    # "1,234.5" can only use a decimal point, "12,5" only a decimal comma; "1,234" groups
+    # thousands as in the rest of a column that uses points. Persian separators are read too.
+    p = write("opportunities.csv", "opportunity_id,created_at,status,amount\n"
+                                   'O1,2024-01-01,open,"1,234.5"\n'
+                                   'O2,2024-01-01,open,"12,5"\n'
+                                   'O3,2024-01-01,open,"1,234"\n'
+                                   "O4,2024-01-01,open,۱۲٫۵\n"
+                                   "O5,2024-01-01,open,۱۲٬۵۰۰\n")
+    result = import_files(ws, [p], progress=False)
+    t = result.tables["opportunities"]
+    assert (t.read, t.loaded, t.rejected) == (5, 5, 0)
+    assert rows(ws, "SELECT opportunity_id, amount FROM opportunities ORDER BY 1") == [
+        ("O1", Decimal("1234.50")), ("O2", Decimal("12.50")), ("O3", Decimal("1234.00")),
+        ("O4", Decimal("12.50")), ("O5", Decimal("12500.00"))]
+
+
+def test_declared_decimal_separator_wins_over_the_data(ws, write, tmp_path):
+    p = write("export.csv", "id;day;amount\nO1;2024-01-01;1,234\nO2;2024-01-01;12,5\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("table: opportunities\nnumbers: {decimal: \".\"}\ncolumns:\n"
+                       "  opportunity_id: id\n  created_at: day\n  status: {value: open}\n"
+                       "  amount: amount\n", encoding="utf-8")
+    import_files(ws, [p], mapping=mapping, progress=False)
+    assert rows(ws, "SELECT opportunity_id, amount FROM opportunities ORDER BY 1") == [
+        ("O1", Decimal("1234.00")), ("O2", Decimal("125.00"))]

@@ -123,7 +123,7 @@ def test_money_is_exact_and_numbers_accept_persian_digits_and_currency(ws, write
     p = write("opportunities.csv", OPPS_HEAD +
               'O1,2024-01-01,open,,"$1,234.56",,\n'
               "O2,2024-01-01,باز,,۱۲۳٬۴۵۶٫۷ ریال,۵۰,\n"
-              "O3,2024-01-01,open,,0.1,0.3,\n")
+              "O3,2024-01-01,open,,0.1,0.3%,\n")
     result = import_files(ws, [p], progress=False)
     assert result.rejected == 0
     got = rows(ws, "SELECT opportunity_id, amount, probability FROM opportunities ORDER BY 1")
@@ -160,3 +160,29 @@ def test_natural_key_tables_replace_null_safely(ws, write):
                  "R1,2024-01-01,5,phone,\n")
     import_files(ws, [p], progress=False)
     assert rows(ws, "SELECT hours FROM time_log ORDER BY hours") == [(4.0,), (5.0,)]
+
+
+def test_a_fraction_among_percents_is_rejected_not_read_a_hundred_times_off(ws, write):
+    # 50 and 30% are percents; 0.3 beside them could be 0.3% or 30%: rejected with a reason,
+    # while 0.3% (marked) and the others load.
+    p = write("opportunities.csv", OPPS_HEAD +
+              "O1,2024-01-01,open,,100,50,\n"
+              "O2,2024-01-01,open,,100,0.3,\n"
+              "O3,2024-01-01,open,,100,30%,\n"
+              "O4,2024-01-01,open,,100,0.3%,\n"
+              "O5,2024-01-01,open,,100,0,\n")
+    result = import_files(ws, [p], progress=False)
+    t = result.tables["opportunities"]
+    assert (t.read, t.loaded, t.rejected) == (5, 4, 1)
+    got = rows(ws, "SELECT opportunity_id, probability FROM opportunities ORDER BY 1")
+    assert got == [("O1", 0.5), ("O3", 0.3), ("O4", 0.003), ("O5", 0.0)]
+    reason = rows(ws, "SELECT reason_code, column_name, value FROM _quarantine")
+    assert reason == [("ambiguous_probability", "probability", "0.3")]
+
+
+def test_a_column_of_fractions_stays_fractions(ws, write):
+    p = write("opportunities.csv", OPPS_HEAD +
+              "O1,2024-01-01,open,,100,0.5,\nO2,2024-01-01,open,,100,1,\n")
+    import_files(ws, [p], progress=False)
+    assert rows(ws, "SELECT opportunity_id, probability FROM opportunities ORDER BY 1") == [
+        ("O1", 0.5), ("O2", 1.0)]

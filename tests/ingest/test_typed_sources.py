@@ -48,7 +48,13 @@ def _write(folder: Path, fmt: str) -> list[Path]:
     path = folder / f"opportunities-double.{fmt}"
     con.execute(f"COPY (SELECT 'D' || opportunity_id AS opportunity_id, created_at, status, "
                 f"closed_at, double_amount AS amount, probability / 100 AS probability "
-                f"FROM ({OPPORTUNITIES})) TO '{path}' {opts}")
+                f"FROM ({OPPORTUNITIES}) WHERE probability <= 100) TO '{path}' {opts}")
+    out.append(path)
+    # A column of percents with one unmarked fraction: that row is ambiguous in either format.
+    path = folder / f"opportunities-mixed.{fmt}"
+    con.execute(f"COPY (SELECT 'M' || opportunity_id AS opportunity_id, created_at, status, "
+                f"closed_at, amount, CASE WHEN opportunity_id = 'O1' THEN 0.4 ELSE probability END "
+                f"AS probability FROM ({OPPORTUNITIES})) TO '{path}' {opts}")
     out.append(path)
     con.close()
     return out
@@ -91,6 +97,10 @@ def test_typed_parquet_imports_like_csv(ws, tmp_path):
     codes = {(r[3], r[5]) for r in got["quarantine"]}
     assert {("probability", "probability_range"), ("amount", "negative"),
             ("created_at", "missing_value"), ("amount", "bad_number"),
-            ("closed_at", "order"), ("period_end", "order")} <= codes
+            ("closed_at", "order"), ("period_end", "order"),
+            ("probability", "ambiguous_probability")} <= codes
+    assert "MO1" not in opp and opp["DO1"][6] == 0.4
+    assert [r[5] for r in got["quarantine"] if r[1] == "opportunities-mixed.csv" and r[2] == 1] == [
+        "ambiguous_probability"]
     # A stored year 1403 reads as a Jalali date, as its text does.
     assert any(str(r[1]) == "2024-06-20" for r in got["quotas"])

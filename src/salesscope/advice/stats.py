@@ -56,10 +56,9 @@ def two_proportions(x1: float | None, n1: float | None, x2: float | None, n2: fl
     """Score test and Newcombe interval for x1/n1 - x2/n2 (statsmodels); None when undefined."""
     from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-    vals = [fnum(v) for v in (x1, n1, x2, n2)]
-    if any(v is None for v in vals):
+    a, na, b, nb = (fnum(v) for v in (x1, n1, x2, n2))
+    if a is None or na is None or b is None or nb is None:
         return None
-    a, na, b, nb = vals
     if na <= 0 or nb <= 0 or a < 0 or b < 0 or a > na or b > nb:
         return None
     if (a + b == 0) or (a + b == na + nb):  # both all-or-nothing: no variance to test
@@ -100,7 +99,7 @@ def pvalue_of_z(z: float | None) -> float | None:
 def pvalue_from_interval(value: float | None, reference: float | None, low: float | None,
                          high: float | None) -> float | None:
     """Normal-approximation p-value of ``value`` against ``reference``, reading the spread from a 95% interval."""
-    if None in (value, reference, low, high) or high <= low:
+    if value is None or reference is None or low is None or high is None or high <= low:
         return None
     return pvalue_of_z((value - reference) / ((high - low) / (2 * 1.96)))
 

@@ -246,8 +246,9 @@ class Mapping(BaseModel):
     def date_format(self, col: ColumnMap) -> DateFormat | None:
         return col.format if col.format is not None else self.dates.format
 
-    def decimal(self, col: ColumnMap) -> str:
-        return col.decimal or self.numbers.decimal or "."
+    def decimal(self, col: ColumnMap) -> str | None:
+        """The decimal separator the mapping declares for a column; None: read from the data."""
+        return col.decimal or self.numbers.decimal
 
 
 NAMED_FORMATS = ("iso", "dayfirst", "monthfirst", "jalali", "auto")

@@ -20,6 +20,7 @@ class Reason(StrEnum):
     BAD_NUMBER = "bad_number"
     NEGATIVE = "negative"
     PROBABILITY_RANGE = "probability_range"
+    AMBIGUOUS_PROBABILITY = "ambiguous_probability"
     MISSING_VALUE = "missing_value"
     MISSING_CLOSE_DATE = "missing_close_date"
     ORDER = "order"
@@ -61,6 +62,13 @@ REASONS: dict[Reason, tuple[str, str]] = {
     Reason.PROBABILITY_RANGE: (
         "probability must be between 0 and 1, or between 0 and 100 in percent",
         "احتمال باید بین ۰ و ۱ یا بین ۰ و ۱۰۰ درصد باشد",
+    ),
+    Reason.AMBIGUOUS_PROBABILITY: (
+        "ambiguous probability: other rows of this column are percentages, so this fraction may "
+        "mean itself or a percent (write it as a percent, or declare scale: fraction or percent "
+        "in a mapping file)",
+        "احتمال مبهم است: ردیف‌های دیگر این ستون درصدند، پس این کسر ممکن است خودش یا درصد باشد "
+        "(آن را به درصد بنویسید یا در فایل نگاشت scale: fraction یا percent را تعیین کنید)",
     ),
     Reason.MISSING_VALUE: (
         "a value is required",

@@ -30,7 +30,7 @@ def reads_natively(stype: str, kind: Kind, col: ColumnMap, mapping: Mapping | No
         return plain and (stype == "DATE" or stype.startswith("TIMESTAMP"))
     if kind in NUMERIC:
         # A decimal comma would read the rendered decimal point as a thousands separator.
-        point = (mapping.decimal(col) if mapping else ".") == "."
+        point = (mapping.decimal(col) if mapping else None) != ","
         return point and (stype in INTEGERS or stype in INEXACT or stype.startswith("DECIMAL"))
     return False
 

@@ -71,17 +71,46 @@ def digits_sql(expr: str) -> str:
             f"THEN translate({expr}, {lit(DIGITS_FROM)}, {lit(DIGITS_TO)}) ELSE {expr} END)")
 
 
-def number_text_sql(expr: str, decimal: str = ".") -> str:
-    """Text of a number with digits, separators and currency cleaned, ready to CAST."""
+# A separator followed by other than three digits, or a comma after dot-grouped thousands, can only
+# be a decimal separator: "12,5" and "1.234,5" use a decimal comma, "0.3" and "1,234.5" a point.
+DECIMAL_COMMA_RE = r"^[-+(]?([0-9]*,([0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(\.[0-9]{3})+,[0-9]+)\)?$"
+DECIMAL_POINT_RE = r"^[-+(]?([0-9]*\.([0-9]{1,2}|[0-9]{4,})|[0-9]{1,3}(,[0-9]{3})+\.[0-9]+)\)?$"
+
+
+def number_clean_sql(expr: str) -> str:
+    """Text of a number with digits, currency and noise cleaned; separators still as written."""
     x = (f"(CASE WHEN regexp_matches({expr}, {lit('[' + DIGITS_FROM + '٫٬،]')}) THEN translate("
          f"{expr}, {lit(DIGITS_FROM + '٫٬،')}, {lit(DIGITS_TO + '.,,')}) ELSE {expr} END)")
-    x = f"regexp_replace({x}, {lit(NUMBER_NOISE)}, '', 'g')"
+    return f"regexp_replace({x}, {lit(NUMBER_NOISE)}, '', 'g')"
+
+
+def separators_sql(x: str, decimal: str) -> str:
+    """Cleaned number text (:func:`number_clean_sql`) ready to CAST, for a decimal separator.
+
+    ``decimal`` is ``"."`` or ``","`` when the mapping or the whole column says which, and
+    ``"auto"`` for a column that mixes both: each value whose comma can only be decimal ("12,5")
+    reads it so, any other comma groups thousands. A value is never read ten times off.
+    """
+    comma = f"replace(replace({x}, '.', ''), ',', '.')"
+    point = f"replace({x}, ',', '')"
     if decimal == ",":
-        x = f"replace(replace({x}, '.', ''), ',', '.')"
+        x = comma
+    elif decimal == ".":
+        x = point
     else:
-        x = f"replace({x}, ',', '')"
+        x = f"(CASE WHEN regexp_matches({x}, {lit(DECIMAL_COMMA_RE)}) THEN {comma} ELSE {point} END)"
     # Accounting notation: (1,200) is -1200.
     return f"(CASE WHEN {x} LIKE '(%)' THEN '-' || trim({x}, '()') ELSE {x} END)"
+
+
+def decimal_comma_column_sql(x: str) -> str:
+    """Aggregate: whether a column of cleaned number texts writes its decimals with a comma.
+
+    True when some value can only have a decimal comma and none can only have a decimal point;
+    then "1,234" in that column is 1.234, as its other values say.
+    """
+    return (f"(coalesce(bool_or(regexp_matches({x}, {lit(DECIMAL_COMMA_RE)})), FALSE) AND NOT "
+            f"coalesce(bool_or(regexp_matches({x}, {lit(DECIMAL_POINT_RE)})), FALSE))")
 
 
 def timestamp_sql(expr: str, tz: str, fmt: str | list[str] | None) -> str:

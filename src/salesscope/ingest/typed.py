@@ -42,6 +42,8 @@ class ColumnInfo:
     can_fail: bool = True  # whether the column has an x_ (reason code) column
     source: str = ""  # the source column(s) it comes from, as messages name them
     marked: bool = False  # its source cells may hold workbook errors (readers.CELL_ERROR)
+    decimal: str | None = None  # a number column's decimal separator; None: read from the data
+    mixed_percent: bool = False  # a probability column holding both fractions and percents
 
 
 @dataclass
@@ -308,7 +310,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                 t_exprs[name] = f"({t_exprs[name]} || ' {col.year:04d}')"
                 info.fmt = [p + " %Y" for p in parse.date_patterns(info.fmt)]
         elif kind in NUMERIC:
-            t_exprs[name] = parse.number_text_sql(m, mapping.decimal(col) if mapping else ".")
+            t_exprs[name] = parse.number_clean_sql(m)
+            info.decimal = mapping.decimal(col) if mapping else None
     # Computed once per row in a subquery, then referred to by name.
     cols2 = [f"{e} AS {q('m_' + n)}" for n, e in m_exprs.items()]
     cols2 += [f"{e} AS {q('t_' + n)}" for n, e in t_exprs.items()]
@@ -329,14 +332,22 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             aggs.append(f"list(DISTINCT {m_exprs[name]})")
             slots.append(("channel", name))
         elif info.kind is Kind.PROBABILITY and info.native is not None:
-            v = value_sql(info.kind, info.native, m_exprs[name], tz, False)
+            v = _plain_number_sql(info, m_exprs[name])
             aggs.append(f"coalesce(max({v}) > 1, FALSE)")
             slots.append(("percent", name))
-        elif info.kind is Kind.PROBABILITY:
-            aggs.append(f"max(TRY_CAST({t_exprs[name]} AS DOUBLE)) > 1 OR "
-                        f"coalesce(bool_or(contains({m_exprs[name]}, '%') "
-                        f"OR contains({m_exprs[name]}, '٪')), FALSE)")
+            aggs.append(f"coalesce(bool_or({v} > 0 AND {v} < 1), FALSE)")
+            slots.append(("fraction", name))
+        if info.kind in NUMERIC and info.native is None and info.decimal is None:
+            aggs.append(parse.decimal_comma_column_sql(t_exprs[name]))
+            slots.append(("decimal", name))
+        if info.kind is Kind.PROBABILITY and info.native is None:
+            v = _plain_number_sql(info, m_exprs[name])
+            sign = _percent_sign_sql(m_exprs[name])
+            aggs.append(f"coalesce(max({v}) > 1 OR bool_or({sign}), FALSE)")
             slots.append(("percent", name))
+            # A fraction such as 0.3 beside percents such as 50 reads as 0.3% or as 30%.
+            aggs.append(f"coalesce(bool_or({v} > 0 AND {v} < 1 AND NOT {sign}), FALSE)")
+            slots.append(("fraction", name))
     scan = con.execute(f"SELECT {', '.join(aggs)} FROM ({l2})").fetchone()
     assert scan is not None
     out.read = scan[0]
@@ -358,12 +369,19 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         elif what == "percent":
             scale = tm.columns[name].scale or "auto"
             percent[name] = scale == "percent" or (scale == "auto" and bool(value))
+        elif what == "fraction":
+            scale = tm.columns[name].scale or "auto"
+            out.columns[name].mixed_percent = scale == "auto" and percent[name] and bool(value)
+        elif what == "decimal":
+            out.columns[name].decimal = "," if value else "auto"
 
     inner = ["L.__row"]
     for name, info in out.columns.items():
         m, t = m_exprs[name], t_exprs.get(name)
         if info.native is not None:
             typed = value_sql(info.kind, info.native, f"L.{m}", tz, percent.get(name, False))
+            if info.mixed_percent:
+                typed = _unless_ambiguous_fraction(info, f"L.{m}", typed)
             inner += [f"L.{m}", f"{typed} AS {q(name)}"]
             continue
         typed = _typed_sql(info, m, t, tz, percent.get(name, False))
@@ -407,11 +425,16 @@ def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) 
                 ts = f"(CASE WHEN {q('j_' + info.name)}.e_en IS NOT NULL THEN NULL ELSE {ts} END)"
             return f"CAST({ts} AS DATE)" if info.kind is Kind.DATE else ts
         case Kind.MONEY:
-            return f"TRY_CAST({t} AS DECIMAL(18,2))"
+            assert t is not None
+            return f"TRY_CAST({parse.separators_sql(t, info.decimal or 'auto')} AS DECIMAL(18,2))"
         case Kind.NUMBER:
-            return f"TRY_CAST({t} AS DOUBLE)"
+            assert t is not None
+            return f"TRY_CAST({parse.separators_sql(t, info.decimal or 'auto')} AS DOUBLE)"
         case Kind.PROBABILITY:
-            v = f"TRY_CAST({t} AS DOUBLE)"
+            assert t is not None
+            v = f"TRY_CAST({parse.separators_sql(t, info.decimal or 'auto')} AS DOUBLE)"
+            if info.mixed_percent:
+                return _unless_ambiguous_fraction(info, m, f"({v} / 100.0)")
             return f"({v} / 100.0)" if percent else v
         case Kind.CHANNEL:
             return f"{q('c_' + info.name)}.ch"
@@ -442,6 +465,9 @@ def _problem_sql(column: Column, info: ColumnInfo, m: str, required: bool) -> st
                              f"THEN {lit(Reason.AMBIGUOUS_DATE)}")
             fail = (f"CASE {' '.join(whens)} ELSE {lit(Reason.BAD_DATE)} END" if whens
                     else lit(Reason.BAD_DATE))
+        case Kind.PROBABILITY if info.mixed_percent:
+            fail = (f"CASE WHEN {_ambiguous_fraction_sql(info, m)} "
+                    f"THEN {lit(Reason.AMBIGUOUS_PROBABILITY)} ELSE {lit(Reason.BAD_NUMBER)} END")
         case Kind.MONEY | Kind.NUMBER | Kind.PROBABILITY:
             fail = lit(Reason.BAD_NUMBER)
         case Kind.STATUS:
@@ -462,6 +488,29 @@ def _problem_sql(column: Column, info: ColumnInfo, m: str, required: bool) -> st
     if info.kind is Kind.PROBABILITY:
         sql += f"WHEN {c} < 0 OR {c} > 1 THEN {lit(Reason.PROBABILITY_RANGE)} "
     return sql + "END"
+
+
+def _plain_number_sql(info: ColumnInfo, m: str) -> str:
+    """A number column's value before any percent scaling, from its mapped value ``m``."""
+    if info.native is not None:
+        return f"TRY_CAST({m} AS DOUBLE)"
+    return f"TRY_CAST({parse.separators_sql(parse.number_clean_sql(m), info.decimal or 'auto')} AS DOUBLE)"
+
+
+def _percent_sign_sql(m: str) -> str:
+    return f"(contains({m}, '%') OR contains({m}, '٪'))"
+
+
+def _ambiguous_fraction_sql(info: ColumnInfo, m: str) -> str:
+    """Whether a probability is an unmarked fraction in a column of percents (0.3 beside 50)."""
+    v = _plain_number_sql(info, m)
+    marked = "FALSE" if info.native is not None else _percent_sign_sql(m)
+    return f"({v} > 0 AND {v} < 1 AND NOT {marked})"
+
+
+def _unless_ambiguous_fraction(info: ColumnInfo, m: str, typed: str) -> str:
+    """``typed``, or NULL (rejected with a reason) for a value that reads as 0.3% or as 30%."""
+    return f"(CASE WHEN {_ambiguous_fraction_sql(info, m)} THEN NULL ELSE {typed} END)"
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, name: str, cols: list[str],
