@@ -65,6 +65,12 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
         assert r.status_code == 201, r.text
         return r.json()["id"]
 
+    def own_token(who: str) -> str:
+        if who == "anonymous":
+            return "abc123"
+        users.new_token(who, "to revoke")
+        return next(t["id"] for t in users.tokens(users.get(who)) if t["name"] == "to revoke")
+
     q = {"grain": "quarter"}
     return {
         "GET /api/v1/me": (EVERYONE, lambda h, w: c.get("/api/v1/me", headers=h)),
@@ -89,6 +95,9 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
             f"/api/v1/users/{victim(w)}/password", headers=h, json={"password": "changed-pass-1"})),
         "POST /api/v1/tokens": (EVERYONE, lambda h, w: c.post("/api/v1/tokens", headers=h,
                                                               json={"name": "x"})),
+        "GET /api/v1/tokens": (EVERYONE, lambda h, w: c.get("/api/v1/tokens", headers=h)),
+        "DELETE /api/v1/tokens/{token_id}": (EVERYONE, lambda h, w: c.delete(
+            f"/api/v1/tokens/{own_token(w)}", headers=h)),
         "GET /api/v1/subscriptions": (EVERYONE, lambda h, w: c.get("/api/v1/subscriptions",
                                                                    headers=h)),
         "POST /api/v1/subscriptions": (EVERYONE, lambda h, w: c.post(

@@ -193,7 +193,7 @@ def test_own_password_change(as_role, app):
     c, csrf = as_role("r05")
     h = {"X-CSRF-Token": csrf}
     assert_error(c.put("/api/v1/users/r05/password", json={"password": "another-pass-1",
-                                                           "current_password": "wrong"}, headers=h), 401)
+                                                           "current_password": "wrong"}, headers=h), 403)
     assert c.put("/api/v1/users/r05/password", json={"password": "another-pass-1",
                                                      "current_password": "rep05-password-1"}, headers=h).status_code == 200
     assert_error(c.put("/api/v1/users/r01/password", json={"password": "hijacked-1"}, headers=h), 403)

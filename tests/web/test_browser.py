@@ -98,6 +98,10 @@ def test_import_preview_and_commit(page, passwords, tmp_path):
     page.click("#commit")
     page.wait_for_selector("#import-result .ok")
     page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
+    page.reload()
+    _settled(page)
+    log = page.locator("#audit").inner_text()
+    assert "boss" in log and "reps.csv" in log and "R95" in log, log
 
 
 def test_settings_page_in_persian(page, passwords):
@@ -106,4 +110,8 @@ def test_settings_page_in_persian(page, passwords):
     page.fill("#sub-form input[name=recipient]", "team@example.com")
     page.click("#sub-form button[type=submit]")
     page.wait_for_selector("text=team@example.com")
+    page.fill("#token-form input[name=name]", "nightly-export")
+    page.click("#token-form button[type=submit]")
+    page.wait_for_selector("code.token")
+    page.wait_for_selector("text=nightly-export")
     page.screenshot(path=str(SHOTS / "settings-fa.png"), full_page=True)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, ValidationError
 
 from salesscope.config import Target, WorkspaceConfig
-from salesscope.errors import ConfigError, InputError
+from salesscope.errors import AuthError, ConfigError, InputError
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
-from salesscope.web.users import User
+from salesscope.web.users import TOKEN_DAYS, TOKEN_MAX_DAYS, User
 
 router = APIRouter(prefix="/api/v1")
 
@@ -31,7 +31,8 @@ class NewPassword(BaseModel):
 
 
 class NewToken(BaseModel):
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=100)
+    expires_in_days: int = Field(default=TOKEN_DAYS, ge=1, le=TOKEN_MAX_DAYS)
 
 
 class NewSubscription(BaseModel):
@@ -69,29 +70,54 @@ def delete_user(username: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Remove an account and its tokens (admin only; not yourself)."""
     require_admin(user)
     if username == user.username:
-        raise InputError("you cannot delete your own account")
+        raise InputError("you cannot delete your own account",
+                         fa="نمی‌توانید حساب کاربری خودتان را حذف کنید")
     svc_users(svc).delete(username)
     return {"deleted": username}
 
 
 @router.put("/users/{username}/password", tags=["users"])
-def set_password(username: str, body: NewPassword, user: UserDep, svc: SvcDep) -> dict[str, Any]:
-    """Change a password: your own (with the current one) or anyone's as an admin."""
+def set_password(username: str, body: NewPassword, request: Request, user: UserDep,
+                 svc: SvcDep) -> dict[str, Any]:
+    """Change a password: your own with the current one, or anyone's as an admin. Every other
+    session and every API token of that user stops working."""
     users = svc_users(svc)
-    if username == user.username and user.role != "admin":
-        users.verify(username, body.current_password or "")
-    elif username != user.username:
+    keep = None
+    if username == user.username:
+        try:
+            users.verify(username, body.current_password or "")
+        except AuthError:
+            raise Forbidden("the current password is wrong",
+                            fa="گذرواژهٔ فعلی نادرست است") from None
+        session = getattr(request.state, "session", None)
+        keep = session.key if session is not None else None
+    else:
         require_admin(user)
         if users.get(username) is None:
-            raise InputError(f"no user {username!r}")
-    users.set_password(username, body.password)
+            raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+    users.set_password(username, body.password, keep_session=keep)
     return {"changed": username}
 
 
 @router.post("/tokens", status_code=201, tags=["users"])
 def create_token(body: NewToken, user: UserDep, svc: SvcDep) -> dict[str, Any]:
-    """A new API token for the caller, shown once; send it as ``Authorization: Bearer <token>``."""
-    return {"token": svc_users(svc).new_token(user.username, body.name), "username": user.username}
+    """A new API token for the caller, shown once; send it as ``Authorization: Bearer <token>``.
+    It expires after ``expires_in_days`` (90 by default) and with the next password change."""
+    token = svc_users(svc).new_token(user.username, body.name, body.expires_in_days)
+    return {"token": token, "username": user.username}
+
+
+@router.get("/tokens", tags=["users"])
+def list_tokens(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
+    """The caller's API tokens: id, name, created, expires, last used (never the secret)."""
+    return svc_users(svc).tokens(user)
+
+
+@router.delete("/tokens/{token_id}", tags=["users"])
+def revoke_token(token_id: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Revoke one of the caller's API tokens; it stops working at once."""
+    svc_users(svc).revoke_token(user, token_id)
+    return {"revoked": token_id}
 
 
 @router.get("/audit", tags=["users"])

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
-from salesscope.web.auth import Forbidden, LoginLimiter, NotLoggedIn, Sessions, TooManyAttempts
+from salesscope.web.auth import Forbidden, LoginLimiter, NotLoggedIn, Signer, TooManyAttempts
 from salesscope.web.service import Service
 from salesscope.web.users import UserStore
 
@@ -49,7 +49,7 @@ def error_body(code: str, message: str, **extra: object) -> dict:
 
 
 def _secret(ws: Workspace) -> str:
-    """A per-workspace signing key, kept beside the store so sessions survive a restart."""
+    """A per-workspace key signing the login form's cookie, kept beside the store."""
     path = ws.path / SECRET_FILE
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
@@ -105,7 +105,7 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.state.service = svc
     app.state.ws = ws
     app.state.users = svc.users = UserStore(ws.duckdb, svc.lock)
-    app.state.sessions = Sessions(_secret(ws))
+    app.state.signer = Signer(_secret(ws))
     app.state.limiter = LoginLimiter()
     password = app.state.users.ensure_admin()
     if password:

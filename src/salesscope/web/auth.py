@@ -12,11 +12,11 @@ from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from salesscope.errors import AuthError, Forbidden
-from salesscope.web.users import User
+from salesscope.web.users import SESSION_HOURS, User
 
 SESSION_COOKIE = "salesscope_session"
 LOGIN_COOKIE = "salesscope_login"
-SESSION_MAX_AGE = 12 * 3600
+SESSION_MAX_AGE = SESSION_HOURS * 3600
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -29,21 +29,18 @@ class TooManyAttempts(AuthError):
     code = "too_many_attempts"
 
     def __init__(self, wait: float) -> None:
-        super().__init__(f"too many failed logins: try again in {int(wait) + 1} s")
+        super().__init__(f"too many failed logins: try again in {int(wait) + 1} s",
+                         fa=f"تلاش ناموفق برای ورود زیاد بود: {int(wait) + 1} ثانیه دیگر دوباره تلاش کنید")
         self.wait = wait
 
 
-class Sessions:
-    """Signs session and pre-login cookies; each session carries its own CSRF token."""
+class Signer:
+    """Signs the pre-login cookie that guards the login form (sessions live in the store)."""
 
     def __init__(self, secret: str) -> None:
-        self.serializer = URLSafeTimedSerializer(secret, salt="salesscope-session")
+        self.serializer = URLSafeTimedSerializer(secret, salt="salesscope-login")
 
-    def issue(self, username: str) -> tuple[str, str]:
-        csrf = secrets.token_urlsafe(24)
-        return self.serializer.dumps({"u": username, "c": csrf}), csrf
-
-    def read(self, cookie: str | None, max_age: int = SESSION_MAX_AGE) -> dict[str, Any] | None:
+    def read(self, cookie: str | None, max_age: int) -> dict[str, Any] | None:
         if not cookie:
             return None
         try:
@@ -53,7 +50,7 @@ class Sessions:
         return data if isinstance(data, dict) else None
 
     def login_nonce(self) -> tuple[str, str]:
-        """A signed cookie and the matching hidden form field that guard the login form."""
+        """A signed cookie and the matching hidden form field."""
         nonce = secrets.token_urlsafe(24)
         return self.serializer.dumps({"login": nonce}), nonce
 
@@ -101,24 +98,25 @@ class LoginLimiter:
 
 def authenticate(request: Request) -> User:
     """The user behind a request: a bearer token, or a session cookie plus CSRF on writes."""
-    state = request.app.state
+    users = request.app.state.users
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = state.users.user_for_token(header[7:].strip())
+        user = users.user_for_token(header[7:].strip())
         if user is None:
-            raise NotLoggedIn("invalid API token")
+            raise NotLoggedIn("invalid, expired or revoked API token",
+                              fa="توکن API نامعتبر، منقضی یا باطل‌شده است")
         return user
-    session = state.sessions.read(request.cookies.get(SESSION_COOKIE))
+    session = users.session(request.cookies.get(SESSION_COOKIE))
     if session is None:
-        raise NotLoggedIn("log in first (or send an API token as 'Authorization: Bearer ...')")
+        raise NotLoggedIn("log in first (or send an API token as 'Authorization: Bearer ...')",
+                          fa="ابتدا وارد شوید (یا توکن API را با 'Authorization: Bearer ...' بفرستید)")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent, session.get("c", "")):
-            raise Forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)")
-    user = state.users.get(session.get("u", ""))
-    if user is None:
-        raise NotLoggedIn("this account no longer exists")
-    return user
+        if not hmac.compare_digest(sent, session.csrf):
+            raise Forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)",
+                            fa="توکن CSRF نیست یا نادرست است (سرآیند X-CSRF-Token را بفرستید)")
+    request.state.session = session
+    return session.user
 
 
 def scope_for(user: User) -> dict[str, list[str]] | None:
@@ -130,12 +128,12 @@ def scope_for(user: User) -> dict[str, list[str]] | None:
             return {"team": [user.team or ""]}
         case "rep":
             return {"rep": [user.rep_id or ""]}
-    raise Forbidden(f"unknown role {user.role!r}")
+    raise Forbidden(f"unknown role {user.role!r}", fa=f"نقش ناشناخته {user.role!r}")
 
 
 def require_admin(user: User) -> None:
     if user.role != "admin":
-        raise Forbidden("only an admin can do this")
+        raise Forbidden("only an admin can do this", fa="فقط مدیر سامانه می‌تواند این کار را بکند")
 
 
 def check_where(user: User, where: dict[str, str], team_of: dict[str, str]) -> None:
@@ -145,11 +143,15 @@ def check_where(user: User, where: dict[str, str], team_of: dict[str, str]) -> N
     rep, team = where.get("rep"), where.get("team")
     if user.role == "rep":
         if rep is not None and rep != user.rep_id:
-            raise Forbidden("a rep sees only their own rows")
+            raise Forbidden("a rep sees only their own rows",
+                            fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
         if team is not None and team != team_of.get(user.rep_id or ""):
-            raise Forbidden("a rep sees only their own rows")
+            raise Forbidden("a rep sees only their own rows",
+                            fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
     elif user.role == "manager":
         if team is not None and team != user.team:
-            raise Forbidden("a manager sees only their own team")
+            raise Forbidden("a manager sees only their own team",
+                            fa="مدیر فروش فقط تیم خودش را می‌بیند")
         if rep is not None and team_of.get(rep) != user.team:
-            raise Forbidden("a manager sees only their own team")
+            raise Forbidden("a manager sees only their own team",
+                            fa="مدیر فروش فقط تیم خودش را می‌بیند")

@@ -50,9 +50,8 @@ def _context(request: Request, page: str, **extra) -> dict:
 
 def _render(request: Request, page: str, status: int = 200, **extra) -> Response:
     user = authenticate(request)
-    session = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE)) or {}
     cfg = request.app.state.ws.config
-    boot = {"page": page, "csrf": session.get("c", ""), "user": user.public(),
+    boot = {"page": page, "csrf": request.state.session.csrf, "user": user.public(),
             "currency": cfg.currency, "default_calendar": str(cfg.calendar),
             "min_sample": cfg.min_sample, **extra}
     ctx = _context(request, page, user=user, boot_json=_js(boot))
@@ -98,7 +97,7 @@ def settings(request: Request) -> Response:
 
 # -- login ---------------------------------------------------------------------------------------
 def _login_form(request: Request, error: str | None = None, status: int = 200) -> Response:
-    cookie, nonce = request.app.state.sessions.login_nonce()
+    cookie, nonce = request.app.state.signer.login_nonce()
     ctx = _context(request, "login", nonce=nonce, error=error,
                    next=_safe_next(request.query_params.get("next")))
     resp = templates.TemplateResponse(request, "login.html", ctx, status_code=status)
@@ -121,7 +120,7 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
           nonce: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
     state = request.app.state
     t = catalogue(_lang(request))
-    pre = state.sessions.read(request.cookies.get(LOGIN_COOKIE), max_age=3600) or {}
+    pre = state.signer.read(request.cookies.get(LOGIN_COOKIE), max_age=3600) or {}
     if not hmac.compare_digest(str(pre.get("login", "")), nonce):
         return _login_form(request, t["login_expired"], 403)
     ip = request.client.host if request.client else "?"
@@ -134,7 +133,7 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
         state.limiter.failed(username, ip)
         return _login_form(request, t["login_failed"], 401)
     state.limiter.succeeded(username, ip)
-    cookie, _csrf = state.sessions.issue(user.username)
+    cookie = state.users.new_session(user)
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(SESSION_COOKIE, cookie, max_age=SESSION_MAX_AGE, **cookie_args(request))
     resp.delete_cookie(LOGIN_COOKIE, path="/")
@@ -143,9 +142,13 @@ def login(request: Request, username: Annotated[str, Form()], password: Annotate
 
 @router.post("/logout")
 def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
-    session = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE)) or {}
-    if not hmac.compare_digest(csrf, str(session.get("c", ""))):
-        raise Forbidden("missing or wrong CSRF token")
+    users = request.app.state.users
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = users.session(cookie)
+    if session is not None:
+        if not hmac.compare_digest(csrf, session.csrf):
+            raise Forbidden("missing or wrong CSRF token", fa="توکن CSRF نیست یا نادرست است")
+        users.end_session(cookie)  # the cookie is dead on the server, not only in this browser
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
     return resp

@@ -1,4 +1,5 @@
-"""Accounts kept in the workspace store: users (argon2 hashes) and API tokens (SHA-256 hashes)."""
+"""Accounts kept in the workspace store: users (argon2 hashes), server-side sessions and API
+tokens (SHA-256 hashes of long random secrets), all bound to the user's id, never the name."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import hashlib
 import secrets
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,13 +22,26 @@ ROLES: tuple[str, ...] = ("admin", "manager", "rep")
 
 USERS_DDL = (
     'CREATE TABLE IF NOT EXISTS "_users" (username VARCHAR PRIMARY KEY, password_hash VARCHAR NOT NULL, '
-    "role VARCHAR NOT NULL, team VARCHAR, rep_id VARCHAR, created_at TIMESTAMP NOT NULL)"
+    "role VARCHAR NOT NULL, team VARCHAR, rep_id VARCHAR, created_at TIMESTAMP NOT NULL, user_id VARCHAR)"
 )
 TOKENS_DDL = (
     'CREATE TABLE IF NOT EXISTS "_tokens" (token_hash VARCHAR PRIMARY KEY, username VARCHAR NOT NULL, '
-    "name VARCHAR, created_at TIMESTAMP NOT NULL)"
+    "name VARCHAR, created_at TIMESTAMP NOT NULL, user_id VARCHAR, token_id VARCHAR, "
+    "expires_at TIMESTAMP, last_used_at TIMESTAMP)"
 )
+SESSIONS_DDL = (
+    'CREATE TABLE IF NOT EXISTS "_sessions" (session_hash VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL, '
+    "csrf VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL)"
+)
+# Columns added since the first release, for stores created before them.
+ADDED = {"_users": (("user_id", "VARCHAR"),),
+         "_tokens": (("user_id", "VARCHAR"), ("token_id", "VARCHAR"), ("expires_at", "TIMESTAMP"),
+                     ("last_used_at", "TIMESTAMP"))}
 TOKEN_PREFIX = "ss_"
+SESSION_HOURS = 12
+TOKEN_DAYS = 90  # default life of an API token
+TOKEN_MAX_DAYS = 366
+LAST_USE_EVERY = dt.timedelta(minutes=1)  # how often a token's last use is written
 
 _hasher = PasswordHasher()
 
@@ -37,81 +52,128 @@ class User:
     role: Role
     team: str | None = None
     rep_id: str | None = None
+    user_id: str = ""
 
     def public(self) -> dict[str, str | None]:
         return {"username": self.username, "role": self.role, "team": self.team, "rep_id": self.rep_id}
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+    key: str  # the hash the store knows the session by
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _token_hash(token: str) -> str:
-    # API tokens are long random strings, so a fast hash is enough and keeps lookups cheap.
-    return hashlib.sha256(token.encode()).hexdigest()
+def _hash(secret: str) -> str:
+    # Session ids and API tokens are long random strings: a fast hash is enough, lookups stay cheap.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _short_password() -> InputError:
+    return InputError("password: expected at least 8 characters",
+                      fa="گذرواژه باید دست‌کم ۸ نویسه باشد")
+
+
+_USER_COLS = "username, role, team, rep_id, user_id"
 
 
 class UserStore:
-    """Users and tokens in the workspace's DuckDB; every call holds the store lock."""
+    """Users, sessions and tokens in the workspace's DuckDB; every call holds the store lock."""
 
     def __init__(self, con, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock
         with lock:
-            con.execute(USERS_DDL)
-            con.execute(TOKENS_DDL)
+            for ddl in (USERS_DDL, TOKENS_DDL, SESSIONS_DDL):
+                con.execute(ddl)
+            for table, cols in ADDED.items():
+                for name, sql_type in cols:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS {name} {sql_type}')
+            for (username,) in con.execute('SELECT username FROM "_users" WHERE user_id IS NULL').fetchall():
+                con.execute('UPDATE "_users" SET user_id = ? WHERE username = ?', [uuid.uuid4().hex, username])
+            # Tokens made before ids: bound to the account that holds the name now, for 90 days.
+            con.execute('UPDATE "_tokens" t SET user_id = u.user_id FROM "_users" u '
+                        "WHERE t.user_id IS NULL AND u.username = t.username")
+            con.execute('UPDATE "_tokens" SET token_id = substr(token_hash, 1, 12), '
+                        f"expires_at = created_at + INTERVAL {TOKEN_DAYS} DAY WHERE token_id IS NULL")
 
+    # -- users ----------------------------------------------------------------------------------
     def count(self) -> int:
         with self.lock:
             return scalar(self.con.execute('SELECT count(*) FROM "_users"'))
 
     def list(self) -> list[User]:
         with self.lock:
-            rows = self.con.execute(
-                'SELECT username, role, team, rep_id FROM "_users" ORDER BY username').fetchall()
+            rows = self.con.execute(f'SELECT {_USER_COLS} FROM "_users" ORDER BY username').fetchall()
         return [User(*r) for r in rows]
 
     def get(self, username: str) -> User | None:
         with self.lock:
-            r = self.con.execute('SELECT username, role, team, rep_id FROM "_users" WHERE username = ?',
+            r = self.con.execute(f'SELECT {_USER_COLS} FROM "_users" WHERE username = ?',
                                  [username]).fetchone()
+        return User(*r) if r else None
+
+    def by_id(self, user_id: str) -> User | None:
+        with self.lock:
+            r = self.con.execute(f'SELECT {_USER_COLS} FROM "_users" WHERE user_id = ?',
+                                 [user_id]).fetchone()
         return User(*r) if r else None
 
     def create(self, username: str, password: str, role: str, team: str | None = None,
                rep_id: str | None = None) -> User:
         username = (username or "").strip()
         if not username or len(username) > 64:
-            raise InputError(f"username {username!r}: expected 1-64 characters")
+            raise InputError(f"username {username!r}: expected 1-64 characters",
+                             fa=f"نام کاربری {username!r} باید ۱ تا ۶۴ نویسه باشد")
         if role not in ROLES:
-            raise InputError(f"role {role!r}: expected one of {', '.join(ROLES)}")
+            raise InputError(f"role {role!r}: expected one of {', '.join(ROLES)}",
+                             fa=f"نقش {role!r} معتبر نیست؛ یکی از {'، '.join(ROLES)}")
         if role == "manager" and not team:
-            raise InputError("a manager needs a team")
+            raise InputError("a manager needs a team", fa="مدیر فروش باید یک تیم داشته باشد")
         if role == "rep" and not rep_id:
-            raise InputError("a rep needs a rep_id")
+            raise InputError("a rep needs a rep_id", fa="فروشنده باید rep_id داشته باشد")
         if len(password or "") < 8:
-            raise InputError("password: expected at least 8 characters")
+            raise _short_password()
+        user = User(username, role, team if role == "manager" else None,  # type: ignore[arg-type]
+                    rep_id if role == "rep" else None, uuid.uuid4().hex)
         with self.lock:
             if self.get(username):
-                raise InputError(f"username {username!r} already exists")
-            self.con.execute('INSERT INTO "_users" VALUES (?, ?, ?, ?, ?, ?)',
-                             [username, _hasher.hash(password), role,
-                              team if role == "manager" else None,
-                              rep_id if role == "rep" else None, _now()])
-        return User(username, role, team if role == "manager" else None,  # type: ignore[arg-type]
-                    rep_id if role == "rep" else None)
+                raise InputError(f"username {username!r} already exists",
+                                 fa=f"نام کاربری {username!r} از پیش وجود دارد")
+            self.con.execute('INSERT INTO "_users" (username, password_hash, role, team, rep_id, '
+                             "created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [username, _hasher.hash(password), role, user.team, user.rep_id, _now(),
+                              user.user_id])
+        return user
 
     def delete(self, username: str) -> None:
+        """Remove an account with its sessions and tokens: nothing it held works again."""
         with self.lock:
-            if not self.get(username):
-                raise InputError(f"no user {username!r}")
-            self.con.execute('DELETE FROM "_tokens" WHERE username = ?', [username])
-            self.con.execute('DELETE FROM "_users" WHERE username = ?', [username])
+            user = self.get(username)
+            if user is None:
+                raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+            self.con.execute('DELETE FROM "_sessions" WHERE user_id = ?', [user.user_id])
+            self.con.execute('DELETE FROM "_tokens" WHERE user_id = ? OR username = ?',
+                             [user.user_id, username])
+            self.con.execute('DELETE FROM "_users" WHERE user_id = ?', [user.user_id])
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, keep_session: str | None = None) -> None:
+        """A new password ends every session (but ``keep_session``) and every API token."""
         if len(password or "") < 8:
-            raise InputError("password: expected at least 8 characters")
+            raise _short_password()
         with self.lock:
-            self.con.execute('UPDATE "_users" SET password_hash = ? WHERE username = ?',
-                             [_hasher.hash(password), username])
+            user = self.get(username)
+            if user is None:
+                raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+            self.con.execute('UPDATE "_users" SET password_hash = ? WHERE user_id = ?',
+                             [_hasher.hash(password), user.user_id])
+            self.con.execute('DELETE FROM "_sessions" WHERE user_id = ? AND session_hash <> ?',
+                             [user.user_id, keep_session or ""])
+            self.con.execute('DELETE FROM "_tokens" WHERE user_id = ?', [user.user_id])
 
     def verify(self, username: str, password: str) -> User:
         with self.lock:
@@ -124,7 +186,8 @@ class UserStore:
                 raise VerificationError
             _hasher.verify(r[0], password)
         except (VerificationError, InvalidHashError):
-            raise AuthError("wrong username or password") from None
+            raise AuthError("wrong username or password",
+                            fa="نام کاربری یا گذرواژه نادرست است") from None
         user = self.get(username)
         assert user is not None
         return user
@@ -138,16 +201,74 @@ class UserStore:
             self.create("admin", password, "admin")
         return password
 
-    # -- API tokens --------------------------------------------------------------------------
-    def new_token(self, username: str, name: str | None = None) -> str:
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    # -- sessions -------------------------------------------------------------------------------
+    def new_session(self, user: User) -> str:
+        """A session for a user: the secret goes in the cookie, its hash stays in the store."""
+        secret, csrf, now = secrets.token_urlsafe(32), secrets.token_urlsafe(24), _now()
         with self.lock:
-            self.con.execute('INSERT INTO "_tokens" VALUES (?, ?, ?, ?)',
-                             [_token_hash(token), username, name, _now()])
+            self.con.execute('DELETE FROM "_sessions" WHERE expires_at < ?', [now])
+            self.con.execute('INSERT INTO "_sessions" VALUES (?, ?, ?, ?, ?)',
+                             [_hash(secret), user.user_id, csrf, now,
+                              now + dt.timedelta(hours=SESSION_HOURS)])
+        return secret
+
+    def session(self, secret: str | None) -> Session | None:
+        if not secret:
+            return None
+        key = _hash(secret)
+        with self.lock:
+            r = self.con.execute('SELECT user_id, csrf FROM "_sessions" WHERE session_hash = ? '
+                                 "AND expires_at > ?", [key, _now()]).fetchone()
+        user = self.by_id(r[0]) if r else None
+        return Session(user, r[1], key) if user and r else None
+
+    def end_session(self, secret: str | None) -> None:
+        if secret:
+            with self.lock:
+                self.con.execute('DELETE FROM "_sessions" WHERE session_hash = ?', [_hash(secret)])
+
+    # -- API tokens -----------------------------------------------------------------------------
+    def new_token(self, username: str, name: str | None = None, days: int = TOKEN_DAYS) -> str:
+        if not 1 <= days <= TOKEN_MAX_DAYS:
+            raise InputError(f"expires_in_days {days}: expected 1-{TOKEN_MAX_DAYS}",
+                             fa=f"expires_in_days {days}: باید بین ۱ و {TOKEN_MAX_DAYS} باشد")
+        user = self.get(username)
+        if user is None:
+            raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+        token, now = TOKEN_PREFIX + secrets.token_urlsafe(32), _now()
+        with self.lock:
+            self.con.execute('INSERT INTO "_tokens" (token_hash, username, name, created_at, user_id, '
+                             "token_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [_hash(token), username, name, now, user.user_id, secrets.token_hex(6),
+                              now + dt.timedelta(days=days)])
         return token
 
     def user_for_token(self, token: str) -> User | None:
+        """The token's user while it is valid; its last use is noted (once a minute at most)."""
+        key, now = _hash(token), _now()
         with self.lock:
-            r = self.con.execute('SELECT username FROM "_tokens" WHERE token_hash = ?',
-                                 [_token_hash(token)]).fetchone()
-        return self.get(r[0]) if r else None
+            r = self.con.execute('SELECT user_id, last_used_at FROM "_tokens" WHERE token_hash = ? '
+                                 "AND expires_at > ?", [key, now]).fetchone()
+            if r is None:
+                return None
+            if r[1] is None or now - r[1] >= LAST_USE_EVERY:
+                self.con.execute('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?', [now, key])
+        return self.by_id(r[0])
+
+    def tokens(self, user: User) -> list[dict[str, object]]:
+        with self.lock:
+            rows = self.con.execute('SELECT token_id, name, created_at, expires_at, last_used_at FROM '
+                                    '"_tokens" WHERE user_id = ? ORDER BY created_at', [user.user_id]).fetchall()
+        now = _now()
+        return [{"id": i, "name": n, "created_at": c.isoformat(), "expires_at": e.isoformat(),
+                 "last_used_at": u.isoformat() if u else None, "expired": e <= now}
+                for i, n, c, e, u in rows]
+
+    def revoke_token(self, user: User, token_id: str) -> None:
+        with self.lock:
+            found = self.con.execute('SELECT count(*) FROM "_tokens" WHERE user_id = ? AND token_id = ?',
+                                     [user.user_id, token_id]).fetchone()[0]
+            if not found:
+                raise InputError(f"no API token {token_id!r}", fa=f"توکن API با شناسهٔ {token_id!r} نیست")
+            self.con.execute('DELETE FROM "_tokens" WHERE user_id = ? AND token_id = ?',
+                             [user.user_id, token_id])

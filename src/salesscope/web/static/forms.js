@@ -74,7 +74,7 @@ window.SSForms = (() => {
   async function settingsPage(main) {
     const s = await api("/api/v1/settings");
     const kpis = window.SS_CATALOG;
-    const sections = [workspaceForm(s), targetsForm(s, kpis), await subscriptionsForm(), passwordForm(), tokenForm()];
+    const sections = [workspaceForm(s), targetsForm(s, kpis), await subscriptionsForm(), passwordForm(), await tokenForm()];
     if (isAdmin) sections.push(await usersForm());
     main.replaceChildren(el("h1", {}, T.settings_title), ...sections);
   }
@@ -156,7 +156,7 @@ window.SSForms = (() => {
   function passwordForm() {
     const msg = el("div");
     const form = el("form", { id: "password-form", class: "row" },
-      el("input", { type: "password", name: "current", placeholder: T.current_password, autocomplete: "current-password" }),
+      el("input", { type: "password", name: "current", required: true, placeholder: T.current_password, autocomplete: "current-password" }),
       el("input", { type: "password", name: "password", placeholder: T.new_password, minlength: 8, required: true, autocomplete: "new-password" }),
       el("button", { type: "submit" }, T.save));
     form.addEventListener("submit", async (e) => {
@@ -170,16 +170,32 @@ window.SSForms = (() => {
     return el("section", {}, el("h2", {}, T.change_password), form, msg);
   }
 
-  function tokenForm() {
-    const msg = el("div");
-    const btn = el("button", { type: "button", id: "new-token" }, T.new_token);
-    btn.addEventListener("click", async () => {
+  async function tokenForm() {
+    const msg = el("div"), list = el("div");
+    const draw = async () => {
+      const tokens = await api("/api/v1/tokens");
+      list.replaceChildren(table(["name", "created_at", "expires_at", "last_used_at", ""], tokens.map((t) => ({
+        ...t, name: t.name || "—", created_at: SS.date(t.created_at), expires_at: SS.date(t.expires_at),
+        last_used_at: t.last_used_at ? SS.date(t.last_used_at) : T.never, "": t.id })), { "": (id) =>
+        el("button", { type: "button", onclick: async () => {
+          try { await api(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }); draw(); }
+          catch (err) { fail(msg, err); } } }, T.revoke) }));
+    };
+    await draw();
+    const form = el("form", { id: "token-form", class: "row" },
+      el("input", { name: "name", maxlength: 100, placeholder: T.token_name }),
+      el("label", {}, T.expires_in_days, el("input", { type: "number", name: "days", min: 1, max: 366, value: 90 })),
+      el("button", { type: "submit", id: "new-token" }, T.new_token));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
       try {
-        const t = await api("/api/v1/tokens", { method: "POST", body: {} });
+        const t = await api("/api/v1/tokens", { method: "POST",
+          body: { name: form.name.value || null, expires_in_days: Number(form.days.value) } });
         msg.replaceChildren(el("code", { dir: "ltr", class: "token" }, t.token), el("p", { class: "muted" }, T.token_once));
+        form.reset(); draw();
       } catch (err) { fail(msg, err); }
     });
-    return el("section", {}, el("h2", {}, T.api_token), btn, msg);
+    return el("section", {}, el("h2", {}, T.api_token), list, form, msg);
   }
 
   async function usersForm() {
