@@ -20,7 +20,7 @@ def test_good_file_loads_every_row_and_reports_json_shape(ws, write):
                                 "L1,2024-01-05,Telegram,spring\nL2,2024-01-06 10:30,ایمیل,\n")
     result = import_files(ws, [p], progress=False)
     data = json.loads(result.to_json())
-    assert set(data) == {"tables", "committed", "quarantine", "warnings"}
+    assert set(data) == {"tables", "committed", "quarantine", "warnings", "warnings_fa"}
     assert data["committed"] is True
     assert data["tables"] == {"leads": {"read": 2, "loaded": 2, "rejected": 0}}
     assert rows(ws, "SELECT lead_id, created_at, channel, channel_label FROM leads ORDER BY 1") == [
