@@ -6,7 +6,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
@@ -17,6 +16,9 @@ from salesscope.cli.common import (
     period_label,
     resolve_lang,
 )
+from salesscope.cli.kpi import Wide
+from salesscope.cli.screen import Grid, render
+from salesscope.formatting import number
 
 HEADERS = {
     "en": ("#", "kind", "confidence", "indicator", "where", "finding"),
@@ -36,6 +38,7 @@ def advise(
     lang: Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     top: Annotated[int, typer.Option("--top", "-n", help="Show only the N most valuable findings (0: all).")] = 0,
+    wide: Wide = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Rank what to do, and say where the numbers mislead.
@@ -53,26 +56,21 @@ def advise(
     if fmt == "json":
         typer.echo(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
         return
-    console.print(findings_table(found, lang))
+    render(console, findings_grid(found, lang), wide=wide)
 
 
-def findings_table(found: list, lang: str = "en") -> RichTable:
-    """A terminal table of findings, in the reader's language."""
+def findings_grid(found: list, lang: str = "en") -> Grid:
+    """The findings as a terminal grid, in the reader's language."""
     from salesscope.advice.frames import where
-    from salesscope.i18n import to_persian_digits
 
     words = WORDS.get(lang, {})
-    t = RichTable(header_style="bold", show_lines=True)
-    for h in HEADERS[lang]:
-        t.add_column(h, overflow="fold")
+    grid = Grid(list(HEADERS[lang]), {0}, lang=lang)
     for i, f in enumerate(found, 1):
-        rank = to_persian_digits(str(i)) if lang == "fa" else str(i)
-        label = where(f.dimensions)[lang]
-        t.add_row(rank, words.get(f.kind, f.kind), words.get(f.confidence, f.confidence), f.kpi, label,
-                  f.advice_fa if lang == "fa" else f.advice_en)
+        grid.add(number(i, lang, "count"), words.get(f.kind, f.kind), words.get(f.confidence, f.confidence), f.kpi,
+                 where(f.dimensions)[lang], f.advice_fa if lang == "fa" else f.advice_en)
     if not found:
-        t.add_row("—", "", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
-    return t
+        grid.add("—", "", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
+    return grid
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
@@ -18,14 +17,23 @@ from salesscope.cli.common import (
     resolve_lang,
 )
 from salesscope.cli.failure import choose
+from salesscope.cli.kpi import Wide
 from salesscope.cli.output import csv_safe, records
-from salesscope.i18n import format_number
+from salesscope.cli.screen import Grid, render
+from salesscope.formatting import digits, interval_text, is_missing, number
 
 Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
 
 
 def _money(v, lang: str) -> str:
-    return format_number(v, lang, 0)
+    return number(v, lang, "money")
+
+
+def _range(lo, hi, lang: str) -> str:
+    return interval_text(lo, hi, "money", lang)
+
+
+IN_CURRENCY = {"en": "{title} (amounts in {currency})", "fa": "{title} (مبالغ به {currency})"}
 
 
 def forecast_cmd(
@@ -35,6 +43,7 @@ def forecast_cmd(
     by: Annotated[str | None, typer.Option("--by", "-b", help="team, rep or channel.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")] = "table",
     lang: Lang = "",
+    wide: Wide = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Revenue for the next periods with 80%/95% intervals, and the forecast's own track record.
@@ -57,20 +66,18 @@ def forecast_cmd(
                                "unvalued": df.attrs.get("unvalued", []), "track_record": track},
                               ensure_ascii=False, indent=2, default=str))
         return
-    t = RichTable(title=text("forecast_title", lang, as_of=df.attrs["as_of"]), header_style="bold")
     cols = ["period", *([by] if by else []), "expected", "interval_80", "interval_95", "won_to_date",
             "from_pipeline", "from_run_rate", "open_deals"]
-    for c in cols:
-        t.add_column(text(c, lang) if c != by else by, justify="left" if c in ("period", by) else "right")
+    title = IN_CURRENCY[lang].format(title=text("forecast_title", lang, as_of=df.attrs["as_of"]),
+                                     currency=ws.config.currency)
+    grid = Grid([text(c, lang) if c != by else by for c in cols], lang=lang, title=title,
+                numeric={i for i, c in enumerate(cols) if c not in ("period", by)})
     for r in df.to_dict(orient="records"):
-        t.add_row(
-            str(r["period"]), *([str(r[by])] if by else []), _money(r["expected"], lang),
-            f"{_money(r['low_80'], lang)} – {_money(r['high_80'], lang)}",
-            f"{_money(r['low_95'], lang)} – {_money(r['high_95'], lang)}",
-            _money(r["won_to_date"], lang), _money(r["from_pipeline"], lang), _money(r["from_run_rate"], lang),
-            "" if r["open_deals"] is None or r["open_deals"] != r["open_deals"] else format_number(r["open_deals"], lang, 0),
-        )
-    console.print(t)
+        grid.add(digits(r["period"], lang), *([r[by]] if by else []), _money(r["expected"], lang),
+                 _range(r["low_80"], r["high_80"], lang), _range(r["low_95"], r["high_95"], lang),
+                 _money(r["won_to_date"], lang), _money(r["from_pipeline"], lang), _money(r["from_run_rate"], lang),
+                 "" if is_missing(r["open_deals"]) else number(r["open_deals"], lang, "count"))
+    render(console, grid, wide=wide)
     method = df.attrs["method"]
     console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=df.attrs["stratum"]))
     if df.attrs.get("unvalued"):
@@ -91,6 +98,7 @@ def plan_cmd(
     by: Annotated[str | None, typer.Option("--by", "-b", help="team or rep.")] = None,
     lang: Lang = "",
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    wide: Wide = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """What it takes to reach a revenue target: deals, opportunities, leads, outreach and hours per channel.
@@ -107,36 +115,33 @@ def plan_cmd(
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2, default=str))
         return
     for part in p.parts or [p]:
-        _print_plan(part, lang)
+        _print_plan(part, lang, ws.config.currency, wide)
     if p.parts:
         for a in p.assumptions:
             console.print(f"• {a[lang]}")
         console.print(f"[bold]{p.reasons[0][lang]}[/]")
 
 
-def _print_plan(p, lang: str) -> None:
+def _print_plan(p, lang: str, currency: str, wide: bool) -> None:
     from salesscope.forecast.texts import text
 
     title = text("plan_title", lang, target=p.target, period=p.period) + (f" — {p.group}" if p.group else "")
-    t = RichTable(title=title, header_style="bold")
-    for c in ("item", "needed", "interval_80", "interval_95", "now"):
-        t.add_column(text(c, lang), justify="left" if c == "item" else "right")
-    f = lambda v: format_number(v, lang, 0)  # noqa: E731
-    t.add_row(text("gap", lang), f(p.gap), "", "", "")
+    grid = Grid([text(c, lang) for c in ("item", "needed", "interval_80", "interval_95", "now")], {1, 2, 3, 4},
+                IN_CURRENCY[lang].format(title=title, currency=currency), lang=lang)
+    f = lambda v: number(v, lang, "count")  # noqa: E731
+    grid.add(text("gap", lang), _money(p.gap, lang), "", "", "")
     for key, e in p.needs.items():
-        t.add_row(text(key, lang), f(e.value), f"{f(e.low_80)} – {f(e.high_80)}", f"{f(e.low_95)} – {f(e.high_95)}",
-                  f(e.last_period))
-    console.print(t)
+        grid.add(text(key, lang), f(e.value), interval_text(e.low_80, e.high_80, "count", lang),
+                 interval_text(e.low_95, e.high_95, "count", lang), f(e.last_period))
+    render(console, grid, wide=wide)
     if p.channels:
-        c = RichTable(title=text("channel_hours", lang), header_style="bold")
-        for col in ("channel", "leads", "hours", "interval_80", "now"):
-            c.add_column(text(col, lang), justify="left" if col == "channel" else "right")
-        c.add_column("RRROI")
+        c = Grid([text(col, lang) for col in ("channel", "leads", "hours", "interval_80", "now")] + ["RRROI"],
+                 {1, 2, 3, 4}, text("channel_hours", lang), lang=lang)
         for ch in p.channels:
             hours = f(ch.hours.value) if ch.hours.value is not None else text("no_hours_rate", lang)
-            c.add_row(ch.channel, f(ch.leads.value), hours, f"{f(ch.hours.low_80)} – {f(ch.hours.high_80)}",
-                      f(ch.hours.last_period), text(f"returns_{ch.returns}", lang))
-        console.print(c)
+            c.add(ch.channel, f(ch.leads.value), hours, interval_text(ch.hours.low_80, ch.hours.high_80, "count", lang),
+                  f(ch.hours.last_period), text(f"returns_{ch.returns}", lang))
+        render(console, c, wide=wide)
     for a in p.assumptions:
         console.print(f"• {a[lang]}")
     for i, r in enumerate(p.reasons):

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
@@ -15,7 +14,9 @@ from salesscope.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from salesscope.cli.output import check_output, kpi_table, write_frame
+from salesscope.cli.output import SHOWING, check_output, kpi_grids, last_complete, write_frame
+from salesscope.cli.screen import Grid, render
+from salesscope.formatting import digits, isolate, number, value_text
 
 Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
 CalendarOpt = Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")]
@@ -24,6 +25,7 @@ From = Annotated[str | None, typer.Option("--from", help="First day, inclusive: 
 To = Annotated[str | None, typer.Option("--to", help="Last day, inclusive: ISO (2026-06-30) or Jalali (1405/04/09).")]
 Format = Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet.")]
 Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the terminal.")]
+Wide = Annotated[bool, typer.Option("--wide", help="The full table, however wide (for less -S or a file).")]
 Lang = Annotated[str | None, typer.Option("--lang", help="en or fa (default: the workspace's language).")]
 
 
@@ -34,10 +36,16 @@ def kpi(
     list_: Annotated[bool, typer.Option("--list", help="List the indicators and exit.")] = False,
     explain_id: Annotated[str | None, typer.Option("--explain", help="Print the SQL an indicator compiles to.")] = None,
     details: Annotated[bool, typer.Option("--details", help="Add the extra columns some indicators carry.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every period in the table (default: the last complete one, "
+                                                     "or the --from/--to range).")] = False,
+    wide: Wide = False,
     lang: Lang = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Compute indicators at any zoom: the IDs given (see --list), or all 15 and your own.
+
+    The table shows the last complete period with its change and interval; --all shows every
+    period, --from/--to a range. csv, json and parquet always hold every period.
 
     Example: salesscope kpi rrroi lgr --grain month --calendar jalali --by channel --from 2026-01-01
     """
@@ -47,7 +55,7 @@ def kpi(
     ws = open_workspace(workspace, read_only=True)
     cat = catalog(ws)
     if list_:
-        _list(cat, fmt)
+        _list(cat, fmt, resolve_lang(lang, ws), wide)
         return
     if explain_id:
         from salesscope.engine.explain import explain
@@ -60,7 +68,13 @@ def kpi(
     if fmt == "table":
         lang = resolve_lang(lang, ws)
         names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in cat.items()}
-        console.print(kpi_table(df, [d.strip() for d in dims], names, lang=lang))
+        shown, period = (df, None) if all_ or start or end else last_complete(df)
+        for grid in kpi_grids(shown, [d.strip() for d in dims], names, lang=lang, currency=ws.config.currency,
+                              period=period):
+            render(console, grid, wide=wide)
+        if period and shown is not df:
+            note = SHOWING[lang].format(period=digits(period, lang))
+            console.print(isolate(note, "rtl") if lang == "fa" else note, style="dim", highlight=False)
         if out:
             write_frame(df, "csv", out)
         return
@@ -69,7 +83,13 @@ def kpi(
         typer.echo(text)
 
 
-def _list(cat: dict, fmt: str) -> None:
+LIST_HEADERS = {
+    "en": ("id", "name", "unit", "direction", "tables", "breakdowns"),
+    "fa": ("شناسه", "نام", "یکا", "جهت", "جدول‌ها", "تفکیک‌ها"),
+}
+
+
+def _list(cat: dict, fmt: str, lang: str, wide: bool) -> None:
     rows = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
              "direction": i.direction.value, "tables": [t.value for t in i.tables],
              "dimensions": sorted(d.value for d in i.dimensions)} for i in cat.values()]
@@ -78,18 +98,16 @@ def _list(cat: dict, fmt: str) -> None:
 
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    t = RichTable(header_style="bold")
-    for col in ("id", "name", "نام", "unit", "direction", "tables", "breakdowns"):
-        t.add_column(col)
+    grid = Grid(list(LIST_HEADERS[lang]), lang=lang)
     for r in rows:
-        t.add_row(r["id"], r["name_en"], r["name_fa"], r["unit"], r["direction"].replace("_is_better", ""),
-                  ", ".join(r["tables"]), ", ".join(r["dimensions"]) or "—")
-    console.print(t)
+        grid.add(r["id"], r["name_fa"] if lang == "fa" else r["name_en"], r["unit"],
+                 r["direction"].replace("_is_better", ""), ", ".join(r["tables"]), ", ".join(r["dimensions"]) or "—")
+    render(console, grid, wide=wide)
 
 
 def funnel(
     grain: Grain = "month", calendar: CalendarOpt = None, by: By = None, start: From = None, end: To = None,
-    fmt: Format = "table", out: Out = None, workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    fmt: Format = "table", out: Out = None, wide: Wide = False, workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Lead -> contacted -> qualified -> opportunity -> won, with conversion and drop-off.
 
@@ -107,14 +125,13 @@ def funnel(
         return
     dims = [c for c in df.columns if c not in ("period", "period_start", "period_end", "stage", "count",
                                                "conversion", "drop_off")]
-    t = RichTable(header_style="bold")
-    for col in ["period", *dims, "stage", "count", "conversion", "drop-off"]:
-        t.add_column(col, justify="right" if col in ("count", "conversion", "drop-off") else "left")
+    cols = ["period", *dims, "stage", "count", "conversion", "drop-off"]
+    grid = Grid(cols, numeric={len(cols) - 3, len(cols) - 2, len(cols) - 1})
     for r in df.to_dict(orient="records"):
-        conv = "" if r["conversion"] != r["conversion"] else f"{r['conversion']:.1f}%"
-        drop = "" if r["drop_off"] != r["drop_off"] else f"{r['drop_off']:.1f}%"
-        t.add_row(r["period"], *[str(r[d]) for d in dims], r["stage"], f"{r['count']:,}", conv, drop)
-    console.print(t)
+        grid.add(r["period"], *[r[d] for d in dims], r["stage"], number(r["count"], "en", "count"),
+                 value_text(r["conversion"], "percent") if r["conversion"] == r["conversion"] else "",
+                 value_text(r["drop_off"], "percent") if r["drop_off"] == r["drop_off"] else "")
+    render(console, grid, wide=wide)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,19 +7,11 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from rich.table import Table as RichTable
 
 from salesscope.cli.failure import choose, writable_file
+from salesscope.cli.screen import Grid
 from salesscope.errors import UsageError
-from salesscope.i18n import format_number, to_persian_digits
-
-UNIT_SUFFIX = {
-    "en": {"percent": "%", "points_per_hour": " pp/h", "leads_per_hour": " leads/h", "hours": " h",
-           "days": " d", "money": "", "money_per_day": "/day", "ratio": "x", "count": ""},
-    "fa": {"percent": "٪", "points_per_hour": " واحد درصد در ساعت", "leads_per_hour": " سرنخ در ساعت",
-           "hours": " ساعت", "days": " روز", "money": "", "money_per_day": " در روز", "ratio": " برابر",
-           "count": ""},
-}
+from salesscope.formatting import change_text, digits, interval_text, number, value_text
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -88,23 +80,20 @@ def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:
     return text
 
 
-def fmt_value(value: float | None, unit: str, lang: str = "en") -> str:
-    """A value with its unit, enough decimals to be read, in the language's digits."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    size = abs(value)
-    decimals = 0 if unit in ("money", "money_per_day", "count") else \
-        4 if size < 0.1 else 3 if size < 1 else 2 if size < 100 else 1
-    return format_number(value, lang, decimals) + UNIT_SUFFIX[lang].get(unit, "")
-
-
 HEADERS = {
-    "en": ["indicator", "period", "value", "change", "n", "95% interval", "note"],
-    "fa": ["شاخص", "دوره", "مقدار", "تغییر", "n", "بازهٔ ۹۵٪", "توضیح"],
+    "en": {"kpi": "indicator", "period": "period", "value": "value", "change": "change", "n": "n",
+           "ci": "95% interval", "note": "note"},
+    "fa": {"kpi": "شاخص", "period": "دوره", "value": "مقدار", "change": "تغییر", "n": "n",
+           "ci": "بازهٔ ۹۵٪", "note": "توضیح"},
 }
 STATUS = {"met": {"en": "target met", "fa": "هدف محقق شد"}, "missed": {"en": "target missed", "fa": "هدف محقق نشد"}}
 PARTIAL = {"en": "in progress: {days} of {length} days of data", "fa": "ناتمام: {days} روز از {length} روز داده دارد"}
 PARTIAL_CHANGE = {"en": "change measured against a partial period", "fa": "تغییر نسبت به دوره‌ای ناتمام سنجیده شده است"}
+TITLE = {"en": "Indicators for {period}", "fa": "شاخص‌های دورهٔ {period}"}
+SHOWING = {
+    "en": "{period} is the last complete period; every period: --all, a range: --from/--to, full width: --wide.",
+    "fa": "{period} آخرین دورهٔ کامل است؛ همهٔ دوره‌ها: --all، یک بازه: --from/--to، تمام‌عرض: --wide.",
+}
 
 
 def coverage_note(r: dict, lang: str) -> str:
@@ -113,37 +102,53 @@ def coverage_note(r: dict, lang: str) -> str:
         return ""
     if not r["complete"]:
         length = (pd.Timestamp(r["period_end"]) - pd.Timestamp(r["period_start"])).days + 1
-        return PARTIAL[lang].format(days=format_number(r["days_covered"], lang, 0),
-                                    length=format_number(length, lang, 0))
+        return PARTIAL[lang].format(days=number(r["days_covered"], lang, "count"),
+                                    length=number(length, lang, "count"))
     if not r["previous_complete"] and not pd.isna(r["change"]):
         return PARTIAL_CHANGE[lang]
     return ""
 
 
-def kpi_table(df: pd.DataFrame, dims: list[str], names: dict[str, str], title: str = "",
-              lang: str = "en") -> RichTable:
-    """The tidy result as a terminal table, in English or Persian."""
+def last_complete(df: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The rows of the last complete period (the last period when none is complete) and its label."""
+    if df.empty:
+        return df, None
+    whole = df[df["complete"].astype(bool)] if "complete" in df.columns else df
+    pick = whole if len(whole) else df
+    last = pick["period_start"].max()
+    rows = df[df["period_start"] == last]
+    return rows, str(rows["period"].iloc[0])
+
+
+def kpi_grids(df: pd.DataFrame, dims: list[str], names: dict[str, str], *, lang: str = "en",
+              currency: str = "", period: str | None = None) -> list[Grid]:
+    """The tidy result as terminal grids: one, or with breakdowns one per indicator (so that 80
+    columns hold them); ``period`` given: one period, named in the title."""
+    if not dims:
+        title = TITLE[lang].format(period=digits(period, lang)) if period else ""
+        return [_grid(df, dims, names, lang, currency, period, title, with_kpi=True)]
+    when = f" · {digits(period, lang)}" if period else ""
+    return [_grid(part, dims, names, lang, currency, period, names.get(kpi, kpi) + when, with_kpi=False)
+            for kpi, part in df.groupby("kpi", sort=False)]
+
+
+def _grid(df: pd.DataFrame, dims: list[str], names: dict[str, str], lang: str, currency: str,
+          period: str | None, title: str, *, with_kpi: bool) -> Grid:
     from salesscope.engine.reasons import reason_text
 
-    head = HEADERS[lang]
-    t = RichTable(title=title or None, show_lines=False, header_style="bold")
-    for col in [head[0], head[1], *dims, *head[2:]]:
-        t.add_column(col, justify="right" if col in head[2:6] else "left")
-    for r in df.itertuples(index=False):
-        r = r._asdict()
+    h = HEADERS[lang]
+    keys = [*(["kpi"] if with_kpi else []), *([] if period else ["period"]), *dims,
+            "value", "change", "n", "ci", "note"]
+    grid = Grid([h.get(k, k) for k in keys], lang=lang, title=title,
+                numeric={i for i, k in enumerate(keys) if k in ("value", "change", "n", "ci")})
+    for r in df.to_dict(orient="records"):
         unit = r["unit"]
-        ci = "" if pd.isna(r["ci_low"]) else \
-            f"{fmt_value(r['ci_low'], 'count' if unit == 'money' else '', lang)}–{fmt_value(r['ci_high'], unit, lang)}"
-        # a change of a percentage is in percentage points
-        change = "" if pd.isna(r["change"]) else ("+" if r["change"] > 0 else "") + (
-            fmt_value(r["change"], "", lang) + (" pp" if lang == "en" else " واحد درصد") if unit == "percent"
-            else fmt_value(r["change"], unit, lang))
         note = " · ".join(x for x in (reason_text(r["reason"], lang), coverage_note(r, lang)) if x)
         if r.get("status"):
             note = (note + " · " if note else "") + \
-                f"{STATUS[r['status']][lang]} ({fmt_value(r['target'], unit, lang)})"
-        period = to_persian_digits(r["period"]).replace("−", "-") if lang == "fa" else r["period"]
-        n = format_number(r["n"], lang, 0)
-        t.add_row(names.get(r["kpi"], r["kpi"]), period, *[str(r[d]) for d in dims],
-                  fmt_value(r["value"], unit, lang), change, n, ci, note)
-    return t
+                f"{STATUS[r['status']][lang]} ({value_text(r['target'], unit, lang, currency)})"
+        grid.add(*([names.get(r["kpi"], r["kpi"])] if with_kpi else []), *([] if period else [digits(r["period"], lang)]),
+                 *[r[d] for d in dims], value_text(r["value"], unit, lang, currency),
+                 change_text(r["change"], unit, lang, currency), number(r["n"], lang, "count"),
+                 interval_text(r["ci_low"], r["ci_high"], unit, lang, currency), note)
+    return grid

@@ -109,24 +109,29 @@ def demo(
     _show_last_month(ws, lang)
 
 
+NEXT = {
+    "en": "Next: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
+    "fa": "گام بعد: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
+}
+
+
 def _show_last_month(ws, lang: str) -> None:
     """The 15 indicators for the last month the data covers whole and their change, then the top findings."""
-    from salesscope.cli.output import kpi_table
+    from salesscope.cli.output import kpi_grids, last_complete
+    from salesscope.cli.screen import render
     from salesscope.engine import CATALOG
 
-    df = ws.kpis(None, grain="month")
-    whole = df[df["complete"]] if df["complete"].any() else df
-    df = df[df["period"] == whole.sort_values("period_start")["period"].iloc[-1]] if len(df) else df
+    df, period = last_complete(ws.kpis(None, grain="month"))
     names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in CATALOG.items()}
-    console.print(kpi_table(df, [], names, title=f"Indicators for {df['period'].iloc[0]}" if len(df) else ""))
+    for grid in kpi_grids(df, [], names, lang=lang, currency=ws.config.currency, period=period):
+        render(console, grid)
     from salesscope.advice import findings
-    from salesscope.cli.advise import findings_table
+    from salesscope.cli.advise import findings_grid
 
     found = findings(ws, grain="month", lang=lang)[:5]
     console.print("[bold]" + ("یافته‌های برتر" if lang == "fa" else "Top findings") + "[/]")
-    console.print(findings_table(found, lang))
-    console.print("Next: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
-                  highlight=False)
+    render(console, findings_grid(found, lang))
+    console.print(NEXT[lang], highlight=False)
 
 
 def register(app: typer.Typer) -> None:
