@@ -112,12 +112,23 @@ CHANNEL_SYNONYMS: dict[str, Channel] = {
 def normalise_channel(label: str | None) -> Channel | None:
     """Map a user's channel label to the vocabulary; unknown labels become ``other``.
 
+    A label that is no known spelling as a whole is read by its words, when they name one
+    channel only ("Partner Referral", "PAID_SOCIAL", "Phone Inquiry").
+
     >>> normalise_channel("Telegram")
     <Channel.MESSAGING: 'messaging'>
+    >>> normalise_channel("Partner Referral")
+    <Channel.REFERRAL: 'referral'>
+    >>> normalise_channel("Direct traffic")
+    <Channel.OTHER: 'other'>
     """
     if label is None:
         return None
-    key = " ".join(str(label).strip().lower().replace("_", " ").split())
+    key = " ".join(str(label).strip().lower().replace("_", " ").replace("-", " ").split())
     if not key:
         return None
-    return CHANNEL_SYNONYMS.get(key, CHANNEL_SYNONYMS.get(key.replace(" ", "_"), Channel.OTHER))
+    whole = CHANNEL_SYNONYMS.get(key) or CHANNEL_SYNONYMS.get(key.replace(" ", "_"))
+    if whole is not None:
+        return whole
+    named = {CHANNEL_SYNONYMS[w] for w in key.split() if w in CHANNEL_SYNONYMS} - {Channel.OTHER}
+    return named.pop() if len(named) == 1 else Channel.OTHER

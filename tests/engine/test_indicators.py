@@ -55,10 +55,29 @@ def test_rrroi_worked_example(rrroi_ws):
     assert feb.value == pytest.approx(0.2)
     assert feb.numerator == pytest.approx(2.0) and feb.denominator == pytest.approx(10.0)
     assert feb.n == 1200 and feb.unit == "points_per_hour"
-    # the 95% interval of the rate change (Newcombe) spans zero here: the rise may be noise
-    assert feb.ci_low < 0 < feb.ci_high
+    # The 95% interval of the rate change (Newcombe's hybrid score method, derived by hand below
+    # from two Wilson intervals) spans zero: the rise may be noise. Divided by the 10 extra hours.
+    low, high = newcombe_difference(84, 1200, 50, 1000)
+    assert (low, high) == pytest.approx((-0.000156411, 0.039802073), abs=1e-9)
+    assert feb.ci_low == pytest.approx(100 * low / 10, abs=1e-9)
+    assert feb.ci_high == pytest.approx(100 * high / 10, abs=1e-9)
     jan = row(df, "2026-01")
     assert math.isnan(jan.value) and jan.reason == "no_previous_period"
+
+
+def newcombe_difference(x2: int, n2: int, x1: int, n1: int) -> tuple[float, float]:
+    """95% interval of x2/n2 - x1/n1 (Newcombe 1998, method 10), written out independently."""
+    z = 1.959963984540054
+
+    def wilson(x: int, n: int) -> tuple[float, float]:
+        p = x / n
+        centre, spread = p + z * z / (2 * n), z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+        return (centre - spread) / (1 + z * z / n), (centre + spread) / (1 + z * z / n)
+
+    p1, p2 = x1 / n1, x2 / n2
+    (l1, u1), (l2, u2) = wilson(x1, n1), wilson(x2, n2)
+    d = p2 - p1
+    return d - math.hypot(p2 - l2, u1 - p1), d + math.hypot(u2 - p2, p1 - l1)
 
 
 def test_rrroi_undefined_when_hours_do_not_change(make_ws):

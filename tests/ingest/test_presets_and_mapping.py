@@ -51,7 +51,7 @@ def test_salesforce_month_first_dates_and_percent(ws):
                           preset="salesforce-opportunities", progress=False)
     assert rows(ws, "SELECT created_at, probability, channel FROM opportunities WHERE "
                     "opportunity_id = '0065g00000AbCdGAAV'") == [
-        (dt.datetime(2024, 2, 2), 0.75, "referral" if False else "other")]
+        (dt.datetime(2024, 2, 2), 0.75, "referral")]  # its Lead Source: Partner Referral
     assert ("salesforce-opportunities.csv:5 column 'Created Date' (opportunities.created_at) "
             "has value '13/2/2024': not a valid date (expected month-first like 05/13/2024)"
             ) in result.warnings
