@@ -245,8 +245,28 @@ def test_login_is_rate_limited_even_for_the_right_password(web, client, fresh_li
 
 
 def test_password_spraying_from_one_address_is_rate_limited(web, client, fresh_limiter):
-    codes = [form_login(client, f"user{k}", "Summer2026!").status_code for k in range(8)]
-    assert 429 in codes, codes
+    n = LoginLimiter.ADDRESS_FREE_ATTEMPTS
+    codes = [form_login(client, f"user{k}", "Summer2026!").status_code for k in range(n + 2)]
+    assert codes[:n] == [401] * n and codes[-1] == 429, codes
+
+
+def test_no_one_can_lock_an_account_out_from_another_address(web, fresh_limiter):
+    app = web["app"]
+    with TestClient(app, client=("203.0.113.9", 40000)) as stranger:
+        codes = [form_login(stranger, "north", "wrong-guess").status_code for _ in range(12)]
+    assert codes[-1] == 429, codes
+    with TestClient(app, client=("198.51.100.7", 50000)) as owner:
+        assert form_login(owner, "north", WEB_PASSWORDS["north"]).status_code == 303
+
+
+def test_a_success_clears_the_address_counter_for_an_office_behind_one_address(web, fresh_limiter):
+    n = LoginLimiter.ADDRESS_FREE_ATTEMPTS
+    with TestClient(web["app"], client=("192.0.2.10", 40000)) as office:
+        first = [form_login(office, f"typo{k}", "wrong-guess").status_code for k in range(n - 1)]
+        assert form_login(office, "north", WEB_PASSWORDS["north"]).status_code == 303
+        # Without the success these would cross the address's limit.
+        later = [form_login(office, f"typo-b{k}", "wrong-guess").status_code for k in range(n - 1)]
+    assert set(first) == set(later) == {401}, (first, later)
 
 
 def cookie_header(r, name: str) -> str:

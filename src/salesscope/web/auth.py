@@ -6,6 +6,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import Request
@@ -62,38 +63,58 @@ def cookie_args(request: Request) -> dict[str, Any]:
 
 
 class LoginLimiter:
-    """In-memory backoff per username and per client address after repeated failures."""
+    """In-memory backoff after repeated failed logins, in two counters.
+
+    Per user name *and* address: guessing one account's password from one place slows down
+    after ``FREE_ATTEMPTS``. Per address: trying many names from one place (password spraying)
+    slows down after ``ADDRESS_FREE_ATTEMPTS``; a successful login from the address clears it,
+    so an office behind one address is not held up by its own typos. There is no counter per
+    name alone: a stranger failing from elsewhere can never lock an account out.
+    """
 
     FREE_ATTEMPTS = 5
+    ADDRESS_FREE_ATTEMPTS = 20
     MAX_WAIT = 300.0
+    FORGET_AFTER = 3600.0  # a counter without a failure for an hour starts again
+    MAX_ENTRIES = 50_000  # the oldest counters go first: the table cannot grow without bound
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.failures: dict[str, tuple[int, float]] = {}
+        self.failures: OrderedDict[str, tuple[int, float, float]] = OrderedDict()  # count, until, last
 
-    def _keys(self, username: str, ip: str) -> tuple[str, str]:
-        return f"u:{username.lower()}", f"ip:{ip}"
+    @staticmethod
+    def _keys(username: str, ip: str) -> tuple[str, str]:
+        return f"u:{ip}:{username.strip().lower()}", f"ip:{ip}"
+
+    def _count(self, key: str, now: float) -> tuple[int, float]:
+        count, until, last = self.failures.get(key, (0, 0.0, 0.0))
+        return (0, 0.0) if now - last > self.FORGET_AFTER else (count, until)
 
     def check(self, username: str, ip: str) -> None:
         now = time.monotonic()
         with self.lock:
             for key in self._keys(username, ip):
-                count, until = self.failures.get(key, (0, 0.0))
+                until = self._count(key, now)[1]
                 if until > now:
                     raise TooManyAttempts(until - now)
 
     def failed(self, username: str, ip: str) -> None:
         now = time.monotonic()
         with self.lock:
-            for key in self._keys(username, ip):
-                count = self.failures.get(key, (0, 0.0))[0] + 1
-                extra = count - self.FREE_ATTEMPTS
+            for key, free in zip(self._keys(username, ip), (self.FREE_ATTEMPTS, self.ADDRESS_FREE_ATTEMPTS),
+                                 strict=True):
+                count = self._count(key, now)[0] + 1
+                extra = count - free
                 wait = min(self.MAX_WAIT, 2.0 ** extra) if extra >= 0 else 0.0
-                self.failures[key] = (count, now + wait)
+                self.failures[key] = (count, now + wait, now)
+                self.failures.move_to_end(key)
+            while len(self.failures) > self.MAX_ENTRIES:
+                self.failures.popitem(last=False)
 
     def succeeded(self, username: str, ip: str) -> None:
         with self.lock:
-            self.failures.pop(self._keys(username, ip)[0], None)
+            for key in self._keys(username, ip):
+                self.failures.pop(key, None)
 
 
 def authenticate(request: Request) -> User:
