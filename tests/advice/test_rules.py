@@ -112,16 +112,49 @@ def test_anomaly_never_on_a_thin_sample():
     assert anomaly_findings(series_ctx(values, n=10)) == []
 
 
+def prop(kpi, i, value, n, **kw):
+    return row(kpi, i, value, numerator=round(value * n / 100), denominator=n, n=n, **kw)
+
+
 def test_one_segment_carries_the_change():
-    total = [row("win_rate", 0, 30.0, n=300), row("win_rate", 1, 24.0, n=300, previous_value=30.0, change=-6.0)]
+    # 400 deals a team: A falls 30% -> 12% (p < 0.001), B and C barely move; the total 30% -> 24%.
+    total = [prop("win_rate", 0, 30.0, 1200), prop("win_rate", 1, 24.0, 1200, previous_value=30.0, change=-6.0)]
     parts = []
-    for team, (a, b) in {"A": (30.0, 12.0), "B": (30.0, 30.5), "C": (30.0, 29.8)}.items():
-        parts += [row("win_rate", 0, a, n=100, team=team),
-                  row("win_rate", 1, b, n=100, previous_value=a, change=b - a, team=team)]
+    for team, (a, b) in {"A": (30.0, 12.0), "B": (30.0, 30.5), "C": (30.0, 29.5)}.items():
+        parts += [prop("win_rate", 0, a, 400, team=team),
+                  prop("win_rate", 1, b, 400, previous_value=a, change=b - a, team=team)]
     ctx = context(frame(total), "2024-02", parts={"team": frame(parts)})
     [f] = total_vs_parts(ctx)
     assert f.code == "one_segment_carries" and f.dimensions == {"team": "A"}
     assert "by team" in f.advice_en
+
+
+def test_parts_that_do_not_add_up_are_not_read_as_a_mix():
+    # Without numerators and denominators the parts cannot be weighed against the total: nothing is said.
+    total = [row("win_rate", 0, 30.0, n=600), row("win_rate", 1, 24.0, n=600, previous_value=30.0, change=-6.0)]
+    parts = []
+    for team, (a, b) in {"A": (30.0, 12.0), "B": (30.0, 30.5), "C": (30.0, 29.5)}.items():
+        parts += [row("win_rate", 0, a, n=200, team=team),
+                  row("win_rate", 1, b, n=200, previous_value=a, change=b - a, team=team)]
+    assert total_vs_parts(context(frame(total), "2024-02", parts={"team": frame(parts)})) == []
+
+
+def test_a_mix_shift_is_named_with_its_effects():
+    # email 20% and referral 70%; the mix moves from 50/50 to 90/10 of 400 deals: the total falls 45% -> 27.25%.
+    def r(i, won, n, **kw):
+        return row("win_rate", i, 100 * won / n, numerator=won, denominator=n, n=n, **kw)
+
+    total = [r(0, 180, 400), r(1, 109, 400, previous_value=45.0, change=-17.75)]
+    parts = [r(0, 40, 200, channel="email"), r(0, 140, 200, channel="referral"),
+             r(1, 83, 360, previous_value=20.0, change=100 * 83 / 360 - 20, channel="email"),
+             r(1, 26, 40, previous_value=70.0, change=-5.0, channel="referral")]
+    [f] = total_vs_parts(context(frame(total), "2024-02", parts={"channel": frame(parts)}))
+    assert f.code == "mix_shift" and f.evidence["breakdown"] == "channel"
+    # By hand: mix = (0.9-0.5)(0.2+83/360)/2 + (0.1-0.5)(0.7+0.65)/2 = 0.08611 - 0.27 = -18.39 points;
+    # rate = (83/360-0.2)(0.5+0.9)/2 + (0.65-0.7)(0.5+0.1)/2 = 0.02139 - 0.015 = +0.64 points.
+    assert abs(f.evidence["mix_effect"] - (-18.3889)) < 1e-3 and abs(f.evidence["rate_effect"] - 0.6389) < 1e-3
+    assert abs(f.evidence["mix_effect"] + f.evidence["rate_effect"] - (-17.75)) < 1e-9
+    assert "channel referral went from 50% to 10%" in f.advice_en
 
 
 def test_run_ranks_and_sets_language():

@@ -14,8 +14,8 @@ from .tidy import context, frame, row
 def test_grade_never_high_below_min_sample():
     assert grade(29, 1e-9, 30) == "low"
     assert grade(30, 1e-9, 30) == "high"
-    assert grade(300, 0.03, 30) == "medium"
-    assert grade(300, 0.2, 30) == "low"
+    assert grade(300, 0.005, 30) == "medium"
+    assert grade(300, 0.03, 30) == "low"  # many tests run per period: 0.03 is not clear of chance
     assert grade(300, None, 30) == "medium"            # a change with no test is never high
     assert grade(300, None, 30, fact=True) == "high"   # a fact on enough cases is
     assert grade(3, None, 30, fact=True) == "low"
@@ -77,7 +77,7 @@ def test_a_trend_and_its_anomaly_are_one_fact():
 def test_settle_regrades_a_rule_that_claimed_too_much():
     from salesscope.advice.texts import make
     f = make("cycle_lengthening", kpi="sales_cycle_days", period="2024-02", dims={}, confidence="high",
-             evidence={"n": 40, "pvalue": 0.03},
+             evidence={"n": 40, "pvalue": 0.003},
              params={"where": {"en": "Overall", "fa": "در کل"}, "prev": 1, "value": 2, "n": 40})
     [g] = settle(context(frame([]).assign(kpi=[]), "2024-02"), [f])
     assert g.confidence == "medium"

@@ -44,7 +44,7 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
         return None
     if fnum(row.get("n")) is not None and fnum(row.get("n")) < ctx.min_sample:
         return None
-    s = series(df, kpi, d)
+    s = ctx.trusted(series(df, kpi, d), kpi)
     s = s[s["_start"] <= pd.Timestamp(row["period_start"])]
     values = np.array([fnum(v) if fnum(v) is not None else np.nan for v in s[col]], dtype=float)
     if len(values) < MIN_HISTORY + 1 or not np.isfinite(values[-1]):
@@ -66,6 +66,12 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
             # The same period a year before out of range the same way: the season, not an anomaly.
             if np.isfinite(last_year) and ((current > high and last_year > high) or (current < low and last_year < low)):
                 return None
+    # The period's own sampling noise widens the range: a value on few cases may stray further.
+    lo_ci, hi_ci = (fnum(row.get("ci_low")), fnum(row.get("ci_high"))) if col == "value" else (None, None)
+    if lo_ci is not None and hi_ci is not None and hi_ci > lo_ci:
+        centre, sigma = (high + low) / 2, (high - low) / (2 * THRESHOLD)
+        sigma = float(np.hypot(sigma, (hi_ci - lo_ci) / 3.92))
+        low, high = centre - THRESHOLD * sigma, centre + THRESHOLD * sigma
     low = max(low, 0.0)  # every indicator checked here is a count, rate, duration or money: never negative
     if low <= current <= high:
         return None

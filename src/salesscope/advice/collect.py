@@ -10,6 +10,7 @@ import pandas as pd
 
 from salesscope.advice.anomalies import anomaly_findings
 from salesscope.advice.frames import COARSER, FINER, Context, KpiMeta, periods, pick_period
+from salesscope.advice.health import biased_before, gather, health_findings
 from salesscope.advice.microscope import PROPORTIONS, total_vs_parts, wrong_zoom
 from salesscope.advice.model import Finding, rank
 from salesscope.advice.rrroi import rrroi_findings
@@ -81,7 +82,10 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
                            start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end, scope=scope)
     if coarser:
         coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start, scope=scope)
+    health = gather(ws)
+    health.data_end = data_end(ws)
     return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),
+                   health=health, biased_before=biased_before(health),
                    min_sample=ws.config.min_sample, today=today, targets=list(ws.config.targets),
                    coverage_target=_coverage_target(ws), currency=ws.config.currency,
                    finer=finer_df, finer_grain=finer, coarser=coarser_df, coarser_grain=coarser,
@@ -116,12 +120,22 @@ def _coverage_target(ws: Workspace) -> float:
 
 def run(ctx: Context, *, lang: str = "en") -> list[Finding]:
     """Every rule over one context, graded and settled (one finding per fact), ranked most valuable first."""
+    data = health_findings(ctx)
     found = [*rrroi_findings(ctx), *indicator_findings(ctx), *target_findings(ctx),
              *total_vs_parts(ctx), *wrong_zoom(ctx), *anomaly_findings(ctx)]
-    found = settle(ctx, _dedupe(found))
+    found = [*data, *settle(ctx, _dedupe(withheld(data, found)))]
     for f in found:
         f.lang = lang
     return rank(found)
+
+
+def withheld(data: list[Finding], found: list[Finding]) -> list[Finding]:
+    """What data health leaves standing: nothing on an impossible figure's indicator, and in a period
+    still in progress only the pace against targets."""
+    impossible = {f.kpi for f in data if f.code == "impossible_value"}
+    partial = any(f.code == "period_in_progress" for f in data)
+    return [f for f in found if f.kpi not in impossible
+            and not (partial and not f.evidence.get("current_period"))]
 
 
 def _dedupe(found: list[Finding]) -> list[Finding]:

@@ -52,6 +52,15 @@ class Context:
     coarser: pd.DataFrame | None = None
     coarser_grain: str | None = None
     current: str | None = None  # the period holding today, if the data reach it
+    health: Any = None  # what the store says about itself (advice.health.Health)
+    biased_before: dict[str, dt.date] = field(default_factory=dict)  # per indicator: history trusted from
+
+    def trusted(self, s: pd.DataFrame, kpi: str) -> pd.DataFrame:
+        """A ``series`` without the periods a data window biases for this indicator."""
+        start = self.biased_before.get(kpi)
+        if start is None or s.empty:
+            return s
+        return s[pd.to_datetime(s["period_start"]) >= pd.Timestamp(start)]
 
     def kpi_meta(self, kpi: str, unit: str | None = None) -> KpiMeta:
         if kpi in self.meta:

@@ -16,7 +16,13 @@ from salesscope.advice.frames import (
     rows,
 )
 from salesscope.advice.model import Finding
-from salesscope.advice.stats import VERY_SIGNIFICANT, is_thin, two_proportions
+from salesscope.advice.stats import (
+    SIGNIFICANT,
+    VERY_SIGNIFICANT,
+    is_thin,
+    pvalue_two_intervals,
+    two_proportions,
+)
 from salesscope.advice.texts import Num, PValue, Term, make
 
 # Indicators whose numerator/denominator are a count of successes out of a count of cases.
@@ -27,6 +33,10 @@ MIN_RELATIVE_CHANGE = 0.03
 CARRIER_SHARE = 0.25
 # A fine-grain swing worth a warning: at least this many points, or this share of the previous value.
 SWING_POINTS, SWING_RELATIVE = 5.0, 0.25
+# A total's move worth reading by its parts (a warning not to act on the total, so a looser bar than advice).
+TOTAL_MOVED_P = 0.05
+# ... and plainly noise: a chance swing at least this likely.
+NOISE_P = 0.2
 
 
 def _meaningful(change: float | None, previous: float | None) -> bool:
@@ -36,12 +46,14 @@ def _meaningful(change: float | None, previous: float | None) -> bool:
 
 
 def total_vs_parts(ctx: Context) -> list[Finding]:
-    """Simpson's paradox (parts move against the total) and one part carrying the whole change."""
+    """Simpson's paradox (parts move against the total), a change the mix explains, one part carrying it.
+
+    Only for ratios whose parts add up to the total (successes out of cases, money over deals), and
+    only when the total's change is itself unlikely to be chance.
+    """
     out: list[Finding] = []
     for dim, df in ctx.parts.items():
         for kpi in sorted(df["kpi"].astype(str).unique()):
-            if kpi == "rrroi":
-                continue  # a per-hour ratio of differences: its parts do not add up to a total
             total = one(ctx.totals, kpi, ctx.period)
             if total is None or is_thin(total, ctx.min_sample, check_width=False):
                 continue
@@ -50,12 +62,62 @@ def total_vs_parts(ctx: Context) -> list[Finding]:
                 continue
             parts = rows(df, kpi, ctx.period)
             parts = parts[[fnum(c) is not None for c in parts["change"]]]
-            if len(parts) < 2:
+            if len(parts) < 2 or not _adds_up(total, rows(df, kpi, ctx.period)):
                 continue
-            f = _simpson(ctx, kpi, dim, total, parts) or _carrier(ctx, kpi, dim, total, parts)
+            p = change_pvalue(ctx.totals, kpi, ctx.period, {})
+            if p is None or p >= TOTAL_MOVED_P:
+                continue
+            f = (_simpson(ctx, kpi, dim, total, parts) or _mix(ctx, kpi, dim, total)
+                 or _carrier(ctx, kpi, dim, total, parts, df))
             if f is not None:
+                f.evidence["pvalue"] = p
                 out.append(f)
     return out
+
+
+def _adds_up(total: pd.Series, parts: pd.DataFrame) -> bool:
+    """Whether the parts' numerators and denominators sum to the total's (within rounding)."""
+    tx, td = fnum(total.get("numerator")), fnum(total.get("denominator"))
+    xs, ds = [fnum(v) for v in parts["numerator"]], [fnum(v) for v in parts["denominator"]]
+    if None in (tx, td) or not td or any(v is None for v in xs + ds):
+        return False
+    return abs(sum(xs) - tx) <= 0.005 * abs(tx) + 1e-9 and abs(sum(ds) - td) <= 0.005 * abs(td) + 1e-9
+
+
+def change_pvalue(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str]) -> float | None:
+    """p-value of the change from the previous period: a two-proportion test for proportions,
+    else the two periods' intervals."""
+    label = previous_period(rows(df, kpi), period)
+    row, prev = one(df, kpi, period, d), (one(df, kpi, label, d) if label else None)
+    if row is None or prev is None:
+        return None
+    if kpi in PROPORTIONS:
+        t = two_proportions(row.get("numerator"), row.get("denominator"), prev.get("numerator"),
+                            prev.get("denominator"))
+        return t.pvalue if t else None
+    return pvalue_two_intervals(fnum(row.get("value")), fnum(row.get("ci_low")), fnum(row.get("ci_high")),
+                                fnum(prev.get("value")), fnum(prev.get("ci_low")), fnum(prev.get("ci_high")))
+
+
+def _mix(ctx: Context, kpi: str, dim: str, total: pd.Series) -> Finding | None:
+    """The total moved mostly because its parts' weights moved (mix effect clear of zero), not their rates."""
+    prev = previous_period(rows(ctx.parts[dim], kpi), ctx.period)
+    d = from_frame(ctx.parts[dim], kpi, ctx.period, prev, dim, proportion=kpi in PROPORTIONS) if prev else None
+    if d is None or d.cause != "mix" or d.mix_ci is None or d.mix_ci[0] <= 0 <= d.mix_ci[1]:
+        return None
+    if abs(d.mix) < abs(d.change) / 2:
+        return None
+    gainer = max(d.effects, key=lambda e: e.mix if d.change > 0 else -e.mix)
+    ev = evidence(total, breakdown=dim, mix_effect=d.mix, rate_effect=d.rate, mix_ci=d.mix_ci, rate_ci=d.rate_ci,
+                  parts=[{"dimensions": {dim: e.member}, "share_before": e.share_before, "share_after": e.share_after,
+                          "rate_before": e.rate_before, "rate_after": e.rate_after, "mix": e.mix, "rate": e.rate}
+                         for e in d.effects])
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, d.change, signed=True),
+              "member": member({dim: gainer.member}), "before": Num(100 * gainer.share_before, 0),
+              "after": Num(100 * gainer.share_after, 0), "mix": ctx.num(kpi, d.mix, signed=True),
+              "rate": ctx.num(kpi, d.rate, signed=True), "dim": Term(f"dim.{dim}")}
+    return make("mix_shift", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
+                confidence="high", effect=2.0)
 
 
 def _weights(parts: pd.DataFrame) -> list[float]:
@@ -97,7 +159,8 @@ def _mix_explanation(ctx: Context, kpi: str, dim: str, change: float, ev: dict) 
                                 Term(f"dim.{dim}"), within, ctx.num(kpi, d.rate, signed=True)))
 
 
-def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:
+def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame,
+             df: pd.DataFrame) -> Finding | None:
     if len(parts) < 3:
         return None
     change = fnum(total["change"])
@@ -113,6 +176,9 @@ def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataF
     if is_thin(row, ctx.min_sample, check_width=False):
         return None
     d = {dim: str(row[dim])}
+    p = change_pvalue(df, kpi, ctx.period, d)
+    if p is None or p >= SIGNIFICANT:
+        return None  # the carrier's own change is within noise
     ev = evidence(total, breakdown=dim, carrier={"dimensions": d, "change": big, "n": fnum(row.get("n"))},
                   others_max_change=max(abs(changes[i]) for i in rest))
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
@@ -179,6 +245,8 @@ def _zoom_in(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
 
 
 def _zoom_out(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
+    if t.pvalue < NOISE_P:
+        return None  # a swing this unlikely by chance is not plain noise, nor is it a clear change
     prev_value = fnum(row.get("previous_value"))
     big = abs(t.diff) >= SWING_POINTS or (prev_value and abs(t.diff) >= SWING_RELATIVE * abs(prev_value))
     if not big or ctx.coarser is None or ctx.coarser_grain is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 
 class Kind(StrEnum):
+    DATA = "data"  # the data itself is unsafe: ranked above everything resting on it
     ADVICE = "advice"
     WARNING = "warning"
     ANOMALY = "anomaly"
@@ -22,7 +23,7 @@ class Confidence(StrEnum):
 
 
 # How much each kind and confidence weigh in the ranking; a rule's effect size scales them.
-KIND_WEIGHT = {Kind.ADVICE: 1.0, Kind.TARGET: 0.9, Kind.WARNING: 0.8, Kind.ANOMALY: 0.7}
+KIND_WEIGHT = {Kind.DATA: 1.5, Kind.ADVICE: 1.0, Kind.TARGET: 0.9, Kind.WARNING: 0.8, Kind.ANOMALY: 0.7}
 CONFIDENCE_WEIGHT = {Confidence.HIGH: 1.0, Confidence.MEDIUM: 0.7, Confidence.LOW: 0.4}
 MAX_EFFECT = 4.0
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import statistics
 
+import numpy as np
 import pandas as pd
 
+from salesscope.advice.baseline import compare, compare_values
 from salesscope.advice.frames import (
     Context,
     dims_dict,
@@ -15,16 +17,27 @@ from salesscope.advice.frames import (
     periods,
     previous_period,
     rows,
+    series,
     where,
 )
 from salesscope.advice.model import Finding
 from salesscope.advice.settle import thin_warning
-from salesscope.advice.stats import confidence_of, is_thin, pvalue_from_interval, two_proportions
+from salesscope.advice.stats import (
+    SIGNIFICANT,
+    confidence_of,
+    is_thin,
+    pvalue_from_interval,
+    pvalue_two_intervals,
+    two_proportions,
+)
 from salesscope.advice.texts import HINTS, Num, PValue, Term, make
 from salesscope.i18n import format_number
 
 SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median is "far slower"
 POOL = 3                   # periods pooled when one period alone cannot show a trend
+# Medians and other estimates tested through their intervals (discrete, asymmetric) must clear a stricter bar.
+APPROXIMATE_P = 0.001
+THIN_P = 0.05              # a move on a thin sample this unlikely by chance is named as too thin to act on
 UNDECIDED_SKIP = 0.30      # lead cohorts with this share still undecided say nothing yet
 CYCLE_MIN_RELATIVE = 0.10  # a cycle must lengthen by at least this share to be news
 CAC_GAP_POINTS = 5.0       # CAC growth must beat CLV growth by this many points
@@ -58,11 +71,27 @@ def _pooled(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str], k: int):
     return sums[0], sums[1], recent, before
 
 
-def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[str, ...]) -> list[Finding]:
-    """A proportion that moved the bad way (worse=-1 falling, +1 rising), tested against chance.
+def _history(ctx: Context, df: pd.DataFrame, kpi: str, d: dict[str, str]):
+    """(successes, cases) of the trusted periods before ``ctx.period`` (oldest first), or None."""
+    period = ctx.period
+    s = ctx.trusted(series(df, kpi, d), kpi)
+    labels = [str(x) for x in s["period"]]
+    if period not in labels:
+        return None
+    s = s.iloc[:labels.index(period)]
+    x = np.array([fnum(v) or 0.0 for v in s["numerator"]], dtype=float)
+    n = np.array([fnum(v) or 0.0 for v in s["denominator"]], dtype=float)
+    return x, n, [str(v) for v in s["period"]]
 
-    One period against the one before first; when that is not significant, the last POOL periods
-    pooled against the POOL before, so a steady drift is not lost in monthly noise.
+
+def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[str, ...]) -> list[Finding]:
+    """A proportion that moved the bad way (worse=-1 falling, +1 rising), like with like.
+
+    The period is compared with its like periods when the history repeats a pattern (the same month
+    of earlier quarters, say), else with the periods just before; when that shows nothing, the last
+    POOL periods pooled against the POOL before, so a steady drift is not lost in monthly noise.
+    A pattern that explains what a naive month-on-month reading would call a change is reported once,
+    for the total, as a pattern.
     """
     out: list[Finding] = []
     for df, dl in _frames(ctx, *dims):
@@ -70,36 +99,80 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
             d = dims_dict(row, dl)
             undecided = fnum(row.get("undecided"))
             n = fnum(row.get("n")) or fnum(row.get("denominator"))
-            if undecided is not None and n and undecided / n > UNDECIDED_SKIP:
+            x1, n1 = fnum(row.get("numerator")), fnum(row.get("denominator"))
+            hist = _history(ctx, df, kpi, d)
+            if (undecided is not None and n and undecided / n > UNDECIDED_SKIP) or None in (x1, n1) or hist is None:
+                continue
+            hx, hn, labels = hist
+            c = compare(x1, n1, hx, hn, ctx.grain)
+            if c is None:
+                continue
+            if n1 < ctx.min_sample:
+                if c.diff * worse > 0 and c.pvalue < THIN_P:
+                    out.append(thin_warning(ctx, row, d))  # it looks like news, but on too few cases
                 continue
             found = None
-            for k in (1, POOL):
-                pooled = _pooled(df, kpi, ctx.period, d, k)
-                if pooled is None:
-                    continue
-                (x1, n1), (x2, n2), recent, before = pooled
-                t = two_proportions(x1, n1, x2, n2)
-                if t is not None and t.significant and t.diff * worse > 0:
-                    found = (k, x1, n1, x2, n2, recent, before, t)
-                    break
+            if c.pvalue < SIGNIFICANT and c.diff * worse > 0:
+                before = [labels[i] for i in c.baseline_periods]
+                found = (x1, n1, c.baseline * c.baseline_n, c.baseline_n, [ctx.period], before,
+                         c.diff, c.low, c.high, c.pvalue, c.z, c.cycle)
+            elif c.cycle is None or c.cycle.length == POOL:
+                pooled = _pooled(df, kpi, ctx.period, d, POOL)
+                if pooled is not None:
+                    (px, pn), (qx, qn), recent, before = pooled
+                    t = two_proportions(px, pn, qx, qn)
+                    if t is not None and t.significant and t.diff * worse > 0:
+                        found = (px, pn, qx, qn, recent, before, t.diff, t.low, t.high, t.pvalue, t.z, None)
             if found is None:
+                if not d and c.cycle is not None:
+                    out.extend(_pattern(ctx, kpi, row, hx, hn, labels, c))
                 continue
-            k, x1, n1, x2, n2, recent, before, t = found
-            if n1 < ctx.min_sample or n2 < ctx.min_sample or (k == 1 and is_thin(row, ctx.min_sample)):
+            x1, n1, x2, n2, recent, before, diff, low, high, pvalue, z, cycle = found
+            if n1 < ctx.min_sample or n2 < ctx.min_sample:
                 out.append(thin_warning(ctx, row, d))
                 continue
-            conf = confidence_of(t.pvalue)
-            if undecided is not None and n and undecided / n > 0.10:
-                conf = "low"
-            ev = evidence(row, compared_value=100 * x1 / n1, compared_previous=100 * x2 / n2, pooled_periods=k,
-                          recent_periods=recent, earlier_periods=before, n=n1, n_previous=n2,
-                          change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
-            span = Term("span.one") if k == 1 else Term("span.pooled", (Num(k, 0),))
+            ev = evidence(row, compared_value=100 * x1 / n1, compared_previous=100 * x2 / n2,
+                          pooled_periods=len(recent), recent_periods=recent, earlier_periods=before, n=n1,
+                          n_previous=n2, change_points=diff, change_ci_low=low, change_ci_high=high, pvalue=pvalue,
+                          like_periods=cycle is not None, cycle=cycle.name if cycle else None)
+            if cycle is not None:
+                span = Term("span.like", (Term(f"cycle.{cycle.name}"),))
+            elif len(recent) == 1:
+                span = Term("span.recent", (Num(len(before), 0),))
+            else:
+                span = Term("span.pooled", (Num(len(recent), 0),))
             params = {"where": where(d), "prev": Num(100 * x2 / n2, 1), "value": Num(100 * x1 / n1, 1),
-                      "n": Num(n1, 0), "p": PValue(t.pvalue), "span": span}
+                      "n": Num(n1, 0), "p": PValue(pvalue), "span": span}
             out.append(make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
-                            confidence=conf, effect=abs(t.z) / 2))
+                            confidence="medium", effect=abs(z) / 2))
     return out
+
+
+def _pattern(ctx: Context, kpi: str, row: pd.Series, hx, hn, labels, c) -> list[Finding]:
+    """The repeating pattern, once, when a naive reading against the period before would call it news."""
+    if len(hx) == 0 or hn[-1] <= 0:
+        return []
+    naive = two_proportions(c.rate * c.n, c.n, hx[-1], hn[-1])
+    if naive is None or naive.pvalue >= SIGNIFICANT:
+        return []
+    cyc = c.cycle
+    peak = int(np.argmax(cyc.rates))
+    low = int(np.argmin(cyc.rates))
+    # Position 0 is this period's; name the others by their distance from it.
+    peak_label = labels[len(labels) - cyc.length + peak] if peak else ctx.period
+    low_label = labels[len(labels) - cyc.length + low] if low else ctx.period
+    ev = evidence(row, cycle=cyc.name, cycle_length=cyc.length, cycle_pvalue=cyc.pvalue,
+                  position_rates=[100 * r for r in cyc.rates], peak_like=peak_label, low_like=low_label,
+                  like_value=100 * c.baseline, previous_value=100 * hx[-1] / hn[-1], pvalue=cyc.pvalue,
+                  n=c.n, like_n=c.baseline_n)
+    params = {"kpi": ctx.name(kpi), "cycle": Term(f"cycle.{cyc.name}"), "peak": Num(100 * max(cyc.rates), 1),
+              "low": Num(100 * min(cyc.rates), 1), "peak_like": peak_label, "low_like": low_label,
+              "period": ctx.period, "value": Num(100 * c.rate, 1), "like": Num(100 * c.baseline, 1),
+              "prev": Num(100 * hx[-1] / hn[-1], 1), "why": Term("pattern.none")}
+    if cyc.name == "quarter" and peak_label[-2:].isdigit() and int(peak_label[-2:]) % 3 == 0:
+        params["why"] = Term("pattern.quarter_end")
+    return [make("seasonal_pattern", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
+                 confidence="medium", effect=1.0)]
 
 
 def slow_lead_response(ctx: Context) -> list[Finding]:
@@ -189,26 +262,45 @@ def _money(x: float | None, lang: str) -> str:
     return format_number(x, lang, 0)  # type: ignore[arg-type]
 
 
+def _against_previous(ctx: Context, df: pd.DataFrame, row: pd.Series, kpi: str, d: dict[str, str]) -> float | None:
+    """p-value of a change that must be clear both of the two periods' sampling noise (each with its own
+    interval) and of the series' usual swing (its like or recent periods); the larger of the two."""
+    label = previous_period(rows(df, kpi), ctx.period)
+    prev = one(df, kpi, label, d) if label else None
+    if prev is None:
+        return None
+    p = pvalue_two_intervals(fnum(row.get("value")), fnum(row.get("ci_low")), fnum(row.get("ci_high")),
+                             fnum(prev.get("value")), fnum(prev.get("ci_low")), fnum(prev.get("ci_high")))
+    s = ctx.trusted(series(df, kpi, d), kpi)
+    labels = [str(x) for x in s["period"]]
+    value = fnum(row.get("value"))
+    if p is None or value is None or ctx.period not in labels:
+        return p
+    hist = np.array([fnum(v) if fnum(v) is not None else np.nan for v in s["value"].iloc[:labels.index(ctx.period)]],
+                    dtype=float)
+    c = compare_values(value, hist, ctx.grain)
+    return p if c is None else max(p, c.pvalue)
+
+
 def cycle_lengthening(ctx: Context) -> list[Finding]:
-    """The median sales cycle lengthened beyond its own interval."""
+    """The median sales cycle lengthened beyond what the two periods' intervals allow."""
     out = []
     for df, dl in _frames(ctx, "team"):
         for _, row in rows(df, "sales_cycle_days", ctx.period).iterrows():
-            value, prev, lo = fnum(row["value"]), fnum(row.get("previous_value")), fnum(row.get("ci_low"))
+            value, prev = fnum(row["value"]), fnum(row.get("previous_value"))
             if value is None or prev is None or prev <= 0 or value < prev * (1 + CYCLE_MIN_RELATIVE):
                 continue
-            if lo is not None and lo <= prev:
-                continue  # the previous median sits inside this period's interval: not a clear change
             d = dims_dict(row, dl)
+            p = _against_previous(ctx, df, row, "sales_cycle_days", d)
+            if p is None or p >= APPROXIMATE_P:
+                continue
             if is_thin(row, ctx.min_sample):
                 out.append(thin_warning(ctx, row, d))
                 continue
-            ev = evidence(row, relative_change=(value - prev) / prev,
-                          pvalue=pvalue_from_interval(value, prev, lo, fnum(row.get("ci_high"))))
+            ev = evidence(row, relative_change=(value - prev) / prev, pvalue=p)
             params = {"where": where(d), "prev": Num(prev, 1), "value": Num(value, 1), "n": Num(fnum(row.get("n")), 0)}
             out.append(make("cycle_lengthening", kpi="sales_cycle_days", period=ctx.period, dims=d, evidence=ev,
-                            params=params, confidence="high" if lo is not None else "medium",
-                            effect=4 * (value - prev) / prev))
+                            params=params, confidence="medium", effect=4 * (value - prev) / prev))
     return out
 
 
@@ -251,10 +343,13 @@ def generic_worsening(ctx: Context) -> list[Finding]:
                 if not ((higher and hi < prev) or (not higher and lo > prev)):
                     continue
                 d = dims_dict(row, dl)
+                p = _against_previous(ctx, df, row, kpi, d)
+                if p is None or p >= APPROXIMATE_P:
+                    continue
                 if is_thin(row, ctx.min_sample):
                     out.append(thin_warning(ctx, row, d))
                     continue
-                ev = evidence(row, pvalue=pvalue_from_interval(value, prev, lo, hi))
+                ev = evidence(row, pvalue=p)
                 params = {"where": where(d), "kpi": ctx.name(kpi), "period": ctx.period, "prev": ctx.num(kpi, prev),
                           "value": ctx.num(kpi, value), "unit": ctx.unit(kpi), "low": ctx.num(kpi, lo),
                           "high": ctx.num(kpi, hi), "hint": HINTS.get(kpi, HINTS[""])}
@@ -265,21 +360,33 @@ def generic_worsening(ctx: Context) -> list[Finding]:
 
 
 def revenue_falling(ctx: Context) -> list[Finding]:
-    """Won revenue fell markedly against the previous period."""
+    """Won revenue fell markedly against its like periods (or the ones before), beyond its usual swing."""
     out = []
     for df, dl in _frames(ctx, "team"):
         for _, row in rows(df, "revenue_growth", ctx.period).iterrows():
-            value = fnum(row["value"])
-            if value is None or value > -10:
+            value, revenue = fnum(row["value"]), fnum(row.get("numerator"))
+            if value is None or value > -10 or revenue is None:
                 continue
             d = dims_dict(row, dl)
+            s = series(df, "revenue_growth", d)
+            labels = [str(x) for x in s["period"]]
+            hist = np.array([fnum(v) if fnum(v) is not None else np.nan
+                             for v in s["numerator"].iloc[:labels.index(ctx.period)]], dtype=float)
+            c = compare_values(revenue, hist, ctx.grain, log=True)
+            if c is None or c.z >= 0:
+                continue
             if is_thin(row, ctx.min_sample, check_width=False):
                 out.append(thin_warning(ctx, row, d))
                 continue
-            params = {"where": where(d), "period": ctx.period, "value": Num(abs(value), 1),
+            change = 100 * (c.value - c.baseline) / c.baseline
+            span = Term("span.like", (Term(f"cycle.{c.cycle.name}"),)) if c.cycle else Term(
+                "span.recent", (Num(len(c.baseline_periods), 0),))
+            params = {"where": where(d), "period": ctx.period, "value": Num(abs(change), 1), "span": span,
                       "n": Num(fnum(row.get("n")), 0), "hint": HINTS["revenue_growth"]}
-            out.append(make("revenue_falling", kpi="revenue_growth", period=ctx.period, dims=d, evidence=evidence(row),
-                            params=params, confidence="medium", effect=abs(value) / 20))
+            ev = evidence(row, pvalue=c.pvalue, baseline_revenue=c.baseline, change_percent=change,
+                          like_periods=c.cycle is not None)
+            out.append(make("revenue_falling", kpi="revenue_growth", period=ctx.period, dims=d, evidence=ev,
+                            params=params, confidence="medium", effect=abs(change) / 20))
     return out
 
 

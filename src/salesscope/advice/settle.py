@@ -8,13 +8,13 @@ import pandas as pd
 
 from salesscope.advice.frames import COARSER, Context, evidence, where
 from salesscope.advice.model import Finding
-from salesscope.advice.stats import grade
+from salesscope.advice.stats import SIGNIFICANT, grade
 from salesscope.advice.texts import Num, Term, make
 
 # Findings that state a fact rather than estimate a change: enough cases make them high without a test.
 FACTS = ("target_met", "target_missed", "pipeline_coverage_low")
 # Warnings whose confidence is their own (they rest on the whole period's total, already checked).
-OWN_CONFIDENCE = ("simpson_reversal", "one_segment_carries", "zoom_in", "zoom_out")
+OWN_CONFIDENCE = ("simpson_reversal", "mix_shift", "one_segment_carries", "zoom_in", "zoom_out", "seasonal_pattern")
 # Sample sizes a finding's evidence may carry; the smallest one is what the finding rests on.
 SAMPLE_KEYS = ("n", "n_previous", "rest_of_team_n", "like_n")
 # Findings folded into one line per indicator: too thin to act on, or within noise.
@@ -43,6 +43,9 @@ def settle(ctx: Context, found: list[Finding]) -> list[Finding]:
     kept, folded = [], []
     for f in found:
         n = sample_size(f)
+        p = f.evidence.get("pvalue")
+        if isinstance(p, float) and p >= SIGNIFICANT and f.code not in (*OWN_CONFIDENCE, *FOLDED):
+            continue  # within noise once every test of the run is counted
         if f.code in FOLDED or (n is not None and n < ctx.min_sample and f.code not in OWN_CONFIDENCE):
             folded.append(f)
             continue
@@ -61,9 +64,11 @@ TOTAL_CHANGES = (*MOVES, "kpi_worsening", "zoom_in", "zoom_out")
 
 
 def under_warnings(found: list[Finding]) -> list[Finding]:
-    """A total's change read under a Simpson warning is part of that warning, not a finding of its own."""
-    explained = {f.kpi for f in found if f.code == "simpson_reversal"}
-    return [f for f in found if not (f.kpi in explained and not f.dimensions and f.code in TOTAL_CHANGES)]
+    """A change read under a Simpson or mix warning is part of that warning, not a finding of its own:
+    the total's, and the other breakdowns' (their mix moved too)."""
+    explained = {f.kpi: f.evidence.get("breakdown") for f in found if f.code in ("simpson_reversal", "mix_shift")}
+    return [f for f in found if not (f.kpi in explained and f.code in TOTAL_CHANGES
+                                     and explained[f.kpi] not in f.dimensions)]
 
 
 def _move(ctx: Context, f: Finding) -> tuple | None:

@@ -14,8 +14,9 @@ from salesscope.advice.frames import fnum
 WIDE_PERCENT_POINTS = 40.0
 # ... or, for other units, when its width exceeds this multiple of the value itself.
 WIDE_RELATIVE = 2.0
-SIGNIFICANT = 0.05
-VERY_SIGNIFICANT = 0.01
+# Many tests run over every indicator and breakdown: a change is reported below SIGNIFICANT only.
+SIGNIFICANT = 0.01
+VERY_SIGNIFICANT = 0.001
 
 
 def is_thin(row: pd.Series | None, min_sample: int, *, check_width: bool = True) -> bool:
@@ -115,3 +116,12 @@ def grade(n: float | None, pvalue: float | None, min_sample: int, *, fact: bool 
     if pvalue is None:
         return "high" if fact and n is not None else "medium"
     return confidence_of(pvalue)
+
+
+def pvalue_two_intervals(value: float | None, low: float | None, high: float | None, other: float | None,
+                         other_low: float | None, other_high: float | None) -> float | None:
+    """Two estimates compared, each with its own 95% interval (normal approximation of their difference)."""
+    if None in (value, low, high, other, other_low, other_high) or high < low or other_high < other_low:
+        return None
+    se = math.hypot((high - low) / 3.92, (other_high - other_low) / 3.92)
+    return pvalue_of_z((value - other) / se) if se > 0 else None

@@ -111,8 +111,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "revenue_falling": {
         "kind": "advice",
-        "en": "{where}: won revenue fell {value}% in {period} against the period before ({n} won deals). {hint}",
-        "fa": "{where}: درآمد حاصل از معاملات برده در {period} نسبت به دورهٔ قبل {value}٪ کاهش یافت "
+        "en": "{where}: won revenue fell {value}% in {period}{span} ({n} won deals). {hint}",
+        "fa": "{where}: درآمد حاصل از معاملات برده در {period} {value}٪ کاهش یافت{span} "
               "({n} معاملهٔ برده). {hint}",
     },
     "target_met": {
@@ -143,6 +143,59 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fa": "{where}: {kpi} با گذشت {elapsed}٪ از دورهٔ {period} تنها به {progress}٪ هدف رسیده است، "
               "عقب‌تر از روند متناسب {expected}٪ (نقطهٔ عطف رسیده: {milestone}). همین حالا برای جبران اقدام کنید.",
     },
+    "data_window_start": {
+        "kind": "data",
+        "en": "Data windows disagree: {a} start on {a_day} but {b} only on {b_day}. {kpis} before {b_day} count only "
+              "part of what happened and are biased; those periods are left out of every comparison.",
+        "fa": "بازه‌های داده با هم نمی‌خوانند: {a} از {a_day} آغاز می‌شوند اما {b} تنها از {b_day}. {kpis} پیش از "
+              "{b_day} تنها بخشی از رخدادها را می‌شمارند و سوگیری دارند؛ آن دوره‌ها از همهٔ مقایسه‌ها کنار گذاشته می‌شوند.",
+    },
+    "data_window_end": {
+        "kind": "data",
+        "en": "Data windows disagree: {a} run to {a_day} but {b} stop on {b_day}. {kpis} after {b_day} count only "
+              "part of what happened and are biased: import the missing {b} before acting on them.",
+        "fa": "بازه‌های داده با هم نمی‌خوانند: {a} تا {a_day} ادامه دارند اما {b} در {b_day} پایان می‌یابند. {kpis} پس از "
+              "{b_day} تنها بخشی از رخدادها را می‌شمارند و سوگیری دارند: پیش از اقدام، {b} جاافتاده را وارد کنید.",
+    },
+    "impossible_conversion": {
+        "kind": "data",
+        "en": "Overall: lead conversion is 0% on {leads} leads, yet {deals} deals name the lead they came from: "
+              "the leads' conversions are not recorded (check how qualified_at and opportunity_id are mapped). "
+              "No advice is given on lead conversion until that is fixed.",
+        "fa": "در کل: نرخ تبدیل سرنخ روی {leads} سرنخ صفر است، با این حال {deals} معامله سرنخ مبدأ خود را نام می‌برند: "
+              "تبدیل سرنخ‌ها ثبت نشده است (نگاشت qualified_at و opportunity_id را بررسی کنید). "
+              "تا رفع آن، دربارهٔ نرخ تبدیل سرنخ توصیه‌ای داده نمی‌شود.",
+    },
+    "impossible_win_rate": {
+        "kind": "data",
+        "en": "Overall: win rate is 100% on {n} closed deals because no lost deal was ever recorded: lost deals are "
+              "missing from the export or the status mapping. No advice is given on win rate until that is fixed.",
+        "fa": "در کل: نرخ برد روی {n} معاملهٔ بسته‌شده ۱۰۰٪ است چون هیچ معاملهٔ باخته‌ای ثبت نشده است: معاملات باخته "
+              "در خروجی یا نگاشت وضعیت جا افتاده‌اند. تا رفع آن، دربارهٔ نرخ برد توصیه‌ای داده نمی‌شود.",
+    },
+    "stages_missing": {
+        "kind": "data",
+        "en": "No stage was ever recorded on {n} deals: where deals stall cannot be seen. Map the CRM's stage column "
+              "when importing.",
+        "fa": "روی {n} معامله هیچ مرحله‌ای ثبت نشده است: نمی‌توان دید معاملات کجا می‌مانند. هنگام ورود داده، "
+              "ستون مرحلهٔ CRM را نگاشت کنید.",
+    },
+    "period_in_progress": {
+        "kind": "data",
+        "en": "{period} is still in progress: the data cover {covered} of its {days} days. Its figures are partial, "
+              "so no change in it is reported; compare it once it is over, or track it against targets.",
+        "fa": "{period} هنوز در جریان است: داده‌ها {covered} روز از {days} روز آن را پوشش می‌دهند. ارقام آن ناقص‌اند، "
+              "پس هیچ تغییری در آن گزارش نمی‌شود؛ پس از پایان آن مقایسه کنید یا آن را با هدف‌ها بسنجید.",
+    },
+    "seasonal_pattern": {
+        "kind": "warning",
+        "en": "{kpi} repeats a pattern every {cycle}: highest in periods like {peak_like} (about {peak}%), lowest "
+              "in periods like {low_like} (about {low}%){why}. {period} ({value}%) is in line with the same point of "
+              "earlier cycles ({like}%), so its move from {prev}% is the pattern, not news. Compare like with like.",
+        "fa": "{kpi} در هر {cycle} الگویی تکرارشونده دارد: بیشترین در دوره‌هایی مانند {peak_like} (حدود {peak}٪) و "
+              "کمترین در دوره‌هایی مانند {low_like} (حدود {low}٪){why}. {period} ({value}٪) با همین نقطه در دوره‌های پیشین ({like}٪) "
+              "هم‌خوان است، پس جابه‌جایی آن از {prev}٪ همان الگوست، نه خبر تازه. دوره‌های همانند را با هم مقایسه کنید.",
+    },
     "thin_sample": {
         "kind": "warning",
         "en": "{kpi} in {period}: too few cases to act on for {members} ({sizes} cases; at least {min_sample} "
@@ -164,6 +217,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fa": "{kpi} در {period} در کل {change} تغییر کرد، اما در {k} گروه از {m} گروه به تفکیک {dim} "
               "در جهت مخالف حرکت کرد: کل، اجزایش را پنهان می‌کند (پارادوکس سیمپسون){explain}. "
               "آن را به تفکیک {dim} بخوانید، نه به‌صورت کل.",
+    },
+    "mix_shift": {
+        "kind": "warning",
+        "en": "{kpi} changed {change} overall in {period} mostly because the mix moved: {member} went from {before}% "
+              "to {after}% of the cases (mix effect {mix}), while the groups by {dim} themselves moved {rate} "
+              "(rate effect). Read it by {dim}: the total is not a change in performance.",
+        "fa": "{kpi} در {period} در کل {change} تغییر کرد، بیشتر به این دلیل که ترکیب جابه‌جا شد: سهم {member} از "
+              "{before}٪ به {after}٪ موارد رسید (اثر ترکیب {mix})، در حالی که خود گروه‌ها به تفکیک {dim} {rate} "
+              "تغییر کردند (اثر نرخ). آن را به تفکیک {dim} بخوانید: تغییر کل، تغییر در عملکرد نیست.",
     },
     "one_segment_carries": {
         "kind": "warning",
@@ -232,6 +294,10 @@ TERMS: dict[str, dict[str, str]] = {
                     "fa": ": کل {0} چون ترکیب به سوی {1} رفت (از {2}٪ به {3}٪ موارد؛ اثر ترکیب {4})، در حالی که "
                           "درون هر {5} {6} (اثر نرخ {7})"},
     "dir.rose": {"en": "rose", "fa": "بالا رفت"}, "dir.fell": {"en": "fell", "fa": "پایین آمد"},
+    "table.leads": {"en": "leads", "fa": "سرنخ‌ها"}, "table.opportunities": {"en": "deals", "fa": "معاملات"},
+    "table.activities": {"en": "activities", "fa": "فعالیت‌ها"}, "table.time_log": {"en": "time-log entries",
+                                                                                  "fa": "ثبت‌های زمان کار"},
+    "table.customers": {"en": "customers", "fa": "مشتریان"},
     "range": {"en": "{0} to {1}", "fa": "{0} تا {1}"},
     "settle.pool_or": {"en": "About {0} {1} pooled would settle it: read it by {2}.",
                        "fa": "دادهٔ حدود {0} {1} با هم آن را روشن می‌کند: آن را در مقیاس {2} بخوانید."},
@@ -248,6 +314,13 @@ TERMS: dict[str, dict[str, str]] = {
     "scope.team": {"en": " in this team", "fa": " در این تیم"},
     "scope.other": {"en": " here", "fa": " در این بخش"},
     "scope.none": {"en": "", "fa": ""},
+    "span.like": {"en": " (against the same point of earlier {0}s)", "fa": " (در برابر همین نقطه در {0}‌های پیشین)"},
+    "span.recent": {"en": " (against the {0} periods before)", "fa": " (در برابر {0} دورهٔ پیش از آن)"},
+    "cycle.quarter": {"en": "quarter", "fa": "فصل"}, "cycle.year": {"en": "year", "fa": "سال"},
+    "cycle.week": {"en": "week", "fa": "هفته"},
+    "pattern.none": {"en": "", "fa": ""},
+    "pattern.quarter_end": {"en": ": deals are pushed to the end of each quarter",
+                            "fa": ": معاملات به پایان هر فصل هل داده می‌شوند"},
     "span.pooled": {"en": " (the last {0} periods pooled, against the {0} before)",
                     "fa": " (مجموع {0} دورهٔ اخیر در برابر {0} دورهٔ پیش از آن)"},
     "milestone.none": {"en": "none yet", "fa": "هنوز هیچ"},
@@ -361,10 +434,10 @@ def render_both(code: str, params: dict[str, Any]) -> tuple[str, str]:
 
 
 def make(code: str, *, kpi: str, period: str, dims: dict[str, str], evidence: dict[str, Any],
-         params: dict[str, Any], confidence: str, effect: float = 1.0):
-    """A Finding for ``code`` with both texts rendered from ``params``."""
+         params: dict[str, Any], confidence: str, effect: float = 1.0, text: str | None = None):
+    """A Finding for ``code`` with both texts rendered from ``params`` (by the template ``text``, default ``code``)."""
     from salesscope.advice.model import Finding
 
-    en, fa = render_both(code, params)
-    return Finding(CATALOGUE[code]["kind"], kpi, str(period), dict(dims), {**evidence, "code": code},
+    en, fa = render_both(text or code, params)
+    return Finding(CATALOGUE[text or code]["kind"], kpi, str(period), dict(dims), {**evidence, "code": code},
                    en, fa, confidence, code=code, effect=effect)

@@ -92,7 +92,7 @@ CALENDARS: dict[str, dict[str, str]] = {
 }
 
 KINDS: dict[str, dict[str, str]] = {
-    "advice": {"en": "advice", "fa": "توصیه"}, "warning": {"en": "warning", "fa": "هشدار"},
+    "data": {"en": "data", "fa": "داده"}, "advice": {"en": "advice", "fa": "توصیه"}, "warning": {"en": "warning", "fa": "هشدار"},
     "anomaly": {"en": "anomaly", "fa": "ناهنجاری"}, "target": {"en": "target", "fa": "هدف"},
 }
 
