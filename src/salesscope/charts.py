@@ -158,6 +158,7 @@ def funnel(df: pd.DataFrame, *, lang: Lang = "en", title: str | None = None,
            height: int = 260) -> go.Figure:
     """The lead -> won funnel of one period: counts, conversion and drop-off at each stage."""
     order = list(FUNNEL_STAGES)
+    df = df[df["count"].notna()]  # a stage the data do not measure has no bar
     rows = df.groupby("stage", sort=False, as_index=False).agg(
         count=("count", "sum"), conversion=("conversion", "first"), drop_off=("drop_off", "first"))
     rows["_o"] = rows["stage"].map({s: i for i, s in enumerate(order)})

@@ -113,6 +113,9 @@ def funnel(
 
     Example: salesscope funnel --grain quarter --by channel
     """
+    import pandas as pd
+
+    from salesscope.engine import STAGE_NOTES
     from salesscope.engine import funnel as run_funnel
 
     check_output(fmt, out)
@@ -124,13 +127,16 @@ def funnel(
             typer.echo(text)
         return
     dims = [c for c in df.columns if c not in ("period", "period_start", "period_end", "stage", "count",
-                                               "conversion", "drop_off")]
-    cols = ["period", *dims, "stage", "count", "conversion", "drop-off"]
-    grid = Grid(cols, numeric={len(cols) - 3, len(cols) - 2, len(cols) - 1})
+                                               "conversion", "drop_off", "note")]
+    lang = resolve_lang(None, ws)
+    cols = ["period", *dims, "stage", "count", "conversion", "drop-off", "note"]
+    grid = Grid(cols, numeric={len(cols) - 4, len(cols) - 3, len(cols) - 2})
     for r in df.to_dict(orient="records"):
-        grid.add(r["period"], *[r[d] for d in dims], r["stage"], number(r["count"], "en", "count"),
-                 value_text(r["conversion"], "percent") if r["conversion"] == r["conversion"] else "",
-                 value_text(r["drop_off"], "percent") if r["drop_off"] == r["drop_off"] else "")
+        grid.add(r["period"], *[r[d] for d in dims], r["stage"],
+                 "—" if pd.isna(r["count"]) else number(r["count"], "en", "count"),
+                 "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent"),
+                 "" if pd.isna(r["drop_off"]) else value_text(r["drop_off"], "percent"),
+                 STAGE_NOTES[r["note"]][lang] if r["note"] in STAGE_NOTES else "")
     render(console, grid, wide=wide)
 
 

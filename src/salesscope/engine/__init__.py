@@ -6,6 +6,6 @@ from salesscope.engine.request import Request
 
 __all__ = ["CATALOG", "Indicator", "Request", "TIDY_COLUMNS", "VALUE_COLUMNS", "compute"]
 
-from salesscope.engine.funnel import STAGE_NAMES, STAGES, funnel  # noqa: E402
+from salesscope.engine.funnel import STAGE_NAMES, STAGE_NOTES, STAGES, funnel  # noqa: E402
 
-__all__ += ["STAGES", "STAGE_NAMES", "funnel"]
+__all__ += ["STAGES", "STAGE_NAMES", "STAGE_NOTES", "funnel"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import ibis
 import ibis.expr.types as ir
 
+from salesscope.engine.links import deals_by_lead
 from salesscope.schema import Table
 from salesscope.vocab import Dimension
 
@@ -111,10 +112,12 @@ def leads(ctx: Ctx) -> ir.Table:
     born = lead.select(_bid=lead.lead_id, _created=lead.created_at)
     touches = touches.join(born, (touches._lid == born._bid) & (touches._at >= born._created))
     first = touches.group_by("_lid").aggregate(_first=touches._at.min())
-    j = lead.left_join(first, lead.lead_id == first._lid)
+    deals = deals_by_lead(ctx.backend)
+    j = lead.left_join(first, lead.lead_id == first._lid).left_join(deals, lead.lead_id == deals._dl_lead)
     j = _with_team(ctx, j)
     touched = j.first_contacted_at.fill_null(j._first)
-    converted = j.opportunity_id.notnull() | j.qualified_at.notnull()
+    # converted: a deal linked from either side, or a recorded qualification
+    converted = j.opportunity_id.notnull() | j._dl_n.notnull() | j.qualified_at.notnull()
     return j.select(
         day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
         campaign=_dim(j.campaign), hours_to_contact=_hours_between(touched, j.created_at),

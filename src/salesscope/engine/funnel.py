@@ -9,6 +9,7 @@ import pandas as pd
 
 from salesscope.engine.compute import Plan
 from salesscope.engine.facts import NONE, _dim, _with_team
+from salesscope.engine.links import deals_by_lead
 from salesscope.engine.request import Request
 from salesscope.errors import QueryError
 from salesscope.schema import Table
@@ -22,6 +23,13 @@ STAGE_NAMES = {
     "lead": {"en": "Lead", "fa": "سرنخ"}, "contacted": {"en": "Contacted", "fa": "تماس‌گرفته"},
     "qualified": {"en": "Qualified", "fa": "واجد شرایط"}, "opportunity": {"en": "Opportunity", "fa": "فرصت فروش"},
     "won": {"en": "Won", "fa": "موفق"},
+}
+# Why a stage shows no count or no conversion.
+STAGE_NOTES = {
+    "not_measured": {"en": "not measured: the data hold no record of this stage",
+                     "fa": "اندازه‌گیری نشده: داده‌ها هیچ سابقه‌ای از این مرحله ندارند"},
+    "not_separate": {"en": "not measured apart: every qualified lead in the data has a deal",
+                     "fa": "جداگانه اندازه‌گیری نشده: هر سرنخ واجد شرایط در داده‌ها فرصت فروش دارد"},
 }
 FUNNEL_DIMS = {Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}
 
@@ -48,15 +56,20 @@ def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, 
     first = touched.group_by(_lid=touched.lead_id).aggregate(_touch=touched.count())
     opp = ctx.table(Table.OPPORTUNITIES)
     opp = opp.select(_oid=opp.opportunity_id, _status=opp.status)
-    j = lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
+    deals = deals_by_lead(be)
+    j = (lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
+         .left_join(deals, lead.lead_id == deals._dl_lead))
     j = _with_team(ctx, j)
+    linked = j.opportunity_id.notnull() | j._dl_n.notnull()  # a deal named by either side
     facts = j.select(
         day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
         campaign=_dim(j.campaign),
         contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
-        qualified=j.qualified_at.notnull() | j.opportunity_id.notnull(),
-        opportunity=j.opportunity_id.notnull(), won=j._status == "won",
+        qualified=j.qualified_at.notnull() | linked, recorded_qualified=j.qualified_at.notnull(),
+        qualified_alone=j.qualified_at.notnull() & ~linked,
+        opportunity=linked, won=(j._status == "won") | j._dl_won.fill_null(False),
     ).view()
+    measured, separate = _sources(be, facts, plan.counts)
     for key, values in ctx.scope.items():
         facts = facts.filter(facts[key].isin(list(values)))
     facts = facts.join(ctx.days, "day")
@@ -71,17 +84,45 @@ def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, 
     labels[["period_start", "period_end"]] = labels[["period_start", "period_end"]].apply(pd.to_datetime)
     inside = pd.to_datetime(pd.Series([p.start for p in plan.in_range]))
     wide = wide[wide["period_start"].isin(inside)].merge(labels, on="period_start")
+    for stage in STAGES:  # a stage the data cannot tell is not measured, not 0
+        if not measured[stage]:
+            wide[stage] = np.nan
     dims = plan.keys[1:]
     long = wide.melt(id_vars=["period", "period_start", "period_end", *dims], value_vars=list(STAGES),
                      var_name="stage", value_name="count")
     long["stage_order"] = long["stage"].map({s: i for i, s in enumerate(STAGES)})
     long = long.sort_values(["period_start", *dims, "stage_order"]).reset_index(drop=True)
-    prev = long.groupby(["period_start", *dims], sort=False)["count"].shift(1)
+    # each stage against the last measured stage before it
+    prev = long.groupby(["period_start", *dims], sort=False)["count"].transform(lambda c: c.ffill().shift(1))
     with np.errstate(divide="ignore", invalid="ignore"):
         conv = np.where(prev > 0, long["count"] / prev * 100, np.nan)
+    long["note"] = [None if measured[s] else "not_measured" for s in long["stage"]]
+    if measured["qualified"] and not separate:
+        # every qualified lead has a deal: qualifying and opening a deal are one event in these data
+        same = (long["stage"] == "opportunity").to_numpy() & measured["opportunity"]
+        conv = np.where(same, np.nan, conv)
+        long.loc[same, "note"] = "not_separate"
     long["conversion"] = conv
     long["drop_off"] = np.where(np.isnan(conv), np.nan, 100 - conv)
-    long["count"] = long["count"].astype("int64")
+    long["count"] = long["count"].astype("Int64")
     for d in dims:
         long[d] = long[d].fillna(NONE)
-    return long[["period", "period_start", "period_end", *dims, "stage", "count", "conversion", "drop_off"]]
+    return long[["period", "period_start", "period_end", *dims, "stage", "count", "conversion", "drop_off", "note"]]
+
+
+def _sources(be, facts, counts: dict[str, int]) -> tuple[dict[str, bool], bool]:
+    """Which stages the data can measure at all (over every lead, whatever the period or scope),
+    and whether qualification is recorded apart from opening a deal."""
+    got = be.execute(facts.aggregate(
+        contacted=facts.count(where=facts.contacted), qualified=facts.count(where=facts.recorded_qualified),
+        qualified_alone=facts.count(where=facts.qualified_alone), opportunity=facts.count(where=facts.opportunity),
+    )).iloc[0]
+    deals = bool(counts.get(Table.OPPORTUNITIES.value))
+    measured = {
+        "lead": True,
+        "contacted": int(got["contacted"]) > 0,
+        "qualified": int(got["qualified"]) > 0,
+        "opportunity": deals or int(got["opportunity"]) > 0,
+        "won": deals,
+    }
+    return measured, int(got["qualified_alone"]) > 0

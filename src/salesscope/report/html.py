@@ -180,14 +180,19 @@ def _finding(f: dict[str, Any], names: dict[str, IndicatorInfo], lang: Lang) -> 
 
 
 def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
-    agg = fun.groupby("stage", sort=False, as_index=False).agg(
-        count=("count", "sum"), conversion=("conversion", "first"), drop_off=("drop_off", "first"))
+    from salesscope.engine.funnel import STAGE_NOTES
+
+    fun = fun.assign(count=fun["count"].astype("Float64"), note=fun.get("note"))
+    agg = fun.groupby("stage", sort=False, as_index=False, dropna=False).agg(
+        count=("count", lambda c: c.sum(min_count=1)), conversion=("conversion", "first"),
+        drop_off=("drop_off", "first"), note=("note", "first"))
     order = {s: i for i, s in enumerate(charts.FUNNEL_STAGES)}
     agg = agg.sort_values("stage", key=lambda s: s.map(order))
     pct = "٪" if lang == "fa" else "%"
     return [{"stage": charts.FUNNEL_STAGES.get(r.stage, {}).get(lang, r.stage),
-             "count": format_number(r.count, lang, 0),
-             "conversion": "—" if is_missing(r.conversion) else format_number(r.conversion, lang, 1) + pct,
+             "count": "—" if is_missing(r.count) else format_number(r.count, lang, 0),
+             "conversion": (STAGE_NOTES[r.note][lang] if isinstance(r.note, str) and r.note in STAGE_NOTES
+                            else "—" if is_missing(r.conversion) else format_number(r.conversion, lang, 1) + pct),
              "drop_off": "—" if is_missing(r.drop_off) else format_number(r.drop_off, lang, 1) + pct}
             for r in agg.itertuples()]
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from salesscope.engine.funnel import STAGE_NOTES
 from salesscope.report import outlook, texts
 from salesscope.report.builder import ReportData
 from salesscope.report.texts import is_missing, label, t
@@ -139,6 +140,8 @@ def _funnel_sheet(w: _Writer, data: ReportData) -> None:
                 w.number(ws, r, c, v, "count")
             elif col in ("conversion", "drop_off"):
                 w.number(ws, r, c, v, "percent")
+            elif col == "note":
+                w.string(ws, r, c, STAGE_NOTES[v][data.lang] if v in STAGE_NOTES else "")
             else:
                 w.string(ws, r, c, v)
 

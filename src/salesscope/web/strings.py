@@ -193,6 +193,12 @@ from salesscope.engine.reasons import REASONS  # noqa: E402
 
 STRINGS.update({f"reason_{k}": v for k, v in REASONS.items()})
 
+# Why a funnel stage has no count or no conversion.
+from salesscope.engine.funnel import STAGE_NOTES  # noqa: E402
+
+STRINGS.update({f"funnel_{k}": v for k, v in STAGE_NOTES.items()})
+STRINGS["note"] = {"en": "Note", "fa": "توضیح"}
+
 
 def catalogue(lang: Lang) -> dict[str, str]:
     """All strings in one language (English where a translation is missing)."""

@@ -149,13 +149,15 @@
     const latest = rows.filter((r) => r.period_start === last);
     const box = chartBox("funnel-chart");
     main.replaceChildren(el("h1", {}, T.funnel_title, " · ", SS.periodLabel(latest[0].period)), box,
-      table(["period", ...(by ? [by] : []), "stage", "count", "conversion", "drop_off"], rows, {
+      table(["period", ...(by ? [by] : []), "stage", "count", "conversion", "drop_off", "note"], rows, {
         period: (v) => SS.periodLabel(v),
-        stage: (v) => T[`stage_${v}`] || v, count: (v) => num(v, 0),
-        conversion: (v) => withUnit(v, "percent"), drop_off: (v) => withUnit(v, "percent") }));
+        stage: (v) => T[`stage_${v}`] || v, count: (v) => (v === null ? "—" : num(v, 0)),
+        conversion: (v) => withUnit(v, "percent"), drop_off: (v) => withUnit(v, "percent"),
+        note: (v) => (v ? T[`funnel_${v}`] || v : "") }));
     const groups = by ? [...new Set(latest.map((r) => r[by]))] : [null];
     const traces = groups.map((g) => {
-      const part = latest.filter((r) => g === null || r[by] === g);
+      // a stage the data do not measure has no bar
+      const part = latest.filter((r) => (g === null || r[by] === g) && r.count !== null);
       return { type: by ? "bar" : "funnel", name: g === null ? "" : digits(g),
         y: part.map((r) => T[`stage_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
