@@ -172,3 +172,22 @@ def test_other_unreadable_files_get_one_sentence(ws, write, name, content, start
         import_files(ws, [p], progress=False)
     assert str(e.value).startswith(start)
     assert "\n" not in str(e.value) and e.value.message_fa
+
+
+def test_a_deal_won_before_its_lead_was_contacted_is_reported_and_both_load(ws, write):
+    leads = write("leads.csv", "lead_id,created_at,first_contacted_at\n"
+                               "L1,2024-01-02,2024-01-14\nL2,2024-01-02,2024-01-03\n")
+    deals = write("opportunities.csv", "opportunity_id,created_at,status,closed_at,lead_id\n"
+                                       "D1,2024-01-10,won,2024-01-12,L1\n"
+                                       "D2,2024-01-10,won,2024-01-12,L2\n")
+    result = import_files(ws, [leads, deals], progress=False)
+    assert result.rejected == 0
+    assert rows(ws, "SELECT count(*) FROM leads") == rows(ws, "SELECT count(*) FROM "
+                                                            "opportunities") == [(2,)]
+    assert ("1 won deals closed before their lead was first contacted (deal, close date, lead, "
+            "first contact: D1 won 2024-01-12 < L1 2024-01-14): both are loaded; check these "
+            "dates in the CRM") in result.warnings
+    assert any("D1 won 2024-01-12" in w for w in result.warnings_fa)
+    # A later import of other rows does not repeat it.
+    again = import_files(ws, [write("reps.csv", "rep_id,name\nR1,Ann\n")], progress=False)
+    assert not any("won deals" in w for w in again.warnings)

@@ -351,6 +351,9 @@ class _Run:
                 if stage is not None:
                     bar.step(f"loading {target.value}")
                     load_table(con, target, stage)
+        for en, fa in validate.won_before_contact(con, stages):
+            result.warnings.append(en)
+            result.warnings_fa.append(fa)
         con.execute(f"INSERT INTO {IMPORTS_TABLE} (import_id, started_at, finished_at, files, "
                     "summary, imported_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [self.import_id, started, _now(self.tz), json.dumps(result.files),

@@ -300,6 +300,12 @@ NOTES: dict[str, tuple[str, str]] = {
         "... {n} more problems in {file}",
         "... {n} مشکل دیگر در {file}",
     ),
+    "won_before_contact": (
+        "{n} won deals closed before their lead was first contacted (deal, close date, lead, "
+        "first contact: {cases}): both are loaded; check these dates in the CRM",
+        "{n} معاملهٔ موفق پیش از نخستین تماس با سرنخ خود بسته شده‌اند (معامله، تاریخ بستن، سرنخ، "
+        "نخستین تماس: {cases}): هر دو بارگذاری شدند؛ این تاریخ‌ها را در CRM بررسی کنید",
+    ),
     "columns_ignored": (
         "{file}: columns ignored (not in table {table}): {columns}",
         "{file}: ستون‌های نادیده گرفته‌شده (در جدول {table} نیستند): {columns}",

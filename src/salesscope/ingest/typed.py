@@ -135,7 +135,8 @@ class _Lookups:
         if key is None:
             raise hs.missing(lk.key_column, target.where, target.why)
         if self.resolve is None:
-            raise InputError(say("lookup_without_file", target=target.where, pattern=lk.file)[0])
+            en, fa = say("lookup_without_file", target=target.where, pattern=lk.file)
+            raise InputError(en, fa=fa)
         other = self.resolve(lk.file, target.where)
         ohs = _Headers(other)
         found = {}

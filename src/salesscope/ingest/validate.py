@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from salesscope.ingest.messages import STATUS_FA, Reason, sql_text
+from salesscope.ingest.messages import STATUS_FA, Reason, say, sql_text
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
@@ -216,10 +216,11 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, stag
 
 def open_without_start(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -> list[int]:
     """Rows of open deals loaded without a creation date (flagged, not rejected)."""
-    if _excused(typed, "created_at") == "FALSE" or "created_at" not in typed.columns:
+    excused = _excused(typed, "created_at")
+    if excused == "FALSE" or "created_at" not in typed.columns:
         return []
     return [r[0] for r in con.execute(
-        f"SELECT __row FROM {typed.relation} t WHERE {_excused(typed, 'created_at')} AND NOT "
+        f"SELECT __row FROM {typed.relation} t WHERE {excused} AND NOT "
         f"EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = "
         f"{lit(typed.table.value)} AND r.row = t.__row) ORDER BY __row").fetchall()]
 
@@ -319,8 +320,6 @@ def references(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> list[tupl
     first = True
     while _reference_pass(con, stages, warnings, first):
         first = False
-    from salesscope.ingest.messages import say
-
     return [say("references_unchecked", table=t.value, columns=", ".join(cols))
             for t, cols in warnings.items()]
 
@@ -392,3 +391,32 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
         for stage in stages:
             drop_rejected(con, stage)
     return new
+
+
+def won_before_contact(con: duckdb.DuckDBPyConnection, stages: list[Stage],
+                       shown: int = 5) -> list[tuple[str, str]]:
+    """After loading: deals won before their lead was first contacted (or created), among the
+    deals and leads of this import. Both stay loaded; the dates are reported for a check."""
+    here = {s.table for s in stages}
+    if not here & {Table.LEADS, Table.OPPORTUNITIES}:
+        return []
+    mine = []
+    for t, key in ((Table.OPPORTUNITIES, "o.opportunity_id"), (Table.LEADS, "l.lead_id")):
+        for s in stages:
+            if s.table is t:
+                mine.append(f"{key} IN (SELECT {q(s.spec.key[0])} FROM {s.name})")
+    # The link may be on either side; two equality joins keep it fast on large stores.
+    rows = con.execute(
+        "WITH links AS (SELECT opportunity_id, lead_id FROM main.opportunities WHERE lead_id IS "
+        "NOT NULL UNION SELECT opportunity_id, lead_id FROM main.leads WHERE opportunity_id IS "
+        "NOT NULL) SELECT o.opportunity_id, CAST(o.closed_at AS DATE), l.lead_id, "
+        "CAST(coalesce(l.first_contacted_at, l.created_at) AS DATE) FROM links k "
+        "JOIN main.opportunities o ON o.opportunity_id = k.opportunity_id "
+        "JOIN main.leads l ON l.lead_id = k.lead_id "
+        "WHERE o.status = 'won' AND o.closed_at < coalesce(l.first_contacted_at, l.created_at) "
+        f"AND ({' OR '.join(mine)}) ORDER BY 1").fetchall()
+    if not rows:
+        return []
+    cases = "; ".join(f"{o} won {c} < {lead} {f}" for o, c, lead, f in rows[:shown])
+    more = f"; ... ({len(rows)})" if len(rows) > shown else ""
+    return [say("won_before_contact", n=len(rows), cases=cases + more)]
