@@ -228,3 +228,16 @@ def test_workbook_sheets_are_routed_by_name(ws, tmp_path):
     result = import_files(ws, [book], mapping=m, progress=False)
     assert {t: c.loaded for t, c in result.tables.items()} == {"reps": 1, "opportunities": 1}
     assert rows(ws, "SELECT opportunity_id, rep_id FROM opportunities") == [("D1", "u1")]
+
+
+def test_enriching_is_for_admins_when_the_import_is_scoped(ws, export, tmp_path):
+    from salesscope.errors import Forbidden
+
+    _run(ws, export, tmp_path)
+    m = tmp_path / "campaigns.yaml"
+    m.write_text("tables:\n  leads:\n    enrich: true\n    columns: {lead_id: Lead, "
+                 "campaign: Campaign}\n", encoding="utf-8")
+    f = _write(tmp_path / "more" / "campaigns.csv", ["Lead", "Campaign"],
+               [[export["leads"][0]["id"], "Autumn"]])
+    with pytest.raises(Forbidden, match="only an admin can enrich table leads"):
+        import_files(ws, [f], mapping=m, progress=False, scope={"team": ["North"]})
