@@ -310,6 +310,10 @@ def _check_table(loc: tuple[Any, ...], table: Table, tm: TableMap,
                 "unknown_column", name=name, table=table.value, valid=", ".join(valid))))
         elif col.row_number and not (base.has_id and name == base.key[0]):
             problems.append(((*loc, "columns", name), *say("row_number_not_key", name=name)))
+        elif name in base.key and col.template is not None and "}{" in col.template:
+            problems.append(((*loc, "columns", name), *say(
+                "colliding_template", name=name, template=col.template,
+                parts=", ".join(col.sources))))
     for group, what in (("attributes", "attribute"), ("rep_roles", "rep role")):
         declared = list(getattr(tm, group))
         if declared and table not in EXTENSIBLE:

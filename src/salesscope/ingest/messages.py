@@ -202,6 +202,12 @@ NOTES: dict[str, tuple[str, str]] = {
         "row_number makes a key: use it for the table's id column, not {name!r}",
         "row_number کلید می‌سازد: آن را برای ستون شناسهٔ جدول به کار ببرید، نه {name!r}",
     ),
+    "colliding_template": (
+        "the key {name!r} joins columns with nothing between them ({template!r}): different "
+        "rows can give the same key (1 and 23, 12 and 3); use parts: [{parts}]",
+        "کلید {name!r} ستون‌ها را بی‌فاصله کنار هم می‌گذارد ({template!r}) و ردیف‌های متفاوت "
+        "ممکن است یک کلید بگیرند (1 و 23، 12 و 3)؛ parts: [{parts}] را به کار ببرید",
+    ),
     "not_extensible": (
         "{group} are possible on {tables}, not on {table}",
         "{group} فقط در جدول‌های {tables} ممکن است، نه در {table}",
