@@ -229,3 +229,21 @@ def test_the_audit_names_who_imported_which_file_and_the_keys_it_changed(site):
     assert entry["changes"]["leads"]["replaced_keys"] == [stored]
     assert entry["changes"]["leads"]["added_keys"] == ["L-AUDIT-1"]
     assert entry["started_at"] and entry["finished_at"]
+
+
+def test_only_admins_are_shown_server_paths(site):
+    ws, client = site["ws"], site["client"]
+    # 25 bad rows: more than the warnings list, which then names the quarantine file.
+    body = ("lead_id,created_at,rep_id\n" + "".join(f"L-BAD-{k},not a date,R01\n" for k in range(25))).encode()
+    seen = {}
+    for who in ("north", "chief"):
+        h = {"Authorization": f"Bearer {site['tokens'][who]}"}
+        r = client.post("/api/v1/imports/preview", headers=h,
+                        files=[("files", ("leads.csv", body, "text/csv"))])
+        assert r.status_code == 200, r.text
+        done = client.post(f"/api/v1/imports/{r.json()['upload_id']}/commit", headers=h)
+        assert done.status_code == 200, done.text
+        history = client.get("/api/v1/imports", headers=h)
+        seen[who] = r.text + done.text + history.text
+    assert str(ws.path) not in seen["north"] and "<workspace>" in seen["north"]
+    assert str(ws.path / "quarantine") in seen["chief"]

@@ -247,6 +247,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "{file} فایل متنی نیست ({kind_fa}): داده را به صورت CSV یا XLSX خروجی بگیرید",
     ),
     "empty_file": ("{file}: the file is empty", "{file}: فایل خالی است"),
+    "json_too_deep": (
+        "{file}: values are nested more than {depth} levels deep; a record holds plain values",
+        "{file}: مقدارها بیش از {depth} سطح تودرتو هستند؛ هر رکورد باید مقدارهای ساده داشته باشد",
+    ),
     "undecodable": (
         "{file}: the text is not in the {encoding} encoding ({detail}); give the file's "
         "encoding as source.encoding in a mapping (for example cp1256)",

@@ -312,13 +312,13 @@ def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise _file_error(path, "undecodable", encoding="UTF-8", detail=e) from None
     stripped = text.lstrip()
     lines = path.suffix.lower() in {".jsonl", ".ndjson"} or (
-        stripped.startswith("{") and "\n{" in stripped and not _is_json(stripped))
+        stripped.startswith("{") and "\n{" in stripped and not _is_json(path, stripped))
     if lines:
         for i, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = _loads(path, line)
             except json.JSONDecodeError as e:
                 raise InputError(f"{path.name}:{i} not valid JSON: {e.msg}", file=path.name,
                                  row=i) from None
@@ -328,7 +328,7 @@ def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield i, obj
         return
     try:
-        data = json.loads(text)
+        data = _loads(path, text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path.name}:{e.lineno} not valid JSON: {e.msg}", file=path.name,
                          row=e.lineno) from None
@@ -346,9 +346,28 @@ def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield i, obj
 
 
-def _is_json(text: str) -> bool:
+MAX_JSON_DEPTH = 32  # records are flat; deeper nesting is refused, never a RecursionError
+
+
+def _loads(path: Path, text: str) -> Any:
+    """``json.loads`` refusing nesting deeper than :data:`MAX_JSON_DEPTH` with a clear error."""
     try:
-        json.loads(text)
+        data = json.loads(text)
+    except RecursionError:
+        raise _file_error(path, "json_too_deep", depth=MAX_JSON_DEPTH) from None
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _file_error(path, "json_too_deep", depth=MAX_JSON_DEPTH)
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+    return data
+
+
+def _is_json(path: Path, text: str) -> bool:
+    try:
+        _loads(path, text)
         return True
     except json.JSONDecodeError:
         return False

@@ -14,12 +14,13 @@ from salesscope.errors import InputError, TooLarge
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, scope_for
+from salesscope.web.limits import UPLOAD_BYTES
 from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 UPLOADS = "uploads"
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = UPLOAD_BYTES
 REJECTED_SHOWN = 200
 STALE_UPLOAD_S = 24 * 3600
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -77,8 +78,15 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
         if not commit:
             qfile.unlink(missing_ok=True)  # a preview leaves no quarantine behind
     summary = result.to_dict()
+    if not commit or user.role != "admin":
+        summary.pop("quarantine", None)  # a server path: for admins only, and only once stored
+    if user.role != "admin":
+        for key in ("warnings", "warnings_fa"):
+            summary[key] = [w.replace(str(svc.ws.path), "<workspace>") for w in summary.get(key, [])]
     if not commit:
-        summary.pop("quarantine", None)
+        # A preview says what the import would load (the result itself says nothing was loaded).
+        summary["tables"] = {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected}
+                             for t, c in result.tables.items()}
     return {"committed": commit, "import_id": result.import_id if commit else None,
             "summary": summary, "rejected": rejected, "rejected_total": result.rejected,
             "rejected_shown_limit": REJECTED_SHOWN}

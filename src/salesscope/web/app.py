@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from pathlib import Path
@@ -15,7 +16,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
-from salesscope.web.auth import Forbidden, LoginLimiter, NotLoggedIn, Signer, TooManyAttempts
+from salesscope.web.auth import (
+    Forbidden,
+    LoginLimiter,
+    NotLoggedIn,
+    Signer,
+    TooManyAttempts,
+    authenticate,
+)
+from salesscope.web.limits import BodyGuard, BodyTooLarge, too_large
 from salesscope.web.service import Service
 from salesscope.web.users import UserStore
 
@@ -48,6 +57,22 @@ def error_body(code: str, message: str, **extra: object) -> dict:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def error_response(exc: SalesScopeError, hide: str | None = None) -> JSONResponse:
+    """A SalesScope error as the API answers it: its status, code, message and Persian message.
+
+    ``hide``: a server path (the workspace's) replaced by "<workspace>" wherever it appears.
+    """
+    extra = {}
+    for attr in ("file", "row", "column", "message_fa"):
+        if getattr(exc, attr, None) is not None:
+            extra[attr] = getattr(exc, attr)
+    body = error_body(exc.code, str(exc), **extra)
+    if hide:
+        body = json.loads(json.dumps(body, ensure_ascii=False).replace(json.dumps(hide)[1:-1], "<workspace>"))
+    headers = {"Retry-After": str(int(exc.wait) + 1)} if isinstance(exc, TooManyAttempts) else None
+    return JSONResponse(body, status_code=_status(exc), headers=headers)
+
+
 def _secret(ws: Workspace) -> str:
     """A per-workspace key signing the login form's cookie, kept beside the store."""
     path = ws.path / SECRET_FILE
@@ -68,13 +93,10 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotLoggedIn) and is_page(request):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        extra = {}
-        for attr in ("file", "row", "column", "message_fa"):
-            if getattr(exc, attr, None) is not None:
-                extra[attr] = getattr(exc, attr)
-        headers = {"Retry-After": str(int(exc.wait) + 1)} if isinstance(exc, TooManyAttempts) else None
-        return JSONResponse(error_body(exc.code, str(exc), **extra), status_code=_status(exc),
-                            headers=headers)
+        user = getattr(request.state, "user", None)
+        admin = user is not None and user.role == "admin"
+        # Only an admin is told where the server keeps things.
+        return error_response(exc, hide=None if admin else str(request.app.state.ws.path))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -83,8 +105,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, BodyTooLarge):
+            return error_response(too_large(exc.limit))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        fa = {404: "پیدا نشد", 405: "این روش درخواست پذیرفته نیست"}.get(exc.status_code)
+        return JSONResponse(error_body(code, str(exc.detail), **({"message_fa": fa} if fa else {})),
+                            status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
@@ -118,4 +144,5 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.include_router(api_forecast.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyGuard, respond=error_response, authenticate=authenticate)
     return app

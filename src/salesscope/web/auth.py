@@ -126,6 +126,7 @@ def authenticate(request: Request) -> User:
         if user is None:
             raise NotLoggedIn("invalid, expired or revoked API token",
                               fa="توکن API نامعتبر، منقضی یا باطل‌شده است")
+        request.state.user = user
         return user
     session = users.session(request.cookies.get(SESSION_COOKIE))
     if session is None:
@@ -136,7 +137,7 @@ def authenticate(request: Request) -> User:
         if not hmac.compare_digest(sent, session.csrf):
             raise Forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)",
                             fa="توکن CSRF نیست یا نادرست است (سرآیند X-CSRF-Token را بفرستید)")
-    request.state.session = session
+    request.state.session, request.state.user = session, session.user
     return session.user
 
 

@@ -1,0 +1,113 @@
+"""Bounded requests: body limits enforced before parsing and before authentication, nested JSON
+uploads refused with a 4xx, against a real server on loopback where the order matters."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+import salesscope
+from salesscope.web import create_app, limits
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    ws = salesscope.init(tmp_path_factory.mktemp("limits") / "ws")
+    app = create_app(ws, announce=lambda _: None)
+    app.state.users.create("chief", "chief-password-1", "admin")
+    app.state.token = app.state.users.new_token("chief", "tests")
+    yield app
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield port
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def answer_without_sending_the_body(port: int, head: str) -> tuple[int, dict]:
+    """Send only a request's head and read the answer: the server must decide without the body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(head.encode())
+        data = b""
+        while b"\r\n\r\n" not in data or not _complete(data):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, json.loads(data.split(b"\r\n\r\n", 1)[1])
+
+
+def _complete(data: bytes) -> bool:
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":")[1])
+    return False
+
+
+def test_a_body_over_the_limit_is_refused_from_its_declared_length_before_login(server):
+    # The 57 MB settings body of the report: answered 413 before a byte is read or anyone checked.
+    status, body = answer_without_sending_the_body(server, (
+        "PUT /api/v1/settings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {57 * 2**20}\r\n\r\n"))
+    assert status == 413 and body["error"]["code"] == "too_large" and body["error"]["message_fa"]
+
+
+def test_an_anonymous_write_is_refused_before_its_body_is_read(server):
+    # Within the size limit, but nobody logged in: 401 while the body has not even been sent.
+    for path in ("/api/v1/settings", limits.UPLOAD_PATH):
+        status, body = answer_without_sending_the_body(server, (
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {limits.FORM_BYTES - 10}\r\n\r\n"))
+        assert status == 401 and body["error"]["code"] == "unauthorized", (path, status, body)
+
+
+def test_a_streamed_body_is_cut_off_at_the_limit(app):
+    sent = []
+
+    def chunks():
+        for _ in range(8):
+            sent.append(1)
+            yield b"[" + b"0," * (limits.FORM_BYTES // 8) + b"0]"
+
+    with TestClient(app) as c:
+        r = c.put("/api/v1/settings", content=chunks(), headers={
+            "Authorization": f"Bearer {app.state.token}", "Content-Type": "application/json"})
+    assert r.status_code == 413, r.text
+    assert r.json()["error"]["code"] == "too_large" and r.json()["error"]["message_fa"]
+
+
+@pytest.mark.parametrize("name,text", [
+    ("leads.json", "[" * 100_000 + "]" * 100_000),
+    ("leads.json", '[{"lead_id": "L1", "created_at": "2024-01-01", "x": ' + "[" * 40 + "]" * 40 + "}]"),
+    ("leads.jsonl", '{"lead_id": "L1", "x": ' + "{\"a\": " * 5000 + "1" + "}" * 5000 + "}\n"),
+])
+def test_deeply_nested_json_uploads_get_a_4xx_with_a_reason(app, name, text):
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/api/v1/imports/preview", headers={"Authorization": f"Bearer {app.state.token}"},
+                   files=[("files", (name, text.encode(), "application/json"))])
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    error = r.json()["error"]
+    assert "nested more than 32 levels" in error["message"] and error["message_fa"], error
+    assert error["file"] == name
