@@ -157,6 +157,26 @@ def test_advice_endpoint(as_role):
     assert items and all({"kind", "kpi", "advice_en", "advice_fa"} <= set(f) for f in items)
 
 
+def test_why_endpoint_decomposes_the_change(as_role):
+    c, _ = as_role("boss")
+    r = c.get(f"/api/v1/why/win_rate?by=team,channel&period=2026-03&{RANGE}")
+    assert r.status_code == 200, r.text
+    w = r.json()
+    assert w["kpi"] == "win_rate" and w["period"] == "2026-03" and w["compared_with"] == "2026-02"
+    assert {b["dimension"] for b in w["breakdowns"]} == {"team", "channel"}
+    for b in w["breakdowns"]:
+        # The effects add up to the change, member by member and in total.
+        assert abs(b["mix"] + b["rate"] - w["change"]) < 1e-6
+        assert abs(sum(m["total"] for m in b["members"]) - w["change"]) < 1e-6
+    # A manager's answer rests on their own team only.
+    m, _ = as_role("north")
+    mine = m.get(f"/api/v1/why/lead_conversion_rate?by=team,channel&period=2026-03&{RANGE}")
+    assert mine.status_code == 200, mine.text
+    teams = [b for b in mine.json()["breakdowns"] if b["dimension"] == "team"]
+    assert not teams  # one team in scope: nothing to split by team
+    assert c.get(f"/api/v1/why/sales_cycle_days?{RANGE}").status_code == 400
+
+
 def test_users_admin_only(as_role):
     rep, rep_csrf = as_role("r01")
     assert_error(rep.get("/api/v1/users"), 403)

@@ -62,7 +62,7 @@ def total_vs_parts(ctx: Context) -> list[Finding]:
                 continue
             parts = rows(df, kpi, ctx.period)
             parts = parts[[fnum(c) is not None for c in parts["change"]]]
-            if len(parts) < 2 or not _adds_up(total, rows(df, kpi, ctx.period)):
+            if len(parts) < 2 or not adds_up(total, rows(df, kpi, ctx.period)):
                 continue
             p = change_pvalue(ctx.totals, kpi, ctx.period, {})
             if p is None or p >= TOTAL_MOVED_P:
@@ -75,7 +75,7 @@ def total_vs_parts(ctx: Context) -> list[Finding]:
     return out
 
 
-def _adds_up(total: pd.Series, parts: pd.DataFrame) -> bool:
+def adds_up(total: pd.Series, parts: pd.DataFrame) -> bool:
     """Whether the parts' numerators and denominators sum to the total's (within rounding)."""
     tx, td = fnum(total.get("numerator")), fnum(total.get("denominator"))
     xs, ds = [fnum(v) for v in parts["numerator"]], [fnum(v) for v in parts["denominator"]]

@@ -441,3 +441,34 @@ def make(code: str, *, kpi: str, period: str, dims: dict[str, str], evidence: di
     en, fa = render_both(text or code, params)
     return Finding(CATALOGUE[text or code]["kind"], kpi, str(period), dict(dims), {**evidence, "code": code},
                    en, fa, confidence, code=code, effect=effect)
+
+
+# The words of ``salesscope why`` and its report section (placeholders filled by ``render_why``).
+WHY_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "{kpi} in {period}: {before}{unit} to {after}{unit} ({change}) against {base}",
+              "fa": "{kpi} در {period}: از {before}{unit} به {after}{unit} ({change}) در برابر {base}"},
+    "effects": {"en": "By {dim}: mix effect {mix} ({mix_ci}), rate effect {rate} ({rate_ci}).",
+                "fa": "به تفکیک {dim}: اثر ترکیب {mix} ({mix_ci})، اثر نرخ {rate} ({rate_ci})."},
+    "cause.mix": {"en": "Mostly the mix: the share of {member} went from {before}% to {after}% of the cases.",
+                  "fa": "بیشتر ترکیب: سهم {member} از {before}٪ به {after}٪ موارد رسید."},
+    "cause.simpson": {"en": "The mix moved the total one way while within the groups it moved the other "
+                            "(Simpson's paradox): the share of {member} went from {before}% to {after}% of the cases.",
+                      "fa": "ترکیب، کل را به یک سو برد در حالی که درون گروه‌ها جهت وارونه بود (پارادوکس سیمپسون): "
+                            "سهم {member} از {before}٪ به {after}٪ موارد رسید."},
+    "cause.rate": {"en": "Mostly the groups themselves: {member} moved from {before}{unit} to {after}{unit}.",
+                   "fa": "بیشتر خود گروه‌ها: {member} از {before}{unit} به {after}{unit} رسید."},
+    "reason.parts_do_not_add_up": {"en": "By {dim}: its parts do not add up to the total, so it cannot be split.",
+                                   "fa": "به تفکیک {dim}: اجزا با کل جمع نمی‌شوند، پس نمی‌توان آن را تفکیک کرد."},
+    "reason.not_available": {"en": "By {dim}: this indicator's data do not carry it.",
+                             "fa": "به تفکیک {dim}: داده‌های این شاخص چنین تفکیکی ندارند."},
+    "reason.no_data": {"en": "By {dim}: no data to split.", "fa": "به تفکیک {dim}: داده‌ای برای تفکیک نیست."},
+    "interval": {"en": "95% {0} to {1}", "fa": "۹۵٪: {0} تا {1}"},
+    "no_interval": {"en": "no interval for this indicator", "fa": "بدون بازه برای این شاخص"},
+    "col.member": {"en": "member", "fa": "عضو"}, "col.share": {"en": "share %", "fa": "سهم ٪"},
+    "col.rate": {"en": "value", "fa": "مقدار"}, "col.mix": {"en": "mix", "fa": "ترکیب"},
+    "col.rate_effect": {"en": "rate", "fa": "نرخ"}, "col.total": {"en": "total", "fa": "جمع"},
+}
+
+
+def render_why(key: str, lang: Lang, **params: Any) -> str:
+    return WHY_TEXTS[key][lang].format(**{k: fmt(v, lang) for k, v in params.items()})

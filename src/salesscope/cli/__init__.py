@@ -27,6 +27,7 @@ COMMANDS = (
     "workspace_cmds",  # init, import, demo
     "kpi",  # kpi, funnel
     "advise",
+    "why",
     "forecast",  # forecast, plan
     "report",  # report, digest
     "serve",

@@ -164,6 +164,25 @@ def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
                       lambda: {"items": advise(svc, zoom, scope, lang)})
 
 
+@router.get("/why/{kpi}")
+def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
+        period: Annotated[str | None, Query(description="period label, e.g. 2026-02 (default: last complete)")] = None,
+        against: Annotated[str, Query(pattern="^(previous|like)$")] = "previous") -> dict[str, Any]:
+    """Why a ratio indicator changed: mix and rate effects per member of each breakdown, with 95% intervals."""
+    from salesscope.advice.why import why as explain
+
+    scope = _scoped(user, svc, zoom)
+    today = zoom.end and dt.date.fromisoformat(zoom.end) + dt.timedelta(days=1)
+
+    def build() -> dict[str, Any]:
+        with svc.lock:
+            return explain(svc.ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
+                           by=zoom.by or None, against=against, today=today or None, scope=scope).to_dict()
+
+    return svc.cached(("why", kpi, period, against, zoom.grain, zoom.calendar, tuple(zoom.by), zoom.end, str(scope)),
+                      build)
+
+
 @router.get("/dimensions/{dim}/values")
 def dimension(dim: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """The values of one dimension that the user may see (for filters and drill-downs)."""

@@ -1,0 +1,172 @@
+"""Why did a ratio indicator change? Its change against the previous (or like) period split into mix and
+rate effects per member of each breakdown, ranked by contribution, with 95% intervals.
+
+>>> import salesscope
+>>> from salesscope.advice.why import why
+>>> ws = salesscope.open("salesscope-workspace")                     # doctest: +SKIP
+>>> w = why(ws, "win_rate", period="2026-02", by=["channel"])       # doctest: +SKIP
+>>> w.breakdowns[0].cause                                          # doctest: +SKIP
+'mix'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from salesscope.advice.baseline import find_cycle
+from salesscope.advice.decompose import Decomposition, from_frame
+from salesscope.advice.frames import fnum, one, periods, pick_period, previous_period, rows
+from salesscope.advice.microscope import PROPORTIONS, adds_up
+from salesscope.advice.model import clean
+from salesscope.errors import QueryError
+from salesscope.vocab import Dimension
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+DEFAULT_BY = ("channel", "team", "rep", "product", "segment")
+AGAINST = ("previous", "like")
+
+
+@dataclass
+class Breakdown:
+    """One dimension's reading of the change, or why it cannot be read (``reason``)."""
+
+    dimension: str
+    decomposition: Decomposition | None = None
+    reason: str | None = None
+
+    @property
+    def cause(self) -> str | None:
+        return self.decomposition.cause if self.decomposition else None
+
+    @property
+    def simpson(self) -> bool:
+        """The members moved against the total: the mix carried it the other way."""
+        d = self.decomposition
+        return bool(d and d.cause == "mix" and d.rate * d.change < 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.decomposition
+        if d is None:
+            return {"dimension": self.dimension, "reason": self.reason}
+        return clean({
+            "dimension": self.dimension, "cause": d.cause, "simpson": self.simpson,
+            "mix": d.mix, "mix_ci": d.mix_ci, "rate": d.rate, "rate_ci": d.rate_ci,
+            "members": [{"member": e.member, "share_before": 100 * e.share_before, "share_after": 100 * e.share_after,
+                         "rate_before": e.rate_before, "rate_after": e.rate_after, "n_before": e.n_before,
+                         "n_after": e.n_after, "mix": e.mix, "mix_ci": e.mix_ci, "rate": e.rate,
+                         "rate_ci": e.rate_ci, "total": e.total} for e in d.effects],
+        })
+
+
+@dataclass
+class Why:
+    kpi: str
+    period: str
+    against: str
+    compared_with: str
+    before: float
+    after: float
+    unit: str
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    @property
+    def main(self) -> Breakdown | None:
+        """The breakdown whose mix explains the most of the change, else the first readable one."""
+        readable = [b for b in self.breakdowns if b.decomposition]
+        if not readable:
+            return None
+        return max(readable, key=lambda b: abs(b.decomposition.mix))
+
+    def to_dict(self) -> dict[str, Any]:
+        return clean({"kpi": self.kpi, "period": self.period, "against": self.against,
+                      "compared_with": self.compared_with, "before": self.before, "after": self.after,
+                      "change": self.change, "unit": self.unit,
+                      "breakdowns": [b.to_dict() for b in self.breakdowns]})
+
+
+def _like_period(totals, kpi: str, period: str, grain: str) -> str | None:
+    """The period one cycle back when the indicator's history repeats a pattern, else None."""
+    p = periods(rows(totals, kpi))
+    labels = [str(x) for x in p["period"]]
+    if period not in labels:
+        return None
+    i = labels.index(period)
+    hist = [one(totals, kpi, lab) for lab in labels[:i]]
+    x = np.array([fnum(r.get("numerator")) or 0.0 for r in hist], dtype=float)
+    n = np.array([fnum(r.get("denominator")) or 0.0 for r in hist], dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cycle = find_cycle(np.where(n > 0, x / np.where(n > 0, n, 1), np.nan), grain)
+    if cycle is None or i - cycle.length < 0:
+        return None
+    return labels[i - cycle.length]
+
+
+def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
+        by: Sequence[str] | None = None, against: str = "previous", today: dt.date | None = None,
+        scope: dict[str, Sequence[str]] | None = None) -> Why:
+    """Decompose the change of ratio indicator ``kpi`` in ``period`` (default: the last complete one)."""
+    from salesscope.advice.collect import data_end
+    from salesscope.engine.custom import catalog
+
+    cat = catalog(ws)
+    if kpi not in cat:
+        raise QueryError(f"unknown indicator {kpi!r}: expected one of {', '.join(sorted(cat))}",
+                         fa=f"شاخص ناشناخته {kpi!r}: یکی از این‌ها را بنویسید: {', '.join(sorted(cat))}")
+    if against not in AGAINST:
+        raise QueryError(f"--against {against!r}: expected previous or like",
+                         fa=f"--against {against!r}: باید previous یا like باشد")
+    totals = ws.kpis([kpi], grain=grain, calendar=calendar, scope=scope)
+    if totals.empty or totals["value"].isna().all():
+        raise QueryError(f"{kpi}: no data yet at the {grain} grain", fa=f"{kpi}: هنوز داده‌ای در دانه‌بندی {grain} نیست")
+    if period is None:
+        period, _ = pick_period(totals, today or dt.date.today(), data_end(ws))
+    here = one(totals, kpi, period)
+    if here is None:
+        raise QueryError(f"period {period!r}: no data for {kpi} at the {grain} grain",
+                         fa=f"دورهٔ {period!r}: برای {kpi} در دانه‌بندی {grain} داده‌ای نیست")
+    if fnum(here.get("numerator")) is None or fnum(here.get("denominator")) is None:
+        raise QueryError(f"{kpi} is not a ratio of two counts or sums, so its change cannot be split into mix "
+                         "and rate; read it with salesscope kpi --by instead",
+                         fa=f"{kpi} نسبت دو شمارش یا جمع نیست، پس تغییر آن را نمی‌توان به اثر ترکیب و اثر نرخ "
+                            "تفکیک کرد؛ به‌جای آن با salesscope kpi --by بخوانید")
+    base = _like_period(totals, kpi, str(period), grain) if against == "like" else None
+    base = base or previous_period(rows(totals, kpi), str(period))
+    prev = one(totals, kpi, base) if base else None
+    if prev is None or not fnum(prev.get("denominator")):
+        raise QueryError(f"{kpi} in {period}: no previous period with data to compare with",
+                         fa=f"{kpi} در {period}: دورهٔ پیشینی با داده برای مقایسه نیست")
+    supported = {d.value for d in cat[kpi].dimensions}
+    dims = list(by) if by else [d for d in DEFAULT_BY if d in supported]
+    for d in dims:
+        if d not in {x.value for x in Dimension}:
+            raise QueryError(f"--by {d}: unknown dimension", fa=f"--by {d}: تفکیک ناشناخته")
+    scale = fnum(here["value"]) / (fnum(here["numerator"]) / fnum(here["denominator"])) \
+        if fnum(here["numerator"]) else 100.0 if str(here.get("unit")) == "percent" else 1.0
+    out = Why(kpi, str(period), against, str(base), scale * fnum(prev["numerator"]) / fnum(prev["denominator"]),
+              scale * fnum(here["numerator"]) / fnum(here["denominator"]), str(here.get("unit")))
+    for d in dims:
+        if d not in supported:
+            out.breakdowns.append(Breakdown(d, reason=f"not_available_by:{d}"))
+            continue
+        parts = ws.kpis([kpi], grain=grain, calendar=calendar, by=[d], scope=scope)
+        if not (adds_up(here, rows(parts, kpi, str(period))) and adds_up(prev, rows(parts, kpi, str(base)))):
+            out.breakdowns.append(Breakdown(d, reason="parts_do_not_add_up"))
+            continue
+        dec = from_frame(parts, kpi, str(period), str(base), d, proportion=kpi in PROPORTIONS)
+        if dec is not None and len(dec.effects) < 2:
+            continue  # one member (everything unlabelled, say) splits nothing
+        out.breakdowns.append(Breakdown(d, dec, None if dec else "no_data"))
+    # The breakdown whose mix moved the total most first.
+    out.breakdowns.sort(key=lambda b: -abs(b.decomposition.mix) if b.decomposition else 0.0)
+    return out
