@@ -105,7 +105,7 @@ def test_marketing_funnel_leads_and_closed_deals(ws, tmp_path):
         for d in deals if d["seller_id"] not in bad}
     labels = dict(rows(ws, "SELECT lead_id, channel_label FROM leads"))
     assert labels == {k: m["origin"] or None for k, m in mqls.items()}
-    assert any("is before first_contact_date of mqls.csv" in w for w in result.warnings)
+    assert any("is before first_contact_date (mqls.csv)" in w for w in result.warnings)
 
 
 def test_call_log(ws, tmp_path):

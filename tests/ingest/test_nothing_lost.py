@@ -72,7 +72,8 @@ def test_error_and_uncalculated_formula_cells_are_rejected_with_a_reason(ws, tmp
                    (6, "product", "#N/A", "cell_error")]
     assert ("deals.xlsx[opportunities]:3 column 'amount' has value '#DIV/0!': the cell holds the "
             "error #DIV/0!, not a value (fix the formula in the workbook)") in result.warnings
-    assert any("خطای #DIV/0!" in w for w in result.warnings_fa)
+    assert ("deals.xlsx[opportunities]:3 ستون 'amount' با مقدار '#DIV/0!': خانه به جای مقدار "
+            "خطای #DIV/0! دارد (فرمول را در کارپوشه درست کنید)") in result.warnings_fa
 
 
 def test_error_cells_in_columns_nobody_maps_are_ignored(ws, tmp_path):

@@ -168,7 +168,7 @@ def test_one_command_loads_every_table_with_lookup_and_enrichment(ws, export, tm
     assert any("column 'Lead' (leads.lead_id) has value 'LD-777': no stored leads row has "
                "lead_id 'LD-777' to update" in w for w in result.warnings)
     assert any("column 'Decision date' (opportunities.closed_at)" in w and
-               "is before Created of leads.csv" in w for w in result.warnings) == any(
+               "is before Created (leads.csv)" in w for w in result.warnings) == any(
         x["decided"] and x["lead"] in leads and x["decided"] < leads[x["lead"]]["created"]
         for x in export["deals"])
 

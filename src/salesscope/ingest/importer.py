@@ -26,7 +26,7 @@ from salesscope.ingest.mapping import (
     matches,
     table_for_name,
 )
-from salesscope.ingest.messages import say
+from salesscope.ingest.messages import NOTES, say, sql_format
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
 from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
@@ -411,19 +411,16 @@ class _Run:
                 for f, r, t, c, sc, tt, v in rows]
 
     def _messages_sql(self, lang: int = 0) -> str:
-        reason = "r.reason_fa" if lang else "r.reason"
-        # file:row column 'Source column' (table.column) has value '...': reason
-        def quoted(expr: str) -> str:
-            return f"'''' || {expr} || ''''"
-
-        column = (f"CASE WHEN c.scol IS NULL OR c.scol = r.col THEN {quoted('r.col')} "
-                  f"ELSE {quoted('c.scol')} || ' (' || r.tbl || '.' || r.col || ')' END")
-        value = quoted("coalesce(r.value, '')")
+        """Each rejection as a row of the quarantine, with its message in a language:
+        ``file:row column 'Source column' (table.column) has value '...': reason``."""
+        column = ("CASE WHEN c.scol IS NULL OR c.scol = r.col THEN '''' || r.col || '''' "
+                  "ELSE '''' || c.scol || ''' (' || r.tbl || '.' || r.col || ')' END")
+        message = sql_format(NOTES["row_problem"][lang], file="s.label", row="r.row",
+                             column=column, value="r.value",
+                             reason="r.reason_fa" if lang else "r.reason")
         return (f"SELECT {lit(self.import_id)} AS import_id, r.tbl AS target_table, "
                 "s.label AS source_file, r.row AS source_row, r.col AS column_name, "
-                "r.value, r.code AS reason_code, r.reason, r.reason_fa, "
-                f"s.label || ':' || r.row || ' column ' || {column} || ' has value ' || "
-                f"{value} || ': ' || {reason} AS message "
+                f"r.value, r.code AS reason_code, r.reason, r.reason_fa, {message} AS message "
                 "FROM _rej r JOIN _sources s ON s.src = r.src LEFT JOIN _cols c ON "
                 "c.src = r.src AND c.tbl = r.tbl AND c.col = r.col ORDER BY r.src, r.row, r.col")
 

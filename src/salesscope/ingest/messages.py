@@ -246,6 +246,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "{file} is not a text file ({kind}): export the data as CSV or XLSX",
         "{file} فایل متنی نیست ({kind_fa}): داده را به صورت CSV یا XLSX خروجی بگیرید",
     ),
+    "row_problem": (
+        "{file}:{row} column {column} has value '{value}': {reason}",
+        "{file}:{row} ستون {column} با مقدار '{value}': {reason}",
+    ),
     "empty_file": ("{file}: the file is empty", "{file}: فایل خالی است"),
     "json_too_deep": (
         "{file}: values are nested more than {depth} levels deep; a record holds plain values",
@@ -377,7 +381,11 @@ def sql_text(reason: Reason, lang: int, **params: str) -> str:
     >>> sql_text(Reason.NEGATIVE, 0)
     "'must not be negative'"
     """
-    template = REASONS[reason][lang]
+    return sql_format(REASONS[reason][lang], **params)
+
+
+def sql_format(template: str, **params: str) -> str:
+    """A SQL expression filling a ``{name}`` template with SQL expressions."""
     parts: list[str] = []
     rest = template
     while "{" in rest:

@@ -148,7 +148,7 @@ class _Lookups:
         w, t = found[lk.where], found[lk.take]
         if t in other.marked:
             self.marked.add(target.name)
-        self.described[target.name] = f"{t} of {other.label}"
+        self.described[target.name] = f"{t} ({other.label})"
         alias = f"__lk{len(self.joins)}"
         value = _text(other.text(t))
         # The first non-empty value per key, in file order.
