@@ -94,3 +94,14 @@ def test_attributes_only_on_the_tables_that_take_them(write):
     with pytest.raises(ConfigError, match="attributes are possible on leads, opportunities, "
                                           "activities, customers, not on reps"):
         load_mapping(m)
+
+
+def test_attributes_and_roles_go_along_when_the_store_is_copied_to_another_engine(ws, write):
+    from salesscope.backends import _present_columns
+    from salesscope.schema import Kind, Table
+
+    _import(ws, write)
+    cols = dict(_present_columns(ws.duckdb, Table.OPPORTUNITIES))
+    assert {n: cols[n] for n in ("attr_segment_name", "attr_lead_type", "rep_sdr")} == {
+        "attr_segment_name": Kind.TEXT, "attr_lead_type": Kind.TEXT, "rep_sdr": Kind.TEXT}
+    assert cols["amount"] is Kind.MONEY and "rep_id" in cols
