@@ -55,7 +55,7 @@ def decimals_for(value: float, unit: str = "", significant: int = SIGNIFICANT) -
     """Decimals that show ``significant`` digits of ``value`` (none for large counts and money).
 
     >>> [decimals_for(v) for v in (0.0039, 0.41, 40.91, 217.3, 52300)]
-    [4, 2, 1, 0, 0]
+    [5, 3, 1, 0, 0]
     """
     size = abs(value)
     if size == 0 or (unit in _WHOLE and size >= 100) or (unit == "count" and float(value).is_integer()):
@@ -166,22 +166,144 @@ def rounded(value: Any, significant: int = 12) -> Any:
     return round(value, max(0, significant - 1 - math.floor(math.log10(abs(value)))))
 
 
-EXCEL_FORMATS = {
-    "percent": '0.0"%"',
-    "points_per_hour": '0.0000" pp/h"',
-    "leads_per_hour": '0.00" leads/h"',
-    "hours": '#,##0.0" h"',
-    "days": '#,##0.0" days"',
-    "ratio": '0.00"×"',
-    "count": "#,##0",
-    "money": "#,##0",
-    "money_per_day": "#,##0",
-}
+def excel_format(unit: str, currency: str = "", *, change: bool = False, value: Any = None,
+                 lang: Lang = "en") -> str:
+    """The workbook number format that shows ``value`` as :func:`value_text` (or, ``change``,
+    :func:`change_text`) writes it: same digits, same unit; a count is never a percent.
 
-
-def excel_format(unit: str, currency: str = "") -> str:
-    """The workbook number format of a unit (a count is not a percent; money carries its currency)."""
-    fmt = EXCEL_FORMATS.get(unit, "General")
-    if unit in MONEY and currency:
-        fmt += f'" {currency}"' + ('"/day"' if unit == "money_per_day" else "")
+    >>> excel_format("percent", value=40.91)
+    '#,##0.0"%"'
+    >>> excel_format("points_per_hour", value=0.00389)
+    '#,##0.#####" pp/h"'
+    >>> excel_format("count", value=80)
+    '#,##0'
+    """
+    places = 2 if is_missing(value) else decimals_for(float(value), unit)
+    small = not is_missing(value) and 0 < abs(float(value)) < 1
+    body = "#,##0" + ("." + ("#" if small else "0") * places if places else "")
+    suffix = _unit(unit, lang, currency, change=change)
+    fmt = body + (f'"{suffix}"' if suffix else "")
+    if change:
+        fmt = f"+{fmt};-{fmt};{fmt}"
     return fmt
+
+
+# Evidence behind a finding, in words: each key's label and how its value reads.
+_SAME_UNIT = {"value", "previous_value", "ci_low", "ci_high", "compared_value", "compared_previous",
+              "measured_value", "normal_low", "normal_high", "peer_median", "coarser_value", "target"}
+_CHANGE = {"change", "change_ci_low", "change_ci_high", "coarser_change", "others_max_change"}
+_POINTS = {"change_points", "response_rate_change_points"}
+_PERCENT = {"progress_percent", "expected_progress_percent"}
+_HIDDEN = {"code", "unit", "confidence_rule", "members", "carrier", "method", "measure", "coarser_pvalue"}
+EVIDENCE_WORDS: dict[str, dict[str, str]] = {
+    "value": {"en": "value", "fa": "مقدار"},
+    "previous_value": {"en": "previous period", "fa": "دورهٔ قبل"},
+    "change": {"en": "change", "fa": "تغییر"},
+    "n": {"en": "sample size", "fa": "اندازهٔ نمونه"},
+    "n_previous": {"en": "sample size before", "fa": "اندازهٔ نمونهٔ قبل"},
+    "numerator": {"en": "counted", "fa": "شمارش‌شده"},
+    "denominator": {"en": "out of", "fa": "از"},
+    "ci_low": {"en": "95% interval from", "fa": "بازهٔ ۹۵٪ از"},
+    "ci_high": {"en": "95% interval to", "fa": "بازهٔ ۹۵٪ تا"},
+    "change_ci_low": {"en": "change, 95% interval from", "fa": "تغییر، بازهٔ ۹۵٪ از"},
+    "change_ci_high": {"en": "change, 95% interval to", "fa": "تغییر، بازهٔ ۹۵٪ تا"},
+    "pvalue": {"en": "chance this is noise", "fa": "احتمال تصادفی بودن"},
+    "compared_value": {"en": "recent periods", "fa": "دوره‌های اخیر"},
+    "compared_previous": {"en": "earlier periods", "fa": "دوره‌های پیش‌تر"},
+    "pooled_periods": {"en": "periods pooled", "fa": "دوره‌های روی‌هم‌گذاشته"},
+    "recent_periods": {"en": "recent periods", "fa": "دوره‌های اخیر"},
+    "earlier_periods": {"en": "earlier periods", "fa": "دوره‌های پیش‌تر"},
+    "change_points": {"en": "change", "fa": "تغییر"},
+    "within_noise": {"en": "within the noise", "fa": "در حد نوسان"},
+    "measured_value": {"en": "measured", "fa": "اندازه‌گیری‌شده"},
+    "normal_low": {"en": "normal range from", "fa": "بازهٔ عادی از"},
+    "normal_high": {"en": "normal range to", "fa": "بازهٔ عادی تا"},
+    "history_periods": {"en": "periods of history", "fa": "دوره‌های سابقه"},
+    "n_max": {"en": "largest sample", "fa": "بزرگ‌ترین نمونه"},
+    "min_sample": {"en": "minimum sample", "fa": "کمینهٔ نمونه"},
+    "periods_to_pool": {"en": "periods to pool", "fa": "دوره‌های لازم برای روی‌هم‌گذاشتن"},
+    "thin": {"en": "too few data", "fa": "دادهٔ کم"},
+    "response_rate_change_points": {"en": "response rate change", "fa": "تغییر نرخ پاسخ"},
+    "extra_hours": {"en": "extra hours", "fa": "ساعت اضافه"},
+    "target": {"en": "target", "fa": "هدف"},
+    "progress_percent": {"en": "progress", "fa": "پیشرفت"},
+    "milestone": {"en": "milestone", "fa": "نقطهٔ عطف"},
+    "elapsed_share": {"en": "time elapsed", "fa": "زمان گذشته"},
+    "expected_progress_percent": {"en": "expected progress", "fa": "پیشرفت مورد انتظار"},
+    "current_period": {"en": "current period", "fa": "دورهٔ جاری"},
+    "breakdown": {"en": "breakdown", "fa": "تفکیک"},
+    "others_max_change": {"en": "largest change elsewhere", "fa": "بیشترین تغییر در بقیه"},
+    "peer_median": {"en": "peers' median", "fa": "میانهٔ همتایان"},
+    "ratio": {"en": "times the peers", "fa": "برابرِ همتایان"},
+    "peers": {"en": "peers", "fa": "همتایان"},
+    "coarser_grain": {"en": "coarser zoom", "fa": "بزرگ‌نمایی درشت‌تر"},
+    "coarser_period": {"en": "coarser period", "fa": "دورهٔ درشت‌تر"},
+    "coarser_value": {"en": "value there", "fa": "مقدار در آن"},
+    "coarser_change": {"en": "change there", "fa": "تغییر در آن"},
+}
+YES_NO = {True: {"en": "yes", "fa": "بله"}, False: {"en": "no", "fa": "خیر"}}
+
+
+def pvalue_text(p: Any, lang: Lang = "en") -> str:
+    """``p < 0.001``, ``p = 0.03``: a p-value as people write it."""
+    if is_missing(p):
+        return UNDEFINED
+    text = "p < 0.001" if float(p) < 0.001 else f"p = {number(float(p), lang='en', significant=2)}"
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def evidence_words(evidence: dict[str, Any], unit: str, lang: Lang = "en", currency: str = "") -> list[tuple[str, str]]:
+    """The evidence behind a finding as (label, text) pairs in words, with units; machine keys left out."""
+    out = []
+    for key, v in (evidence or {}).items():
+        if key in _HIDDEN or isinstance(v, dict) or v is None:
+            continue
+        words = EVIDENCE_WORDS.get(key)
+        name = words[lang] if words else key.replace("_", " ")
+        if isinstance(v, bool):
+            text = YES_NO[v][lang]
+        elif isinstance(v, list):
+            if not v or isinstance(v[0], dict):
+                continue
+            text = "، ".join(digits(x, lang) for x in v) if lang == "fa" else ", ".join(str(x) for x in v)
+            if key == "milestone":
+                text += UNIT_WORDS["percent"][lang]
+        elif isinstance(v, str):
+            text = digits(v, lang) if key.endswith("period") else v
+        elif key == "pvalue":
+            text = pvalue_text(v, lang)
+        elif key in _SAME_UNIT:
+            text = value_text(v, unit, lang, currency)
+        elif key in _CHANGE:
+            text = change_text(v, unit, lang, currency)
+        elif key in _POINTS:
+            text = number(v, lang, signed=True) + POINTS[lang]
+        elif key in _PERCENT:
+            text = value_text(v, "percent", lang)
+        elif key == "elapsed_share":
+            text = value_text(100 * float(v), "percent", lang)
+        elif key == "extra_hours":
+            text = value_text(v, "hours", lang)
+        elif key == "ratio":
+            text = value_text(v, "ratio", lang)
+        else:
+            text = number(v, lang, "count")
+        out.append((name, text))
+    return out
+
+
+def display(row: dict[str, Any], currency: str = "") -> dict[str, dict[str, str]]:
+    """How a tidy row reads, in both languages: the strings the API gives the dashboard.
+
+    >>> display({"value": 0.0039, "change": 0.0012, "unit": "points_per_hour", "n": 812,
+    ...          "ci_low": -0.001, "ci_high": 0.009})["en"]["change"]
+    '+0.0012 pp/h'
+    """
+    unit = str(row.get("unit") or "")
+    out = {}
+    for lang in ("en", "fa"):
+        out[lang] = {"value": value_text(row.get("value"), unit, lang, currency),
+                     "change": change_text(row.get("change"), unit, lang, currency),
+                     "interval": interval_text(row.get("ci_low"), row.get("ci_high"), unit, lang, currency),
+                     "n": number(row.get("n"), lang, "count")}
+    return out

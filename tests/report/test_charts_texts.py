@@ -46,7 +46,7 @@ def test_value_formatting_and_reasons() -> None:
     assert texts.format_value(63.16, "percent", "en") == "63.2%"
     assert texts.format_value(float("nan"), "percent", "fa") == "—"
     assert texts.format_value(1234567.0, "money", "fa", "IRR") == "۱٬۲۳۴٬۵۶۷ IRR"
-    assert texts.format_value(-2.5, "percent", "en", signed=True) == "−2.5 pts"
+    assert texts.format_value(-2.5, "percent", "en", signed=True) == "-2.50 pp"  # a percentage changes in points
     assert texts.reason_text("missing_input:quotas", "en") == "the quotas table is empty"
     assert texts.reason_text("missing_input:quotas", "fa") == "جدول quotas خالی است"
     assert texts.reason_text("some_new_code", "en") == "some new code"

@@ -122,6 +122,8 @@ def test_plan_in_jalali_and_errors(as_role):
     assert r.json()["period"] == "1405-Q2" and r.json()["period_start"] == "2026-06-22"
     assert_error(c.get("/api/v1/plan?target=100&period=2020-Q1"), 400, "query_error")
     assert_error(c.get("/api/v1/plan?target=100&period=soon"), 400)
-    assert_error(c.get("/api/v1/plan?target=0&period=2026-Q3"), 422, "invalid_request")
+    assert_error(c.get("/api/v1/plan?target=0&period=2026-Q3"), 400, "usage_error")
+    typed = c.get("/api/v1/plan?target=۳۰۰٬۰۰۰&period=۱۴۰۵-Q2&calendar=jalali")  # Persian digits are read
+    assert typed.status_code == 200 and typed.json()["target"] == 300000
     assert_error(c.get("/api/v1/forecast?by=product"), 422, "invalid_request")
     assert_error(c.get("/api/v1/forecast?periods=0"), 422, "invalid_request")

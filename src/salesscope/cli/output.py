@@ -11,7 +11,7 @@ import pandas as pd
 from salesscope.cli.failure import choose, writable_file
 from salesscope.cli.screen import Grid
 from salesscope.errors import UsageError
-from salesscope.formatting import change_text, digits, interval_text, number, value_text
+from salesscope.formatting import change_text, digits, interval_text, number, rounded, value_text
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -28,7 +28,7 @@ def records(df: pd.DataFrame) -> list[dict]:
                 v = None
             elif hasattr(v, "item"):
                 v = v.item()
-            clean[k] = v
+            clean[k] = rounded(v)
         out.append(clean)
     return out
 
@@ -38,9 +38,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula, prefixed with '; numbers untouched."""
+    """Text cells that a spreadsheet would run as a formula, prefixed with '; numbers without binary
+    noise (``52300.00000000002`` is written ``52300.0``)."""
     out = df
     for c in df.columns:
+        if pd.api.types.is_float_dtype(df[c]):
+            out = out.copy() if out is df else out
+            out[c] = df[c].map(rounded)
+            continue
         if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
             risky = df[c].map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
             if risky.any():

@@ -133,7 +133,7 @@ def avg_deal_size(f: Frame) -> Out:
     total, n = f("won_amount"), f("won_with_amount")
     why = reasons(f.size, (n == 0, "no_won_deals"))
     mean = undefined_where(div(total, n), why)
-    lo, hi = stats.mean_interval(mean, f("won_amount_std"), n)
+    lo, hi = stats.positive_mean_interval(mean, f("won_amount_std"), n)  # amounts are positive and skewed
     return Out(mean, total, n, n, why, lo, hi, {"median": f("won_amount_median")})
 
 

@@ -45,13 +45,24 @@ def poisson_rate(count, exposure) -> tuple[np.ndarray, np.ndarray]:
         return np.where(ok, lo / np.where(ok, e, 1), np.nan), np.where(ok, hi / np.where(ok, e, 1), np.nan)
 
 
-def mean_interval(mean, std, n) -> tuple[np.ndarray, np.ndarray]:
-    """95% t interval of a mean; NaN below two observations."""
+def positive_mean_interval(mean, std, n) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of the mean of a positive, skewed quantity (deal amounts), on the log scale, so
+    it never goes below zero: the amounts are taken as log-normal with the sample's mean and standard
+    deviation, and Cox's interval for a log-normal mean is used. NaN below two observations.
+
+    >>> lo, hi = positive_mean_interval(200.0, 141.42, 2)
+    >>> bool(0 < lo < 200 < hi)
+    True
+    """
     m, s, k = _arr(mean), _arr(std), _arr(n)
     with np.errstate(divide="ignore", invalid="ignore"):
-        half = stats.t.ppf(0.975, np.maximum(k - 1, 1)) * s / np.sqrt(k)
-    half = np.where(k >= 2, half, np.nan)
-    return m - half, m + half
+        var_log = np.log1p((s / m) ** 2)
+        se = np.sqrt(var_log / k + var_log**2 / (2 * np.maximum(k - 1, 1)))
+        half = stats.t.ppf(0.975, np.maximum(k - 1, 1)) * se
+        log_mean = np.log(m)
+        lo, hi = np.exp(log_mean - half), np.exp(log_mean + half)
+    ok = (k >= 2) & (m > 0)
+    return np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)
 
 
 def median_ranks(n):

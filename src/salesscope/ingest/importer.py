@@ -104,7 +104,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
         try:
             result = run.execute(Path(tmp), bar, qfile, started)
             if strict and result.rejected:
-                result.committed = False
+                result.committed, result.rolled_back = False, True
                 raise RejectedRowsError(result)
             if dry_run:
                 result.committed = False

@@ -36,6 +36,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     committed: bool = True
+    rolled_back: bool = False  # undone because rows were rejected under --strict: nothing was loaded
     warnings_fa: list[str] = field(default_factory=list)  # the warnings in Persian
 
     def warnings_in(self, lang: str) -> list[str]:
@@ -47,10 +48,10 @@ class ImportResult:
         return sum(c.rejected for c in self.tables.values())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape the CLI prints with ``--format json``; an import that was not committed
-        (``--strict`` with rejected rows) loaded nothing and says so."""
+        """The JSON shape the CLI prints with ``--format json``; an import rolled back (``--strict``
+        with rejected rows) loaded nothing and says so."""
         return {
-            "tables": {t: {"read": c.read, "loaded": c.loaded if self.committed else 0, "rejected": c.rejected}
+            "tables": {t: {"read": c.read, "loaded": 0 if self.rolled_back else c.loaded, "rejected": c.rejected}
                        for t, c in self.tables.items()},
             "committed": self.committed,
             "quarantine": self.quarantine,
@@ -73,7 +74,7 @@ class ImportResult:
             t.add_column(LABELS[key][i], justify="right")
         for name, c in self.tables.items():
             style = "red" if c.rejected else None
-            loaded = c.loaded if self.committed else 0
+            loaded = 0 if self.rolled_back else c.loaded
             t.add_row(name, f"{c.read:,}", f"{loaded:,}", f"{c.rejected:,}", style=style)
         notes = []
         if not self.committed:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,23 +14,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from salesscope import charts
+from salesscope.formatting import change_text, evidence_words, interval_text, number
 from salesscope.i18n import Lang, format_date, format_number
 from salesscope.report import outlook, texts
 from salesscope.report.builder import IndicatorInfo, ReportData
 from salesscope.report.texts import digits, format_value, is_missing, label, reason_text, t
 
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
-# Words that evidence dictionaries use as keys, shown in the reader's language.
-EVIDENCE_KEYS: dict[str, dict[str, str]] = {
-    "value": {"en": "value", "fa": "مقدار"}, "previous_value": {"en": "previous", "fa": "قبلی"},
-    "change": {"en": "change", "fa": "تغییر"}, "n": {"en": "n", "fa": "n"},
-    "ci_low": {"en": "95% low", "fa": "کران پایین ۹۵٪"}, "ci_high": {"en": "95% high", "fa": "کران بالای ۹۵٪"},
-    "target": {"en": "target", "fa": "هدف"}, "extra_hours": {"en": "extra hours", "fa": "ساعت اضافه"},
-    "numerator": {"en": "numerator", "fa": "صورت"}, "denominator": {"en": "denominator", "fa": "مخرج"},
-}
-
-
-HIDDEN_EVIDENCE = {"code", "unit"}  # machine keys that say nothing to a reader
 IMPORT_WORDS = {"en": "{table}: read {read} = loaded {loaded} + rejected {rejected}",
                 "fa": "{table}: خوانده {read} = واردشده {loaded} + ردشده {rejected}"}
 
@@ -103,15 +92,14 @@ def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data:
     card["value"] = format_value(value, info.unit, lang, cur)
     card["undefined"] = t("undefined", lang, reason=reason_text(get("reason"), lang)) if is_missing(value) else ""
     change = get("change")
-    card["change"] = format_value(change, info.unit, lang, cur, signed=True) if not is_missing(change) else ""
+    card["change"] = change_text(change, info.unit, lang, cur)
     card["change_reason"] = "" if not is_missing(change) else reason_text(
         "no_previous_period" if is_missing(get("previous_value")) else get("reason"), lang)
     card["tone"] = _tone(change, info.direction)
     n = get("n")
-    card["n"] = t("sample", lang, n=format_number(n, lang, 0)) if not is_missing(n) else ""
+    card["n"] = t("sample", lang, n=number(n, lang, "count")) if not is_missing(n) else ""
     lo, hi = get("ci_low"), get("ci_high")
-    card["ci"] = (f"{t('ci', lang)}: {format_value(lo, info.unit, lang, cur)} – {format_value(hi, info.unit, lang, cur)}"
-                  if not is_missing(lo) and not is_missing(hi) else "")
+    card["ci"] = f"{t('ci', lang)}: {interval_text(lo, hi, info.unit, lang, cur)}" if interval_text(lo, hi, info.unit) else ""
     status, target = get("status"), get("target")
     card["status"] = str(status) if not is_missing(status) and str(status) in ("met", "missed") else ""
     card["status_text"] = t(card["status"], lang) if card["status"] else t("no_target", lang)
@@ -141,42 +129,22 @@ def _breakdown_table(infos: list[IndicatorInfo], frame: pd.DataFrame, dim: str, 
                 "text": format_value(v, info.unit, lang, data.currency) if not is_missing(v)
                 else t("undefined", lang, reason=reason_text(r0.get("reason"), lang)),
                 "undefined": is_missing(v),
-                "n": t("sample", lang, n=format_number(r0.get("n"), lang, 0)) if not is_missing(r0.get("n")) else "",
+                "n": t("sample", lang, n=number(r0.get("n"), lang, "count")) if not is_missing(r0.get("n")) else "",
             })
-        rows.append({"key": digits(key, lang), "cells": cells})
+        rows.append({"key": str(key), "cells": cells})  # an id (a rep's R09) keeps its own digits
     return {"dim": dim, "title": t("breakdown_by", lang, dim=label(texts.DIMENSIONS, dim, lang)),
             "columns": [i.name(lang) for i in cols], "rows": rows}
 
 
-def _evidence(ev: dict[str, Any], lang: Lang) -> list[tuple[str, str]]:
-    out = []
-    for k, v in (ev or {}).items():
-        if k in HIDDEN_EVIDENCE:
-            continue
-        if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) >= 1:
-            v = int(v)
-        if isinstance(v, bool):
-            text = digits(v, lang)
-        elif isinstance(v, int):
-            text = format_number(v, lang, 0)
-        elif isinstance(v, float):
-            text = format_number(v, lang, 2) if math.isfinite(v) else "—"
-        elif isinstance(v, (dict, list)):
-            continue
-        else:
-            text = digits("—" if v is None else v, lang)
-        out.append((label(EVIDENCE_KEYS, k, lang).replace("_", " "), text))
-    return out
-
-
-def _finding(f: dict[str, Any], names: dict[str, IndicatorInfo], lang: Lang) -> dict[str, Any]:
+def _finding(f: dict[str, Any], names: dict[str, IndicatorInfo], lang: Lang, currency: str) -> dict[str, Any]:
     info = names.get(f.get("kpi", ""))
-    dims = ", ".join(f"{label(texts.DIMENSIONS, k, lang)}: {digits(v, lang)}" for k, v in (f.get("dimensions") or {}).items())
+    dims = ", ".join(f"{label(texts.DIMENSIONS, k, lang)}: {v}" for k, v in (f.get("dimensions") or {}).items())
     return {"kind": f.get("kind", ""), "kind_text": label(texts.KINDS, f.get("kind", ""), lang),
             "kpi": info.name(lang) if info else f.get("kpi", ""), "period": digits(f.get("period", ""), lang),
             "dims": dims, "text": f.get("advice_fa") if lang == "fa" else f.get("advice_en"),
             "confidence": label(texts.CONFIDENCE, f.get("confidence", ""), lang),
-            "evidence": _evidence(f.get("evidence") or {}, lang)}
+            "evidence": evidence_words(f.get("evidence") or {}, str((f.get("evidence") or {}).get("unit") or ""),
+                                       lang, currency)}
 
 
 def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
@@ -234,8 +202,8 @@ def context(data: ReportData) -> dict[str, Any]:
         "scope": scope, "sections": sections, "show": set(data.sections),
         "funnel_chart": _chart(charts.funnel(fun, lang=lang), "funnel-chart") if has_funnel else "",
         "funnel_rows": _funnel_rows(fun, lang) if has_funnel else [],
-        "advice": [_finding(f, names, lang) for f in data.advice()],
-        "warnings": [_finding(f, names, lang) for f in data.warnings()],
+        "advice": [_finding(f, names, lang, data.currency) for f in data.advice()],
+        "warnings": [_finding(f, names, lang, data.currency) for f in data.warnings()],
         "imports": [{"started": _when(r.started_at, lang, date_cal), "files": _import_files(r.files),
                      "summary": _import_summary(r.summary, lang)}
                     for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],

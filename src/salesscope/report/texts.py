@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from salesscope.engine.reasons import reason_text as engine_reason_text
-from salesscope.i18n import Lang, format_number, to_persian_digits
+from salesscope.formatting import change_text, value_text
+from salesscope.i18n import Lang, to_persian_digits
 
 TEXTS: dict[str, dict[str, str]] = {
     "title": {"en": "Sales report", "fa": "گزارش فروش"},
@@ -124,17 +125,6 @@ def digits(text: object, lang: Lang) -> str:
     return to_persian_digits(str(text)) if lang == "fa" else str(text)
 
 
-UNIT_SUFFIX: dict[str, dict[str, str]] = {
-    "percent": {"en": "%", "fa": "٪"},
-    "points_per_hour": {"en": " pts/h", "fa": " واحد در ساعت"},
-    "leads_per_hour": {"en": " leads/h", "fa": " سرنخ در ساعت"},
-    "hours": {"en": " h", "fa": " ساعت"},
-    "days": {"en": " days", "fa": " روز"},
-    "ratio": {"en": "×", "fa": "×"},
-    "count": {"en": "", "fa": ""},
-}
-
-
 def is_missing(value: object) -> bool:
     """True for None, NaN and pandas' NA."""
     if value is None:
@@ -147,19 +137,7 @@ def is_missing(value: object) -> bool:
 
 def format_value(value: object, unit: str, lang: Lang, currency: str = "",
                  signed: bool = False) -> str:
-    """A value with its unit, in the language's digits: ``63.2%``, ``۱٬۲۰۰ IRR``."""
+    """A value (or, ``signed``, a change) with its unit, as every surface shows it."""
     if is_missing(value):
         return "—"
-    v = float(value)  # type: ignore[arg-type]
-    decimals = 0 if unit in ("count", "money", "money_per_day") and abs(v) >= 100 else (
-        1 if unit in ("percent", "days", "hours") else 2)
-    text = format_number(abs(v) if signed else v, lang, decimals)
-    if signed:
-        text = ("+" if v > 0 else "−" if v < 0 else "±") + text
-    if unit in ("money", "money_per_day"):
-        per_day = {"en": "/day", "fa": " در روز"}[lang] if unit == "money_per_day" else ""
-        return f"{text} {currency}{per_day}".strip()
-    suffix = UNIT_SUFFIX.get(unit, {"en": "", "fa": ""})[lang]
-    if unit == "percent" and signed:
-        suffix = {"en": " pts", "fa": " واحد درصد"}[lang]
-    return text + suffix
+    return (change_text if signed else value_text)(value, unit, lang, currency)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import xlsxwriter
 
+from salesscope.advice.frames import where
 from salesscope.engine.funnel import STAGE_NOTES
+from salesscope.formatting import evidence_words, excel_format, rounded
 from salesscope.report import outlook, texts
 from salesscope.report.builder import ReportData
 from salesscope.report.texts import is_missing, label, t
@@ -22,23 +23,22 @@ NUMERIC = {"value", "numerator", "denominator", "n", "ci_low", "ci_high", "previ
 DATES = {"period_start", "period_end"}
 # Excel (and LibreOffice) run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@")
-UNIT_FORMATS = {"percent": '0.00"%"', "money": "#,##0.00", "money_per_day": "#,##0.00", "count": "#,##0",
-                "days": "0.0", "hours": "0.0"}
+# Columns that are not in the indicator's unit: a win rate's numerator counts won deals.
+PLAIN = {"numerator", "denominator"}
 
 
 class _Writer:
     """Writes typed cells: numbers as numbers, dates as dates, user text never as a formula."""
 
-    def __init__(self, book: xlsxwriter.Workbook, rtl: bool) -> None:
-        self.book, self.rtl = book, rtl
+    def __init__(self, book: xlsxwriter.Workbook, rtl: bool, currency: str = "") -> None:
+        self.book, self.rtl, self.currency = book, rtl, currency
         self.header = book.add_format({"bold": True, "bg_color": "#F3F4F6", "bottom": 1})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
         self.text = book.add_format({})
         self.quoted = book.add_format({"quote_prefix": True})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        self.num = {u: book.add_format({"num_format": f}) for u, f in UNIT_FORMATS.items()}
-        self.num[""] = book.add_format({"num_format": "0.00"})
+        self._formats: dict[str, Any] = {}
 
     def sheet(self, name: str) -> Any:
         ws = self.book.add_worksheet(name[:31])
@@ -55,11 +55,15 @@ class _Writer:
         else:
             ws.write_string(r, c, text, fmt or self.text)
 
-    def number(self, ws: Any, r: int, c: int, value: Any, unit: str = "") -> None:
+    def number(self, ws: Any, r: int, c: int, value: Any, unit: str = "", change: bool = False) -> None:
+        """A number cell, rounded to its precision, shown in its unit's format."""
         if is_missing(value):
             ws.write_blank(r, c, None)
-        else:
-            ws.write_number(r, c, float(value), self.num.get(unit, self.num[""]))
+            return
+        fmt = excel_format(unit, self.currency, change=change, value=value, lang="fa" if self.rtl else "en")
+        if fmt not in self._formats:
+            self._formats[fmt] = self.book.add_format({"num_format": fmt})
+        ws.write_number(r, c, rounded(float(value)), self._formats[fmt])
 
     def when(self, ws: Any, r: int, c: int, value: Any, with_time: bool = False) -> None:
         if is_missing(value):
@@ -93,7 +97,7 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
     lang = data.lang
     names = {i.id: i for i in data.indicators}
     book = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": False})
-    w = _Writer(book, rtl=lang == "fa")
+    w = _Writer(book, rtl=lang == "fa", currency=data.currency)
     for stage, infos in data.stages() if "indicators" in data.sections else ():
         frame, dims = _stage_frame(data, [i.id for i in infos])
         headers = ["indicator", *TIDY[:4], *dims, *TIDY[4:]]
@@ -109,7 +113,8 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
                 if col in DATES:
                     w.when(ws, r, c, v)
                 elif col in NUMERIC:
-                    w.number(ws, r, c, v, "count" if col in ("n", "days_covered") else unit)
+                    w.number(ws, r, c, v, "count" if col in ("n", "days_covered") else "" if col in PLAIN else unit,
+                             change=col == "change")
                 elif col == "complete":
                     ws.write_boolean(r, c, bool(v))
                 else:
@@ -157,11 +162,13 @@ def _advice_sheet(w: _Writer, data: ReportData) -> None:
     for r, f in enumerate(items, start=1):
         ws.write_number(r, 0, r)
         info = names.get(f.get("kpi", ""))
-        dims = "; ".join(f"{k}={v}" for k, v in (f.get("dimensions") or {}).items())
-        cells = [f.get("kind"), f.get("kpi"), info.name(lang) if info else f.get("kpi"), f.get("period"), dims,
+        dims = where({k: v for k, v in (f.get("dimensions") or {}).items() if not is_missing(v)})[lang]
+        ev = f.get("evidence") or {}
+        words = "; ".join(f"{k}: {v}" for k, v in evidence_words(ev, str(ev.get("unit") or ""), lang, data.currency))
+        cells = [f.get("kind"), f.get("kpi"), info.name(lang) if info else f.get("kpi"),
+                 f.get("period"), dims,
                  f.get("advice_fa") if lang == "fa" else f.get("advice_en"),
-                 label(texts.CONFIDENCE, f.get("confidence", ""), lang),
-                 json.dumps(f.get("evidence") or {}, ensure_ascii=False), f.get("advice_en"), f.get("advice_fa")]
+                 label(texts.CONFIDENCE, f.get("confidence", ""), lang), words, f.get("advice_en"), f.get("advice_fa")]
         for c, v in enumerate(cells, start=1):
             w.string(ws, r, c, v, w.wrap if headers[c].startswith("advice") else None)
 

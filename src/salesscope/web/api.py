@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from salesscope.errors import QueryError
+from salesscope.formatting import display
+from salesscope.typed import parse_date
 from salesscope.vocab import Calendar, Dimension, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
 from salesscope.web.rows import dimension_values, rows_behind
@@ -38,14 +40,15 @@ class Zoom:
         grain: Grain = Grain.MONTH,
         calendar: Calendar | None = None,
         by: Annotated[str | None, Query(description="comma-separated dimensions, e.g. team,rep")] = None,
-        from_: Annotated[dt.date | None, Query(alias="from", description="first day (ISO, inclusive)")] = None,
-        to: Annotated[dt.date | None, Query(description="last day (ISO, inclusive)")] = None,
+        from_: Annotated[str | None, Query(alias="from", description="first day, inclusive: ISO or Jalali "
+                                                                      "(1405/01/01), any digits")] = None,
+        to: Annotated[str | None, Query(description="last day, inclusive: ISO or Jalali, any digits")] = None,
         where: Annotated[list[str] | None, Query(description="drill-down filter dim:value, repeatable")] = None,
     ) -> None:
         self.grain, self.calendar = grain.value, calendar.value if calendar else None
         self.by = _dims(by)
-        self.start = from_.isoformat() if from_ else None
-        self.end = to.isoformat() if to else None
+        self.start = parse_date(from_, "from").isoformat() if from_ else None
+        self.end = parse_date(to, "to").isoformat() if to else None
         if self.start and self.end and self.start > self.end:
             raise QueryError(f"from {self.start} is after to {self.end}")
         self.where: dict[str, str] = {}
@@ -80,6 +83,14 @@ def _dims(text: str | None) -> list[str]:
 def _scoped(user: User, svc: Service, zoom: Zoom) -> Scope:
     check_where(user, zoom.where, svc.team_of())
     return scope_for(user)
+
+
+def _displayed(rows: list[dict[str, Any]], svc: Service) -> list[dict[str, Any]]:
+    """Each row with ``display``: its value, change, interval and n as every surface writes them."""
+    currency = svc.ws.config.currency
+    for r in rows:
+        r["display"] = display(r, currency)
+    return rows
 
 
 def _filter(df, where: dict[str, str]):
@@ -119,7 +130,7 @@ def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
     df = svc.kpis(ids=id_list, grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
                   start=zoom.start, end=zoom.end, scope=scope, details=details)
-    return {"rows": to_records(_filter(df, zoom.where)), "data_end": df.attrs.get("data_end")}
+    return {"rows": _displayed(to_records(_filter(df, zoom.where)), svc), "data_end": df.attrs.get("data_end")}
 
 
 @router.get("/overview")
@@ -135,7 +146,7 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
         for kpi, part in df.groupby("kpi", sort=False):
             part = part.sort_values("period_start")
             series = to_records(part[["period", "period_start", "value"]].tail(SPARK_POINTS))
-            last = to_records(part.tail(1))[0] if len(part) else {}
+            last = _displayed(to_records(part.tail(1)), svc)[0] if len(part) else {}
             cards.append({"kpi": kpi, "latest": last, "spark": series})
         return {"cards": cards, "data_end": df.attrs.get("data_end")}
 

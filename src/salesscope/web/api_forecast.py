@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from salesscope.errors import UsageError
+from salesscope.typed import ascii_text, parse_number
 from salesscope.vocab import Calendar, Grain
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import scope_for
@@ -86,12 +88,16 @@ def forecast(
 @router.get("/plan")
 def plan(
     user: UserDep, svc: SvcDep,
-    target: Annotated[float, Query(gt=0, description="revenue to reach, in the workspace currency")],
-    period: Annotated[str, Query(min_length=4, max_length=16, description="2026-Q3, 2026-07, 1405-Q2...")],
+    target: Annotated[str, Query(max_length=40, description="revenue to reach, in the workspace currency; "
+                                                            "any digits, thousands separators allowed")],
+    period: Annotated[str, Query(min_length=4, max_length=16, description="2026-Q3, 2026-07, 1405-Q2 (any digits)")],
     by: Annotated[Literal["team", "rep"] | None, Query(description="split the target per team or rep")] = None,
     calendar: Annotated[Calendar | None, Query(description="the calendar of the period label")] = None,
 ) -> dict[str, Any]:
     """What it takes to reach the target: deals, opportunities, leads, outreach and prospecting hours per
     channel, each with 80%/95% intervals, the assumptions, and whether it is within reach."""
-    return run_plan(svc, target=target, period=period, by=by, calendar=calendar.value if calendar else None,
-                    scope=scope_for(user))
+    amount = parse_number(target, "target")
+    if amount <= 0:
+        raise UsageError(f"target {target!r} must be above zero", fa=f"هدف {target!r} باید بیشتر از صفر باشد")
+    return run_plan(svc, target=amount, period=ascii_text(period), by=by,
+                    calendar=calendar.value if calendar else None, scope=scope_for(user))

@@ -17,12 +17,20 @@
     return el("span", { class: `badge ${row.status}` }, T[`status_${row.status}`] || row.status);
   }
 
+  // A value and its change as the server writes them (the same on every surface); the unit-aware
+  // fallback only for rows without display strings.
+  const LANG = FA ? "fa" : "en";
+  function shown(row, meta) {
+    if (row && row.display && row.value !== null && row.value !== undefined) return row.display[LANG].value;
+    return withUnit(row ? row.value : null, meta.unit);
+  }
+
   function changeText(meta, row) {
     if (!row || row.change === null || row.change === undefined) return el("span", { class: "change" }, "—");
     const good = better(meta, row.change);
     const arrow = row.change > 0 ? "▲" : row.change < 0 ? "▼" : "■";
     return el("span", { class: `change ${good === null ? "" : good ? "good" : "bad"}`, title: T.vs_previous },
-      `${arrow} ${num(row.change)}`);
+      `${arrow} ${row.display ? row.display[LANG].change : num(row.change)}`);
   }
 
   function sampleText(row) {
@@ -44,7 +52,7 @@
       const node = el("a", { class: "card", href: link, "data-kpi": meta.id },
         el("div", { class: "card-stage" }, T[`stage_${meta.stage}`] || meta.stage),
         el("h2", {}, FA ? meta.name_fa : meta.name_en),
-        el("div", { class: "card-value" }, withUnit(row.value, meta.unit)),
+        el("div", { class: "card-value" }, shown(row, meta)),
         row.value === null || row.value === undefined
           ? el("div", { class: "reason" }, `${T.reason}: ${reasonText(row.reason)}`) : null,
         el("div", { class: "card-meta" }, el("span", { class: "period" }, SS.periodLabel(row.period || "")),
@@ -85,7 +93,7 @@
     main.replaceChildren(
       el("h1", {}, FA ? meta.name_fa : meta.name_en),
       el("p", { class: "muted" }, FA ? meta.description_fa : meta.description_en),
-      sel ? el("div", { class: "headline" }, el("span", { class: "card-value" }, withUnit(sel.value, meta.unit)),
+      sel ? el("div", { class: "headline" }, el("span", { class: "card-value" }, shown(sel, meta)),
         el("span", { class: "period" }, SS.periodLabel(sel.period)), changeText(meta, sel), statusBadge(sel),
         sampleText(sel), sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
       el("section", {}, el("h2", {}, T.trend), trendBox),
@@ -118,13 +126,13 @@
     await SS.plot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
       text: parts.map((r) => `n=${num(r.n, 0)}`), hovertemplate: "%{x}: %{y}<br>%{text}<extra></extra>" }],
-    chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => digits(r[by])),
+    chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => String(r[by])),
       tickvals: parts.map((r) => r[by]) } }), cfg);
     barBox.on("plotly_click", (ev) => {
       const value = ev.points[0].x;
       SS.setParams({ where: [...where.filter((w) => !w.startsWith(`${by}:`)), `${by}:${value}`], by: next || by });
     });
-    barBox.append(table([by, "value", "n", "status"], parts, { value: (v) => withUnit(v, meta.unit),
+    barBox.append(table([by, "value", "n", "status"], parts, { value: (v, r) => shown(r, meta),
       n: (v) => num(v, 0), status: (v) => (v ? T[`status_${v}`] : "—") }));
     await rowsDone;
   }
@@ -158,7 +166,7 @@
     const traces = groups.map((g) => {
       // a stage the data do not measure has no bar
       const part = latest.filter((r) => (g === null || r[by] === g) && r.count !== null);
-      return { type: by ? "bar" : "funnel", name: g === null ? "" : digits(g),
+      return { type: by ? "bar" : "funnel", name: g === null ? "" : String(g),
         y: part.map((r) => T[`stage_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
         text: part.map((r) => (r.conversion === null ? num(r.count, 0)
@@ -177,7 +185,7 @@
         el("div", { class: "card-meta" }, el("span", { class: `badge ${f.kind}` }, f.kind),
           el("a", { href: `/indicator/${f.kpi}?${SS.zoomQuery()}` }, kpiName(f.kpi)),
           el("span", { class: "period" }, SS.periodLabel(f.period || "")),
-          Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${digits(v)}`)),
+          Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${v}`)),
           el("span", { class: "muted" }, `${T.confidence}: ${f.confidence}`)),
         el("p", {}, FA ? f.advice_fa : f.advice_en)))));
   }
