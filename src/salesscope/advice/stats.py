@@ -64,8 +64,11 @@ def two_proportions(x1: float | None, n1: float | None, x2: float | None, n2: fl
         return None
     if (a + b == 0) or (a + b == na + nb):  # both all-or-nothing: no variance to test
         return None
-    res = test_proportions_2indep(a, na, b, nb, method="score")
-    lo, hi = confint_proportions_2indep(a, na, b, nb, method="newcomb")
+    # statsmodels also works out the ratio of the two rates, which a zero rate makes infinite;
+    # the difference tested here is finite, so that division's warning says nothing to a user.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = test_proportions_2indep(a, na, b, nb, method="score")
+        lo, hi = confint_proportions_2indep(a, na, b, nb, method="newcomb")
     p = float(res.pvalue)
     return PropTest(100 * (a / na - b / nb), 100 * float(lo), 100 * float(hi),
                     p if math.isfinite(p) else 1.0, float(res.statistic))
