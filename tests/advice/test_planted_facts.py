@@ -7,6 +7,7 @@ import re
 
 from salesscope.advice import findings
 from salesscope.advice.model import PUBLIC_KEYS
+from salesscope.advice.settle import MOVES, sample_size
 
 
 def pick(found, code, **dims):
@@ -77,13 +78,23 @@ def test_sms_anomaly_month(anomaly_month_findings, facts):
 def test_no_finding_rests_on_a_thin_sample(demo_ws, month_findings, quarter_findings, anomaly_month_findings):
     min_n = demo_ws.config.min_sample
     for f in [*month_findings, *quarter_findings, *anomaly_month_findings]:
+        n = sample_size(f)
         if f.code == "thin_sample":
-            assert f.kind == "warning"
+            assert f.kind == "warning" and f.confidence == "low" and n < min_n
             continue
-        n = f.evidence.get("n")
-        if f.kind == "target" and f.evidence.get("ci_low") is None:
-            continue  # money against a quota is a fact at any size, not an estimate
-        assert n is None or n >= min_n, (f.code, f.dimensions, n)
+        if f.confidence == "high":  # nothing high below min_sample, targets included
+            assert n is None or n >= min_n, (f.code, f.dimensions, n)
+
+
+def test_no_two_findings_state_the_same_fact(month_findings, quarter_findings, anomaly_month_findings):
+    for found in (month_findings, quarter_findings, anomaly_month_findings):
+        keys = [(f.code, f.kpi, tuple(sorted(f.dimensions.items()))) for f in found]
+        assert len(keys) == len(set(keys))
+        # A trend and an anomaly on the same indicator, place and direction are one fact.
+        moves = [(f.kpi, tuple(sorted(f.dimensions.items())),
+                  f.evidence.get("measure") or ("response_rate" if f.kpi == "rrroi" else "value"), MOVES[f.code])
+                 for f in found if f.code in MOVES]
+        assert len(moves) == len(set(moves)), moves
 
 
 def test_ranked_and_public_shape(month_findings):
@@ -93,7 +104,8 @@ def test_ranked_and_public_shape(month_findings):
         d = f.to_dict()
         assert tuple(d) == PUBLIC_KEYS
         json.dumps(d, allow_nan=False)
-        assert f.confidence in ("high", "medium", "low") and f.kind in ("advice", "warning", "anomaly", "target")
+        assert f.confidence in ("high", "medium", "low")
+        assert f.kind in ("data", "advice", "warning", "anomaly", "target")
 
 
 def test_persian_texts_use_persian_digits(month_findings):

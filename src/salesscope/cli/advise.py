@@ -1,4 +1,4 @@
-"""``salesscope advise``: ranked advice, microscope warnings, anomalies and target status."""
+"""``salesscope advise``: the most valuable findings first (data health, advice, warnings, anomalies, targets)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,13 @@ from salesscope.cli.kpi import Wide
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import number
 
+TOP = 10
+# The finding's text says where: the table keeps to what fits 80 columns.
 HEADERS = {
-    "en": ("#", "kind", "confidence", "indicator", "where", "finding"),
-    "fa": ("#", "نوع", "اطمینان", "شاخص", "کجا", "یافته"),
+    "en": ("#", "kind", "confidence", "indicator", "finding"),
+    "fa": ("#", "نوع", "اطمینان", "شاخص", "یافته"),
 }
+MORE = {"en": "{n} more (--all)", "fa": "{n} یافتهٔ دیگر (--all)"}
 WORDS = {
     "fa": {"data": "داده", "advice": "توصیه", "warning": "هشدار", "anomaly": "ناهنجاری", "target": "هدف",
            "high": "زیاد", "medium": "متوسط", "low": "کم"},
@@ -37,13 +40,14 @@ def advise(
     by: Annotated[str | None, typer.Option("--by", "-b", help="Breakdowns to examine, comma-separated (default: channel,rep,team,segment).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    top: Annotated[int, typer.Option("--top", "-n", help="Show only the N most valuable findings (0: all).")] = 0,
+    top: Annotated[int, typer.Option("--top", "-n", help="Show the N most valuable findings.")] = TOP,
+    show_all: Annotated[bool, typer.Option("--all", "-a", help="Show every finding.")] = False,
     wide: Wide = False,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
-    """Rank what to do, and say where the numbers mislead.
+    """Rank what to do, and say where the numbers mislead: the ten most valuable findings first.
 
-    Example: salesscope advise --grain quarter --lang fa --format json
+    Example: salesscope advise --grain quarter --lang fa --all
     """
     from salesscope.advice import findings
 
@@ -51,25 +55,24 @@ def advise(
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
-    if top > 0:
-        found = found[:top]
+    shown = found if show_all or top <= 0 else found[:top]
     if fmt == "json":
-        typer.echo(json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2))
         return
-    render(console, findings_grid(found, lang), wide=wide)
+    render(console, findings_grid(shown, lang), wide=wide)
+    if len(found) > len(shown):
+        console.print(MORE[lang].format(n=number(len(found) - len(shown), lang, "count")))
 
 
 def findings_grid(found: list, lang: str = "en") -> Grid:
     """The findings as a terminal grid, in the reader's language."""
-    from salesscope.advice.frames import where
-
     words = WORDS.get(lang, {})
     grid = Grid(list(HEADERS[lang]), {0}, lang=lang)
     for i, f in enumerate(found, 1):
         grid.add(number(i, lang, "count"), words.get(f.kind, f.kind), words.get(f.confidence, f.confidence), f.kpi,
-                 where(f.dimensions)[lang], f.advice_fa if lang == "fa" else f.advice_en)
+                 f.advice_fa if lang == "fa" else f.advice_en)
     if not found:
-        grid.add("—", "", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
+        grid.add("—", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
     return grid
 
 
