@@ -235,10 +235,8 @@ class _Run:
         target = (Table(self.table) if self.table else table_for_name(src.name_for_table())
                   or table_for_name(src.path.name))
         if target is None:
-            raise InputError(
-                f"{src.label}: cannot tell which table this file feeds: name it after a table "
-                f"(e.g. leads.csv), pass --table, or give a mapping (--mapping or --preset)",
-                file=src.label)
+            en, fa = say("which_table", file=src.label)
+            raise InputError(en, fa=fa, file=src.label)
         tm, ignored = canonical_mapping(target, src.headers)
         if ignored:
             self.warnings.append(say("columns_ignored", file=src.label, table=target.value,
@@ -334,11 +332,11 @@ class _Run:
             c.rejected = rejected.get(target.value, 0)
             c.loaded = c.read - c.rejected
         self._write_quarantine(qfile, started)
-        en, fa = self._samples(qfile)
+        samples_en, samples_fa = self._samples(qfile)
         result = ImportResult(self.import_id, {t.value: c for t, c in self.counts.items()},
-                              str(qfile), [w[0] for w in self.warnings] + en,
+                              str(qfile), [w[0] for w in self.warnings] + samples_en,
                               [str(p) for p in self.paths],
-                              warnings_fa=[w[1] for w in self.warnings] + fa)
+                              warnings_fa=[w[1] for w in self.warnings] + samples_fa)
         if result.rejected:
             # Written before the commit: in strict mode it explains why nothing was loaded.
             self.rejected_written = True
@@ -347,10 +345,9 @@ class _Run:
         # Whole rows first, so that enriching rows find the rows loaded in this import.
         for enrich in (False, True):
             for target in LOAD_ORDER:
-                stage = self.stages.get((target, enrich))
-                if stage is not None:
+                if (target, enrich) in self.stages:
                     bar.step(f"loading {target.value}")
-                    load_table(con, target, stage)
+                    load_table(con, target, self.stages[(target, enrich)])
         for en, fa in validate.won_before_contact(con, stages):
             result.warnings.append(en)
             result.warnings_fa.append(fa)

@@ -250,6 +250,23 @@ NOTES: dict[str, tuple[str, str]] = {
         "{file}:{row} column {column} has value '{value}': {reason}",
         "{file}:{row} ستون {column} با مقدار '{value}': {reason}",
     ),
+    "no_such_file": ("{path}: no such file", "{path}: چنین فایلی نیست"),
+    "unknown_file_type": (
+        "{file}: unknown file type {suffix!r} (expected .csv, .tsv, .xlsx, .parquet, .json or "
+        ".jsonl)",
+        "{file}: نوع فایل {suffix!r} شناخته نیست (.csv، .tsv، .xlsx، .parquet، .json یا .jsonl)",
+    ),
+    "no_sheet": (
+        "{file}: no sheet named {sheet!r} (sheets: {sheets})",
+        "{file}: برگه‌ای به نام {sheet!r} نیست (برگه‌ها: {sheets})",
+    ),
+    "empty_workbook": ("{file}: the workbook has no data", "{file}: کارپوشه داده‌ای ندارد"),
+    "which_table": (
+        "{file}: cannot tell which table this file feeds: name it after a table (e.g. leads.csv), "
+        "pass --table, or give a mapping (--mapping or --preset)",
+        "{file}: معلوم نیست این فایل کدام جدول را پر می‌کند: نام فایل را نام یک جدول بگذارید "
+        "(مانند leads.csv)، --table بدهید یا نگاشتی بدهید (--mapping یا --preset)",
+    ),
     "empty_file": ("{file}: the file is empty", "{file}: فایل خالی است"),
     "json_too_deep": (
         "{file}: values are nested more than {depth} levels deep; a record holds plain values",

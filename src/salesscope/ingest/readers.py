@@ -264,8 +264,7 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
         raise _file_error(path, "unreadable_workbook", detail=e) from None
     names = list(wb.sheet_names)
     if sheet is not None and sheet not in names:
-        raise InputError(f"{path.name}: no sheet named {sheet!r} (sheets: {', '.join(names)})",
-                         file=path.name)
+        raise _file_error(path, "no_sheet", sheet=sheet, sheets=", ".join(names))
     wanted = [sheet] if sheet else names
     problems = xlsx.problem_cells(path, wanted) if path.suffix.lower() in {".xlsx", ".xlsm"} \
         else {}
@@ -284,7 +283,7 @@ def read_excel(con: duckdb.DuckDBPyConnection, path: Path, name: str,
                               cleanup=[f"DROP TABLE IF EXISTS {view}"],
                               marked={headers[c] for c in marked_cols if c < len(headers)}))
     if not sources:
-        raise InputError(f"{path.name}: the workbook has no data", file=path.name)
+        raise _file_error(path, "empty_workbook")
     return sources
 
 
@@ -390,7 +389,8 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Pat
               encoding: str | None = None) -> list[Source]:
     """The readable tables of one input file, chosen by its suffix."""
     if not path.is_file():
-        raise InputError(f"{path}: no such file", file=str(path))
+        en, fa = say("no_such_file", path=path)
+        raise InputError(en, fa=fa, file=str(path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return [read_csv(con, path, name, tmpdir, delimiter, encoding)]
@@ -400,8 +400,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Pat
         return [read_parquet(con, path, name)]
     if suffix in {".json", ".jsonl", ".ndjson"}:
         return [read_json(con, path, name)]
-    raise InputError(f"{path.name}: unknown file type {suffix!r} (expected .csv, .tsv, .xlsx, "
-                     ".parquet, .json or .jsonl)", file=path.name)
+    raise _file_error(path, "unknown_file_type", suffix=suffix)
 
 
 def make_tmpdir() -> tempfile.TemporaryDirectory[str]:
