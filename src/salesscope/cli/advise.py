@@ -17,6 +17,7 @@ from salesscope.cli.common import (
     resolve_lang,
 )
 from salesscope.cli.kpi import Wide
+from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import number
 
@@ -54,7 +55,8 @@ def advise(
     choose(fmt, ("table", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
-    found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
+    with stage("advice", lang):
+        found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
     shown = found if show_all or top <= 0 else found[:top]
     if fmt == "json":
         typer.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2))

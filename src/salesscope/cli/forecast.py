@@ -19,6 +19,7 @@ from salesscope.cli.common import (
 from salesscope.cli.failure import choose
 from salesscope.cli.kpi import Wide
 from salesscope.cli.output import csv_safe, records
+from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import digits, interval_text, is_missing, number
 
@@ -56,7 +57,8 @@ def forecast_cmd(
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
-    df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
+    with stage("forecast", lang):
+        df = forecast(ws, periods=periods, grain=grain, calendar=calendar, by=by)
     track = df.attrs.get("track_record", {})
     if fmt == "csv":
         typer.echo(csv_safe(df).to_csv(index=False), nl=False)
@@ -110,7 +112,8 @@ def plan_cmd(
     choose(fmt, ("table", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
-    p = plan(ws, target, period, by=by)
+    with stage("plan", lang):
+        p = plan(ws, target, period, by=by)
     if fmt == "json":
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2, default=str))
         return

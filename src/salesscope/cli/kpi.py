@@ -15,6 +15,7 @@ from salesscope.cli.common import (
     resolve_lang,
 )
 from salesscope.cli.output import SHOWING, check_output, kpi_grids, last_complete, write_frame
+from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import digits, isolate, number, value_text
 
@@ -63,7 +64,8 @@ def kpi(
         console.print(explain(ws, explain_id, grain=grain, calendar=calendar, by=by, start=start, end=end),
                       highlight=False, markup=False, soft_wrap=True)
         return
-    df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
+    with stage("kpis", resolve_lang(lang, ws)):
+        df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
     dims = [c for c in (by or "").split(",") if c.strip()]
     if fmt == "table":
         lang = resolve_lang(lang, ws)

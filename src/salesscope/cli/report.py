@@ -19,6 +19,7 @@ from salesscope.cli.common import (
     resolve_lang,
 )
 from salesscope.cli.failure import choose, writable_file
+from salesscope.cli.progress import stage
 from salesscope.errors import UsageError
 from salesscope.typed import parse_date
 
@@ -54,11 +55,11 @@ def report(
     lang = resolve_lang(lang, ws)
     scope = {k: [v] for k, v in (("team", team), ("rep", rep)) if v}
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
-    with console.status("Computing the indicators..."):
+    with stage("report", lang):
         data = build(ws, lang=lang, calendar=calendar, period=period, grain=grain, by=dims, scope=scope,
                      target=target, target_period=plan_period, sections=shown)
     target = out or Path(f"salesscope-report-{data.period}.{fmt}")
-    with console.status(f"Writing {target}..."):
+    with stage("write", lang, target=target):
         render(data, fmt, target)
     console.print(f"Wrote {target} ({target.stat().st_size:,} bytes), period {data.period}.", highlight=False)
 
@@ -112,8 +113,9 @@ def digest(
         smtp = dg.SmtpSettings(host=smtp_host, port=smtp_port, user=smtp_user,
                                password=os.environ.get("SALESSCOPE_SMTP_PASSWORD"), sender=smtp_from,
                                starttls=smtp_starttls)
-        done = dg.run_due(ws, smtp, out_dir=out_dir if preview else None, fmt=attach, today=day,
-                          only_due=not preview)
+        with stage("digest", ws.config.language):
+            done = dg.run_due(ws, smtp, out_dir=out_dir if preview else None, fmt=attach, today=day,
+                              only_due=not preview)
         verb = "Wrote" if preview else "Sent"
         for sub, where in done:
             console.print(f"{verb} {sub.describe()} -> {where}", highlight=False, markup=False)

@@ -7,6 +7,29 @@ from typing import Annotated
 import typer
 
 from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
+from salesscope.errors import SalesScopeError, UsageError
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, before anything is announced, a port another program already listens on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UsageError(f"--host {host!r} is not an address of this machine",
+                         fa=f"--host {host!r} نشانی این رایانه نیست") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise SalesScopeError(
+                f"cannot listen on {host}:{port} ({e.strerror}); another program may be using it: "
+                f"choose another with --port",
+                fa=f"نمی‌توان روی {host}:{port} گوش داد ({e.strerror})؛ شاید برنامهٔ دیگری از آن استفاده می‌کند: "
+                   f"با --port درگاه دیگری انتخاب کنید") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +44,7 @@ def register(app: typer.Typer) -> None:
 
         from salesscope.web import create_app
 
+        check_port(host, port)
         ws = open_workspace(workspace)
         web = create_app(ws, announce=lambda msg: console.print(f"[bold yellow]{msg}[/]", highlight=False))
         console.print(f"SalesScope on http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json)")

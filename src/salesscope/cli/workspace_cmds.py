@@ -16,6 +16,7 @@ from salesscope.cli.common import (
     console,
     open_workspace,
 )
+from salesscope.cli.progress import stage
 from salesscope.errors import UsageError
 
 
@@ -101,7 +102,7 @@ def demo(
             shutil.rmtree(workspace)
     ws = salesscope.init(workspace, exist_ok=True, name="SalesScope demo", language=lang)
     with tempfile.TemporaryDirectory(prefix="salesscope-demo-") as tmp:
-        with console.status("Generating demo data…"):
+        with stage("demo", lang):
             files = write_demo_files(Path(tmp), seed=seed, scale=scale)
         result = import_files(ws, files, progress=True)
     console.print(result.render_table(lang))

@@ -174,8 +174,11 @@ def _progress(enabled: bool) -> Iterator[_Bar]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    if not (enabled and console.is_terminal):
+    if not enabled:
         yield _Bar(None)
+        return
+    if not console.is_terminal:  # a pipe or a log: one line per step, so a long import never looks stuck
+        yield _Lines(console)
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/"
                   "{task.total}"), TimeElapsedColumn(), console=console, transient=True) as p:
@@ -197,6 +200,18 @@ class _Bar:
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, description=description,  # type: ignore[attr-defined]
                                  total=total)
+
+
+class _Lines(_Bar):
+    """The same steps as lines of text, for stderr that is not a terminal."""
+
+    def __init__(self, console: object) -> None:
+        super().__init__(None)
+        self.console = console
+
+    def step(self, description: str, total: int | None = None) -> None:
+        self.console.print(f"import: {description}", highlight=False, markup=False,  # type: ignore[attr-defined]
+                           soft_wrap=True)
 
 
 class _Run:

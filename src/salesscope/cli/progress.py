@@ -1,0 +1,59 @@
+"""Progress for anything that takes more than a second, on stderr, so stdout stays the result.
+
+On a terminal a stage is a spinner that disappears when it is done. Without a terminal (a pipe, a
+log, a CI job) a stage still running after a second prints one line, and its end one more, so a
+long command never looks stuck.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from salesscope.cli.common import err_console
+from salesscope.formatting import number
+
+# How long a stage runs before it is reported without a terminal (settable for scripts and tests).
+AFTER_SECONDS = float(os.environ.get("SALESSCOPE_PROGRESS_AFTER", "1"))
+STAGES = {
+    "kpis": {"en": "computing the indicators", "fa": "محاسبهٔ شاخص‌ها"},
+    "advice": {"en": "looking for findings", "fa": "جست‌وجوی یافته‌ها"},
+    "forecast": {"en": "simulating the pipeline", "fa": "شبیه‌سازی قیف فروش"},
+    "plan": {"en": "working the target back through the funnel", "fa": "محاسبهٔ برنامهٔ رسیدن به هدف"},
+    "report": {"en": "computing the report", "fa": "محاسبهٔ گزارش"},
+    "write": {"en": "writing {target}", "fa": "نوشتن {target}"},
+    "digest": {"en": "building and sending the digests", "fa": "ساختن و فرستادن خلاصه‌ها"},
+    "demo": {"en": "generating demo data", "fa": "ساختن دادهٔ نمونه"},
+}
+DONE = {"en": "{what}: done in {seconds} s", "fa": "{what}: در {seconds} ثانیه انجام شد"}
+
+
+@contextmanager
+def stage(key: str, lang: str = "en", **fields: object) -> Iterator[None]:
+    """Show that ``key``'s stage is running, if it runs for more than a second."""
+    what = STAGES[key][lang].format(**fields)
+    if err_console.is_terminal:
+        with err_console.status(what + "…"):
+            yield
+        return
+    started = time.perf_counter()
+    said = threading.Event()
+
+    def say() -> None:
+        said.set()
+        err_console.print(what + "…", highlight=False, soft_wrap=True)
+
+    timer = threading.Timer(AFTER_SECONDS, say)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if said.is_set():
+            seconds = number(time.perf_counter() - started, lang)
+            err_console.print(DONE[lang].format(what=what, seconds=seconds),
+                              highlight=False, soft_wrap=True)
