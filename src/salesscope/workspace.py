@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import ibis
     import pandas as pd
 
+    from salesscope.semantic import SemanticModel
+
 STORE_FILE = "store.duckdb"
 DEFAULT_PATH = "salesscope-workspace"
 ENV_VAR = "SALESSCOPE_WORKSPACE"
@@ -56,6 +58,7 @@ class Workspace:
         self.path = path
         self.config = config
         self.read_only = read_only
+        self._model: tuple[str, SemanticModel] | None = None
 
     # -- storage -----------------------------------------------------------------------------
     @property
@@ -135,6 +138,17 @@ class Workspace:
         return self.backend.table(str(name))
 
     # -- indicators --------------------------------------------------------------------------
+    @property
+    def model(self) -> SemanticModel:
+        """The semantic model: the built-in indicators and this workspace's own, with everything
+        every surface needs to know about them; built once per config version."""
+        from salesscope.semantic import build
+
+        key = self.config.model_dump_json(include={"indicators"})
+        if self._model is None or self._model[0] != key:
+            self._model = (key, build(self.config, self.path / CONFIG_FILE))
+        return self._model[1]
+
     def kpis(
         self,
         ids: Sequence[str] | None = None,

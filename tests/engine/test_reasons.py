@@ -5,12 +5,12 @@ from __future__ import annotations
 import inspect
 import re
 
-from salesscope.engine import compute, custom, formulas
+from salesscope.engine import compute, formulas, metrics
 from salesscope.engine.reasons import REASONS, reason_text
 
 
 def test_every_reason_code_has_both_texts():
-    source = "".join(inspect.getsource(m) for m in (formulas, compute, custom))
+    source = "".join(inspect.getsource(m) for m in (formulas, compute, metrics))
     # reasons appear as the last item of a rule, ``(cond, "no_actions")``, or as an f-string prefix
     codes = set(re.findall(r'"(?:note:)?((?:no|outside|zero)_[a-z_]+)"\)', source))
     codes |= set(re.findall(r'f"([a-z_]+):\{', source)) - {"note"}

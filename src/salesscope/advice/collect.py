@@ -30,10 +30,8 @@ LOOKBACK_DAYS = {"day": 2, "week": 8, "month": 32, "quarter": 93, "year": 367}
 
 
 def _meta(ws: Workspace) -> dict[str, KpiMeta]:
-    from salesscope.engine.custom import catalog
-
     return {k: KpiMeta(k, i.name_en, i.name_fa or i.name_en, str(i.unit), str(i.direction))
-            for k, i in catalog(ws).items()}
+            for k, i in ws.model.indicators.items()}
 
 
 def _dims(by: Sequence[str] | str | None) -> list[str]:
@@ -51,8 +49,6 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
                   by: Sequence[str] | str | None = None, today: dt.date | None = None,
                   scope: dict[str, Sequence[str]] | None = None) -> Context:
     """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains."""
-    from salesscope.engine.custom import catalog
-
     try:
         grain = Grain(grain).value
     except ValueError:
@@ -69,7 +65,7 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
         raise QueryError("no indicator has any data yet: import data first (salesscope import)")
     parts: dict[str, pd.DataFrame] = {}
     for dim in _dims(by):
-        ids = [k for k, ind in catalog(ws).items() if Dimension(dim) in ind.dimensions]
+        ids = [k for k, ind in ws.model.indicators.items() if Dimension(dim) in ind.dimensions]
         if ids:
             parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True, scope=scope)
     p = periods(totals)

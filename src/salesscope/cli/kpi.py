@@ -50,13 +50,11 @@ def kpi(
 
     Example: salesscope kpi rrroi lgr --grain month --calendar jalali --by channel --from 2026-01-01
     """
-    from salesscope.engine.custom import catalog
-
     check_output(fmt, out, list_only=list_)
     ws = open_workspace(workspace, read_only=True)
-    cat = catalog(ws)
+    model = ws.model
     if list_:
-        _list(cat, fmt, resolve_lang(lang, ws), wide)
+        _list(model.indicators, fmt, resolve_lang(lang, ws), wide)
         return
     if explain_id:
         from salesscope.engine.explain import explain
@@ -69,7 +67,7 @@ def kpi(
     dims = [c for c in (by or "").split(",") if c.strip()]
     if fmt == "table":
         lang = resolve_lang(lang, ws)
-        names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in cat.items()}
+        names = model.names(lang)
         shown, period = (df, None) if all_ or start or end else last_complete(df)
         for grid in kpi_grids(shown, [d.strip() for d in dims], names, lang=lang, currency=ws.config.currency,
                               period=period):

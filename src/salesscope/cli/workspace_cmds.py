@@ -120,10 +120,9 @@ def _show_last_month(ws, lang: str) -> None:
     """The 15 indicators for the last month the data covers whole and their change, then the top findings."""
     from salesscope.cli.output import kpi_grids, last_complete
     from salesscope.cli.screen import render
-    from salesscope.engine import CATALOG
 
     df, period = last_complete(ws.kpis(None, grain="month"))
-    names = {k: (v.name_fa if lang == "fa" else v.name_en) for k, v in CATALOG.items()}
+    names = ws.model.names(lang)
     for grid in kpi_grids(df, [], names, lang=lang, currency=ws.config.currency, period=period):
         render(console, grid)
     from salesscope.advice import findings

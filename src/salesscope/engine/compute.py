@@ -8,6 +8,7 @@ formulas are evaluated column-wise.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import ibis
@@ -17,10 +18,10 @@ import pyarrow as pa
 
 from salesscope.engine import calendar as cal
 from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
-from salesscope.engine.facts import DIM_COLUMN, FACTS, Ctx, Fact
+from salesscope.engine.facts import DIM_COLUMN, Ctx, Fact
 from salesscope.engine.formulas import Frame
 from salesscope.engine.indicators import Indicator
-from salesscope.engine.measures import MEASURES, Agg, Measure
+from salesscope.engine.measures import Agg, Measure
 from salesscope.engine.request import Request
 from salesscope.engine.stats import median_ranks
 from salesscope.errors import QueryError
@@ -139,7 +140,8 @@ class Plan:
         for m in medians:
             # The median's interval bounds are order statistics: rank each measured value within
             # its group (values outside the measure's filter become NULL and sort last).
-            v = t[m.column] if m.where is None else ibis.ifelse(m.where(t), t[m.column], ibis.null("float64"))
+            cond = m.condition(t)
+            v = t[m.column] if cond is None else ibis.ifelse(cond, t[m.column], ibis.null("float64"))
             t = t.mutate(**{f"_v_{m.name}": v})
             v, by = t[f"_v_{m.name}"], [t[k] for k in self.keys]
             t = t.mutate(**{f"_rn_{m.name}": ibis.row_number().over(group_by=by, order_by=ibis.asc(v, nulls_first=False)) + 1,
@@ -148,7 +150,7 @@ class Plan:
             t = t.mutate(**{f"_lo_{m.name}": lo, f"_hi_{m.name}": hi})
         metrics = {"_rows": t.count()}
         for m in measures:
-            where = m.where(t) if m.where else None
+            where = m.condition(t)
             col = t[m.column] if m.column else None
             match m.agg:
                 case Agg.COUNT:
@@ -232,18 +234,19 @@ def _undefined_rows(plan: Plan, ind: Indicator, reason: str) -> pd.DataFrame:
 
 
 def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None], notes: dict) -> pd.DataFrame:
+    measures = plan.ws.model.measures
     used = [facts[f] for f in ind.facts if facts.get(f) is not None]
     grid = _grid(plan, used)
     for name in ind.facts:
         fr = facts.get(name)
-        wanted = [c for m in ind.measures if MEASURES[m].fact == name for c in MEASURES[m].outputs()]
+        wanted = [c for m in ind.measures if measures[m].fact == name for c in measures[m].outputs()]
         if fr is None:
-            grid = grid.assign(**{c: (0.0 if c in MEASURES and MEASURES[c].additive else np.nan) for c in wanted})
+            grid = grid.assign(**{c: (0.0 if c in measures and measures[c].additive else np.nan) for c in wanted})
         else:
             cols = [c for c in wanted + [f"_rows_{name}"] if c in fr.columns]
             grid = grid.merge(fr[plan.keys + cols], on=plan.keys, how="left", sort=False)
         for m in ind.measures:
-            if MEASURES[m].fact == name and MEASURES[m].additive:
+            if measures[m].fact == name and measures[m].additive:
                 grid[m] = grid[m].astype("float64").fillna(0.0)
     pos = grid["_pos"].to_numpy()
     first_period = np.inf
@@ -281,17 +284,16 @@ def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None],
 
 def compute(ws: Workspace, req: Request) -> pd.DataFrame:
     """Evaluate every requested indicator; return the tidy result."""
-    from salesscope.engine.custom import catalog
-
+    model = ws.model
     plan = Plan(ws, req)
-    known = catalog(ws)
+    known = model.indicators
     results: list[pd.DataFrame] = []
     todo: list[Indicator] = []
     pending: list[tuple[int, Indicator, str]] = []
     for ind in (known[i] for i in req.ids):
         missing_dims = [d for d in req.dims if d not in ind.dimensions]
         if missing_dims:
-            lacking = _lacking(ind, missing_dims[0])
+            lacking = _lacking(model.facts, ind, missing_dims[0])
             if req.explicit:
                 can = ", ".join(sorted(d.value for d in ind.dimensions)) or "nothing"
                 raise QueryError(
@@ -308,14 +310,14 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
         todo.append(ind)
     wanted: dict[str, list[Measure]] = {}
     for ind in todo:
-        for m in ind.measures:
-            ms = wanted.setdefault(MEASURES[m].fact, [])
-            if MEASURES[m] not in ms:
-                ms.append(MEASURES[m])
+        for m in model.measures_of(ind):
+            ms = wanted.setdefault(m.fact, [])
+            if m not in ms:
+                ms.append(m)
     facts: dict[str, pd.DataFrame | None] = {}
     hidden: set[str] = set()
     for name, measures in wanted.items():
-        fact = FACTS[name]
+        fact = model.facts[name]
         if not plan.counts.get(fact.tables[0].value):
             facts[name] = None
             continue
@@ -338,10 +340,10 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
     return _tidy(results, req, plan)
 
 
-def _lacking(ind: Indicator, dim) -> str:
+def _lacking(facts: Mapping[str, Fact], ind: Indicator, dim) -> str:
     for f in ind.facts:
-        if dim not in FACTS[f].dims:
-            table = FACTS[f].tables[0].value
+        if dim not in facts[f].dims:
+            table = facts[f].tables[0].value
             col = "rep_id" if dim.value in ("rep", "team") else dim.value
             return f"the {table} table has no {col!r} column"
     return "its inputs do not carry it"

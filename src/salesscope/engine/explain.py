@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 import ibis
 
 from salesscope.engine.compute import Plan
-from salesscope.engine.facts import FACTS
-from salesscope.engine.measures import MEASURES
 from salesscope.engine.request import Request
 
 if TYPE_CHECKING:
@@ -17,16 +15,15 @@ if TYPE_CHECKING:
 
 def explain(ws: Workspace, kpi: str, **zoom: Any) -> str:
     """The SQL that computes ``kpi``'s measures, one statement per fact, in the backend's dialect."""
-    from salesscope.engine.custom import catalog
-
+    model = ws.model
     req = Request.build(ws, ids=[kpi], **zoom)
-    ind = catalog(ws)[kpi]
+    ind = model.indicator(kpi)
     plan = Plan(ws, req)
     dialect = plan.backend.name
     parts = [f"-- {ind.id}: {ind.name_en}", f"-- measures: {', '.join(ind.measures)}"]
     for fact_name in ind.facts:
-        measures = [MEASURES[m] for m in ind.measures if MEASURES[m].fact == fact_name]
-        expr = plan.aggregate_expr(FACTS[fact_name], measures)
+        measures = model.measures_of(ind, fact_name)
+        expr = plan.aggregate_expr(model.facts[fact_name], measures)
         if expr is None:
             parts.append(f"-- fact {fact_name}: outside the request's scope")
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import ibis
 import ibis.expr.types as ir
@@ -56,11 +57,26 @@ def _hours_between(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.F
 
 @dataclass(frozen=True)
 class Fact:
+    """One kind of counted row: how it is built, how it is placed in time, what it can be split by.
+
+    ``placed`` is the record-level counterpart of ``build``: which rows of ``rows_table`` the fact
+    counts for a period, as SQL on the dates ``$s`` and ``$e`` (inclusive), so "the rows behind a
+    number" are the rows it counted. ``time`` says in words what places a row in a period.
+    """
+
     name: str
     tables: tuple[Table, ...]  # the inputs; the first one must hold data
     dims: frozenset[Dimension]
     build: Callable[[Ctx], ir.Table]
     snapshot: bool = False  # built already joined to the periods (has period_start, no day)
+    time: str = ""
+    placed: str = ""
+    rows_table: str = ""
+
+    @property
+    def scope_columns(self) -> tuple[str, ...]:
+        """The input columns that tie a row to a person (a user's scope filters on them)."""
+        return ("rep_id",) if Dimension.REP in self.dims else ()
 
 
 def activities(ctx: Ctx) -> ir.Table:
@@ -200,19 +216,44 @@ def costs(ctx: Ctx) -> ir.Table:
 
 D = Dimension
 _PEOPLE = frozenset({D.REP, D.TEAM})
-FACTS: dict[str, Fact] = {f.name: f for f in (
-    Fact("activities", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, activities),
-    Fact("responses", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, responses),
-    Fact("time_log", (Table.TIME_LOG,), _PEOPLE | {D.CHANNEL}, time_log),
-    Fact("leads", (Table.LEADS,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, leads),
-    Fact("closed_deals", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, closed_deals),
-    Fact("open_at_end", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_end, True),
-    Fact("open_at_start", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_start, True),
-    Fact("customers_new", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_new),
-    Fact("customers_at_start", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_at_start, True),
-    Fact("quotas", (Table.QUOTAS,), _PEOPLE, quotas),
-    Fact("costs", (Table.COSTS,), frozenset({D.CHANNEL, D.CAMPAIGN}), costs),
-)}
+DAY = "CAST({} AS DATE)"  # stored times are local wall-clock: the date is taken as is
+
+
+def _between(col: str) -> str:
+    return f"{DAY.format(col)} BETWEEN $s AND $e"
+
+
+# The built-in facts (read-only); a workspace's semantic model adds the user's own.
+FACTS = MappingProxyType({f.name: f for f in (
+    Fact("activities", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, activities,
+         time="occurred_at", rows_table="activities", placed=_between("occurred_at")),
+    Fact("responses", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, responses,
+         time="the answered action's occurred_at", rows_table="responses", placed=_between("occurred_at")),
+    Fact("time_log", (Table.TIME_LOG,), _PEOPLE | {D.CHANNEL}, time_log,
+         time="day", rows_table="time_log", placed="day BETWEEN $s AND $e"),
+    Fact("leads", (Table.LEADS,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, leads,
+         time="created_at", rows_table="leads", placed=_between("created_at")),
+    Fact("closed_deals", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, closed_deals,
+         time="closed_at", rows_table="opportunities",
+         placed=f"status IN ('won', 'lost') AND {_between('closed_at')}"),
+    Fact("open_at_end", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_end, True,
+         time="open at the period's end", rows_table="opportunities",
+         placed=f"{DAY.format('created_at')} <= $e AND (status = 'open' OR {DAY.format('closed_at')} > $e)"),
+    Fact("open_at_start", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_start, True,
+         time="open at the period's start", rows_table="opportunities",
+         placed=f"{DAY.format('created_at')} < $s AND (status = 'open' OR {DAY.format('closed_at')} >= $s)"),
+    Fact("customers_new", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_new,
+         time="acquired_at", rows_table="customers", placed=_between("acquired_at")),
+    Fact("customers_at_start", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_at_start, True,
+         time="active at the period's start", rows_table="customers",
+         placed=f"{DAY.format('acquired_at')} < $s AND (churned_at IS NULL OR {DAY.format('churned_at')} >= $s)"),
+    Fact("quotas", (Table.QUOTAS,), _PEOPLE, quotas,
+         time="period_start to period_end, spread evenly over its days", rows_table="quotas",
+         placed="period_start <= $e AND period_end >= $s"),
+    Fact("costs", (Table.COSTS,), frozenset({D.CHANNEL, D.CAMPAIGN}), costs,
+         time="day, or period_start to period_end spread evenly over its days", rows_table="costs",
+         placed="coalesce(day, period_start) <= $e AND coalesce(day, period_end) >= $s"),
+)})
 
 # The column each dimension reads in a fact.
 DIM_COLUMN: dict[Dimension, str] = {d: ("rep" if d is D.REP else d.value) for d in Dimension}

@@ -61,9 +61,7 @@ class Request:
               calendar: str | None = None, by: Sequence[str] | str | None = None, start: Any = None,
               end: Any = None, details: bool = False,
               scope: dict[str, Sequence[str]] | None = None) -> Request:
-        from salesscope.engine.custom import catalog
-
-        known = catalog(ws)
+        known = ws.model.indicators
         if isinstance(ids, str):
             ids = [i for i in ids.split(",") if i.strip()]
         explicit = bool(ids)

@@ -26,10 +26,10 @@ def _days(p: Period) -> int:
 
 
 def _name(kpi: str) -> dict[str, str]:
-    from salesscope.engine import CATALOG
+    from salesscope.semantic import builtin
 
-    ind = CATALOG.get(kpi)
-    return {"en": ind.name_en, "fa": ind.name_fa} if ind else {"en": kpi, "fa": kpi}
+    model = builtin()
+    return {"en": model.name(kpi, "en"), "fa": model.name(kpi, "fa")}
 
 SIMS = 2000
 LEADS_MARGIN = 2.0  # "out of reach" when leads needed exceed the best period by this factor

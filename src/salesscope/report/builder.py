@@ -84,23 +84,15 @@ class ReportData:
 
 
 def catalog_info(ws: Any = None) -> list[IndicatorInfo]:
-    """The engine's catalogue (with the workspace's own indicators) as :class:`IndicatorInfo`."""
-    from salesscope.engine import CATALOG
+    """The workspace's semantic model (the built-ins alone without one) as :class:`IndicatorInfo`."""
+    from salesscope.semantic import builtin
 
-    cat: dict[str, Any] = dict(CATALOG)
-    if ws is not None:
-        from salesscope.engine.custom import catalog
-
-        cat = dict(catalog(ws))
-    out = []
-    for ind in cat.values():
-        out.append(IndicatorInfo(
-            id=ind.id, name_en=ind.name_en, name_fa=getattr(ind, "name_fa", "") or ind.name_en,
-            stage=str(getattr(getattr(ind, "stage", None), "value", getattr(ind, "stage", "results"))), unit=str(getattr(ind.unit, "value", ind.unit)),
-            direction=str(getattr(ind.direction, "value", ind.direction)),
-            dimensions=tuple(str(getattr(d, "value", d)) for d in getattr(ind, "dimensions", ()) or ()),
-            description_en=getattr(ind, "description_en", ""), description_fa=getattr(ind, "description_fa", "")))
-    return out
+    model = ws.model if ws is not None else builtin()
+    return [IndicatorInfo(
+        id=ind.id, name_en=ind.name_en, name_fa=ind.name_fa or ind.name_en, stage=ind.stage.value,
+        unit=ind.unit.value, direction=ind.direction.value, dimensions=tuple(sorted(d.value for d in ind.dimensions)),
+        description_en=ind.description_en, description_fa=ind.description_fa)
+        for ind in model.indicators.values()]
 
 
 def _pick_period(kpis: pd.DataFrame, period: str | None, today: dt.date) -> pd.Series:

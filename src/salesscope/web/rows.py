@@ -8,26 +8,6 @@ from salesscope.errors import QueryError
 from salesscope.vocab import Dimension
 from salesscope.web.service import Scope, Service, to_records
 
-# How each engine fact places a row of its input table in [start, end] (dates, inclusive): the
-# record-level counterpart of the facts, so "the rows behind a number" are the rows it counted.
-D = "CAST({} AS DATE)"  # stored times are local wall-clock: the date is taken as is
-FACT_ROWS: dict[str, tuple[str, str]] = {  # fact -> (table, condition on $s and $e)
-    "activities": ("activities", f"{D.format('occurred_at')} BETWEEN $s AND $e"),
-    "responses": ("responses", f"{D.format('occurred_at')} BETWEEN $s AND $e"),
-    "time_log": ("time_log", "day BETWEEN $s AND $e"),
-    "leads": ("leads", f"{D.format('created_at')} BETWEEN $s AND $e"),
-    "closed_deals": ("opportunities",
-                     f"status IN ('won', 'lost') AND {D.format('closed_at')} BETWEEN $s AND $e"),
-    "open_at_end": ("opportunities", f"{D.format('created_at')} <= $e AND (status = 'open' "
-                    f"OR {D.format('closed_at')} > $e)"),
-    "open_at_start": ("opportunities", f"{D.format('created_at')} < $s AND (status = 'open' "
-                      f"OR {D.format('closed_at')} >= $s)"),
-    "customers_new": ("customers", f"{D.format('acquired_at')} BETWEEN $s AND $e"),
-    "customers_at_start": ("customers", f"{D.format('acquired_at')} < $s AND (churned_at IS NULL "
-                           f"OR {D.format('churned_at')} >= $s)"),
-    "quotas": ("quotas", "period_start <= $e AND period_end >= $s"),
-    "costs": ("costs", "coalesce(day, period_start) <= $e AND coalesce(day, period_end) >= $s"),
-}
 DIM_COLUMN = {"rep": "rep_id", "channel": "channel", "campaign": "campaign",
               "product": "product", "segment": "segment"}
 DIM_SOURCES = {
@@ -80,7 +60,7 @@ def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, s
     present = svc.tables()
     out: dict[str, Any] = {"kpi": kpi, "start": start, "end": end, "tables": []}
     for fact in catalog[kpi].facts:
-        table, placed = FACT_ROWS[fact]
+        table, placed = svc.ws.model.facts[fact].rows_table, svc.ws.model.facts[fact].placed
         entry: dict[str, Any] = {"fact": fact, "table": table, "rows": [], "truncated": False,
                                  "reason": None}
         out["tables"].append(entry)

@@ -6,7 +6,7 @@ import inspect
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from salesscope.errors import QueryError
@@ -112,10 +112,9 @@ class Service:
                                              start=start, end=end), scope)
         return self.cached(key, run)
 
-    def catalog(self) -> dict[str, Any]:
-        from salesscope.engine import CATALOG
-
-        return CATALOG
+    def catalog(self) -> Mapping[str, Any]:
+        """The workspace's indicators, built-in and its own, from its semantic model."""
+        return self.ws.model.indicators
 
     # -- plain lookups in the store ---------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
