@@ -42,8 +42,15 @@ UNDECIDED_SKIP = 0.30      # lead cohorts with this share still undecided say no
 CYCLE_MIN_RELATIVE = 0.10  # a cycle must lengthen by at least this share to be news
 CAC_GAP_POINTS = 5.0       # CAC growth must beat CLV growth by this many points
 
-# Indicators with no dedicated rule get the generic "worsened beyond its interval" check.
-GENERIC = ("lgr", "avg_deal_size", "sales_velocity", "activities_per_win", "quota_attainment", "lead_response_time")
+# Indicators whose change has a dedicated rule; every other indicator of the frames (a new
+# built-in, a user's own) gets the generic "worsened beyond its interval" check.
+DEDICATED = ("rrroi", "lead_conversion_rate", "win_rate", "sales_cycle_days", "pipeline_coverage",
+             "revenue_growth", "cac", "clv_cac_ratio", "churn_rate")
+
+
+def generic_kpis(df: pd.DataFrame) -> list[str]:
+    """The indicators of a frame with no dedicated rule, in the frame's order."""
+    return [k for k in dict.fromkeys(df["kpi"]) if k not in DEDICATED] if "kpi" in df else []
 
 
 def _frames(ctx: Context, *dims: str) -> list[tuple[pd.DataFrame, list[str]]]:
@@ -333,7 +340,7 @@ def generic_worsening(ctx: Context) -> list[Finding]:
     """Any other indicator whose previous value lies outside this period's interval, on the bad side."""
     out = []
     for df, dl in _frames(ctx, "team"):
-        for kpi in GENERIC:
+        for kpi in generic_kpis(df):
             for _, row in rows(df, kpi, ctx.period).iterrows():
                 value, prev = fnum(row["value"]), fnum(row.get("previous_value"))
                 lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))

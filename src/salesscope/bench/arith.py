@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# The breakdown each indicator is measured at in the benchmark: month x channel x rep where its
-# inputs carry both, otherwise the finest the inputs allow.
-LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("channel", "rep"): ("rrroi", "lgr", "lead_response_time", "lead_conversion_rate", "win_rate",
-                         "avg_deal_size", "sales_cycle_days", "sales_velocity", "revenue_growth",
-                         "activities_per_win"),
-    ("rep",): ("pipeline_coverage", "quota_attainment", "churn_rate"),
-    (): ("cac", "clv_cac_ratio"),
-}
+
+def levels() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The breakdown each indicator is measured at in the benchmark, from the semantic model:
+    month x channel x rep where its inputs carry both, otherwise the finest the inputs allow."""
+    from salesscope.semantic import builtin
+
+    return builtin().agreement_levels()
+
+
 ADDITIVE = ("actions", "activities", "responses", "prospecting_hours", "lead_generation_hours", "leads",
             "leads_converted", "leads_contacted", "won", "lost", "won_amount", "won_with_amount",
             "open_count_start", "open_value_end", "quota", "costs", "acquisition_labour_cost",
@@ -102,7 +102,7 @@ def values(g: pd.DataFrame, dims: list[str], first: dict[str, pd.Timestamp], gro
 
 def tidy(g: pd.DataFrame, dims: list[str], vals: dict[str, pd.Series], months: pd.DatetimeIndex) -> pd.DataFrame:
     """Defined values only, as rows of kpi, month, the breakdown and value."""
-    frames = []
+    frames = [pd.DataFrame(columns=["month", *dims, "kpi", "value"])]
     for kpi, v in vals.items():
         f = g[["month", *dims]].assign(kpi=kpi, value=v.to_numpy())
         frames.append(f[f["value"].notna() & f["month"].isin(months)])

@@ -127,7 +127,7 @@ def compute(con: duckdb.DuckDBPyConnection, months: pd.DatetimeIndex, in_range: 
     """All 15 indicators at their benchmark breakdowns, defined values only."""
     lgr_fallback = scalar(con.execute("SELECT count(*) FROM time_log WHERE purpose = 'lead_generation'")) == 0
     frames = []
-    for dims in arith.LEVELS:
+    for dims in arith.levels():
         m, first = measures(con, list(dims), months)
         g = arith.full_grid(m, list(dims), months)
         vals = arith.values(g, list(dims), first, gross_margin, lgr_fallback)

@@ -178,7 +178,7 @@ def compute(t: dict[str, pd.DataFrame], months: pd.DatetimeIndex, in_range: pd.D
     """All 15 indicators at their benchmark breakdowns, defined values only."""
     lgr_fallback = t["time_log"].purpose.eq("lead_generation").sum() == 0
     frames = []
-    for dims in arith.LEVELS:
+    for dims in arith.levels():
         m, first = measures(t, list(dims), months)
         g = arith.full_grid(m, list(dims), months)
         vals = arith.values(g, list(dims), first, gross_margin, lgr_fallback)

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesscope.bench import arith
-
 
 def _months(ws) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
     """The engine's months (data range), plus the two before and one after it reads for comparisons."""
@@ -32,7 +30,7 @@ def _months(ws) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
 def engine(ws) -> pd.DataFrame:
     """The 15 indicators through the engine, each at the finest breakdown it supports."""
     frames = []
-    for dims, ids in arith.LEVELS.items():
+    for dims, ids in ws.model.agreement_levels().items():
         df = ws.kpis(list(ids), grain="month", by=list(dims) or None)
         frames.append(df[df["value"].notna()].rename(columns={"period_start": "month"})
                       [["kpi", "month", *dims, "value"]])
