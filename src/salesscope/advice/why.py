@@ -117,9 +117,8 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
         scope: dict[str, Sequence[str]] | None = None) -> Why:
     """Decompose the change of ratio indicator ``kpi`` in ``period`` (default: the last complete one)."""
     from salesscope.advice.collect import data_end
-    from salesscope.engine.custom import catalog
 
-    cat = catalog(ws)
+    cat = ws.model.indicators
     if kpi not in cat:
         raise QueryError(f"unknown indicator {kpi!r}: expected one of {', '.join(sorted(cat))}",
                          fa=f"شاخص ناشناخته {kpi!r}: یکی از این‌ها را بنویسید: {', '.join(sorted(cat))}")

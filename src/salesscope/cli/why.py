@@ -50,9 +50,8 @@ def show(w, lang: str, ws, *, wide: bool = False) -> None:
     from salesscope.advice.frames import member
     from salesscope.advice.texts import DECIMALS, UNITS, WHY_TEXTS, Num, Term, render_why
     from salesscope.cli.screen import Grid, render
-    from salesscope.engine.custom import catalog
 
-    ind = catalog(ws)[w.kpi]
+    ind = ws.model.indicators[w.kpi]
     name = ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en
     dec = DECIMALS.get(w.unit, 2)
     unit = UNITS.get(w.unit, UNITS["count"])[lang].format(cur=ws.config.currency)
