@@ -29,9 +29,9 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
     if cfg.kind == "postgres":
         con = connect_postgres(cfg)
         if cfg.crm_mapping:
-            from salesscope.crm import install_views, load_mapping
+            from salesscope.crm import install_views, load_crm_mapping
 
-            install_views(con, load_mapping(cfg.crm_mapping, base=ws.path), schema=cfg.schema_)
+            install_views(con, load_crm_mapping(cfg.crm_mapping, base=ws.path), schema=cfg.schema_)
         return con
     if cfg.kind == "spark":
         return connect_spark(cfg)

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 import salesscope
-from salesscope.crm import load_mapping, view_sql
+from salesscope.crm import load_crm_mapping, view_sql
 from salesscope.crm.mapping import check
 from salesscope.errors import ConfigError
 from salesscope.schema import Table
@@ -88,7 +88,7 @@ def test_a_bad_mapping_names_the_problem(tmp_path):
     bad.write_text("name: bad\ntables:\n  leads:\n    from: crm_lead\n    columns:\n"
                    "      lead_id: id\n      colour: x\n      channel: {expr: m, values: {a: fax}}\n")
     with pytest.raises(ConfigError) as e:
-        load_mapping(bad)
+        load_crm_mapping(bad)
     msg = str(e.value)
     assert "colour: not a column of leads" in msg
     assert "fax not in the channel vocabulary" in msg
@@ -97,10 +97,10 @@ def test_a_bad_mapping_names_the_problem(tmp_path):
 
 def test_unknown_builtin_lists_the_builtins():
     with pytest.raises(ConfigError, match="built-in mappings: odoo"):
-        load_mapping("salesforce")
+        load_crm_mapping("salesforce")
 
 
 def test_shipped_mapping_is_complete():
-    m = load_mapping("odoo")
+    m = load_crm_mapping("odoo")
     assert check(m) == []
     assert "CAST(NULL AS text) AS \"contact_id\"" in view_sql(m, Table.ACTIVITIES)

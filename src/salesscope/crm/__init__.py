@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from salesscope.crm.mapping import CrmMapping, load_mapping, view_sql
+from salesscope.crm.mapping import CrmMapping, load_crm_mapping, view_sql
 from salesscope.errors import ConfigError
 from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     import ibis
 
-__all__ = ["CrmMapping", "install_views", "load_mapping", "view_sql"]
+__all__ = ["CrmMapping", "install_views", "load_crm_mapping", "view_sql"]
 
 
 def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None = None) -> list[str]:

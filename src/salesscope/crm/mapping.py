@@ -22,7 +22,7 @@ from salesscope.vocab import Channel
 BUILTIN = Path(__file__).parent
 
 
-class ColumnMap(BaseModel):
+class ViewColumn(BaseModel):
     """One canonical column: an SQL expression, optionally with a value map onto the vocabulary."""
 
     model_config = ConfigDict(extra="forbid")
@@ -31,11 +31,11 @@ class ColumnMap(BaseModel):
     default: str | None = None  # for labels the map does not list
 
 
-class TableMap(BaseModel):
+class ViewTable(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     from_: str = Field(alias="from")
     where: str | None = None
-    columns: dict[str, ColumnMap]
+    columns: dict[str, ViewColumn]
 
     @model_validator(mode="before")
     @classmethod
@@ -51,10 +51,10 @@ class CrmMapping(BaseModel):
     name: str
     description: str = ""
     source_schema: str = "public"
-    tables: dict[Table, TableMap]
+    tables: dict[Table, ViewTable]
 
 
-def load_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmMapping:
+def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmMapping:
     """Read a mapping: a built-in name (``odoo``) or a YAML file (relative to ``base``)."""
     path = Path(name_or_path)
     if not path.suffix and (BUILTIN / f"{name_or_path}.yaml").exists():
@@ -105,7 +105,7 @@ def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def column_sql(table: Table, name: str, cmap: ColumnMap | None) -> str:
+def column_sql(table: Table, name: str, cmap: ViewColumn | None) -> str:
     """The view's select item for one canonical column, cast to its canonical type."""
     spec = TABLES[table]
     kind = Kind.TEXT if name.endswith("_label") and not spec.has(name) else spec.column(name).kind
@@ -128,7 +128,7 @@ def view_sql(mapping: CrmMapping, table: Table) -> str:
     for name in TABLES[table].column_names:
         cmap = tmap.columns.get(name)
         if cmap is None and name.endswith("_label") and name[:-6] in tmap.columns:
-            cmap = ColumnMap(expr=tmap.columns[name[:-6]].expr)  # the CRM's own label
+            cmap = ViewColumn(expr=tmap.columns[name[:-6]].expr)  # the CRM's own label
         items.append(column_sql(table, name, cmap))
     where = f" WHERE {tmap.where}" if tmap.where else ""
     return f"SELECT {', '.join(items)} FROM {tmap.from_}{where}"

@@ -34,7 +34,7 @@ CHUNKED = ("activities", "responses", "leads", "opportunities", "customers")
 
 
 @dataclass
-class Plan:
+class DemoRun:
     """What every month of one run shares: the timeline and the size factors."""
 
     seed: int
@@ -49,7 +49,7 @@ class Plan:
         return self.scale / F.DEFAULT_SCALE
 
 
-def plan(seed: int = 7, scale: int | None = None, today: date | None = None) -> Plan:
+def plan(seed: int = 7, scale: int | None = None, today: date | None = None) -> DemoRun:
     scale = int(scale or F.DEFAULT_SCALE)
     if scale < 1_000:
         raise ValueError(f"scale {scale} is too small: expected at least 1000 activities")
@@ -58,10 +58,10 @@ def plan(seed: int = 7, scale: int | None = None, today: date | None = None) -> 
     k = OUTREACH_SHARE * scale / float((tl.hours * speed).sum())
     per_month = np.add.reduceat(tl.hours.sum(axis=(0, 1)), tl.bounds[:-1])
     inbound = INBOUND_PER_ACTIVITY * scale * per_month / per_month.sum()
-    return Plan(seed, scale, tl, k, inbound)
+    return DemoRun(seed, scale, tl, k, inbound)
 
 
-def iter_months(p: Plan) -> Iterator[dict[str, pd.DataFrame]]:
+def iter_months(p: DemoRun) -> Iterator[dict[str, pd.DataFrame]]:
     """The month-born rows, one month at a time, oldest first."""
     for m in range(F.MONTHS):
         month = generate_month(p.timeline, m, p.seed, p.k, float(p.inbound[m]))
@@ -69,7 +69,7 @@ def iter_months(p: Plan) -> Iterator[dict[str, pd.DataFrame]]:
         yield month
 
 
-def reps(p: Plan) -> pd.DataFrame:
+def reps(p: DemoRun) -> pd.DataFrame:
     start = p.timeline.months[0]
     return pd.DataFrame({
         "rep_id": pd.Series(F.REP_IDS, dtype=TEXT),
@@ -81,7 +81,7 @@ def reps(p: Plan) -> pd.DataFrame:
     })
 
 
-def time_log(p: Plan) -> pd.DataFrame:
+def time_log(p: DemoRun) -> pd.DataFrame:
     tl = p.timeline
     parts = []
     for purpose, hours, names in (("prospecting", tl.hours, F.OUTREACH),
@@ -97,7 +97,7 @@ def time_log(p: Plan) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).sort_values(["day", "rep_id"], ignore_index=True)
 
 
-def quotas(p: Plan) -> pd.DataFrame:
+def quotas(p: DemoRun) -> pd.DataFrame:
     """Monthly quotas per rep, set a little above what each rep wins on average, and quarterly
     quotas per team that equal the sum of their reps' monthly quotas (full quarters only)."""
     tl = p.timeline
@@ -136,7 +136,7 @@ def quotas(p: Plan) -> pd.DataFrame:
     return pd.concat([rep_rows, next_rows, team_rows], ignore_index=True)
 
 
-def costs(p: Plan) -> pd.DataFrame:
+def costs(p: DemoRun) -> pd.DataFrame:
     channel_of = {name: ch for ch in F.CHANNELS for name, _ in F.CAMPAIGNS[ch]}
     rows = []
     for m, s in enumerate(p.spend):
@@ -152,7 +152,7 @@ def costs(p: Plan) -> pd.DataFrame:
     return out.astype({c: TEXT for c in ("category", "channel", "campaign")})
 
 
-def finish(p: Plan) -> dict[str, pd.DataFrame]:
+def finish(p: DemoRun) -> dict[str, pd.DataFrame]:
     """The tables that need the whole run: call after every month has been generated."""
     return {"reps": reps(p), "time_log": time_log(p), "quotas": quotas(p), "costs": costs(p)}
 
