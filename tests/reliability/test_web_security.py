@@ -314,3 +314,21 @@ def test_previews_never_committed_are_removed_after_a_day(web, client):
     fresh = preview(client, bearer(web, "chief"), [("leads.csv", CSV)]).json()["upload_id"]
     assert not old.exists()
     assert fresh in uploads(web)
+
+
+def test_security_headers_on_pages_api_answers_and_refusals(web, client):
+    h = bearer(web, "chief")
+    answers = {"login page": client.get("/login"), "settings page": client.get("/settings", headers=h),
+               "API answer": client.get("/api/v1/me", headers=h), "refusal": client.get("/api/v1/me"),
+               "docs": client.get("/api/docs"), "script": client.get("/static/app.js")}
+    for what, r in answers.items():
+        csp = r.headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, what
+        assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0], what
+        assert r.headers.get("x-frame-options") == "DENY", what
+        assert r.headers.get("x-content-type-options") == "nosniff", what
+    for what in ("login page", "settings page", "API answer", "refusal", "docs"):
+        assert answers[what].headers.get("cache-control") == "no-store", what
+    assert answers["script"].headers.get("cache-control") != "no-store"
+    # The page carrying the CSRF token has no inline script for the policy to allow.
+    assert "<script>" not in client.get("/", headers=h).text

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from swagger_ui_bundle import swagger_ui_path
 
 from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
 from salesscope.web.auth import (
@@ -24,6 +25,7 @@ from salesscope.web.auth import (
     TooManyAttempts,
     authenticate,
 )
+from salesscope.web.headers import SecurityHeaders
 from salesscope.web.limits import BodyGuard, BodyTooLarge, too_large
 from salesscope.web.service import Service
 from salesscope.web.users import UserStore
@@ -123,7 +125,7 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     """Build the app for an open workspace; creates the first admin and announces its password."""
     from salesscope.web import api, api_admin, api_forecast, api_imports, pages
 
-    app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url="/api/docs",
+    app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None,
                   description="Sales indicators at any zoom. Every error is "
                               '`{"error": {"code": ..., "message": ...}}`.')
@@ -144,5 +146,7 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.include_router(api_forecast.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/assets/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.add_middleware(BodyGuard, respond=error_response, authenticate=authenticate)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets them, refusals too
     return app

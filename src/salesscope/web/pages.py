@@ -31,8 +31,8 @@ PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "forecast": "fo
 
 
 def _js(value: object) -> str:
-    # "</" cannot end the inline <script> early once escaped; JSON reads "<\/" as "</".
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all inside the JSON block: neither "</script>" nor "<!--" can end or bend it.
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _lang(request: Request) -> str:
@@ -51,7 +51,8 @@ def _context(request: Request, page: str, **extra) -> dict:
 def _render(request: Request, page: str, status: int = 200, **extra) -> Response:
     user = authenticate(request)
     cfg = request.app.state.ws.config
-    boot = {"page": page, "csrf": request.state.session.csrf, "user": user.public(),
+    session = getattr(request.state, "session", None)  # none for a bearer token: no form posts
+    boot = {"page": page, "csrf": session.csrf if session else "", "user": user.public(),
             "currency": cfg.currency, "default_calendar": str(cfg.calendar),
             "min_sample": cfg.min_sample, **extra}
     ctx = _context(request, page, user=user, boot_json=_js(boot))
@@ -155,6 +156,12 @@ def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
 
 
 # -- assets from Python packages -----------------------------------------------------------------
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """Swagger UI for the REST API, served from the swagger-ui-bundle package (no CDN)."""
+    return templates.TemplateResponse(request, "api-docs.html", {})
+
+
 @functools.cache
 def _plotly_js() -> bytes:
     from plotly.offline import get_plotlyjs

@@ -76,6 +76,9 @@ const SS = (() => {
     return text ? text.replace("{arg}", arg) : String(reason).replaceAll("_", " ");
   }
 
+  // Plotly reads tags (<a>, <b>, <br>) in every label it draws; imported names must stay text.
+  const plotText = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
   const digits = (s) => (FA ? String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(s));
 
   function num(v, decimals = 2) {
@@ -196,6 +199,6 @@ const SS = (() => {
     initZoom();
   }
 
-  return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, num, reasonText,
+  return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
     withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

@@ -33,18 +33,18 @@ window.SSForecast = (() => {
         fill: "toself", fillcolor: rgba(color, alpha), hoverinfo: "skip", name });
       if (!by) traces.push(band("low_95", "high_95", 0.12, T.band_95), band("low_80", "high_80", 0.25, T.band_80));
       traces.push({ x: px, y: part.map((r) => r.expected), type: "scatter", mode: "lines+markers",
-        name: g === null ? T.fc_expected : String(g), line: { color, width: 2 }, marker: { size: 7 },
+        name: g === null ? T.fc_expected : SS.plotText(g), line: { color, width: 2 }, marker: { size: 7 },
         // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
         error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
           array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
-        customdata: part.map((r) => [digits(r.period), money(r.expected), span(r.low_80, r.high_80, money),
+        customdata: part.map((r) => [SS.plotText(digits(r.period)), money(r.expected), span(r.low_80, r.high_80, money),
           span(r.low_95, r.high_95, money)]),
         hovertemplate: `%{customdata[0]}<br>${T.fc_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
           + `<br>${T.band_95}: %{customdata[3]}<extra></extra>` });
     });
     await SS.plot(box, traces, chartLayout({ height: 340, showlegend: true,
       legend: { orientation: "h", y: -0.15, x: FA ? 1 : 0, xanchor: FA ? "right" : "left" },
-      xaxis: { type: "category", tickvals: x, ticktext: x.map(digits) },
+      xaxis: { type: "category", tickvals: x, ticktext: x.map((p) => SS.plotText(digits(p))) },
       yaxis: { rangemode: "tozero", tickformat: ",.0f" } }), cfg);
   }
 

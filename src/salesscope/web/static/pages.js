@@ -114,7 +114,7 @@
         line: { dash: "dash", color: "#c05621" } });
     }
     await SS.plot(trendBox, traces, chartLayout({ height: 300, showlegend: false,
-      xaxis: { type: "category", tickvals: x, ticktext: x.map(digits) } }), cfg);
+      xaxis: { type: "category", tickvals: x, ticktext: x.map((p) => SS.plotText(digits(p))) } }), cfg);
     trendBox.on("plotly_click", (ev) => SS.setParams({ period: ev.points[0].x }));
 
     const rowsDone = sel ? showRows(rowsBox, id, sel, where) : Promise.resolve();
@@ -123,10 +123,12 @@
       .filter((r) => sel && r.period === sel.period);
     if (!parts.length) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
     const next = dims.find((d) => d !== by && !used.includes(d));
+    // The raw values stay the bars' x (a click drills into them); what Plotly draws is escaped.
     await SS.plot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
-      text: parts.map((r) => `n=${num(r.n, 0)}`), hovertemplate: "%{x}: %{y}<br>%{text}<extra></extra>" }],
-    chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => String(r[by])),
+      customdata: parts.map((r) => SS.plotText(r[by])),
+      text: parts.map((r) => `n=${num(r.n, 0)}`), hovertemplate: "%{customdata}: %{y}<br>%{text}<extra></extra>" }],
+    chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => SS.plotText(r[by])),
       tickvals: parts.map((r) => r[by]) } }), cfg);
     barBox.on("plotly_click", (ev) => {
       const value = ev.points[0].x;
@@ -166,7 +168,7 @@
     const traces = groups.map((g) => {
       // a stage the data do not measure has no bar
       const part = latest.filter((r) => (g === null || r[by] === g) && r.count !== null);
-      return { type: by ? "bar" : "funnel", name: g === null ? "" : String(g),
+      return { type: by ? "bar" : "funnel", name: g === null ? "" : SS.plotText(g),
         y: part.map((r) => T[`stage_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
         text: part.map((r) => (r.conversion === null ? num(r.count, 0)
