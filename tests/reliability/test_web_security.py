@@ -95,6 +95,8 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
             f"/api/v1/users/{victim(w)}/password", headers=h, json={"password": "changed-pass-1"})),
         "POST /api/v1/tokens": (EVERYONE, lambda h, w: c.post("/api/v1/tokens", headers=h,
                                                               json={"name": "x"})),
+        "GET /api/v1/why/{kpi}": (EVERYONE, lambda h, w: c.get(
+            "/api/v1/why/win_rate", params={"grain": "quarter"}, headers=h)),
         "GET /api/v1/tokens": (EVERYONE, lambda h, w: c.get("/api/v1/tokens", headers=h)),
         "DELETE /api/v1/tokens/{token_id}": (EVERYONE, lambda h, w: c.delete(
             f"/api/v1/tokens/{own_token(w)}", headers=h)),
