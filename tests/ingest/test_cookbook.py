@@ -145,3 +145,14 @@ def test_cookbook_examples_match_the_files(name):
     for f in (FILES / name).iterdir():
         head = f.read_text(encoding="utf-8").splitlines()[0]
         assert head in text, f.name
+
+
+@pytest.mark.parametrize("doc", ["docs/mapping.md", "docs/cookbook.md", "README.md"])
+def test_every_mapping_example_in_the_docs_passes_the_check(doc):
+    from salesscope.ingest.mapping import parse_mapping
+
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", (ROOT / doc).read_text(encoding="utf-8"),
+                                    re.S) if "columns:" in b]
+    assert blocks
+    for i, block in enumerate(blocks):
+        parse_mapping(block, f"{doc} example {i + 1}")
