@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,20 @@ from salesscope.report import digest as dg
 TODAY = dt.date(2026, 4, 15)
 
 
-def _rows(html: str, dim: str) -> set[str]:
-    block = re.search(rf'data-dim="{dim}">(.*?)</table>', html, re.S)
-    return set(re.findall(r"<tr><th>([^<]+)</th>", block.group(1))) if block else set()
+def _sheet_values(book: bytes, column: str) -> set[str]:
+    """Every value of ``column`` in the workbook's sheets (the breakdown rows)."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(book), read_only=True)
+    found = set()
+    for sheet in wb.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        head = list(next(rows, []))
+        if column in head:
+            found |= {r[head.index(column)] for r in rows if r[head.index(column)]}
+    return found
 
 
 def test_subscriptions_add_list_remove(copy_demo) -> None:
@@ -51,27 +61,38 @@ def test_due_digests_are_sent_scoped_to_each_recipient(copy_demo, smtp_server) -
     dg.add(ws, "r03@example.com", schedule="weekly", language="fa", filter={"rep": "R03"})
     assert len(dg.due(ws, TODAY)) == 2
     smtp = dg.SmtpSettings(host=host, port=port, sender="reports@example.com")
-    sent = dg.run_due(ws, smtp, today=TODAY)
+    sent = dg.run_due(ws, smtp, today=TODAY, fmt="xlsx")
     assert [s.recipient for s, _ in sent] == ["north@example.com", "r03@example.com"]
     assert len(inbox.messages) == 2
     by_rcpt = {rcpt[0]: msg for rcpt, msg in inbox.messages}
     north = by_rcpt["north@example.com"]
     assert north["To"] == "north@example.com" and north["From"] == "reports@example.com"
     assert north["Subject"] == "SalesScope monthly digest: 2026-03"
+    assert len(bytes(north)) < dg.MAX_MAIL_BYTES
+    body = north.get_body(("plain",)).get_content()
+    assert "• Win rate: " in body and " pp) · n=" in body  # the indicators inline, changes in points
     (att,) = list(north.iter_attachments())
-    assert att.get_content_type() == "text/html" and att.get_filename().endswith(".html")
-    html = att.get_content()
-    assert "Showing only" in html and "North" in html
-    assert _rows(html, "team") == {"North"}  # nobody else's team
-    assert _rows(html, "rep") and _rows(html, "rep") <= north_reps
+    assert att.get_filename().endswith(".xlsx")
+    assert _sheet_values(att.get_content(), "team") == {"North"}  # nobody else's team
+    assert _sheet_values(att.get_content(), "rep") <= north_reps
     rep = by_rcpt["r03@example.com"]
     assert rep["Subject"].startswith("خلاصه هفتگی")
-    html_fa = next(rep.iter_attachments()).get_content()
-    assert 'dir="rtl"' in html_fa
-    assert _rows(html_fa, "rep") == {"R۰۳"}
+    assert "• نرخ" in rep.get_body(("plain",)).get_content() or "•" in rep.get_body(("plain",)).get_content()
+    assert _sheet_values(next(rep.iter_attachments()).get_content(), "rep") == {"R03"}  # an id keeps its digits
     # Sent digests are not due again until their next period ends.
     assert dg.due(ws, TODAY) == []
     assert [s.recipient for s in dg.due(ws, TODAY + dt.timedelta(days=7))] == ["r03@example.com"]
+    ws.close()
+
+
+def test_a_report_too_large_for_a_mail_is_left_out_and_said_so(copy_demo) -> None:
+    ws = copy_demo()
+    sub = dg.add(ws, "north@example.com", schedule="monthly", language="en", filter={"team": "North"})
+    digest = dg.compose(ws, sub, today=TODAY, fmt="html", link="https://sales.example.com/")
+    message = bytes(digest.message("reports@example.com"))
+    assert len(message) < dg.MAX_MAIL_BYTES
+    assert digest.attachment is None and "too large to attach" in digest.body
+    assert "The dashboard: https://sales.example.com/" in digest.body and "• Win rate: " in digest.body
     ws.close()
 
 
@@ -80,13 +101,13 @@ def test_cli_manages_and_previews_digests(copy_demo, tmp_path: Path) -> None:
     path = ws.path
     ws.close()
     runner = CliRunner()
-    res = runner.invoke(app, ["digest", "-w", str(path), "--add", "south@example.com", "--schedule", "monthly",
+    res = runner.invoke(app, ["digest", "add", "south@example.com", "-w", str(path), "--schedule", "monthly",
                               "--lang", "fa", "--team", "South"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["digest", "-w", str(path), "--list", "--today", TODAY.isoformat()])
+    res = runner.invoke(app, ["digest", "list", "-w", str(path), "--today", TODAY.isoformat()])
     assert "south@example.com monthly fa [team=South]  due" in res.output
     out = tmp_path / "digests"
-    res = runner.invoke(app, ["digest", "-w", str(path), "--preview", "--out-dir", str(out),
+    res = runner.invoke(app, ["digest", "preview", "-w", str(path), "--out-dir", str(out), "--attach", "xlsx",
                               "--today", TODAY.isoformat()])
     assert res.exit_code == 0, res.output
     (eml,) = list(out.glob("*.eml"))
@@ -94,6 +115,25 @@ def test_cli_manages_and_previews_digests(copy_demo, tmp_path: Path) -> None:
 
     msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert msg["To"] == "south@example.com"
-    assert _rows(next(msg.iter_attachments()).get_content(), "team") == {"South"}
-    res = runner.invoke(app, ["digest", "-w", str(path), "--list", "--today", TODAY.isoformat()])
+    assert _sheet_values(next(msg.iter_attachments()).get_content(), "team") == {"South"}
+    res = runner.invoke(app, ["digest", "list", "-w", str(path), "--today", TODAY.isoformat()])
     assert "due" in res.output  # a preview sends nothing
+    res = runner.invoke(app, ["digest", "remove", "1", "-w", str(path)])
+    assert res.exit_code == 0 and "#1" in res.output
+
+
+def test_the_old_digest_flags_still_work(copy_demo) -> None:
+    import subprocess
+    import sys
+
+    ws = copy_demo()
+    path = ws.path
+    ws.close()
+    cli = [str(Path(sys.executable).parent / "salesscope"), "digest"]
+    added = subprocess.run([*cli, "-w", str(path), "--add", "ana@example.com", "--team", "North"],
+                           capture_output=True, text=True, timeout=120)
+    assert added.returncode == 0, added.stderr
+    listed = subprocess.run([*cli, "--list", "-w", str(path)], capture_output=True, text=True, timeout=120)
+    assert "ana@example.com monthly en [team=North]" in listed.stdout
+    removed = subprocess.run([*cli, "--remove", "1", "-w", str(path)], capture_output=True, text=True, timeout=120)
+    assert removed.returncode == 0 and "#1" in removed.stdout

@@ -29,7 +29,8 @@ COMMANDS = (
     "advise",
     "why",
     "forecast",  # forecast, plan
-    "report",  # report, digest
+    "report",
+    "digest",  # digest add|list|remove|send|preview
     "serve",
     "bench",
 )
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> None:
     from salesscope.cli import failure
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["digest"]:
+        from salesscope.cli.digest import modern_args
+
+        args = modern_args(args)
     command = typer.main.get_command(app)
     if not args:  # bare `salesscope`: the list of commands
         with command.make_context("salesscope", ["--help"], resilient_parsing=True) as ctx:

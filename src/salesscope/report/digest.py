@@ -87,7 +87,8 @@ def list_all(ws: Any) -> list[Subscription]:
 def remove(ws: Any, sub_id: int) -> None:
     """Delete subscription ``sub_id``."""
     if not any(s.id == sub_id for s in list_all(ws)):
-        raise InputError(f"no subscription with id {sub_id} (see 'salesscope digest --list')")
+        raise InputError(f"no subscription with id {sub_id} (see 'salesscope digest list')",
+                         fa=f"اشتراکی با شناسهٔ {sub_id} نیست ('salesscope digest list' را ببینید)")
     ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE id = ?', [sub_id])
 
 
@@ -118,12 +119,17 @@ def due(ws: Any, today: dt.date | None = None) -> list[Subscription]:
     return [s for s in list_all(ws) if is_due(ws, s, today)]
 
 
+# A digest mail stays under this size; a report that would not fit is left out and said so.
+MAX_MAIL_BYTES = 1_000_000
+ATTACHMENTS = ("pdf", "html", "xlsx", "none")
+
+
 @dataclass
 class Digest:
     subscription: Subscription
     subject: str
     body: str
-    attachment: bytes
+    attachment: bytes | None
     filename: str
     mime: tuple[str, str]
 
@@ -132,14 +138,38 @@ class Digest:
         msg["From"], msg["To"], msg["Subject"] = sender, self.subscription.recipient, self.subject
         msg["Date"], msg["Message-ID"] = formatdate(localtime=True), make_msgid(domain="salesscope.local")
         msg.set_content(self.body)
-        params = {"charset": "utf-8"} if self.mime[0] == "text" else None
-        msg.add_attachment(self.attachment, maintype=self.mime[0], subtype=self.mime[1], filename=self.filename,
-                           params=params)
+        if self.attachment is not None:
+            params = {"charset": "utf-8"} if self.mime[0] == "text" else None
+            msg.add_attachment(self.attachment, maintype=self.mime[0], subtype=self.mime[1],
+                               filename=self.filename, params=params)
         return msg
 
 
-def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: str = "html") -> Digest:
-    """Build ``sub``'s report (its filter as the scope) and wrap it as an email."""
+def summary(data: Any) -> list[str]:
+    """The report's indicators for its period as lines of text: name, value, change, sample size."""
+    from salesscope.formatting import change_text, number, value_text
+
+    lang, lines = data.lang, []
+    rows = {r["kpi"]: r for r in data.current().to_dict(orient="records")}
+    for info in data.indicators:
+        r = rows.get(info.id)
+        if r is None:
+            continue
+        value = value_text(r.get("value"), info.unit, lang, data.currency)
+        if texts.is_missing(r.get("value")):
+            value += f" ({texts.reason_text(r.get('reason'), lang)})"
+        change = change_text(r.get("change"), info.unit, lang, data.currency)
+        n = number(r.get("n"), lang, "count")
+        lines.append(f"• {info.name(lang)}: {value}" + (f" ({change})" if change else "") + f" · n={n}")
+    return lines
+
+
+def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: str = "pdf",
+            link: str | None = None) -> Digest:
+    """Build ``sub``'s report (its filter as the scope) as a mail: the indicators inline, the full
+    report attached (``fmt``, or ``none``) while the mail stays under :data:`MAX_MAIL_BYTES`, and a
+    link to the dashboard when one is given."""
+    from salesscope.formatting import number
     from salesscope.report import render_bytes
     from salesscope.report.builder import build, scope_from_filter
 
@@ -148,15 +178,27 @@ def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: st
     start, end = last_finished(ws, sub.schedule, today)
     data = build(ws, lang=lang, grain=SCHEDULES[sub.schedule], scope=scope_from_filter(sub.filter),
                  today=end + dt.timedelta(days=1))
-    payload, mime = render_bytes(data, fmt)
     schedule = texts.t(sub.schedule, lang)
     period = to_persian_digits(data.period) if lang == "fa" else data.period
     scope = "; ".join(f"{texts.label(texts.DIMENSIONS, k, lang)}: {v}" for k, v in sub.filter.items())
-    scope_line = f"\n\n{texts.t('scope', lang)}: {scope}" if scope else ""
+    scope_line = f" {texts.t('scope', lang)}: {scope}." if scope else ""
     safe_name = "".join(c if c.isalnum() else "-" for c in f"{sub.schedule}-{data.period}")
-    return Digest(sub, texts.t("digest_subject", lang, schedule=schedule, period=period),
-                  texts.t("digest_body", lang, schedule=schedule, period=period, scope=scope_line),
-                  payload, f"salesscope-{safe_name}.{fmt}", mime)
+    filename = f"salesscope-{safe_name}.{fmt}"
+    payload, mime, notes = None, ("application", "octet-stream"), []
+    if fmt != "none":
+        payload, mime = render_bytes(data, fmt)
+        if len(payload) * 4 // 3 > MAX_MAIL_BYTES - 50_000:  # base64 grows it by a third; room for the text
+            size = number(len(payload) / 1e6, lang) + (" مگابایت" if lang == "fa" else " MB")
+            notes.append(texts.t("digest_too_big", lang, size=size))
+            payload = None
+        else:
+            notes.append(texts.t("digest_attached", lang, name=filename))
+    if link:
+        notes.append(texts.t("digest_link", lang, url=link))
+    body = "\n".join([texts.t("digest_body", lang, schedule=schedule, period=period, scope=scope_line), "",
+                      *summary(data), "", *notes])
+    return Digest(sub, texts.t("digest_subject", lang, schedule=schedule, period=period), body,
+                  payload, filename, mime)
 
 
 @dataclass
@@ -184,8 +226,9 @@ def send(digests: list[Digest], smtp: SmtpSettings) -> None:
         raise SalesScopeError(f"SMTP {smtp.host}:{smtp.port}: cannot send: {e}") from None
 
 
-def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, fmt: str = "html",
-            today: dt.date | None = None, only_due: bool = True) -> list[tuple[Subscription, str]]:
+def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, fmt: str = "pdf",
+            today: dt.date | None = None, only_due: bool = True,
+            link: str | None = None) -> list[tuple[Subscription, str]]:
     """Send (or, with ``out_dir``, write as .eml files) each due digest; return what went where."""
     # A pretended "today" (catching up, tests) is also the recorded send day, so due-ness stays consistent.
     sent_at = _now() if today is None else dt.datetime.combine(today, _now().time())
@@ -193,7 +236,7 @@ def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, 
     subs = due(ws, today) if only_due else list_all(ws)
     done: list[tuple[Subscription, str]] = []
     for sub in subs:
-        digest = compose(ws, sub, today=today, fmt=fmt)
+        digest = compose(ws, sub, today=today, fmt=fmt, link=link)
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             path = out_dir / f"digest-{sub.id}-{digest.filename.rsplit('.', 1)[0]}.eml"

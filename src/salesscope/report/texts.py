@@ -58,8 +58,14 @@ TEXTS: dict[str, dict[str, str]] = {
                   "fa": "قیف فروش برای این داده‌ها در دسترس نیست."},
     "digest_subject": {"en": "SalesScope {schedule} digest: {period}",
                        "fa": "خلاصه {schedule} SalesScope: {period}"},
-    "digest_body": {"en": "Your {schedule} sales digest for {period} is attached.{scope}",
-                    "fa": "خلاصه {schedule} فروش شما برای {period} پیوست است.{scope}"},
+    "digest_body": {"en": "Your {schedule} sales digest for {period}.{scope}",
+                    "fa": "خلاصه {schedule} فروش شما برای {period}.{scope}"},
+    "digest_attached": {"en": "The full report is attached ({name}).", "fa": "گزارش کامل پیوست است ({name})."},
+    "digest_link": {"en": "The dashboard: {url}", "fa": "داشبورد: {url}"},
+    "digest_too_big": {"en": "The full report ({size}) is too large to attach; open the dashboard or run "
+                             "'salesscope report'.",
+                       "fa": "گزارش کامل ({size}) برای پیوست بزرگ است؛ داشبورد را باز کنید یا "
+                             "'salesscope report' را اجرا کنید."},
     "weekly": {"en": "weekly", "fa": "هفتگی"},
     "monthly": {"en": "monthly", "fa": "ماهانه"},
     "advice_sheet": {"en": "Advice", "fa": "توصیه‌ها"},
