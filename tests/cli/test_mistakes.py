@@ -70,7 +70,8 @@ def test_a_missing_workspace_is_a_data_error_whose_hint_works(tmp_path):
 
 def test_the_answer_is_in_the_workspace_language(tmp_path):
     ws = tmp_path / "fa"
-    assert run("init", "-w", str(ws), "--language", "fa").returncode == 0
+    made = run("init", "-w", str(ws), "--language", "fa")
+    assert made.returncode == 0 and "آماده است" in made.stdout  # a Persian workspace is greeted in Persian
     out = run("kpi", "--grain", "fortnight", "-w", str(ws))
     assert_short_error(out, 2, "خطا:", "fortnight", "راهنما: salesscope kpi --help")
     assert "error:" not in out.stderr

@@ -18,8 +18,13 @@ from salesscope.cli.common import (
 )
 from salesscope.cli.failure import choose, writable_file
 from salesscope.cli.progress import stage
+from salesscope.formatting import digits, number
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
+
+
+WROTE = {"en": "Wrote {target} ({size} MB), period {period}.",
+         "fa": "{target} نوشته شد ({size} مگابایت)، دورهٔ {period}."}
 
 
 def report(
@@ -57,7 +62,8 @@ def report(
     target = out or Path(f"salesscope-report-{data.period}.{fmt}")
     with stage("write", lang, target=target):
         render(data, fmt, target)
-    console.print(f"Wrote {target} ({target.stat().st_size:,} bytes), period {data.period}.", highlight=False)
+    size = number(target.stat().st_size / 1e6, lang)
+    console.print(WROTE[lang].format(target=target, size=size, period=digits(data.period, lang)), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

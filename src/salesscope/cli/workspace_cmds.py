@@ -18,6 +18,14 @@ from salesscope.cli.common import (
 )
 from salesscope.cli.progress import stage
 from salesscope.errors import UsageError
+from salesscope.formatting import number
+
+READY = {
+    "en": "Workspace ready at [bold]{path}[/] (currency {currency}, {calendar} calendar, time zone {timezone}).",
+    "fa": "فضای کاری در [bold]{path}[/] آماده است (ارز {currency}، تقویم {calendar}، منطقهٔ زمانی {timezone}).",
+}
+DEMO_READY = {"en": "Demo workspace ready at [bold]{path}[/] in {seconds} s.",
+              "fa": "فضای کاری نمونه در [bold]{path}[/] در {seconds} ثانیه آماده شد."}
 
 
 def init(
@@ -36,8 +44,10 @@ def init(
 
     ws = salesscope.init(workspace, currency=currency, calendar=calendar, timezone=timezone,
                          fiscal_year_start_month=fiscal_year_start_month, language=language)
-    console.print(f"Workspace ready at [bold]{ws.path}[/] (currency {ws.config.currency}, "
-                  f"{ws.config.calendar.value} calendar, time zone {ws.config.timezone}).")
+    lang = ws.config.language
+    calendar = {"gregorian": {"en": "gregorian", "fa": "میلادی"}, "jalali": {"en": "jalali", "fa": "شمسی"}}
+    console.print(READY[lang].format(path=ws.path, currency=ws.config.currency, timezone=ws.config.timezone,
+                                     calendar=calendar[ws.config.calendar.value][lang]), highlight=False)
 
 
 def import_(
@@ -106,7 +116,8 @@ def demo(
             files = write_demo_files(Path(tmp), seed=seed, scale=scale)
         result = import_files(ws, files, progress=True)
     console.print(result.render_table(lang))
-    console.print(f"Demo workspace ready at [bold]{ws.path}[/] in {time.perf_counter() - started:.1f} s.")
+    console.print(DEMO_READY[lang].format(path=ws.path, seconds=number(time.perf_counter() - started, lang)),
+                  highlight=False)
     _show_last_month(ws, lang)
 
 
