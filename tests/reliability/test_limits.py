@@ -111,3 +111,90 @@ def test_deeply_nested_json_uploads_get_a_4xx_with_a_reason(app, name, text):
     error = r.json()["error"]
     assert "nested more than 32 levels" in error["message"] and error["message_fa"], error
     assert error["file"] == name
+
+
+def test_the_result_cache_is_bounded_in_bytes_with_a_share_per_scope(app, monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    from salesscope.web import service
+
+    mb = 2**20
+    monkeypatch.setattr(service, "CACHE_BYTES", 8 * mb)
+    svc = app.state.service
+    svc.config_changed()
+    runs: list[str] = []
+
+    def frame(name: str, megabytes: float):
+        def compute():
+            runs.append(name)
+            return pd.DataFrame({"x": np.zeros(int(megabytes * mb / 8))})
+        return compute
+
+    manager = {"team": ["North"]}
+    svc.cached(("view", "manager"), frame("manager", 1), manager)
+    # One rep asks for forty distinct 1 MB views (the day-grain requests of the report).
+    for i in range(40):
+        svc.cached(("view", i), frame(f"rep{i}", 1), {"rep": ["R01"]})
+        assert svc.cache_bytes() <= 8 * mb
+    owned = sum(size for _, size, owner in svc._cache.values() if owner == service._freeze({"rep": ["R01"]}))
+    assert owned <= service.SHARE * 8 * mb
+    # The manager's answer survived the flood: asked again, it is not computed again.
+    svc.cached(("view", "manager"), frame("manager", 1), manager)
+    assert runs.count("manager") == 1
+    # An answer larger than a share is returned, not kept.
+    big = svc.cached(("view", "big"), frame("big", 3), {"rep": ["R05"]})
+    assert len(big) == 3 * mb / 8 and svc.cache_bytes() <= 8 * mb
+    svc.cached(("view", "big"), frame("big", 3), {"rep": ["R05"]})
+    assert runs.count("big") == 2
+
+
+def _preview(c, token, body: bytes):
+    r = c.post("/api/v1/imports/preview", headers={"Authorization": f"Bearer {token}"},
+               files=[("files", ("leads.csv", body, "text/csv"))])
+    assert r.status_code == 200, r.text
+    return r.json()["upload_id"]
+
+
+def _waiting(app) -> dict[str, int]:
+    root = app.state.ws.path / "uploads"
+    return {p.name: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) for p in root.iterdir()}
+
+
+def test_previews_waiting_for_a_commit_are_kept_on_a_budget(app, monkeypatch):
+    from salesscope.web import api_imports
+
+    users = app.state.users
+    if users.get("other") is None:
+        users.create("other", "other-password-1", "admin")
+    other = users.new_token("other", "tests")
+    body = b"lead_id,created_at\n" + b"".join(b"L%05d,2024-01-01\n" % i for i in range(40))  # ~700 bytes
+    with TestClient(app) as c:
+        for upload in list(_waiting(app)) if (app.state.ws.path / "uploads").exists() else []:
+            import shutil
+            shutil.rmtree(app.state.ws.path / "uploads" / upload)
+        mine = [_preview(c, app.state.token, body) for _ in range(api_imports.PREVIEWS_PER_USER + 2)]
+        # A user keeps their newest previews; the oldest went to make room.
+        assert set(_waiting(app)) == set(mine[-api_imports.PREVIEWS_PER_USER:])
+        # All previews together stay within the byte budget, whoever made them.
+        monkeypatch.setattr(api_imports, "MAX_BYTES", 1000)
+        monkeypatch.setattr(api_imports, "UPLOADS_BUDGET", 1000 + 3 * 1100)
+        theirs = [_preview(c, other, body) for _ in range(3)]
+        waiting = _waiting(app)
+        assert sum(waiting.values()) <= api_imports.UPLOADS_BUDGET
+        assert theirs[-1] in waiting
+
+
+def test_every_file_the_server_writes_is_for_its_owner_only(app):
+    import stat
+
+    with TestClient(app) as c:
+        upload = _preview(c, app.state.token, b"lead_id,created_at\nL1,2024-01-01\n")
+        r = c.post(f"/api/v1/imports/{upload}/commit", headers={"Authorization": f"Bearer {app.state.token}"})
+        assert r.status_code == 200, r.text
+        _preview(c, app.state.token, b"lead_id,created_at\nL2,2024-01-01\n")  # one waiting
+    ws = app.state.ws.path
+    assert (ws / "store.duckdb.wal").exists() and (ws / "uploads").is_dir()
+    for q in [ws, *ws.rglob("*")]:
+        mode = stat.S_IMODE(q.stat().st_mode)
+        assert mode & 0o077 == 0, f"{q} is {oct(mode)}"

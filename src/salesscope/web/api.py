@@ -151,7 +151,7 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
         return {"cards": cards, "data_end": df.attrs.get("data_end")}
 
     return svc.cached(("overview", zoom.grain, zoom.calendar, zoom.start, zoom.end,
-                       tuple(sorted(zoom.where.items())), str(scope)), build)
+                       tuple(sorted(zoom.where.items())), str(scope)), build, scope)
 
 
 @router.get("/funnel")
@@ -172,7 +172,7 @@ def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     scope = _scoped(user, svc, zoom)
     return svc.cached(("advice", zoom.grain, zoom.calendar, tuple(zoom.by), zoom.start, zoom.end,
                        str(scope), lang),
-                      lambda: {"items": advise(svc, zoom, scope, lang)})
+                      lambda: {"items": advise(svc, zoom, scope, lang)}, scope)
 
 
 @router.get("/why/{kpi}")
@@ -191,7 +191,7 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
                            by=zoom.by or None, against=against, today=today or None, scope=scope).to_dict()
 
     return svc.cached(("why", kpi, period, against, zoom.grain, zoom.calendar, tuple(zoom.by), zoom.end, str(scope)),
-                      build)
+                      build, scope)
 
 
 @router.get("/dimensions/{dim}/values")

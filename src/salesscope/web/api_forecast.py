@@ -57,7 +57,7 @@ def run_forecast(svc: Service, *, periods: int, grain: str, calendar: str | None
     key = ("forecast", periods, grain, calendar, by, track_record, _freeze(scope))
     return svc.cached(key, lambda: forecast_payload(compute(
         svc.ws, periods=periods, grain=grain, calendar=calendar, by=by, track_record=track_record,
-        scope=scope)))
+        scope=scope)), scope)
 
 
 def run_plan(svc: Service, *, target: float, period: str, by: str | None, calendar: str | None,
@@ -67,7 +67,7 @@ def run_plan(svc: Service, *, target: float, period: str, by: str | None, calend
 
     key = ("plan", target, period, by, calendar, _freeze(scope))
     return svc.cached(key, lambda: clean(compute(svc.ws, target, period, by=by, calendar=calendar,
-                                                 scope=scope).to_dict()))
+                                                 scope=scope).to_dict()), scope)
 
 
 @router.get("/forecast")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +25,8 @@ UPLOADS = "uploads"
 MAX_BYTES = UPLOAD_BYTES
 REJECTED_SHOWN = 200
 STALE_UPLOAD_S = 24 * 3600
+PREVIEWS_PER_USER = 5  # previews waiting for a commit, per user
+UPLOADS_BUDGET = 2 * 1024 * 1024 * 1024  # bytes of all waiting previews together, a new one included
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -39,19 +43,35 @@ def _upload_dir(svc: Service, upload_id: str) -> Path:
     return svc.ws.path / UPLOADS / upload_id
 
 
-def _drop_stale_uploads(svc: Service) -> None:
-    """Remove previews never committed: after a day they only fill the disk."""
-    import time
-
+def _tidy_uploads(svc: Service, user: User) -> None:
+    """Keep uploads on a budget before a new one: previews never committed go after a day, a
+    user keeps at most :data:`PREVIEWS_PER_USER` (their oldest go first), and all of them
+    together stay under :data:`UPLOADS_BUDGET` bytes (the oldest go first)."""
     root = svc.ws.path / UPLOADS
     if not root.is_dir():
         return
+    now, folders = time.time(), []
     for folder in root.iterdir():
         try:
-            if time.time() - folder.stat().st_mtime > STALE_UPLOAD_S:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass  # removed by a concurrent request
+            size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+            opts = json.loads((folder / "options.json").read_text(encoding="utf-8"))
+            folders.append((folder.stat().st_mtime, size, opts.get("owner"), folder))
+        except (OSError, ValueError):
+            folders.append((0.0, 0, None, folder))  # half-written or removed meanwhile: goes first
+    folders.sort(key=lambda f: f[0])
+    mine = [f for f in folders if f[2] == user.username]
+    # An upload still streaming in has no options yet: unowned folders go only once an hour old.
+    drop = {f[3] for f in folders if now - f[0] > STALE_UPLOAD_S or (f[2] is None and now - f[0] > 3600)}
+    drop |= {f[3] for f in mine[:max(0, len(mine) - PREVIEWS_PER_USER + 1)]}
+    total = sum(f[1] for f in folders if f[3] not in drop)
+    for _, size, _, folder in folders:
+        if total <= UPLOADS_BUDGET - MAX_BYTES:
+            break
+        if folder not in drop:
+            drop.add(folder)
+            total -= size
+    for folder in drop:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, Any]:
@@ -93,7 +113,6 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
 
 
 def _read_options(folder: Path) -> dict[str, Any]:
-    import json
 
     opts = json.loads((folder / "options.json").read_text(encoding="utf-8"))
     if opts.get("mapping"):
@@ -119,7 +138,6 @@ def history(user: UserDep, svc: SvcDep) -> dict[str, Any]:
 def audit_log(svc: Service, by: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Imports newest first: who, when, which files (names, never server paths), the counts per
     table and the keys each table added and replaced."""
-    import json
 
     sql = (f'SELECT import_id, started_at, finished_at, imported_by, files, summary, changes FROM '
            f'"{IMPORTS_TABLE}"' + (" WHERE imported_by = ?" if by is not None else "")
@@ -144,10 +162,9 @@ async def preview(
     mapping: Annotated[str | None, Form(description="a column-mapping file's YAML text")] = None,
 ) -> dict[str, Any]:
     """Upload files and see what an import would load and reject; nothing is stored yet."""
-    import json
 
     _may_import(user)
-    _drop_stale_uploads(svc)
+    _tidy_uploads(svc, user)
     upload_id = secrets.token_urlsafe(12)
     folder = _upload_dir(svc, upload_id)
     (folder / "files").mkdir(parents=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,6 +130,12 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
                   redoc_url=None,
                   description="Sales indicators at any zoom. Every error is "
                               '`{"error": {"code": ..., "message": ...}}`.')
+    # Every file the server writes (the store's WAL, uploads, sessions) is for its owner only,
+    # including a WAL already begun by opening the workspace.
+    os.umask(0o077)
+    wal = ws.store_path.with_name(ws.store_path.name + ".wal")
+    if wal.exists():
+        wal.chmod(0o600)
     svc = Service(ws)
     app.state.service = svc
     app.state.ws = ws

@@ -48,7 +48,7 @@ def dimension_values(svc: Service, dim: str, scope: Scope) -> list[str]:
     where, params = clause
     sql = f'SELECT DISTINCT "{col}" FROM "{table}" WHERE "{col}" IS NOT NULL AND {where} ORDER BY 1'
     return svc.cached(("dimvalues", dim, _key(scope)),
-                      lambda: [r[0] for r in svc.fetch(sql, params)])
+                      lambda: [r[0] for r in svc.fetch(sql, params)], scope)
 
 
 def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, str],
@@ -90,7 +90,8 @@ def rows_behind(svc: Service, kpi: str, start: str, end: str, where: dict[str, s
         # Named dates and positional filters cannot mix in DuckDB: inline the two ISO dates.
         sql = (f'SELECT * FROM "{table}" WHERE {" AND ".join(sql_where)} ORDER BY 1 LIMIT {ROW_LIMIT + 1}'
                ).replace("$start", f"'{start}'").replace("$end", f"'{end}'")
-        df = svc.cached(("rows", sql, tuple(map(str, params))), lambda s=sql, p=params: svc.query(s, p))
+        df = svc.cached(("rows", sql, tuple(map(str, params))), lambda s=sql, p=params: svc.query(s, p),
+                        scope)
         entry["truncated"] = len(df) > ROW_LIMIT
         entry["rows"] = to_records(df.head(ROW_LIMIT))
     return out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +20,20 @@ if TYPE_CHECKING:
     from salesscope.workspace import Workspace
 
 Scope = dict[str, list[str]] | None
-CACHE_SIZE = 256
+CACHE_BYTES = int(os.environ.get("SALESSCOPE_CACHE_MB", "256")) * 2**20  # answers kept, all together
+SHARE = 0.25  # of the budget, at most, for the answers of one scope
+
+
+def size_of(value: Any) -> int:
+    """Bytes an answer holds, near enough to budget by: frames by their buffers, the rest as JSON."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True).sum()) + 1024
+    try:
+        return len(json.dumps(value, default=str)) * 2 + 1024  # Python objects weigh about twice
+    except (TypeError, ValueError):
+        return sys.getsizeof(value)
 
 
 def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -41,7 +56,9 @@ class Service:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.lock = threading.RLock()
-        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Any, int, tuple | None]] = OrderedDict()  # value, size, owner
+        self._bytes = 0
+        self._owned: dict[tuple | None, int] = {}
         self._config_version = 0
 
     # -- cache ------------------------------------------------------------------------------
@@ -59,18 +76,48 @@ class Service:
         with self.lock:
             self._config_version += 1
             self._cache.clear()
+            self._bytes, self._owned = 0, {}
 
-    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope = None) -> Any:
+        """``compute()``, kept until the next import within the cache's byte budget.
+
+        Answers are charged to the scope that asked (users with the same scope see the same
+        answers): one scope may hold at most :data:`SHARE` of the budget, so a user asking for
+        many large views evicts their own answers first, never everyone else's. An answer larger
+        than a share is returned but not kept.
+        """
         full = (self.generation(), *key)
+        owner = _freeze(scope)
         with self.lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
-                return self._cache[full]
+                return self._cache[full][0]
             value = compute()
-            self._cache[full] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            size = size_of(value)
+            if size > CACHE_BYTES * SHARE:
+                return value
+            self._cache[full] = (value, size, owner)
+            self._bytes += size
+            self._owned[owner] = self._owned.get(owner, 0) + size
+            self._evict(owner)
             return value
+
+    def _evict(self, owner: tuple | None) -> None:
+        """Drop the oldest answers: the owner's own while over its share, then anyone's."""
+        while self._owned[owner] > CACHE_BYTES * SHARE:
+            self._drop(next(k for k, v in self._cache.items() if v[2] == owner))
+        while self._bytes > CACHE_BYTES:
+            self._drop(next(iter(self._cache)))
+
+    def _drop(self, key: tuple) -> None:
+        _, size, owner = self._cache.pop(key)
+        self._bytes -= size
+        self._owned[owner] -= size
+        if not self._owned[owner]:
+            del self._owned[owner]
+
+    def cache_bytes(self) -> int:
+        return self._bytes
 
     # -- engine -----------------------------------------------------------------------------
     def _with_scope(self, fn: Callable[..., Any], kwargs: dict[str, Any], scope: Scope) -> Any:
@@ -95,7 +142,7 @@ class Service:
             return self._with_scope(self.ws.kpis, dict(ids=list(ids) if ids else None, grain=grain,
                                     calendar=calendar, by=list(by) or None, start=start, end=end,
                                     details=details), scope)
-        return self.cached(key, run)
+        return self.cached(key, run, scope)
 
     def funnel(self, *, grain: str, calendar: str | None, by: Sequence[str], start: str | None,
                end: str | None, scope: Scope) -> pd.DataFrame:
@@ -110,7 +157,7 @@ class Service:
             fn.__signature__ = inspect.signature(engine.funnel)  # type: ignore[attr-defined]
             return self._with_scope(fn, dict(grain=grain, calendar=calendar, by=list(by) or None,
                                              start=start, end=end), scope)
-        return self.cached(key, run)
+        return self.cached(key, run, scope)
 
     def catalog(self) -> Mapping[str, Any]:
         """The workspace's indicators, built-in and its own, from its semantic model."""
