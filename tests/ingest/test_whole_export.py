@@ -179,13 +179,15 @@ def test_enriching_again_later_updates_only_the_mapped_columns(ws, export, tmp_p
     lead = export["leads"][0]["id"]
     m = tmp_path / "campaigns.yaml"
     m.write_text("tables:\n  leads:\n    enrich: true\n    columns: {lead_id: Lead, "
-                 "campaign: Campaign}\n", encoding="utf-8")
-    f = _write(tmp_path / "more" / "campaigns.csv", ["Lead", "Campaign"],
-               [[lead, "Autumn"], ["nobody", "Autumn"]])
+                 "campaign: Campaign}\n    attributes: {tier: Tier}\n", encoding="utf-8")
+    f = _write(tmp_path / "more" / "campaigns.csv", ["Lead", "Campaign", "Tier"],
+               [[lead, "Autumn", "Gold"], ["nobody", "Autumn", "Gold"]])
     result = import_files(ws, [f], mapping=m, progress=False)
     assert result.to_dict()["tables"]["leads"] == {"read": 2, "loaded": 1, "rejected": 1}
-    assert rows(ws, f"SELECT campaign FROM leads WHERE lead_id = '{lead}'") == [("Autumn",)]
-    assert rows(ws, "SELECT * EXCLUDE (campaign) FROM leads ORDER BY lead_id") == before
+    assert rows(ws, f"SELECT campaign, attr_tier FROM leads WHERE lead_id = '{lead}'") == [
+        ("Autumn", "Gold")]
+    assert rows(ws, "SELECT count(attr_tier) FROM leads") == [(1,)]
+    assert rows(ws, "SELECT * EXCLUDE (campaign, attr_tier) FROM leads ORDER BY lead_id") == before
 
 
 def test_a_problem_in_any_file_leaves_the_store_as_it_was(ws, export, tmp_path):
