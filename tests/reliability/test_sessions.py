@@ -15,7 +15,12 @@ from salesscope.web.auth import SESSION_COOKIE
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    ws = salesscope.init(tmp_path_factory.mktemp("sessions") / "ws")
+    from salesscope.ingest import import_files
+
+    root = tmp_path_factory.mktemp("sessions")
+    ws = salesscope.init(root / "ws")
+    (root / "reps.csv").write_text("rep_id,name,team\nR01,Sara Ahmadi,North\n", encoding="utf-8")
+    import_files(ws, [root / "reps.csv"], progress=False)
     app = create_app(ws, announce=lambda _: None)
     app.state.users.create("chief", "chief-password-1", "admin")
     yield app

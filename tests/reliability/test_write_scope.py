@@ -247,3 +247,41 @@ def test_only_admins_are_shown_server_paths(site):
         seen[who] = r.text + done.text + history.text
     assert str(ws.path) not in seen["north"] and "<workspace>" in seen["north"]
     assert str(ws.path / "quarantine") in seen["chief"]
+
+
+def test_targets_are_scoped_like_data(site):
+    client = site["client"]
+
+    def h(who):
+        return {"Authorization": f"Bearer {site['tokens'][who]}"}
+
+    targets = [{"kpi": "win_rate", "value": 0.3, "by": by} for by in (
+        {}, {"team": "North"}, {"team": "Tehran"}, {"rep": "R01"}, {"rep": "R02"}, {"rep": "R09"},
+        {"team": "North", "channel": "email"})]
+    r = client.put("/api/v1/settings", headers=h("chief"), json={"targets": targets})
+    assert r.status_code == 200, r.text
+    try:
+        seen = {who: [t["by"] for t in client.get("/api/v1/settings", headers=h(who)).json()["targets"]]
+                for who in ("chief", "north", "r01")}
+        assert seen["chief"] == [t["by"] for t in targets]
+        assert seen["north"] == [{"team": "North"}, {"rep": "R01"}, {"rep": "R02"},
+                                 {"team": "North", "channel": "email"}]
+        assert seen["r01"] == [{"rep": "R01"}]
+    finally:
+        client.put("/api/v1/settings", headers=h("chief"), json={"targets": []})
+
+
+def test_users_are_checked_against_the_imported_reps_and_teams(site):
+    client = site["client"]
+    h = {"Authorization": f"Bearer {site['tokens']['chief']}"}
+    for body, column in (({"role": "rep", "rep_id": "R99"}, "rep_id"),
+                         ({"role": "manager", "team": "Atlantis"}, "team")):
+        r = client.post("/api/v1/users", headers=h, json={"username": "nope", "password": "nope-password-1",
+                                                          **body})
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["column"] == column and r.json()["error"]["message_fa"]
+    assert site["ws"].duckdb.execute("SELECT count(*) FROM _users WHERE username = 'nope'").fetchone()[0] == 0
+    for body in ({"role": "rep", "rep_id": "R07"}, {"role": "manager", "team": "South"}):
+        r = client.post("/api/v1/users", headers=h, json={
+            "username": f"ok-{body['role']}", "password": "okay-password-1", **body})
+        assert r.status_code == 201, r.text

@@ -62,6 +62,15 @@ def list_users(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
 def create_user(body: NewUser, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Add an account: a manager needs a team, a rep a rep_id (admin only)."""
     require_admin(user)
+    team_of = svc.team_of()
+    if body.role == "rep" and body.rep_id and body.rep_id not in team_of:
+        raise InputError(f"rep_id {body.rep_id!r}: no such rep in the imported reps",
+                         fa=f"rep_id {body.rep_id!r}: چنین فروشنده‌ای در فروشندگان واردشده نیست",
+                         column="rep_id", value=body.rep_id)
+    if body.role == "manager" and body.team and body.team not in set(team_of.values()):
+        raise InputError(f"team {body.team!r}: no imported rep is in this team",
+                         fa=f"تیم {body.team!r}: هیچ فروشندهٔ واردشده‌ای در این تیم نیست",
+                         column="team", value=body.team)
     return svc_users(svc).create(body.username, body.password, body.role, body.team, body.rep_id).public()
 
 
@@ -198,8 +207,23 @@ def _settings_view(cfg: WorkspaceConfig) -> dict[str, Any]:
 
 @router.get("/settings", tags=["settings"])
 def get_settings(user: UserDep, svc: SvcDep) -> dict[str, Any]:
-    """The workspace settings the dashboard shows: calendar, language, targets..."""
-    return _settings_view(svc.ws.config)
+    """The workspace settings the dashboard shows: calendar, language, and the targets within the
+    caller's scope (a rep's own, a manager's team's and its reps'; an admin's all)."""
+    view = _settings_view(svc.ws.config)
+    if user.role != "admin":
+        team_of = svc.team_of()
+        view["targets"] = [t for t in view["targets"] if _target_visible(user, t["by"], team_of)]
+    return view
+
+
+def _target_visible(user: User, by: dict[str, str], team_of: dict[str, str]) -> bool:
+    """Targets are scoped like data: one set for a rep or team the user may see, never a total."""
+    rep, team = by.get("rep"), by.get("team")
+    if user.role == "rep":
+        return rep is not None and rep == user.rep_id
+    if rep is not None:
+        return team_of.get(rep) == user.team and team in (None, user.team)
+    return team is not None and team == user.team
 
 
 @router.put("/settings", tags=["settings"])
