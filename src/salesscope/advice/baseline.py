@@ -93,8 +93,9 @@ def _extra_variance(x: np.ndarray, n: np.ndarray, cycle: Cycle | None) -> float:
     if cycle is not None:
         pos = (np.arange(len(r)) - len(r)) % cycle.length
         resid = r - np.array([cycle.rates[p] for p in pos])
-    resid, rr, nn = resid[ok], r[ok], n[ok]
-    sampling = float(np.mean(rr * (1 - rr) / nn))
+    resid, nn = resid[ok], n[ok]
+    pooled = float(x[ok].sum() / nn.sum())  # a period at 0% or 100% still has sampling noise
+    sampling = float(np.mean(pooled * (1 - pooled) / nn))
     return max(float(np.var(resid, ddof=1)) - sampling, 0.0)
 
 

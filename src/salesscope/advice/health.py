@@ -1,7 +1,7 @@
 """Data health: what in the data itself makes the other findings unsafe, found before any advice.
 
 Tables whose date ranges disagree (and which periods of which indicators that biases), impossible
-figures (0% conversion while deals name their leads; a 100% win rate because no lost deal was ever
+figures (0% conversion while deals are won; a 100% win rate because no lost deal was ever
 recorded), stages never recorded, and a period still in progress. Each is a finding of the ``data``
 kind, ranked first, and the advice resting on the same numbers is withheld or reads around them.
 """
@@ -40,8 +40,8 @@ class Health:
     """What the store says about itself, gathered once per run through the workspace's backend."""
 
     spans: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
-    deals_naming_a_lead: int = 0
     lost_deals: int = 0
+    won_deals: int = 0
     closed_deals: int = 0
     stages_recorded: int = 0
     opportunities: int = 0
@@ -65,8 +65,8 @@ def gather(ws: Workspace) -> Health:
     try:
         o = ws.table("opportunities")
         h.opportunities = int(o.count().execute())
-        h.deals_naming_a_lead = int(o.lead_id.notnull().sum().execute() or 0)
         h.lost_deals = int((o.status == "lost").sum().execute() or 0)
+        h.won_deals = int((o.status == "won").sum().execute() or 0)
         h.closed_deals = int(o.status.isin(["won", "lost"]).sum().execute() or 0)
         h.stages_recorded = int(o.stage.notnull().sum().execute() or 0)
     except Exception:  # noqa: BLE001
@@ -119,12 +119,14 @@ def _impossible(ctx: Context, h: Health) -> list[Finding]:
     if not conv.empty:
         leads = sum(fnum(v) or 0 for v in conv["denominator"])
         converted = sum(fnum(v) or 0 for v in conv["numerator"])
-        if leads >= ctx.min_sample and converted == 0 and h.deals_naming_a_lead > 0:
+        # Deals were won in the same months, yet not one lead ever converted: the link is lost.
+        if leads >= ctx.min_sample and converted == 0 and h.won_deals > 0:
             row = one(ctx.totals, "lead_conversion_rate", ctx.period)
-            ev = evidence(row, leads=leads, converted=0, deals_naming_a_lead=h.deals_naming_a_lead) if row is not None \
-                else {"leads": leads, "converted": 0, "deals_naming_a_lead": h.deals_naming_a_lead}
+            ev = {"leads": leads, "converted": 0, "won_deals": h.won_deals}
+            if row is not None:
+                ev = evidence(row, **ev)
             out.append(make("impossible_value", kpi="lead_conversion_rate", period=ctx.period, dims={},
-                            evidence=ev, params={"leads": Num(leads, 0), "deals": Num(h.deals_naming_a_lead, 0)},
+                            evidence=ev, params={"leads": Num(leads, 0), "deals": Num(h.won_deals, 0)},
                             confidence="high", effect=4.0, text="impossible_conversion"))
     wins = rows(ctx.totals, "win_rate")
     if not wins.empty and h.closed_deals >= ctx.min_sample and h.lost_deals == 0:

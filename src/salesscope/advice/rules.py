@@ -24,6 +24,7 @@ from salesscope.advice.model import Finding
 from salesscope.advice.settle import thin_warning
 from salesscope.advice.stats import (
     SIGNIFICANT,
+    VERY_SIGNIFICANT,
     confidence_of,
     is_thin,
     pvalue_from_interval,
@@ -37,6 +38,7 @@ SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median
 POOL = 3                   # periods pooled when one period alone cannot show a trend
 # Medians and other estimates tested through their intervals (discrete, asymmetric) must clear a stricter bar.
 APPROXIMATE_P = 0.001
+THIN_POINTS = 15.0         # ... as is one that moved this many points
 THIN_P = 0.05              # a move on a thin sample this unlikely by chance is named as too thin to act on
 UNDECIDED_SKIP = 0.30      # lead cohorts with this share still undecided say nothing yet
 CYCLE_MIN_RELATIVE = 0.10  # a cycle must lengthen by at least this share to be news
@@ -115,7 +117,7 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
             if c is None:
                 continue
             if n1 < ctx.min_sample:
-                if c.diff * worse > 0 and c.pvalue < THIN_P:
+                if c.diff * worse > 0 and (c.pvalue < THIN_P or abs(c.diff) >= THIN_POINTS):
                     out.append(thin_warning(ctx, row, d))  # it looks like news, but on too few cases
                 continue
             found = None
@@ -128,7 +130,8 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
                 if pooled is not None:
                     (px, pn), (qx, qn), recent, before = pooled
                     t = two_proportions(px, pn, qx, qn)
-                    if t is not None and t.significant and t.diff * worse > 0:
+                    # A second look at the same series: it must clear the stricter bar.
+                    if t is not None and t.pvalue < VERY_SIGNIFICANT and t.diff * worse > 0:
                         found = (px, pn, qx, qn, recent, before, t.diff, t.low, t.high, t.pvalue, t.z, None)
             if found is None:
                 if not d and c.cycle is not None:

@@ -56,7 +56,18 @@ def settle(ctx: Context, found: list[Finding]) -> list[Finding]:
         f.evidence["confidence_rule"] = {"n": n, "pvalue": f.evidence.get("pvalue"), "min_sample": ctx.min_sample}
         f.rescore()
         kept.append(f)
-    return [*one_per_fact(ctx, under_warnings(kept)), *fold(ctx, folded)]
+    return [*one_per_fact(ctx, consequences(under_warnings(kept))), *fold(ctx, folded)]
+
+
+# Indicators multiplied out of others: a move explained by a finding on one of their parts is that fact.
+COMPOSITES = {"sales_velocity": ("win_rate", "avg_deal_size", "sales_cycle_days")}
+
+
+def consequences(found: list[Finding]) -> list[Finding]:
+    """Drop a composite indicator's move when one of its parts already has a finding in the period."""
+    moved = {f.kpi for f in found if f.kind != "target"}
+    return [f for f in found if not (f.kpi in COMPOSITES and f.kind != "target"
+                                     and moved & set(COMPOSITES[f.kpi]))]
 
 
 # Findings about a total that a Simpson warning on the same indicator explains (and would contradict).

@@ -159,11 +159,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "impossible_conversion": {
         "kind": "data",
-        "en": "Overall: lead conversion is 0% on {leads} leads, yet {deals} deals name the lead they came from: "
-              "the leads' conversions are not recorded (check how qualified_at and opportunity_id are mapped). "
+        "en": "Overall: lead conversion is 0% on {leads} leads, yet {deals} deals were won: the leads' conversions "
+              "are not recorded (check how qualified_at, opportunity_id or the deals' lead_id are mapped). "
               "No advice is given on lead conversion until that is fixed.",
-        "fa": "در کل: نرخ تبدیل سرنخ روی {leads} سرنخ صفر است، با این حال {deals} معامله سرنخ مبدأ خود را نام می‌برند: "
-              "تبدیل سرنخ‌ها ثبت نشده است (نگاشت qualified_at و opportunity_id را بررسی کنید). "
+        "fa": "در کل: نرخ تبدیل سرنخ روی {leads} سرنخ صفر است، با این حال {deals} معامله برده شده است: تبدیل "
+              "سرنخ‌ها ثبت نشده است (نگاشت qualified_at، opportunity_id یا lead_id معاملات را بررسی کنید). "
               "تا رفع آن، دربارهٔ نرخ تبدیل سرنخ توصیه‌ای داده نمی‌شود.",
     },
     "impossible_win_rate": {
