@@ -285,3 +285,20 @@ def test_users_are_checked_against_the_imported_reps_and_teams(site):
         r = client.post("/api/v1/users", headers=h, json={
             "username": f"ok-{body['role']}", "password": "okay-password-1", **body})
         assert r.status_code == 201, r.text
+
+
+def test_a_manager_cannot_credit_another_teams_rep_in_a_rep_role(site):
+    client, ws = site["client"], site["ws"]
+    h = {"Authorization": f"Bearer {site['tokens']['north']}"}
+    mapping = ("tables:\n  opportunities:\n    files: deals*.csv\n    columns: {opportunity_id: id, "
+               "created_at: created, status: status, rep_id: owner}\n    rep_roles: {sdr: sdr}\n")
+    body = b"id,created,status,owner,sdr\nO-ROLE-1,2026-03-01,open,R01,R09\nO-ROLE-2,2026-03-01,open,R01,R02\n"
+    before = snapshot(ws)
+    r = client.post("/api/v1/imports/preview", headers=h, data={"mapping": mapping},
+                    files=[("files", ("deals.csv", body, "text/csv"))])
+    assert r.status_code == 200, r.text
+    rejected = r.json()["rejected"]
+    assert [(x["source_row"], x["column_name"], x["reason_code"]) for x in rejected] == [
+        ("2", "rep_sdr", "outside_scope")], rejected
+    assert r.json()["summary"]["tables"]["opportunities"]["loaded"] == 1
+    assert snapshot(ws) == before

@@ -109,6 +109,13 @@ def _reject_own_rows(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[s
     _insert_rej(con, table, "rep_id", rep, Reason.OUTSIDE_SCOPE,
                 {**params, "value": f"coalesce({rep}, '-')"},
                 f"FROM _stg_{table.value} s{joins} WHERE NOT {_inside(rep, scope)}")
+    # Reps credited besides the owner (rep_<role>) are inside the scope too: a deal of ours may
+    # not name another team's rep, whose figures it would then count in.
+    for (col,) in con.execute(f"SELECT name FROM pragma_table_info('_stg_{table.value}') "
+                              "WHERE name LIKE 'rep\\_%' ESCAPE '\\' AND name <> 'rep_id'").fetchall():
+        c = f"s.{q(col)}"
+        _insert_rej(con, table, col, c, Reason.OUTSIDE_SCOPE, {**params, "value": c},
+                    f"FROM _stg_{table.value} s WHERE {c} IS NOT NULL AND NOT {_inside(c, scope)}")
     spec = TABLES[table]
     if not spec.has_id:
         return  # the key holds the rep: the row it replaces has the same owner
