@@ -106,17 +106,15 @@ class Plan:
                               pa.timestamp("us")),
         })
         self.ctx = Ctx(self.backend, ibis.memtable(cal.day_table(self.periods)), ibis.memtable(pt),
-                       {k: list(v) for k, v in req.scope.items()}, self.counts)
+                       req.scope, self.counts)
         self.keys = ["period_start"] + [DIM_COLUMN[d] for d in req.dims]
 
     # -- building the queries ------------------------------------------------------------------
     def fact_table(self, fact: Fact) -> ibis.Table | None:
         """The fact placed in periods and restricted to the request's scope; None if out of scope."""
-        t = fact.build(self.ctx).view()  # a fresh relation: a built fact may end in a join chain
-        for key, values in self.ctx.scope.items():
-            if key not in t.columns:
-                return None
-            t = t.filter(t[key].isin(values))
+        t = fact.rows(self.ctx)
+        if t is None:
+            return None
         if not fact.snapshot:
             t = t.join(self.ctx.days, "day")
         if fact.name == "quotas":

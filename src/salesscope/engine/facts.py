@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 
 from salesscope.engine.links import deals_by_lead
 from salesscope.schema import Table
+from salesscope.scope import EVERYTHING, Scope
 from salesscope.vocab import Dimension
 
 NONE = "(none)"  # shown for a row without a dimension value (a deal with no product...)
@@ -26,13 +27,14 @@ SALES_KINDS = ("follow_up", "follow-up", "followup", "meeting", "demo", "task", 
 
 @dataclass
 class Ctx:
-    """What fact builders need: the backend, the periods and the row filter of the request."""
+    """What fact builders need: the backend, the periods and the rows the reader may see."""
 
     backend: ibis.BaseBackend
     days: ir.Table  # day -> period_start
     periods: ir.Table  # period_start, t_start, t_end (timestamps; t_end exclusive)
-    scope: dict[str, list[str]] = field(default_factory=dict)
+    scope: Scope = EVERYTHING
     row_counts: dict[str, int] = field(default_factory=dict)
+    records: bool = False  # also carry each input record's own columns (the rows behind a number)
 
     def table(self, name: Table) -> ir.Table:
         return self.backend.table(name.value)
@@ -40,6 +42,16 @@ class Ctx:
     def reps(self) -> ir.Table:
         r = self.table(Table.REPS)
         return r.select(_rep_id=r.rep_id, _team=r.team, _hourly_cost=r.hourly_cost)
+
+
+RECORD = "record:"  # prefix of an input record's own columns in a fact built with ``records``
+
+
+def _record(ctx: Ctx, t: ir.Table, table: Table) -> dict[str, ir.Value]:
+    """With ``ctx.records``, the columns of ``table`` that ``t`` was built from, prefixed."""
+    if not ctx.records:
+        return {}
+    return {f"{RECORD}{c}": t[c] for c in ctx.table(table).columns}
 
 
 def _dim(col: ir.Value) -> ir.StringValue:
@@ -59,9 +71,8 @@ def _hours_between(later: ir.TimestampValue, earlier: ir.TimestampValue) -> ir.F
 class Fact:
     """One kind of counted row: how it is built, how it is placed in time, what it can be split by.
 
-    ``placed`` is the record-level counterpart of ``build``: which rows of ``rows_table`` the fact
-    counts for a period, as SQL on the dates ``$s`` and ``$e`` (inclusive), so "the rows behind a
-    number" are the rows it counted. ``time`` says in words what places a row in a period.
+    ``time`` says in words what places a row in a period. Built with ``Ctx.records``, a fact also
+    carries each input record's own columns: the rows behind a number are the rows it counted.
     """
 
     name: str
@@ -70,13 +81,19 @@ class Fact:
     build: Callable[[Ctx], ir.Table]
     snapshot: bool = False  # built already joined to the periods (has period_start, no day)
     time: str = ""
-    placed: str = ""
-    rows_table: str = ""
 
     @property
     def scope_columns(self) -> tuple[str, ...]:
         """The input columns that tie a row to a person (a user's scope filters on them)."""
         return ("rep_id",) if Dimension.REP in self.dims else ()
+
+    def rows(self, ctx: Ctx) -> ir.Table | None:
+        """The fact's rows the reader may see: by the rep its scope columns name, and that rep's
+        team (None when no column ties its rows to a person)."""
+        t = self.build(ctx).view()  # a fresh relation: a built fact may end in a join chain
+        if not self.scope_columns:
+            return t if ctx.scope.everything else None
+        return ctx.scope.restrict(t, rep=DIM_COLUMN[Dimension.REP], team=DIM_COLUMN[Dimension.TEAM])
 
 
 def activities(ctx: Ctx) -> ir.Table:
@@ -85,6 +102,7 @@ def activities(ctx: Ctx) -> ir.Table:
     return a.select(
         day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team), channel=_dim(a.channel),
         campaign=_dim(a.campaign), is_outreach=kind.isnull() | ~kind.isin(SALES_KINDS),
+        **_record(ctx, a, Table.ACTIVITIES),
     )
 
 
@@ -97,7 +115,7 @@ def responses(ctx: Ctx) -> ir.Table:
         kind = a.kind.lower()
         a = a.filter(kind.isnull() | ~kind.isin(SALES_KINDS))
         return a.select(day=a.occurred_at.date(), rep=_dim(a.rep_id), team=_dim(a._team),
-                        channel=_dim(a.channel), campaign=_dim(a.campaign))
+                        channel=_dim(a.channel), campaign=_dim(a.campaign), **_record(ctx, a, Table.ACTIVITIES))
     r = ctx.table(Table.RESPONSES)
     act = ctx.table(Table.ACTIVITIES)
     act = act.select(_aid=act.activity_id, _at=act.occurred_at, _ch=act.channel, _rep=act.rep_id,
@@ -107,6 +125,7 @@ def responses(ctx: Ctx) -> ir.Table:
     return j.select(
         day=j._at.fill_null(j.occurred_at).date(), rep=_dim(j._rep), team=_dim(j._team),
         channel=_dim(j._ch.fill_null(j.channel)), campaign=_dim(j.campaign.fill_null(j._camp)),
+        **_record(ctx, j, Table.RESPONSES),
     )
 
 
@@ -117,6 +136,7 @@ def time_log(ctx: Ctx) -> ir.Table:
         # an undifferentiated time log is prospecting time (KPIS.md, LGR)
         purpose=t.purpose.fill_null("prospecting"), hours=t.hours.cast("float64"),
         labour_cost=(t.hours.cast("float64") * t._hourly_cost.cast("float64")).fill_null(0.0),
+        **_record(ctx, t, Table.TIME_LOG),
     )
 
 
@@ -138,6 +158,7 @@ def leads(ctx: Ctx) -> ir.Table:
         day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
         campaign=_dim(j.campaign), hours_to_contact=_hours_between(touched, j.created_at),
         converted=converted, undecided=~converted & j.disqualified_at.isnull(),
+        **_record(ctx, j, Table.LEADS),
     )
 
 
@@ -149,6 +170,7 @@ def closed_deals(ctx: Ctx) -> ir.Table:
         product=_dim(o.product), won=o.status == "won", lost=o.status == "lost",
         amount=o.amount.cast("float64"),
         cycle_days=_hours_between(o.closed_at, o.created_at) / 24.0,
+        **_record(ctx, o, Table.OPPORTUNITIES),
     )
 
 
@@ -163,6 +185,7 @@ def _open_at(ctx: Ctx, at: str) -> ir.Table:
         period_start=j.period_start, rep=_dim(j.rep_id), team=_dim(j._team),
         channel=_dim(j.channel), product=_dim(j.product), amount=j.amount.cast("float64"),
         weighted=(j.amount.cast("float64") * j.probability.fill_null(0.0)),
+        **_record(ctx, j, Table.OPPORTUNITIES),
     )
 
 
@@ -177,7 +200,7 @@ def open_at_start(ctx: Ctx) -> ir.Table:
 def customers_new(ctx: Ctx) -> ir.Table:
     c = _with_team(ctx, ctx.table(Table.CUSTOMERS))
     return c.select(day=c.acquired_at.date(), rep=_dim(c.rep_id), team=_dim(c._team),
-                    segment=_dim(c.segment))
+                    segment=_dim(c.segment), **_record(ctx, c, Table.CUSTOMERS))
 
 
 def customers_at_start(ctx: Ctx) -> ir.Table:
@@ -188,6 +211,7 @@ def customers_at_start(ctx: Ctx) -> ir.Table:
     return j.select(
         period_start=j.period_start, rep=_dim(j.rep_id), team=_dim(j._team), segment=_dim(j.segment),
         churned=j.churned_at.notnull() & (j.churned_at < j.t_end),
+        **_record(ctx, j, Table.CUSTOMERS),
     )
 
 
@@ -205,54 +229,43 @@ def quotas(ctx: Ctx) -> ir.Table:
     level = ibis.cases((q.rep_id.notnull(), "rep"), (q.team.notnull(), "team"), else_="company")
     q = q.mutate(_level=level, _qteam=q.team.fill_null(q._team))
     j = _spread_by_day(ctx, q, q.period_start, q.period_end)
-    return j.select(day=j._spread_day, rep=_dim(j.rep_id), team=_dim(j._qteam), level=j._level, quota=j.daily)
+    return j.select(day=j._spread_day, rep=_dim(j.rep_id), team=_dim(j._qteam), level=j._level, quota=j.daily,
+                    **_record(ctx, j, Table.QUOTAS))
 
 
 def costs(ctx: Ctx) -> ir.Table:
     c = ctx.table(Table.COSTS)
     j = _spread_by_day(ctx, c, c.day.fill_null(c.period_start), c.day.fill_null(c.period_end))
-    return j.select(day=j._spread_day, channel=_dim(j.channel), campaign=_dim(j.campaign), cost=j.daily)
+    return j.select(day=j._spread_day, channel=_dim(j.channel), campaign=_dim(j.campaign), cost=j.daily,
+                    **_record(ctx, j, Table.COSTS))
 
 
 D = Dimension
 _PEOPLE = frozenset({D.REP, D.TEAM})
-DAY = "CAST({} AS DATE)"  # stored times are local wall-clock: the date is taken as is
-
-
-def _between(col: str) -> str:
-    return f"{DAY.format(col)} BETWEEN $s AND $e"
-
-
 # The built-in facts (read-only); a workspace's semantic model adds the user's own.
 FACTS = MappingProxyType({f.name: f for f in (
     Fact("activities", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, activities,
-         time="occurred_at", rows_table="activities", placed=_between("occurred_at")),
+         time="occurred_at"),
     Fact("responses", (Table.ACTIVITIES,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, responses,
-         time="the answered action's occurred_at", rows_table="responses", placed=_between("occurred_at")),
+         time="the answered action's occurred_at"),
     Fact("time_log", (Table.TIME_LOG,), _PEOPLE | {D.CHANNEL}, time_log,
-         time="day", rows_table="time_log", placed="day BETWEEN $s AND $e"),
+         time="day"),
     Fact("leads", (Table.LEADS,), _PEOPLE | {D.CHANNEL, D.CAMPAIGN}, leads,
-         time="created_at", rows_table="leads", placed=_between("created_at")),
+         time="created_at"),
     Fact("closed_deals", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, closed_deals,
-         time="closed_at", rows_table="opportunities",
-         placed=f"status IN ('won', 'lost') AND {_between('closed_at')}"),
+         time="closed_at"),
     Fact("open_at_end", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_end, True,
-         time="open at the period's end", rows_table="opportunities",
-         placed=f"{DAY.format('created_at')} <= $e AND (status = 'open' OR {DAY.format('closed_at')} > $e)"),
+         time="open at the period's end"),
     Fact("open_at_start", (Table.OPPORTUNITIES,), _PEOPLE | {D.CHANNEL, D.PRODUCT}, open_at_start, True,
-         time="open at the period's start", rows_table="opportunities",
-         placed=f"{DAY.format('created_at')} < $s AND (status = 'open' OR {DAY.format('closed_at')} >= $s)"),
+         time="open at the period's start"),
     Fact("customers_new", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_new,
-         time="acquired_at", rows_table="customers", placed=_between("acquired_at")),
+         time="acquired_at"),
     Fact("customers_at_start", (Table.CUSTOMERS,), _PEOPLE | {D.SEGMENT}, customers_at_start, True,
-         time="active at the period's start", rows_table="customers",
-         placed=f"{DAY.format('acquired_at')} < $s AND (churned_at IS NULL OR {DAY.format('churned_at')} >= $s)"),
+         time="active at the period's start"),
     Fact("quotas", (Table.QUOTAS,), _PEOPLE, quotas,
-         time="period_start to period_end, spread evenly over its days", rows_table="quotas",
-         placed="period_start <= $e AND period_end >= $s"),
+         time="period_start to period_end, spread evenly over its days"),
     Fact("costs", (Table.COSTS,), frozenset({D.CHANNEL, D.CAMPAIGN}), costs,
-         time="day, or period_start to period_end spread evenly over its days", rows_table="costs",
-         placed="coalesce(day, period_start) <= $e AND coalesce(day, period_end) >= $s"),
+         time="day, or period_start to period_end spread evenly over its days"),
 )})
 
 # The column each dimension reads in a fact.

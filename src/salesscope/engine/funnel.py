@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
 from salesscope.engine.compute import Plan
-from salesscope.engine.facts import NONE, _dim, _with_team
+from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _record, _with_team
 from salesscope.engine.links import deals_by_lead
 from salesscope.engine.request import Request
 from salesscope.errors import QueryError
 from salesscope.schema import Table
+from salesscope.scope import Scope
 from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
@@ -31,11 +33,38 @@ STAGE_NOTES = {
     "not_separate": {"en": "not measured apart: every qualified lead in the data has a deal",
                      "fa": "جداگانه اندازه‌گیری نشده: هر سرنخ واجد شرایط در داده‌ها فرصت فروش دارد"},
 }
-FUNNEL_DIMS = {Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}
+
+
+def lead_stages(ctx: Ctx) -> ir.Table:
+    """One row per lead, dated by its creation, with the stages it has reached."""
+    lead = ctx.table(Table.LEADS)
+    act = ctx.table(Table.ACTIVITIES)
+    touched = act.filter(act.lead_id.notnull())
+    first = touched.group_by(_lid=touched.lead_id).aggregate(_touch=touched.count())
+    opp = ctx.table(Table.OPPORTUNITIES)
+    opp = opp.select(_oid=opp.opportunity_id, _status=opp.status)
+    deals = deals_by_lead(ctx.backend)
+    j = (lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
+         .left_join(deals, lead.lead_id == deals._dl_lead))
+    j = _with_team(ctx, j)
+    linked = j.opportunity_id.notnull() | j._dl_n.notnull()  # a deal named by either side
+    return j.select(
+        day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
+        campaign=_dim(j.campaign),
+        contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
+        qualified=j.qualified_at.notnull() | linked, recorded_qualified=j.qualified_at.notnull(),
+        qualified_alone=j.qualified_at.notnull() & ~linked,
+        opportunity=linked, won=(j._status == "won") | j._dl_won.fill_null(False), **_record(ctx, j, Table.LEADS),
+    )
+
+
+LEAD_STAGES = Fact("lead_stages", (Table.LEADS,),
+                   frozenset({Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}), lead_stages)
+FUNNEL_DIMS = LEAD_STAGES.dims
 
 
 def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, by: Any = None,
-           start: Any = None, end: Any = None, scope: dict | None = None) -> pd.DataFrame:
+           start: Any = None, end: Any = None, scope: Scope | dict | None = None) -> pd.DataFrame:
     """Counts at each stage for the leads created in each period, with conversion and drop-off.
 
     >>> funnel(ws, grain="quarter", by="channel")  # doctest: +SKIP
@@ -45,34 +74,18 @@ def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, 
     for d in req.dims:
         if d not in FUNNEL_DIMS:
             raise QueryError(f"the funnel cannot be broken down by {d.value}: the leads table has no "
-                             f"{d.value!r} column")
+                             f"{d.value!r} column",
+                             fa=f"قیف را نمی‌توان بر اساس {d.value} تفکیک کرد: جدول سرنخ‌ها ستون {d.value!r} ندارد")
     plan = Plan(ws, req)
     if not plan.counts.get(Table.LEADS.value):
         raise QueryError("the funnel needs leads: the leads table is empty (missing_input:leads)")
-    ctx, be = plan.ctx, plan.backend
-    lead = ctx.table(Table.LEADS)
-    act = ctx.table(Table.ACTIVITIES)
-    touched = act.filter(act.lead_id.notnull())
-    first = touched.group_by(_lid=touched.lead_id).aggregate(_touch=touched.count())
-    opp = ctx.table(Table.OPPORTUNITIES)
-    opp = opp.select(_oid=opp.opportunity_id, _status=opp.status)
-    deals = deals_by_lead(be)
-    j = (lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
-         .left_join(deals, lead.lead_id == deals._dl_lead))
-    j = _with_team(ctx, j)
-    linked = j.opportunity_id.notnull() | j._dl_n.notnull()  # a deal named by either side
-    facts = j.select(
-        day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
-        campaign=_dim(j.campaign),
-        contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
-        qualified=j.qualified_at.notnull() | linked, recorded_qualified=j.qualified_at.notnull(),
-        qualified_alone=j.qualified_at.notnull() & ~linked,
-        opportunity=linked, won=(j._status == "won") | j._dl_won.fill_null(False),
-    ).view()
-    measured, separate = _sources(be, facts, plan.counts)
-    for key, values in ctx.scope.items():
-        facts = facts.filter(facts[key].isin(list(values)))
-    facts = facts.join(ctx.days, "day")
+    be = plan.backend
+    measured, separate = _sources(be, LEAD_STAGES.build(plan.ctx).view(), plan.counts)
+    facts = LEAD_STAGES.rows(plan.ctx)
+    if facts is None:
+        raise QueryError("the funnel's leads cannot be tied to the reps or teams you may see (outside_scope)",
+                         fa="سرنخ‌های قیف به نمایندگان یا تیم‌هایی که می‌توانید ببینید گره نخورده‌اند (outside_scope)")
+    facts = facts.join(plan.ctx.days, "day")
     agg = facts.group_by(plan.keys).aggregate(
         lead=facts.count(), contacted=facts.count(where=facts.contacted),
         qualified=facts.count(where=facts.qualified), opportunity=facts.count(where=facts.opportunity),

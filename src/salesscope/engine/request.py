@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from salesscope.errors import QueryError
+from salesscope.scope import EVERYTHING, Scope
 from salesscope.vocab import Calendar, Dimension, Grain
 
 if TYPE_CHECKING:
@@ -54,13 +55,13 @@ class Request:
     start: dt.date | None
     end: dt.date | None
     details: bool = False
-    scope: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    scope: Scope = EVERYTHING
 
     @classmethod
     def build(cls, ws: Workspace, *, ids: Sequence[str] | str | None = None, grain: str = "month",
               calendar: str | None = None, by: Sequence[str] | str | None = None, start: Any = None,
               end: Any = None, details: bool = False,
-              scope: dict[str, Sequence[str]] | None = None) -> Request:
+              scope: Scope | dict[str, Sequence[str]] | None = None) -> Request:
         known = ws.model.indicators
         if isinstance(ids, str):
             ids = [i for i in ids.split(",") if i.strip()]
@@ -77,14 +78,9 @@ class Request:
         if first and last and first > last:
             raise QueryError(f"--from {first} is after --to {last}",
                              fa=f"تاریخ آغاز ({first}) پس از تاریخ پایان ({last}) است")
-        clean_scope: dict[str, tuple[str, ...]] = {}
-        for key, values in (scope or {}).items():
-            if key not in ("rep", "team"):
-                raise QueryError(f"scope {key!r} is not valid: expected rep or team")
-            clean_scope[key] = tuple(str(v) for v in values)
         return cls(
             ids=chosen, explicit=explicit, grain=_enum(Grain, grain, "grain"),
             calendar=_enum(Calendar, calendar or ws.config.calendar, "calendar"),
             fiscal_start=ws.config.fiscal_year_start_month, dims=split_dims(by), start=first, end=last,
-            details=details, scope=clean_scope,
+            details=details, scope=Scope.parse(scope),
         )

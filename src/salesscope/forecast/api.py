@@ -11,20 +11,18 @@ from salesscope.forecast import backtest as bt
 from salesscope.forecast import data
 from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
+from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
 
 COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
            "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
 
 
-def _stratum(ws, scope: data.Scope = None) -> str | None:
+def _stratum(ws, scope: Scope) -> str | None:
     """Deals are calibrated by product when products are recorded: a deal keeps its product for life."""
-    if scope:
-        d = data.deals(ws, None, "product", scope)
-        named = d.filter(d.stratum != data.NONE)
-        return "product" if int(named.stratum.nunique().to_pandas()) > 1 else None
-    row = ws.duckdb.execute("SELECT count(product), count(DISTINCT product) FROM opportunities").fetchall()[0]
-    return "product" if row[0] > 0 and row[1] > 1 else None
+    d = data.deals(ws, None, "product", scope)
+    named = d.filter(d.stratum != data.NONE)
+    return "product" if int(named.stratum.nunique().to_pandas()) > 1 else None
 
 
 def data_now(d) -> dt.datetime:
@@ -37,7 +35,7 @@ def data_now(d) -> dt.datetime:
 
 def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = None, by: str | None = None,
              *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,
-             seed: int = 7, scope: data.Scope = None) -> pd.DataFrame:
+             seed: int = 7, scope: data.ScopeArg = None) -> pd.DataFrame:
     """Revenue per period (and ``by`` group) with 80%/95% intervals; ``.attrs`` holds the track record.
 
     ``scope`` restricts every deal read (history, pipeline, run-rate, backtest) to some reps or teams.
@@ -52,11 +50,12 @@ def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = 
     except ValueError as e:
         raise QueryError(str(e)) from None
     fiscal = ws.config.fiscal_year_start_month
+    scope = Scope.parse(scope)
     stratum = _stratum(ws, scope)
     d = data.deals(ws, by, stratum, scope)
     _require_amounts(d)
     # The data's present is the store's, even when a scope's own deals stop earlier.
-    end = data_now(data.deals(ws, None, None) if scope else d)
+    end = data_now(d if scope.everything else data.deals(ws, None, None))
     start = dt.datetime.combine(as_of, dt.time()) if as_of else end
     ahead = periods_from(start.date(), periods, grain, calendar, fiscal)
     settings = Settings(sims=sims, seed=seed)

@@ -15,12 +15,13 @@ import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.schema import Table
+from salesscope.scope import Scope
 
 NONE = "(none)"
 DAY_S = 86_400.0
 GROUP_DIMS = ("team", "rep", "channel")
 CLOSED = ("won", "lost")
-Scope = dict[str, Sequence[str]] | None
+ScopeArg = Scope | dict[str, Sequence[str]] | None
 
 
 def epoch(day: dt.date | dt.datetime) -> float:
@@ -31,32 +32,27 @@ def epoch(day: dt.date | dt.datetime) -> float:
 
 
 def _present(ws, name: str) -> bool:
-    return ws.row_counts().get(name, 0) > 0
+    be = ws.backend
+    return name in be.list_tables() and int(be.table(name).count().execute()) > 0
 
 
-def deals(ws, by: str | None, stratum: str | None, scope: Scope = None) -> ir.Table:
+def deals(ws, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir.Table:
     """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``.
 
-    ``scope`` (``{"rep": [...]}`` / ``{"team": [...]}``, as ``ws.kpis`` takes it) keeps only those
-    reps' or teams' deals, inside the query.
+    ``scope`` (a :class:`Scope`, or ``{"rep": [...]}`` / ``{"team": [...]}`` as ``ws.kpis`` takes
+    it) keeps only those reps' or teams' deals, inside the query.
     """
     if not _present(ws, Table.OPPORTUNITIES.value):
         raise QueryError("forecast needs opportunities: missing_input:opportunities")
-    scope = scope or {}
-    bad = set(scope) - {"rep", "team"}
-    if bad:
-        raise QueryError(f"scope {sorted(bad)[0]!r} is not valid: expected rep or team")
+    scope = Scope.parse(scope)
     o = ws.table(Table.OPPORTUNITIES)
-    if by == "team" or "team" in scope:
+    if by == "team" or scope.teams is not None:
         if not _present(ws, Table.REPS.value):
             raise QueryError("a breakdown or scope by team needs the reps table (missing_input:reps)")
         r = ws.table(Table.REPS)
         r = r.select(_rep_id=r.rep_id, _team=r.team)
         o = o.left_join(r, o.rep_id == r._rep_id)
-    if "rep" in scope:
-        o = o.filter(o.rep_id.cast("string").isin([str(v) for v in scope["rep"]]))
-    if "team" in scope:
-        o = o.filter(o._team.cast("string").isin([str(v) for v in scope["team"]]))
+    o = scope.restrict(o, rep="rep_id", team="_team" if "_team" in o.columns else None)
     if by == "team":
         grp = o._team
     elif by == "rep":

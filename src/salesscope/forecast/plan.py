@@ -18,6 +18,7 @@ from salesscope.forecast.periods import Period, parse_period, periods_before
 from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
+from salesscope.scope import Scope
 from salesscope.vocab import Calendar
 
 
@@ -175,10 +176,11 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
 
 
 def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7,
-         calendar: str | None = None, scope: data.Scope = None) -> Plan:
+         calendar: str | None = None, scope: data.ScopeArg = None, as_of: dt.date | None = None) -> Plan:
     """What it takes to reach ``target`` revenue in ``period`` (``2026-Q3``, ``1405-02``...).
 
-    ``calendar`` reads the label (default: the workspace's); ``scope`` keeps only some reps' or teams' rows.
+    ``calendar`` reads the label (default: the workspace's); ``scope`` keeps only some reps' or teams' rows;
+    ``as_of`` is the day the plan is made (default: the day after the data's last creation or close).
 
     >>> plan(ws, 500_000, "2026-Q3").to_dict()["needs"]["leads"]  # doctest: +SKIP
     """
@@ -191,8 +193,12 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
     except ValueError as e:
         raise QueryError(str(e)) from None
     per, grain = parse_period(period, cal, fiscal)
+    scope = Scope.parse(scope)
     d = data.deals(ws, by, _stratum(ws, scope), scope)
-    now = data_now(data.deals(ws, None, None) if scope else d)
+    if as_of is not None:
+        now = dt.datetime.combine(as_of, dt.time())
+    else:
+        now = data_now(d if scope.everything else data.deals(ws, None, None))
     if dt.datetime.combine(per.end, dt.time()) < now - dt.timedelta(days=1):
         raise QueryError(f"period {per.label} is already over (the data runs to {now.date() - dt.timedelta(days=1)})")
     base = periods_before(now.date(), 1, grain, cal, fiscal)[0]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import ibis
 import numpy as np
 import pandas as pd
 
 from salesscope.forecast.periods import Period
+from salesscope.scope import Scope
 
 CHAIN = ("avg_deal_size", "win_rate", "lead_conversion_rate", "activities_per_win")
 Z95 = 3.92  # width of a 95% interval in standard deviations
@@ -87,26 +89,22 @@ def _at(df: pd.DataFrame, base: Period) -> pd.Series:
     return pd.to_datetime(df["period_start"]).dt.date == base.start
 
 
-def _time_log(ws, base: Period, by: str | None, scope: dict | None = None) -> pd.DataFrame:
-    """Hours logged in the base period per group, channel and purpose (raw sums of the log)."""
-    scope = scope or {}
-    grp = {"team": "r.team", "rep": "t.rep_id"}.get(by or "", "'all'")
-    join = "LEFT JOIN reps r ON r.rep_id = t.rep_id" if by == "team" or "team" in scope else ""
-    where, params = "", [base.start, base.end]
-    for key, col in (("rep", "t.rep_id"), ("team", "r.team")):
-        if key in scope:
-            values = [str(v) for v in scope[key]]
-            where += f" AND CAST({col} AS VARCHAR) IN ({', '.join('?' * len(values)) or 'NULL'})"
-            params += values
-    return ws.duckdb.execute(
-        f"SELECT coalesce(CAST({grp} AS VARCHAR), '(none)') AS grp, coalesce(t.channel, '(none)') AS channel, "
-        f"coalesce(t.purpose, 'prospecting') AS purpose, sum(t.hours) AS hours FROM time_log t {join} WHERE t.day BETWEEN ? AND ?{where} "
-        "GROUP BY ALL", params).df()
+def _time_log(ws, base: Period, by: str | None, scope: Scope) -> pd.DataFrame:
+    """Hours logged in the base period per group, channel and purpose (the engine's time-log fact)."""
+    from salesscope.engine import records
+
+    t = records.placed(ws.model.facts["time_log"], records.context(ws, base.start, base.end, scope))
+    if t is None:
+        return pd.DataFrame({"grp": [], "channel": [], "purpose": [], "hours": []})
+    grp = t[by] if by else ibis.literal("all")
+    return ws.backend.execute(t.group_by(grp=grp, channel=t.channel, purpose=t.purpose).aggregate(
+        hours=t.hours.sum()))
 
 
 def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
-           scope: dict | None = None) -> dict[str | None, Rates]:
+           scope: Scope | dict | None = None) -> dict[str | None, Rates]:
     """Rates per group (the key is None without a breakdown) for the base period, within ``scope``."""
+    scope = Scope.parse(scope)
     kw = dict(grain=grain, calendar=calendar, start=base.start, end=base.end, scope=scope)
     main = ws.kpis([*CHAIN, "sales_cycle_days"], by=by, **kw)
     main = main[_at(main, base)]

@@ -14,7 +14,7 @@ from functools import partial
 import ibis.expr.types as ir
 
 from salesscope.config import IndicatorDecl, MeasureDecl
-from salesscope.engine.facts import DAY, Ctx, Fact, _dim, _with_team
+from salesscope.engine.facts import Ctx, Fact, _dim, _record, _with_team
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Cond, Measure
 from salesscope.engine.metrics import Difference, Ratio, Sum
@@ -53,7 +53,7 @@ def _build(table: Table, time: str, where: tuple[Cond, ...], column: str | None,
             cols[d] = _dim(t[d])
     if column:
         cols["value"] = t[column].cast("float64") if spec.column(column).kind is not Kind.TEXT else t[column]
-    return t.select(**cols)
+    return t.select(**cols, **_record(ctx, t, table))
 
 
 def _dims(table: Table) -> frozenset[Dimension]:
@@ -62,10 +62,6 @@ def _dims(table: Table) -> frozenset[Dimension]:
     if spec.has("rep_id"):
         dims |= {Dimension.REP, Dimension.TEAM}
     return frozenset(dims)
-
-
-def _sql_value(v: str) -> str:
-    return "'" + v.replace("'", "''") + "'"
 
 
 def _measure(out: UserParts, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl) -> str | None:
@@ -94,12 +90,9 @@ def _measure(out: UserParts, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl
         return None
     where = tuple(Cond(col, "in", tuple(str(v) for v in (val if isinstance(val, list) else [val])))
                   for col, val in m.where.items())
-    placed = " AND ".join([f"{DAY.format(time)} BETWEEN $s AND $e",
-                           *(f"CAST({c.column} AS VARCHAR) IN ({', '.join(map(_sql_value, c.values))})"
-                             for c in where)])
     name = f"{decl.id}.{j}"
     out.facts[name] = Fact(name, (table,), _dims(table), partial(_build, table, time, where, m.column),
-                           time=time, placed=placed, rows_table=table.value)
+                           time=time)
     out.measures[name] = Measure(name, name, AGGS[m.agg], "value" if m.column else None)
     return name
 

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from salesscope.errors import QueryError
 from salesscope.formatting import display
+from salesscope.scope import Scope
 from salesscope.typed import parse_date
 from salesscope.vocab import Calendar, Dimension, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
 from salesscope.web.rows import dimension_values, rows_behind
-from salesscope.web.service import Scope, Service, to_records
+from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
@@ -103,7 +104,7 @@ def _filter(df, where: dict[str, str]):
 @router.get("/me")
 def me(user: UserDep) -> dict[str, Any]:
     """The logged-in user and what they may see."""
-    return {**user.public(), "scope": scope_for(user)}
+    return {**user.public(), "scope": scope_for(user).as_dict()}
 
 
 @router.get("/catalog")
@@ -205,4 +206,4 @@ def rows(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
          period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
     """The input records behind one number: the indicator's tables in that period and drill-down."""
     scope = _scoped(user, svc, zoom)
-    return rows_behind(svc, kpi, period_start.isoformat(), period_end.isoformat(), zoom.where, scope)
+    return rows_behind(svc, kpi, period_start, period_end, zoom.where, scope)

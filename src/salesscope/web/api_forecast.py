@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from salesscope.errors import UsageError
+from salesscope.scope import Scope
 from salesscope.typed import ascii_text, parse_number
 from salesscope.vocab import Calendar, Grain
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import scope_for
-from salesscope.web.service import Scope, Service, _freeze, to_records
+from salesscope.web.service import Service, to_records
 
 router = APIRouter(prefix="/api/v1", tags=["forecast"])
 STRATUM = {"product": {"en": "product", "fa": "محصول"}, "all": {"en": "all deals", "fa": "همه فرصت‌ها"}}
@@ -54,7 +55,7 @@ def run_forecast(svc: Service, *, periods: int, grain: str, calendar: str | None
     """The forecast within ``scope``, cached until the next import or settings change."""
     from salesscope.forecast import forecast as compute
 
-    key = ("forecast", periods, grain, calendar, by, track_record, _freeze(scope))
+    key = ("forecast", periods, grain, calendar, by, track_record, scope)
     return svc.cached(key, lambda: forecast_payload(compute(
         svc.ws, periods=periods, grain=grain, calendar=calendar, by=by, track_record=track_record,
         scope=scope)), scope)
@@ -65,7 +66,7 @@ def run_plan(svc: Service, *, target: float, period: str, by: str | None, calend
     """The plan within ``scope``, cached like the forecast."""
     from salesscope.forecast import plan as compute
 
-    key = ("plan", target, period, by, calendar, _freeze(scope))
+    key = ("plan", target, period, by, calendar, scope)
     return svc.cached(key, lambda: clean(compute(svc.ws, target, period, by=by, calendar=calendar,
                                                  scope=scope).to_dict()), scope)
 

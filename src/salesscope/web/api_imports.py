@@ -88,7 +88,7 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
     with svc.lock:
         result = import_files(svc.ws, paths, progress=False, dry_run=not commit,
-                              scope=scope_for(user), actor=user.username, **opts)
+                              scope=scope_for(user).as_dict(), actor=user.username, **opts)
     qfile = Path(result.quarantine) if result.quarantine else None
     rejected: list[dict[str, Any]] = []
     if qfile is not None and qfile.exists():

@@ -13,6 +13,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from salesscope.errors import AuthError, Forbidden
+from salesscope.scope import Scope
 from salesscope.web.users import SESSION_HOURS, User
 
 SESSION_COOKIE = "salesscope_session"
@@ -141,16 +142,9 @@ def authenticate(request: Request) -> User:
     return session.user
 
 
-def scope_for(user: User) -> dict[str, list[str]] | None:
-    """What a user may see, as the engine's ``scope`` argument; None means everything."""
-    match user.role:
-        case "admin":
-            return None
-        case "manager":
-            return {"team": [user.team or ""]}
-        case "rep":
-            return {"rep": [user.rep_id or ""]}
-    raise Forbidden(f"unknown role {user.role!r}", fa=f"نقش ناشناخته {user.role!r}")
+def scope_for(user: User) -> Scope:
+    """What a user may see: the engine's scope for their role."""
+    return Scope.of(user)
 
 
 def require_admin(user: User) -> None:
@@ -160,20 +154,7 @@ def require_admin(user: User) -> None:
 
 def check_where(user: User, where: dict[str, str], team_of: dict[str, str]) -> None:
     """Refuse a filter that names a rep or team outside the user's scope (403, not an empty set)."""
-    if user.role == "admin":
-        return
-    rep, team = where.get("rep"), where.get("team")
-    if user.role == "rep":
-        if rep is not None and rep != user.rep_id:
-            raise Forbidden("a rep sees only their own rows",
-                            fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
-        if team is not None and team != team_of.get(user.rep_id or ""):
-            raise Forbidden("a rep sees only their own rows",
-                            fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
-    elif user.role == "manager":
-        if team is not None and team != user.team:
-            raise Forbidden("a manager sees only their own team",
-                            fa="مدیر فروش فقط تیم خودش را می‌بیند")
-        if rep is not None and team_of.get(rep) != user.team:
-            raise Forbidden("a manager sees only their own team",
-                            fa="مدیر فروش فقط تیم خودش را می‌بیند")
+    if not scope_for(user).admits(rep=where.get("rep"), team=where.get("team"), team_of=team_of):
+        if user.role == "rep":
+            raise Forbidden("a rep sees only their own rows", fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
+        raise Forbidden("a manager sees only their own team", fa="مدیر فروش فقط تیم خودش را می‌بیند")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sys
@@ -11,15 +10,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from salesscope.errors import QueryError
 from salesscope.schema import IMPORTS_TABLE
+from salesscope.scope import EVERYTHING, Scope
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from salesscope.workspace import Workspace
 
-Scope = dict[str, list[str]] | None
 CACHE_BYTES = int(os.environ.get("SALESSCOPE_CACHE_MB", "256")) * 2**20  # answers kept, all together
 SHARE = 0.25  # of the budget, at most, for the answers of one scope
 
@@ -56,9 +54,9 @@ class Service:
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.lock = threading.RLock()
-        self._cache: OrderedDict[tuple, tuple[Any, int, tuple | None]] = OrderedDict()  # value, size, owner
+        self._cache: OrderedDict[tuple, tuple[Any, int, Scope]] = OrderedDict()  # value, size, owner
         self._bytes = 0
-        self._owned: dict[tuple | None, int] = {}
+        self._owned: dict[Scope, int] = {}
         self._config_version = 0
 
     # -- cache ------------------------------------------------------------------------------
@@ -78,7 +76,7 @@ class Service:
             self._cache.clear()
             self._bytes, self._owned = 0, {}
 
-    def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope = None) -> Any:
+    def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope = EVERYTHING) -> Any:
         """``compute()``, kept until the next import within the cache's byte budget.
 
         Answers are charged to the scope that asked (users with the same scope see the same
@@ -87,7 +85,7 @@ class Service:
         than a share is returned but not kept.
         """
         full = (self.generation(), *key)
-        owner = _freeze(scope)
+        owner = scope
         with self.lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
@@ -102,7 +100,7 @@ class Service:
             self._evict(owner)
             return value
 
-    def _evict(self, owner: tuple | None) -> None:
+    def _evict(self, owner: Scope) -> None:
         """Drop the oldest answers: the owner's own while over its share, then anyone's."""
         while self._owned[owner] > CACHE_BYTES * SHARE:
             self._drop(next(k for k, v in self._cache.items() if v[2] == owner))
@@ -120,44 +118,22 @@ class Service:
         return self._bytes
 
     # -- engine -----------------------------------------------------------------------------
-    def _with_scope(self, fn: Callable[..., Any], kwargs: dict[str, Any], scope: Scope) -> Any:
-        """Call an engine function, restricting its facts to ``scope`` inside the query."""
-        if scope is not None:
-            try:
-                accepts = "scope" in inspect.signature(fn).parameters
-            except (TypeError, ValueError):
-                accepts = True
-            if not accepts:
-                # Never fall back to filtering answers afterwards: refuse instead.
-                raise QueryError("this engine cannot restrict indicators to a team or rep yet")
-            kwargs = {**kwargs, "scope": scope}
-        return fn(**kwargs)
-
     def kpis(self, *, ids: Sequence[str] | None, grain: str, calendar: str | None,
              by: Sequence[str], start: str | None, end: str | None, scope: Scope,
              details: bool = False) -> pd.DataFrame:
-        key = ("kpis", tuple(ids or ()), grain, calendar, tuple(by), start, end, _freeze(scope), details)
-
-        def run() -> pd.DataFrame:
-            return self._with_scope(self.ws.kpis, dict(ids=list(ids) if ids else None, grain=grain,
-                                    calendar=calendar, by=list(by) or None, start=start, end=end,
-                                    details=details), scope)
-        return self.cached(key, run, scope)
+        """Indicators computed inside ``scope`` (the engine restricts every fact in the query)."""
+        key = ("kpis", tuple(ids or ()), grain, calendar, tuple(by), start, end, scope, details)
+        return self.cached(key, lambda: self.ws.kpis(
+            list(ids) if ids else None, grain=grain, calendar=calendar, by=list(by) or None, start=start,
+            end=end, details=details, scope=scope), scope)
 
     def funnel(self, *, grain: str, calendar: str | None, by: Sequence[str], start: str | None,
                end: str | None, scope: Scope) -> pd.DataFrame:
-        from salesscope import engine
+        from salesscope.engine import funnel
 
-        if not hasattr(engine, "funnel"):
-            raise QueryError("the funnel is not available in this installation's engine")
-        key = ("funnel", grain, calendar, tuple(by), start, end, _freeze(scope))
-
-        def run() -> pd.DataFrame:
-            fn = lambda **kw: engine.funnel(self.ws, **kw)  # noqa: E731
-            fn.__signature__ = inspect.signature(engine.funnel)  # type: ignore[attr-defined]
-            return self._with_scope(fn, dict(grain=grain, calendar=calendar, by=list(by) or None,
-                                             start=start, end=end), scope)
-        return self.cached(key, run, scope)
+        key = ("funnel", grain, calendar, tuple(by), start, end, scope)
+        return self.cached(key, lambda: funnel(self.ws, grain=grain, calendar=calendar, by=list(by) or None,
+                                               start=start, end=end, scope=scope), scope)
 
     def catalog(self) -> Mapping[str, Any]:
         """The workspace's indicators, built-in and its own, from its semantic model."""
@@ -190,7 +166,3 @@ class Service:
                 return {}
             return {r[0]: r[1] for r in self.fetch('SELECT rep_id, team FROM "reps"') if r[1]}
         return self.cached(("team_of",), run)
-
-
-def _freeze(scope: Scope) -> tuple | None:
-    return None if scope is None else tuple(sorted((k, tuple(v)) for k, v in scope.items()))

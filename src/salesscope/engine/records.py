@@ -1,0 +1,144 @@
+"""Record-level reads through the engine's facts: the rows behind a number and dimension values.
+
+Both go through the same facts, scope and backend as the indicators, so the rows behind a number
+are exactly the rows the number counted, and a reader sees only the rows their scope allows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from salesscope.engine import calendar as cal
+from salesscope.engine.facts import DIM_COLUMN, NONE, RECORD, Ctx, Fact, _dim
+from salesscope.errors import QueryError
+from salesscope.schema import Table
+from salesscope.scope import EVERYTHING, Scope
+from salesscope.vocab import Dimension
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
+
+ROW_LIMIT = 500
+
+
+def period_tables(periods: list[cal.Period]) -> tuple[ir.Table, ir.Table]:
+    """The day -> period table and the periods' bounds as timestamps (``t_end`` exclusive)."""
+    bounds = pa.table({
+        "period_start": pa.array([p.start for p in periods], pa.date32()),
+        "t_start": pa.array([dt.datetime.combine(p.start, dt.time()) for p in periods], pa.timestamp("us")),
+        "t_end": pa.array([dt.datetime.combine(p.end + cal.ONE_DAY, dt.time()) for p in periods],
+                          pa.timestamp("us")),
+    })
+    return ibis.memtable(cal.day_table(periods)), ibis.memtable(bounds)
+
+
+def context(ws: Workspace, first: dt.date, last: dt.date, scope: Scope = EVERYTHING, *,
+            records: bool = False) -> Ctx:
+    """A fact context with one period, ``first`` to ``last`` (inclusive)."""
+    from salesscope.engine.compute import table_stats
+
+    days, bounds = period_tables([cal.Period(first, last, "")])
+    return Ctx(ws.backend, days, bounds, scope, table_stats(ws.backend)[0], records)
+
+
+def placed(fact: Fact, ctx: Ctx) -> ir.Table | None:
+    """The fact's rows in scope, placed in the context's periods (None when out of scope)."""
+    t = fact.rows(ctx)
+    if t is None or fact.snapshot:
+        return t
+    return t.join(ctx.days, "day")
+
+
+@dataclass
+class Behind:
+    """The input records one fact of an indicator counted, or why there are none."""
+
+    fact: str
+    table: str
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    truncated: bool = False
+    reason: str | None = None
+
+
+def rows_behind(ws: Workspace, facts: list[Fact], first: dt.date, last: dt.date,
+                where: Mapping[Dimension, str], scope: Scope = EVERYTHING,
+                limit: int = ROW_LIMIT) -> list[Behind]:
+    """For each fact, the input records it places in [first, last], filtered and in scope."""
+    ctx = context(ws, first, last, scope, records=True)
+    out = []
+    for fact in facts:
+        entry = Behind(fact.name, fact.tables[0].value)
+        out.append(entry)
+        if not ctx.row_counts.get(entry.table):
+            entry.reason = f"missing_input:{entry.table}"
+            continue
+        t = placed(fact, ctx)
+        if t is None:
+            entry.reason = "outside_scope"
+            continue
+        lacking = [d for d in where if d not in fact.dims]
+        if lacking:
+            entry.reason = f"no_dimension:{lacking[0].value}"
+            continue
+        for dim, value in where.items():
+            t = t.filter(t[DIM_COLUMN[dim]] == value)
+        cols = [c for c in t.columns if c.startswith(RECORD)]
+        t = t.select(*cols).distinct()  # a quota or cost spread over days is one record
+        df = ws.backend.execute(t.order_by(*cols).limit(limit + 1))
+        df.columns = [c.removeprefix(RECORD) for c in df.columns]
+        entry.truncated = len(df) > limit
+        entry.rows = df.head(limit)
+    return out
+
+
+def roster(ctx: Ctx) -> ir.Table:
+    """The reps and their teams, whether or not they have rows yet."""
+    r = ctx.table(Table.REPS)
+    return r.select(rep=_dim(r.rep_id), team=_dim(r.team))
+
+
+ROSTER = Fact("roster", (Table.REPS,), frozenset({Dimension.REP, Dimension.TEAM}), roster)
+
+
+def dimension_values(ws: Workspace, dim: Dimension, scope: Scope = EVERYTHING) -> list[str]:
+    """Every value of ``dim`` in the roster and the facts that carry it, within scope."""
+    from salesscope.engine.compute import table_stats
+
+    counts, found = table_stats(ws.backend)
+    today = dt.date.today()
+    first, last = found or (today, today)
+    days, bounds = period_tables([cal.Period(first, last, "")])
+    ctx = Ctx(ws.backend, days, bounds, scope, counts)
+    col = DIM_COLUMN[dim]
+    parts = []
+    for fact in (ROSTER, *ws.model.facts.values()):
+        if dim not in fact.dims or not counts.get(fact.tables[0].value):
+            continue
+        t = fact.rows(ctx)
+        if t is not None:
+            parts.append(t.select(value=t[col]))
+    if not parts:
+        return []
+    values = ws.backend.execute(ibis.union(*parts, distinct=True))["value"]
+    return sorted(v for v in values.dropna().astype(str) if v != NONE)
+
+
+def parse_where(where: Mapping[str, str]) -> dict[Dimension, str]:
+    """Drill-down filters by dimension name; an unknown name is refused with the choices."""
+    out = {}
+    for name, value in where.items():
+        try:
+            out[Dimension(name)] = value
+        except ValueError:
+            choices = ", ".join(d.value for d in Dimension)
+            raise QueryError(f"unknown dimension {name!r}: expected one of {choices}",
+                             fa=f"بُعد {name!r} شناخته نیست؛ یکی از این‌ها را بدهید: {choices}") from None
+    return out
