@@ -6,11 +6,47 @@ from enum import StrEnum
 
 
 class Grain(StrEnum):
+    """Period lengths, finest first."""
+
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
+
+    @property
+    def min_days(self) -> int:
+        """Days in the shortest period of this grain (a February, a 365-day year)."""
+        return _GRAIN_DAYS[self][0]
+
+    @property
+    def max_days(self) -> int:
+        """Days in the longest period of this grain."""
+        return _GRAIN_DAYS[self][1]
+
+    @property
+    def finer(self) -> Grain | None:
+        """The next finer grain (None for a day)."""
+        order = list(Grain)
+        i = order.index(self)
+        return order[i - 1] if i else None
+
+    @property
+    def coarser(self) -> Grain | None:
+        """The next coarser grain (None for a year)."""
+        order = list(Grain)
+        i = order.index(self)
+        return order[i + 1] if i + 1 < len(order) else None
+
+    @property
+    def season(self) -> int | None:
+        """Periods in one seasonal cycle (days in a week, weeks, months, quarters in a year)."""
+        return _GRAIN_SEASON[self]
+
+
+_GRAIN_DAYS = {Grain.DAY: (1, 1), Grain.WEEK: (7, 7), Grain.MONTH: (28, 31), Grain.QUARTER: (89, 93),
+               Grain.YEAR: (365, 366)}
+_GRAIN_SEASON = {Grain.DAY: 7, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: None}
 
 
 class Calendar(StrEnum):

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import ibis
     import pandas as pd
 
+    from salesscope.scope import Scope
     from salesscope.semantic import SemanticModel
+    from salesscope.zoom import Zoom
 
 STORE_FILE = "store.duckdb"
 DEFAULT_PATH = "salesscope-workspace"
@@ -153,26 +155,42 @@ class Workspace:
         self,
         ids: Sequence[str] | None = None,
         *,
+        zoom: Zoom | None = None,
         grain: str = "month",
         calendar: str | None = None,
         by: Sequence[str] | str | None = None,
         start: Any = None,
         end: Any = None,
         details: bool = False,
-        scope: dict[str, Sequence[str]] | None = None,
+        scope: Scope | dict[str, Sequence[str]] | None = None,
     ) -> pd.DataFrame:
         """Indicators as a tidy DataFrame: one row per indicator x period x dimension values.
 
         >>> ws.kpis(["win_rate", "lgr"], grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
 
+        The zoom is given either as a :class:`~salesscope.zoom.Zoom` or by its parts (``grain``,
+        ``calendar``, ``by``, ``start``, ``end``; the calendar defaults to the workspace's).
         ``scope`` restricts every fact to some reps or teams (``{"rep": ["R01"]}``); facts that
         carry neither (costs) are then out of scope and the indicators that need them say so.
         """
         from salesscope.engine import Request, compute
 
-        req = Request.build(self, ids=ids, grain=grain, calendar=calendar, by=by, start=start,
-                            end=end, details=details, scope=scope)
-        return compute(self, req)
+        zoom = self.zoom(zoom, grain=grain, calendar=calendar, by=by, start=start, end=end)
+        return compute(self, Request.build(self, ids=ids, zoom=zoom, details=details, scope=scope))
+
+    def zoom(self, zoom: Zoom | None = None, *, grain: Any = "month", calendar: Any = None,
+             by: Any = None, start: Any = None, end: Any = None) -> Zoom:
+        """``zoom`` as given, or parsed from its parts with this workspace's calendar and fiscal year."""
+        from salesscope.zoom import Zoom
+
+        if zoom is None:
+            return Zoom.parse(grain=grain, calendar=calendar, by=by, start=start, end=end, config=self.config)
+        if (grain, calendar, by, start, end) != ("month", None, None, None, None):
+            from salesscope.errors import QueryError
+
+            raise QueryError("give the zoom either as a Zoom or by its parts (grain, calendar, by, start, end), "
+                             "not both", fa="بزرگ‌نمایی را یا به شکل Zoom بدهید یا با اجزایش، نه هر دو")
+        return zoom
 
     def save_config(self) -> None:
         save_config(self.config, self.path / CONFIG_FILE)

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from salesscope.engine.calendar import period_of, periods_between
+from salesscope.vocab import Calendar, Grain
 
 
 @pytest.mark.parametrize(("day", "grain", "calendar", "fs", "label", "start", "end"), [
@@ -27,12 +28,12 @@ from salesscope.engine.calendar import period_of, periods_between
     ("2025-10-01", "year", "jalali", 7, "FY1404", "2025-09-23", "2026-09-22"),
 ])
 def test_period_of(day, grain, calendar, fs, label, start, end):
-    p = period_of(dt.date.fromisoformat(day), grain, calendar, fs)
+    p = period_of(dt.date.fromisoformat(day), Grain(grain), Calendar(calendar), fs)
     assert (p.label, p.start.isoformat(), p.end.isoformat()) == (label, start, end)
 
 
 def test_periods_are_contiguous():
-    ps = periods_between(dt.date(2023, 1, 1), dt.date(2026, 12, 31), "month", "jalali")
+    ps = periods_between(dt.date(2023, 1, 1), dt.date(2026, 12, 31), Grain.MONTH, Calendar.JALALI)
     for a, b in itertools.pairwise(ps):
         assert b.start == a.end + dt.timedelta(days=1)
 

@@ -17,19 +17,22 @@ from salesscope.advice.model import Confidence, Finding, Kind
 from salesscope.advice.texts import CATALOGUE
 
 if TYPE_CHECKING:
+    from salesscope.scope import Scope
     from salesscope.workspace import Workspace
+    from salesscope.zoom import Zoom
 
 __all__ = ["CATALOGUE", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
 
 
-def findings(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
-             by: Sequence[str] | str | None = None, lang: str = "en", today: dt.date | None = None,
-             scope: dict[str, Sequence[str]] | None = None) -> list[Finding]:
+def findings(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",
+             calendar: str | None = None, by: Sequence[str] | str | None = None, lang: str = "en",
+             today: dt.date | None = None, scope: Scope | dict[str, Sequence[str]] | None = None) -> list[Finding]:
     """Findings for one period (default: the last full one), ranked most valuable first.
 
     ``scope`` restricts every number behind the findings to some reps or teams, as in ``ws.kpis``.
 
     >>> findings(ws, period="2026-03", by=["channel", "rep"])  # doctest: +SKIP
     """
-    ctx = build_context(ws, period=period, grain=grain, calendar=calendar, by=by, today=today, scope=scope)
+    ctx = build_context(ws, period=period, zoom=zoom, grain=grain, calendar=calendar, by=by, today=today,
+                        scope=scope)
     return run(ctx, lang=lang)

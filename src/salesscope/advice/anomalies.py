@@ -10,7 +10,6 @@ from salesscope.advice.model import Finding
 from salesscope.advice.stats import is_thin, pvalue_of_z, robust_range
 from salesscope.advice.texts import Num, Term, make
 
-SEASON = {"month": 12, "quarter": 4, "week": 52, "day": 7}
 THRESHOLD = 3.5  # robust z beyond which a value is out of range (Iglewicz and Hoaglin's cut-off)
 MIN_HISTORY = 6
 # Series checked besides each indicator's value: (kpi, detail column, names).
@@ -50,7 +49,7 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
     if len(values) < MIN_HISTORY + 1 or not np.isfinite(values[-1]):
         return None
     current, history = values[-1], values[:-1]
-    season = SEASON.get(ctx.grain)
+    season = ctx.grain.season
     result = _stl(values, season) if season and np.isfinite(values).all() and len(history) >= 2 * season else None
     if result is not None:
         method, low, high = "stl", *result

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from salesscope.advice.anomalies import anomaly_findings
-from salesscope.advice.frames import COARSER, FINER, Context, KpiMeta, periods, pick_period
+from salesscope.advice.frames import Context, KpiMeta, periods, pick_period
 from salesscope.advice.health import biased_before, gather, health_findings
 from salesscope.advice.microscope import PROPORTIONS, total_vs_parts, wrong_zoom
 from salesscope.advice.model import Finding, rank
@@ -18,15 +18,15 @@ from salesscope.advice.rules import indicator_findings
 from salesscope.advice.settle import settle
 from salesscope.advice.targets import target_findings
 from salesscope.errors import QueryError
-from salesscope.vocab import Dimension, Grain
+from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
+    from salesscope.scope import Scope
     from salesscope.workspace import Workspace
+    from salesscope.zoom import Zoom
 
-DEFAULT_BY = ("channel", "rep", "team", "segment")
+DEFAULT_BY = (Dimension.CHANNEL, Dimension.REP, Dimension.TEAM, Dimension.SEGMENT)
 COVERAGE_TARGET = 3.0
-# How far before a period the finer grain is read, so its first bucket has a previous one.
-LOOKBACK_DAYS = {"day": 2, "week": 8, "month": 32, "quarter": 93, "year": 367}
 
 
 def _meta(ws: Workspace) -> dict[str, KpiMeta]:
@@ -34,27 +34,17 @@ def _meta(ws: Workspace) -> dict[str, KpiMeta]:
             for k, i in ws.model.indicators.items()}
 
 
-def _dims(by: Sequence[str] | str | None) -> list[str]:
-    if by is None:
-        return list(DEFAULT_BY)
-    items = [b.strip() for b in (by.split(",") if isinstance(by, str) else by) if b and b.strip()]
-    bad = [b for b in items if b not in {d.value for d in Dimension}]
-    if bad:
-        raise QueryError(f"--by {','.join(bad)}: unknown dimension (expected one of "
-                         f"{', '.join(d.value for d in Dimension)})")
-    return items
+def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",
+                  calendar: str | None = None, by: Sequence[str] | str | None = None, today: dt.date | None = None,
+                  scope: Scope | dict[str, Sequence[str]] | None = None) -> Context:
+    """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains.
 
-
-def build_context(ws: Workspace, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
-                  by: Sequence[str] | str | None = None, today: dt.date | None = None,
-                  scope: dict[str, Sequence[str]] | None = None) -> Context:
-    """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains."""
-    try:
-        grain = Grain(grain).value
-    except ValueError:
-        raise QueryError(f"grain {grain!r}: expected one of {', '.join(g.value for g in Grain)}") from None
+    The zoom is a :class:`Zoom` or its parts; its breakdown names the dimensions to examine one by one."""
+    zoom = ws.zoom(zoom, grain=grain, calendar=calendar, by=by)
+    grain, dims = zoom.grain, zoom.by or DEFAULT_BY
+    zoom = zoom.replace(by=(), start=None, end=None)  # findings weigh the whole history
     today = today or dt.date.today()
-    totals = ws.kpis(None, grain=grain, calendar=calendar, details=True, scope=scope)
+    totals = ws.kpis(None, zoom=zoom, details=True, scope=scope)
     last_full, current = pick_period(totals, today, data_end(ws))
     if period is None:
         period = last_full
@@ -64,20 +54,22 @@ def build_context(ws: Workspace, *, period: str | None = None, grain: str = "mon
     if period is None:
         raise QueryError("no indicator has any data yet: import data first (salesscope import)")
     parts: dict[str, pd.DataFrame] = {}
-    for dim in _dims(by):
-        ids = [k for k, ind in ws.model.indicators.items() if Dimension(dim) in ind.dimensions]
+    for dim in dims:
+        ids = [k for k, ind in ws.model.indicators.items() if dim in ind.dimensions]
         if ids:
-            parts[dim] = ws.kpis(ids, grain=grain, calendar=calendar, by=[dim], details=True, scope=scope)
+            parts[dim.value] = ws.kpis(ids, zoom=zoom.replace(by=(dim,)), details=True, scope=scope)
     p = periods(totals)
     row = p[p["period"].astype(str) == str(period)].iloc[0]
     start, end = row["period_start"], row["period_end"]
-    finer, coarser = FINER.get(grain), COARSER.get(grain)
+    finer, coarser = grain.finer, grain.coarser
     finer_df = coarser_df = None
     if finer:
-        finer_df = ws.kpis(list(PROPORTIONS), grain=finer, calendar=calendar,
-                           start=start - dt.timedelta(days=LOOKBACK_DAYS[finer]), end=end, scope=scope)
+        # read from a little before the period, so the finer grain's first bucket has a previous one
+        lookback = dt.timedelta(days=finer.max_days + 1)
+        finer_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=finer, start=start - lookback, end=end),
+                           scope=scope)
     if coarser:
-        coarser_df = ws.kpis(list(PROPORTIONS), grain=coarser, calendar=calendar, start=start, end=start, scope=scope)
+        coarser_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=coarser, start=start, end=start), scope=scope)
     health = gather(ws)
     health.data_end = data_end(ws)
     return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),

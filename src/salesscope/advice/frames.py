@@ -10,12 +10,9 @@ from typing import Any
 import pandas as pd
 
 from salesscope.advice.texts import DECIMALS, UNITS, Num, Term, fmt
-from salesscope.vocab import Dimension, Direction
+from salesscope.vocab import Dimension, Direction, Grain
 
 DIMENSIONS = tuple(d.value for d in Dimension)
-# Finer and coarser neighbours of each grain, for the wrong-zoom checks.
-FINER = {"year": "quarter", "quarter": "month", "month": "week", "week": "day", "day": None}
-COARSER = {"day": "week", "week": "month", "month": "quarter", "quarter": "year", "year": None}
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class Context:
 
     totals: pd.DataFrame
     period: str
-    grain: str = "month"
+    grain: Grain = Grain.MONTH
     parts: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict[str, KpiMeta] = field(default_factory=dict)
     min_sample: int = 30
@@ -48,9 +45,9 @@ class Context:
     coverage_target: float = 3.0
     currency: str = "USD"
     finer: pd.DataFrame | None = None
-    finer_grain: str | None = None
+    finer_grain: Grain | None = None
     coarser: pd.DataFrame | None = None
-    coarser_grain: str | None = None
+    coarser_grain: Grain | None = None
     current: str | None = None  # the period holding today, if the data reach it
     health: Any = None  # what the store says about itself (advice.health.Health)
     biased_before: dict[str, dt.date] = field(default_factory=dict)  # per indicator: history trusted from

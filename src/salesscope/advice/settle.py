@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from salesscope.advice.frames import COARSER, Context, evidence, where
+from salesscope.advice.frames import Context, evidence, where
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import SIGNIFICANT, grade
 from salesscope.advice.texts import Num, Term, make
@@ -154,7 +154,7 @@ def _thin_line(ctx: Context, kpi: str, group: list[Finding]) -> Finding:
     sizes = [n for n in (sample_size(f) for f in group) if n is not None]
     smallest = max(min(sizes), 1.0) if sizes else 1.0
     pool = math.ceil(ctx.min_sample / smallest)
-    coarser = COARSER.get(ctx.grain)
+    coarser = ctx.grain.coarser
     dims = sorted({d for m in members for d in m})
     pooled = (Num(pool, 0), Term(f"grains.{ctx.grain}"))
     if dims:

@@ -56,20 +56,19 @@ def kpi(
     if list_:
         _list(model.indicators, fmt, resolve_lang(lang, ws), wide)
         return
+    zoom = ws.zoom(grain=grain, calendar=calendar, by=by, start=start, end=end)
     if explain_id:
         from salesscope.engine.explain import explain
 
-        console.print(explain(ws, explain_id, grain=grain, calendar=calendar, by=by, start=start, end=end),
-                      highlight=False, markup=False, soft_wrap=True)
+        console.print(explain(ws, explain_id, zoom), highlight=False, markup=False, soft_wrap=True)
         return
     with stage("kpis", resolve_lang(lang, ws)):
-        df = ws.kpis(ids or None, grain=grain, calendar=calendar, by=by, start=start, end=end, details=details)
-    dims = [c for c in (by or "").split(",") if c.strip()]
+        df = ws.kpis(ids or None, zoom=zoom, details=details)
     if fmt == "table":
         lang = resolve_lang(lang, ws)
         names = model.names(lang)
         shown, period = (df, None) if all_ or start or end else last_complete(df)
-        for grid in kpi_grids(shown, [d.strip() for d in dims], names, lang=lang, currency=ws.config.currency,
+        for grid in kpi_grids(shown, [d.value for d in zoom.by], names, lang=lang, currency=ws.config.currency,
                               period=period):
             render(console, grid, wide=wide)
         if period and shown is not df:
@@ -120,7 +119,7 @@ def funnel(
 
     check_output(fmt, out)
     ws = open_workspace(workspace, read_only=True)
-    df = run_funnel(ws, grain=grain, calendar=calendar, by=by, start=start, end=end)
+    df = run_funnel(ws, zoom=ws.zoom(grain=grain, calendar=calendar, by=by, start=start, end=end))
     if fmt != "table":
         text = write_frame(df, fmt, out)
         if text is not None:

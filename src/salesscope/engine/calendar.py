@@ -43,14 +43,13 @@ def _shift_month(year: int, month: int, add: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def period_of(day: dt.date, grain: Grain | str, calendar: Calendar | str = Calendar.GREGORIAN,
+def period_of(day: dt.date, grain: Grain, calendar: Calendar = Calendar.GREGORIAN,
               fiscal_start: int = 1) -> Period:
-    """The period holding ``day``.
+    """The period holding ``day`` (grain and calendar typed: parsed once, where the request came in).
 
-    >>> period_of(dt.date(2024, 3, 20), "month", "jalali")
+    >>> period_of(dt.date(2024, 3, 20), Grain.MONTH, Calendar.JALALI)
     Period(start=datetime.date(2024, 3, 20), end=datetime.date(2024, 4, 19), label='1403-01')
     """
-    grain, calendar = Grain(grain), Calendar(calendar)
     fy_prefix = "" if fiscal_start == 1 else "FY"
     if grain is Grain.DAY:
         label = day.isoformat() if calendar is Calendar.GREGORIAN else _jalali(day).strftime("%Y-%m-%d")
@@ -86,7 +85,7 @@ def period_of(day: dt.date, grain: Grain | str, calendar: Calendar | str = Calen
     raise AssertionError(f"unhandled grain {grain}")
 
 
-def periods_between(first: dt.date, last: dt.date, grain: Grain | str, calendar: Calendar | str,
+def periods_between(first: dt.date, last: dt.date, grain: Grain, calendar: Calendar,
                     fiscal_start: int = 1) -> list[Period]:
     """Every period overlapping [first, last], in order."""
     out = [period_of(first, grain, calendar, fiscal_start)]
@@ -95,7 +94,7 @@ def periods_between(first: dt.date, last: dt.date, grain: Grain | str, calendar:
     return out
 
 
-def shift(p: Period, n: int, grain: Grain | str, calendar: Calendar | str, fiscal_start: int = 1) -> Period:
+def shift(p: Period, n: int, grain: Grain, calendar: Calendar, fiscal_start: int = 1) -> Period:
     """The period ``n`` steps before (negative) or after (positive) ``p``."""
     for _ in range(abs(n)):
         p = period_of(p.start - ONE_DAY if n < 0 else p.end + ONE_DAY, grain, calendar, fiscal_start)

@@ -26,7 +26,7 @@ from salesscope.engine.request import Request
 from salesscope.engine.stats import median_ranks
 from salesscope.errors import QueryError
 from salesscope.schema import Table
-from salesscope.vocab import Direction
+from salesscope.vocab import Direction, Grain
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -66,12 +66,11 @@ def table_stats(backend: ibis.BaseBackend) -> tuple[dict[str, int], tuple[dt.dat
 
 # A request for, say, days up to the year 7000 would build millions of empty periods.
 MAX_PERIODS = 5000
-_DAYS_PER = {"day": 1, "week": 7, "month": 28, "quarter": 89, "year": 365}
 
 
-def check_span(first: dt.date, last: dt.date, grain: str) -> None:
+def check_span(first: dt.date, last: dt.date, grain: Grain) -> None:
     """Refuse a range that holds more than MAX_PERIODS periods of the grain."""
-    n = (last - first).days // _DAYS_PER.get(str(grain), 1) + 1
+    n = (last - first).days // grain.min_days + 1
     if n > MAX_PERIODS:
         raise QueryError(f"{first} to {last} holds about {n:,} periods of a {grain}: at most "
                          f"{MAX_PERIODS:,} per request; narrow --from/--to or choose a coarser grain",

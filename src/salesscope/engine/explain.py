@@ -11,12 +11,14 @@ from salesscope.engine.request import Request
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
+    from salesscope.zoom import Zoom
 
 
-def explain(ws: Workspace, kpi: str, **zoom: Any) -> str:
-    """The SQL that computes ``kpi``'s measures, one statement per fact, in the backend's dialect."""
+def explain(ws: Workspace, kpi: str, zoom: Zoom | None = None, **parts: Any) -> str:
+    """The SQL that computes ``kpi``'s measures, one statement per fact, in the backend's dialect
+    (the zoom as a :class:`Zoom` or its parts, as for ``ws.kpis``)."""
     model = ws.model
-    req = Request.build(ws, ids=[kpi], **zoom)
+    req = Request.build(ws, ids=[kpi], zoom=ws.zoom(zoom, **parts))
     ind = model.indicator(kpi)
     plan = Plan(ws, req)
     dialect = plan.backend.name

@@ -16,6 +16,7 @@ from salesscope.errors import QueryError
 from salesscope.schema import Table
 from salesscope.scope import Scope
 from salesscope.vocab import Dimension
+from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -63,14 +64,16 @@ LEAD_STAGES = Fact("lead_stages", (Table.LEADS,),
 FUNNEL_DIMS = LEAD_STAGES.dims
 
 
-def funnel(ws: Workspace, *, grain: str = "month", calendar: str | None = None, by: Any = None,
-           start: Any = None, end: Any = None, scope: Scope | dict | None = None) -> pd.DataFrame:
+def funnel(ws: Workspace, *, zoom: Zoom | None = None, grain: str = "month", calendar: str | None = None,
+           by: Any = None, start: Any = None, end: Any = None, scope: Scope | dict | None = None) -> pd.DataFrame:
     """Counts at each stage for the leads created in each period, with conversion and drop-off.
+
+    The zoom is a :class:`Zoom` or its parts, as for ``ws.kpis``.
 
     >>> funnel(ws, grain="quarter", by="channel")  # doctest: +SKIP
     """
-    req = Request.build(ws, ids=["lead_conversion_rate"], grain=grain, calendar=calendar, by=by, start=start,
-                        end=end, scope=scope)
+    zoom = ws.zoom(zoom, grain=grain, calendar=calendar, by=by, start=start, end=end)
+    req = Request.build(ws, ids=["lead_conversion_rate"], zoom=zoom, scope=scope)
     for d in req.dims:
         if d not in FUNNEL_DIMS:
             raise QueryError(f"the funnel cannot be broken down by {d.value}: the leads table has no "

@@ -13,6 +13,7 @@ from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
+from salesscope.zoom import parse_calendar, parse_grain
 
 COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
            "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
@@ -33,7 +34,8 @@ def data_now(d) -> dt.datetime:
     return dt.datetime.combine(last.date() + ONE_DAY, dt.time())
 
 
-def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = None, by: str | None = None,
+def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
+             by: str | None = None,
              *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,
              seed: int = 7, scope: data.ScopeArg = None) -> pd.DataFrame:
     """Revenue per period (and ``by`` group) with 80%/95% intervals; ``.attrs`` holds the track record.
@@ -44,11 +46,8 @@ def forecast(ws, periods: int = 3, grain: str = "month", calendar: str | None = 
     """
     if periods < 1:
         raise QueryError(f"periods must be at least 1, got {periods}")
-    try:
-        grain = Grain(grain).value
-        calendar = Calendar(calendar or ws.config.calendar).value
-    except ValueError as e:
-        raise QueryError(str(e)) from None
+    grain, calendar = parse_grain(grain), parse_calendar(calendar or ws.config.calendar)
+    by = data.parse_group(by)
     fiscal = ws.config.fiscal_year_start_month
     scope = Scope.parse(scope)
     stratum = _stratum(ws, scope)

@@ -16,6 +16,7 @@ from salesscope.forecast import data
 from salesscope.forecast.calibration import fit
 from salesscope.forecast.periods import ONE_DAY, Period, periods_from
 from salesscope.forecast.simulate import DAY_S, Settings, run
+from salesscope.vocab import Calendar, Grain
 
 Q = {"low_95": 2.5, "low_80": 10.0, "high_80": 90.0, "high_95": 97.5}
 
@@ -37,7 +38,7 @@ def summarise(run_, groups: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def origins(d, grain: str, calendar: str, fiscal_start: int, data_end: dt.datetime, n: int,
+def origins(d, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt.datetime, n: int,
             min_history_days: int) -> list[Period]:
     """Past periods whose start can serve as an as-of date: whole, and with enough history before."""
     first = d.aggregate(c=d.c.min()).to_pandas().iloc[0]["c"]
@@ -57,7 +58,7 @@ def origins(d, grain: str, calendar: str, fiscal_start: int, data_end: dt.dateti
     return out[::-1]
 
 
-def backtest(d, *, periods: int, grain: str, calendar: str, fiscal_start: int, data_end: dt.datetime,
+def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt.datetime,
              n_origins: int = 12, min_history_days: int = 180, settings: Settings | None = None) -> pd.DataFrame:
     """Forecast vs actual for every past origin, horizon and group whose period has ended."""
     settings = settings or Settings(sims=1000)

@@ -16,6 +16,7 @@ import pandas as pd
 from salesscope.errors import QueryError
 from salesscope.schema import Table
 from salesscope.scope import Scope
+from salesscope.zoom import parse_dimension
 
 NONE = "(none)"
 DAY_S = 86_400.0
@@ -53,16 +54,15 @@ def deals(ws, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir
         r = r.select(_rep_id=r.rep_id, _team=r.team)
         o = o.left_join(r, o.rep_id == r._rep_id)
     o = scope.restrict(o, rep="rep_id", team="_team" if "_team" in o.columns else None)
-    if by == "team":
-        grp = o._team
-    elif by == "rep":
-        grp = o.rep_id
-    elif by == "channel":
-        grp = o.channel
-    elif by is None:
-        grp = ibis.literal("all")
-    else:
-        raise QueryError(f"forecast breakdown {by!r} is not supported: expected one of {', '.join(GROUP_DIMS)}")
+    match parse_group(by):
+        case "team":
+            grp = o._team
+        case "rep":
+            grp = o.rep_id
+        case "channel":
+            grp = o.channel
+        case _:
+            grp = ibis.literal("all")
     strat = o[stratum].cast("string").fill_null(NONE) if stratum else ibis.literal("all")
     return o.select(
         opportunity_id=o.opportunity_id, status=o.status.lower(),
@@ -70,6 +70,17 @@ def deals(ws, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir
         amount=o.amount.cast("float64"), probability=o.probability.cast("float64"),
         stage=o.stage, grp=grp.cast("string").fill_null(NONE), stratum=strat,
     ).filter(lambda t: t.c.notnull())
+
+
+def parse_group(by: str | None, allowed: Sequence[str] = GROUP_DIMS) -> str | None:
+    """A forecast or plan breakdown: one dimension, among those deals can be grouped by."""
+    if by is None or by == "":
+        return None
+    dim = parse_dimension(by).value
+    if dim not in allowed:
+        raise QueryError(f"breakdown {by!r} is not supported here: expected one of {', '.join(allowed)}",
+                         fa=f"تفکیک {by!r} اینجا پشتیبانی نمی‌شود؛ یکی از این‌ها را بدهید: {', '.join(allowed)}")
+    return dim
 
 
 def _closed_before(d: ir.Table, as_of: ir.Value) -> ir.BooleanValue:

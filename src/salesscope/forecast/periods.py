@@ -13,7 +13,7 @@ from salesscope.vocab import Calendar, Grain
 __all__ = ["Period", "period_of", "periods_from", "periods_before", "parse_period", "ONE_DAY"]
 
 
-def periods_from(day: dt.date, n: int, grain: str, calendar: str, fiscal_start: int = 1) -> list[Period]:
+def periods_from(day: dt.date, n: int, grain: Grain, calendar: Calendar, fiscal_start: int = 1) -> list[Period]:
     """``n`` consecutive periods, the first one holding ``day``."""
     out = [period_of(day, grain, calendar, fiscal_start)]
     while len(out) < n:
@@ -21,7 +21,7 @@ def periods_from(day: dt.date, n: int, grain: str, calendar: str, fiscal_start: 
     return out
 
 
-def periods_before(day: dt.date, n: int, grain: str, calendar: str, fiscal_start: int = 1) -> list[Period]:
+def periods_before(day: dt.date, n: int, grain: Grain, calendar: Calendar, fiscal_start: int = 1) -> list[Period]:
     """The ``n`` whole periods just before the one holding ``day``, oldest first."""
     cur = period_of(day, grain, calendar, fiscal_start)
     out: list[Period] = []
@@ -43,13 +43,13 @@ def _first_day(y: int, m: int, d: int, calendar: Calendar) -> dt.date:
     return dt.date(y, m, d)
 
 
-def parse_period(text: str, calendar: str, fiscal_start: int = 1) -> tuple[Period, str]:
+def parse_period(text: str, calendar: Calendar, fiscal_start: int = 1) -> tuple[Period, Grain]:
     """A period label (``2026``, ``2026-Q3``, ``1405-02``, ``2026-W10``, ``2026-07-01``) and its grain.
 
-    >>> parse_period("2026-Q3", "gregorian")[0].start
+    >>> parse_period("2026-Q3", Calendar.GREGORIAN)[0].start
     datetime.date(2026, 7, 1)
     """
-    cal = Calendar(calendar)
+    cal = calendar
     m = _LABEL.match(to_ascii_digits(str(text).strip()).upper())
     if not m:
         raise QueryError(f"period {text!r} is not a period label: expected YYYY, YYYY-Qn, YYYY-MM, "
@@ -71,4 +71,4 @@ def parse_period(text: str, calendar: str, fiscal_start: int = 1) -> tuple[Perio
             grain, first = Grain.YEAR, _first_day(y, fiscal_start, 1, cal)
     except ValueError as e:
         raise QueryError(f"period {text!r} is not a valid {cal.value} date: {e}") from None
-    return period_of(first, grain, cal, fiscal_start), grain.value
+    return period_of(first, grain, cal, fiscal_start), grain

@@ -19,7 +19,7 @@ from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
 from salesscope.scope import Scope
-from salesscope.vocab import Calendar
+from salesscope.zoom import parse_calendar
 
 
 def _days(p: Period) -> int:
@@ -186,12 +186,8 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
     """
     if not target > 0:
         raise QueryError(f"target must be a positive amount, got {target}")
-    if by not in (None, "team", "rep"):
-        raise QueryError(f"plan breakdown {by!r} is not supported: expected team or rep")
-    try:
-        cal, fiscal = Calendar(calendar or ws.config.calendar).value, ws.config.fiscal_year_start_month
-    except ValueError as e:
-        raise QueryError(str(e)) from None
+    by = data.parse_group(by, ("team", "rep"))
+    cal, fiscal = parse_calendar(calendar or ws.config.calendar), ws.config.fiscal_year_start_month
     per, grain = parse_period(period, cal, fiscal)
     scope = Scope.parse(scope)
     d = data.deals(ws, by, _stratum(ws, scope), scope)

@@ -19,9 +19,10 @@ from typing import Any
 from salesscope.errors import InputError, SalesScopeError
 from salesscope.i18n import LANGS, to_persian_digits
 from salesscope.report import texts
+from salesscope.vocab import Grain
 
 TABLE = "_subscriptions"
-SCHEDULES = {"weekly": "week", "monthly": "month"}
+SCHEDULES = {"weekly": Grain.WEEK, "monthly": Grain.MONTH}
 FILTER_KEYS = ("team", "rep")
 DDL = (
     "CREATE SEQUENCE IF NOT EXISTS _subscriptions_id_seq START 1;"
@@ -101,8 +102,7 @@ def last_finished(ws: Any, schedule: str, today: dt.date) -> tuple[dt.date, dt.d
     """The start and end of the last week or month that ended before ``today``."""
     from salesscope.engine.calendar import period_of
 
-    cal = str(getattr(ws.config.calendar, "value", ws.config.calendar))
-    fs = ws.config.fiscal_year_start_month
+    cal, fs = ws.config.calendar, ws.config.fiscal_year_start_month
     current = period_of(today, SCHEDULES[schedule], cal, fs)
     prev = period_of(current.start - dt.timedelta(days=1), SCHEDULES[schedule], cal, fs)
     return prev.start, prev.end

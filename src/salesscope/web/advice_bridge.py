@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from salesscope.scope import Scope
-    from salesscope.web.api import Zoom
     from salesscope.web.service import Service
+    from salesscope.zoom import Zoom
 
 
 def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, Any]]:
@@ -16,11 +16,11 @@ def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, 
     from salesscope.advice import findings
 
     # Advice speaks about the last full period before "today"; the range's end stands for it.
-    today = dt.date.fromisoformat(zoom.end) + dt.timedelta(days=1) if zoom.end else None
+    today = zoom.end + dt.timedelta(days=1) if zoom.end else None
     with svc.lock:
-        found = findings(svc.ws, grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by() or None,
-                         lang=lang, today=today, scope=scope)
+        found = findings(svc.ws, zoom=zoom.replace(by=zoom.breakdown), lang=lang,
+                         today=today, scope=scope)
     items = [f.to_dict() for f in found]
-    for dim, value in zoom.where.items():
-        items = [f for f in items if (f.get("dimensions") or {}).get(dim, value) == value]
+    for dim, value in zoom.where:
+        items = [f for f in items if (f.get("dimensions") or {}).get(dim.value, value) == value]
     return items

@@ -7,15 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from salesscope.errors import QueryError
 from salesscope.formatting import display
 from salesscope.scope import Scope
-from salesscope.typed import parse_date
-from salesscope.vocab import Calendar, Dimension, Grain
+from salesscope.vocab import Calendar, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
 from salesscope.web.rows import dimension_values, rows_behind
 from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
+from salesscope.zoom import Zoom
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 SPARK_POINTS = 12
@@ -33,56 +32,26 @@ UserDep = Annotated[User, Depends(current_user)]
 SvcDep = Annotated[Service, Depends(service)]
 
 
-class Zoom:
-    """The zoom of ``salesscope kpi``: grain, calendar, breakdown, range, plus drill-down filters."""
-
-    def __init__(
-        self,
-        grain: Grain = Grain.MONTH,
-        calendar: Calendar | None = None,
-        by: Annotated[str | None, Query(description="comma-separated dimensions, e.g. team,rep")] = None,
-        from_: Annotated[str | None, Query(alias="from", description="first day, inclusive: ISO or Jalali "
-                                                                      "(1405/01/01), any digits")] = None,
-        to: Annotated[str | None, Query(description="last day, inclusive: ISO or Jalali, any digits")] = None,
-        where: Annotated[list[str] | None, Query(description="drill-down filter dim:value, repeatable")] = None,
-    ) -> None:
-        self.grain, self.calendar = grain.value, calendar.value if calendar else None
-        self.by = _dims(by)
-        self.start = parse_date(from_, "from").isoformat() if from_ else None
-        self.end = parse_date(to, "to").isoformat() if to else None
-        if self.start and self.end and self.start > self.end:
-            raise QueryError(f"from {self.start} is after to {self.end}")
-        self.where: dict[str, str] = {}
-        for item in where or []:
-            dim, sep, value = item.partition(":")
-            if not sep:
-                raise QueryError(f"where {item!r}: expected dimension:value, e.g. team:North")
-            self.where[_dims(dim)[0]] = value
-
-    def engine_by(self) -> list[str]:
-        """Filtered dimensions are asked for too, so the filter runs on the engine's own rows."""
-        return list(dict.fromkeys([*self.where, *self.by]))
+def zoom_query(
+    request: Request,
+    grain: Grain = Grain.MONTH,
+    calendar: Calendar | None = None,
+    by: Annotated[str | None, Query(description="comma-separated dimensions, e.g. team,rep")] = None,
+    from_: Annotated[str | None, Query(alias="from", description="first day, inclusive: ISO or Jalali "
+                                                                  "(1405/01/01), any digits")] = None,
+    to: Annotated[str | None, Query(description="last day, inclusive: ISO or Jalali, any digits")] = None,
+    where: Annotated[list[str] | None, Query(description="drill-down filter dim:value, repeatable")] = None,
+) -> Zoom:
+    """The zoom of ``salesscope kpi`` from the query string: grain, calendar, breakdown, range, filters."""
+    return Zoom.parse(grain=grain, calendar=calendar, by=by, start=from_, end=to, where=where,
+                      config=request.app.state.ws.config)
 
 
-ZoomDep = Annotated[Zoom, Depends()]
-
-
-def _dims(text: str | None) -> list[str]:
-    out = []
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            out.append(Dimension(part).value)
-        except ValueError:
-            raise QueryError(f"unknown dimension {part!r}: expected one of "
-                             f"{', '.join(d.value for d in Dimension)}") from None
-    return out
+ZoomDep = Annotated[Zoom, Depends(zoom_query)]
 
 
 def _scoped(user: User, svc: Service, zoom: Zoom) -> Scope:
-    check_where(user, zoom.where, svc.team_of())
+    check_where(user, {d.value: v for d, v in zoom.where}, svc.team_of())
     return scope_for(user)
 
 
@@ -94,10 +63,11 @@ def _displayed(rows: list[dict[str, Any]], svc: Service) -> list[dict[str, Any]]
     return rows
 
 
-def _filter(df, where: dict[str, str]):
-    for dim, value in where.items():
-        if dim in df.columns:
-            df = df[df[dim].astype(str) == value]
+def _filter(df, zoom: Zoom):
+    """The rows matching the zoom's drill-down filters (computed with the filtered dimensions)."""
+    for dim, value in zoom.where:
+        if dim.value in df.columns:
+            df = df[df[dim.value].astype(str) == value]
     return df
 
 
@@ -129,9 +99,8 @@ def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     """The tidy result of ``salesscope kpi``: one row per indicator x period x dimension values."""
     scope = _scoped(user, svc, zoom)
     id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
-    df = svc.kpis(ids=id_list, grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
-                  start=zoom.start, end=zoom.end, scope=scope, details=details)
-    return {"rows": _displayed(to_records(_filter(df, zoom.where)), svc), "data_end": df.attrs.get("data_end")}
+    df = svc.kpis(ids=id_list, zoom=zoom.replace(by=zoom.breakdown), scope=scope, details=details)
+    return {"rows": _displayed(to_records(_filter(df, zoom)), svc), "data_end": df.attrs.get("data_end")}
 
 
 @router.get("/overview")
@@ -140,9 +109,7 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
     scope = _scoped(user, svc, zoom)
 
     def build() -> dict[str, Any]:
-        df = svc.kpis(ids=None, grain=zoom.grain, calendar=zoom.calendar, by=list(zoom.where),
-                      start=zoom.start, end=zoom.end, scope=scope)
-        df = _filter(df, zoom.where)
+        df = _filter(svc.kpis(ids=None, zoom=zoom.replace(by=tuple(zoom.filters)), scope=scope), zoom)
         cards = []
         for kpi, part in df.groupby("kpi", sort=False):
             part = part.sort_values("period_start")
@@ -151,17 +118,15 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
             cards.append({"kpi": kpi, "latest": last, "spark": series})
         return {"cards": cards, "data_end": df.attrs.get("data_end")}
 
-    return svc.cached(("overview", zoom.grain, zoom.calendar, zoom.start, zoom.end,
-                       tuple(sorted(zoom.where.items())), str(scope)), build, scope)
+    return svc.cached(("overview", zoom.replace(by=()), scope), build, scope)
 
 
 @router.get("/funnel")
 def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
     """Counts per funnel stage with conversion and drop-off, at the zoom asked."""
     scope = _scoped(user, svc, zoom)
-    df = svc.funnel(grain=zoom.grain, calendar=zoom.calendar, by=zoom.engine_by(),
-                    start=zoom.start, end=zoom.end, scope=scope)
-    return {"rows": to_records(_filter(df, zoom.where))}
+    df = svc.funnel(zoom=zoom.replace(by=zoom.breakdown), scope=scope)
+    return {"rows": to_records(_filter(df, zoom))}
 
 
 @router.get("/advice")
@@ -171,9 +136,7 @@ def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     from salesscope.web.advice_bridge import advise
 
     scope = _scoped(user, svc, zoom)
-    return svc.cached(("advice", zoom.grain, zoom.calendar, tuple(zoom.by), zoom.start, zoom.end,
-                       str(scope), lang),
-                      lambda: {"items": advise(svc, zoom, scope, lang)}, scope)
+    return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)
 
 
 @router.get("/why/{kpi}")
@@ -184,15 +147,14 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
     from salesscope.advice.why import why as explain
 
     scope = _scoped(user, svc, zoom)
-    today = zoom.end and dt.date.fromisoformat(zoom.end) + dt.timedelta(days=1)
+    today = zoom.end + dt.timedelta(days=1) if zoom.end else None
 
     def build() -> dict[str, Any]:
         with svc.lock:
             return explain(svc.ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
                            by=zoom.by or None, against=against, today=today or None, scope=scope).to_dict()
 
-    return svc.cached(("why", kpi, period, against, zoom.grain, zoom.calendar, tuple(zoom.by), zoom.end, str(scope)),
-                      build, scope)
+    return svc.cached(("why", kpi, period, against, zoom, scope), build, scope)
 
 
 @router.get("/dimensions/{dim}/values")
@@ -206,4 +168,4 @@ def rows(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
          period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
     """The input records behind one number: the indicator's tables in that period and drill-down."""
     scope = _scoped(user, svc, zoom)
-    return rows_behind(svc, kpi, period_start, period_end, zoom.where, scope)
+    return rows_behind(svc, kpi, period_start, period_end, zoom.filters, scope)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.scope import EVERYTHING, Scope
+from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,22 +119,16 @@ class Service:
         return self._bytes
 
     # -- engine -----------------------------------------------------------------------------
-    def kpis(self, *, ids: Sequence[str] | None, grain: str, calendar: str | None,
-             by: Sequence[str], start: str | None, end: str | None, scope: Scope,
-             details: bool = False) -> pd.DataFrame:
-        """Indicators computed inside ``scope`` (the engine restricts every fact in the query)."""
-        key = ("kpis", tuple(ids or ()), grain, calendar, tuple(by), start, end, scope, details)
-        return self.cached(key, lambda: self.ws.kpis(
-            list(ids) if ids else None, grain=grain, calendar=calendar, by=list(by) or None, start=start,
-            end=end, details=details, scope=scope), scope)
+    def kpis(self, *, ids: Sequence[str] | None, zoom: Zoom, scope: Scope, details: bool = False) -> pd.DataFrame:
+        """Indicators at ``zoom`` inside ``scope`` (the engine restricts every fact in the query)."""
+        key = ("kpis", tuple(ids or ()), zoom, scope, details)
+        return self.cached(key, lambda: self.ws.kpis(list(ids) if ids else None, zoom=zoom, details=details,
+                                                     scope=scope), scope)
 
-    def funnel(self, *, grain: str, calendar: str | None, by: Sequence[str], start: str | None,
-               end: str | None, scope: Scope) -> pd.DataFrame:
+    def funnel(self, *, zoom: Zoom, scope: Scope) -> pd.DataFrame:
         from salesscope.engine import funnel
 
-        key = ("funnel", grain, calendar, tuple(by), start, end, scope)
-        return self.cached(key, lambda: funnel(self.ws, grain=grain, calendar=calendar, by=list(by) or None,
-                                               start=start, end=end, scope=scope), scope)
+        return self.cached(("funnel", zoom, scope), lambda: funnel(self.ws, zoom=zoom, scope=scope), scope)
 
     def catalog(self) -> Mapping[str, Any]:
         """The workspace's indicators, built-in and its own, from its semantic model."""
