@@ -203,10 +203,10 @@ def test_advice(stores, rep_scope):
     from salesscope.advice import findings
 
     everyone, alone = stores
-    kw = dict(period="2026-02", by=["channel", "segment"], today=dt.date(2026, 3, 15))
+    kw = dict(grain="quarter", period="2025-Q4", by=["channel", "segment"], today=dt.date(2026, 1, 15))
     scoped = [f.to_dict() for f in findings(everyone, scope=rep_scope, **kw)]
     own = [f.to_dict() for f in findings(alone, **kw)]
-    assert len(scoped) >= 2 and any((f.get("evidence") or {}).get("value") is not None for f in scoped)
+    assert len(scoped) >= 4 and any((f.get("evidence") or {}).get("change") is not None for f in scoped)
     assert close(scoped, own)
     company = [f.to_dict() for f in findings(everyone, **kw)]
     assert not close(company, scoped)
