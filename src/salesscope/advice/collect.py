@@ -18,10 +18,10 @@ from salesscope.advice.rules import indicator_findings
 from salesscope.advice.settle import settle
 from salesscope.advice.targets import target_findings
 from salesscope.errors import QueryError
+from salesscope.scope import Scope
 from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
-    from salesscope.scope import Scope
     from salesscope.workspace import Workspace
     from salesscope.zoom import Zoom
 
@@ -70,7 +70,7 @@ def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None
                            scope=scope)
     if coarser:
         coarser_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=coarser, start=start, end=start), scope=scope)
-    health = gather(ws)
+    health = gather(ws, Scope.parse(scope))
     health.data_end = data_end(ws)
     return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),
                    health=health, biased_before=biased_before(health),

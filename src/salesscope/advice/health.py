@@ -17,6 +17,8 @@ import pandas as pd
 from salesscope.advice.frames import Context, evidence, fnum, one, rows
 from salesscope.advice.model import Finding
 from salesscope.advice.texts import Num, Term, make
+from salesscope.schema import Table
+from salesscope.scope import EVERYTHING, Scope
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -52,18 +54,23 @@ def _day(value) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def gather(ws: Workspace) -> Health:
+def gather(ws: Workspace, scope: Scope = EVERYTHING) -> Health:
+    """The store's health as far as ``scope`` lets the reader see it."""
+    from salesscope.engine.records import table_rows
+
     h = Health()
     for table, column in DATED.items():
         try:
-            t = ws.table(table)
+            t = table_rows(ws, Table(table), scope)
+            if t is None:
+                continue
             lo, hi = t[column].min().execute(), t[column].max().execute()
         except Exception:  # noqa: BLE001 - an absent or empty table simply says nothing
             continue
         if _day(lo) and _day(hi):
             h.spans[table] = (_day(lo), _day(hi))
     try:
-        o = ws.table("opportunities")
+        o = table_rows(ws, Table.OPPORTUNITIES, scope)
         h.opportunities = int(o.count().execute())
         h.lost_deals = int((o.status == "lost").sum().execute() or 0)
         h.won_deals = int((o.status == "won").sum().execute() or 0)

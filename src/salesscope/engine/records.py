@@ -57,6 +57,20 @@ def placed(fact: Fact, ctx: Ctx) -> ir.Table | None:
     return t.join(ctx.days, "day")
 
 
+def table_rows(ws: Workspace, table: Table, scope: Scope = EVERYTHING) -> ir.Table | None:
+    """A canonical table's records the reader may see: by their rep, and that rep's team (None when
+    the table's records belong to no rep)."""
+    t = ws.table(table)
+    if scope.everything:
+        return t
+    if "rep_id" not in t.columns:
+        return None
+    r = ws.table(Table.REPS)
+    t = t.left_join(r.select(_scope_rep=r.rep_id, _scope_team=r.team), t.rep_id == r.rep_id)
+    kept = scope.restrict(t, rep="rep_id", team="_scope_team")
+    return None if kept is None else kept.drop("_scope_rep", "_scope_team")
+
+
 @dataclass
 class Behind:
     """The input records one fact of an indicator counted, or why there are none."""
