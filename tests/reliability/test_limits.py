@@ -117,6 +117,7 @@ def test_the_result_cache_is_bounded_in_bytes_with_a_share_per_scope(app, monkey
     import numpy as np
     import pandas as pd
 
+    from salesscope.scope import Scope
     from salesscope.web import service
 
     mb = 2**20
@@ -137,7 +138,7 @@ def test_the_result_cache_is_bounded_in_bytes_with_a_share_per_scope(app, monkey
     for i in range(40):
         svc.cached(("view", i), frame(f"rep{i}", 1), {"rep": ["R01"]})
         assert svc.cache_bytes() <= 8 * mb
-    owned = sum(size for _, size, owner in svc._cache.values() if owner == service._freeze({"rep": ["R01"]}))
+    owned = sum(size for _, size, owner in svc._cache.values() if owner == Scope(reps=("R01",)))
     assert owned <= service.SHARE * 8 * mb
     # The manager's answer survived the flood: asked again, it is not computed again.
     svc.cached(("view", "manager"), frame("manager", 1), manager)

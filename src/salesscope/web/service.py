@@ -77,7 +77,7 @@ class Service:
             self._cache.clear()
             self._bytes, self._owned = 0, {}
 
-    def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope = EVERYTHING) -> Any:
+    def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope | Mapping | None = EVERYTHING) -> Any:
         """``compute()``, kept until the next import within the cache's byte budget.
 
         Answers are charged to the scope that asked (users with the same scope see the same
@@ -86,7 +86,7 @@ class Service:
         than a share is returned but not kept.
         """
         full = (self.generation(), *key)
-        owner = scope
+        owner = Scope.parse(scope)
         with self.lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
