@@ -236,8 +236,8 @@ def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
         try:
             svc.ws.config = WorkspaceConfig.model_validate(data)
         except ValidationError as e:
-            raise ConfigError("; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}"
-                                        for er in e.errors())) from None
+            problems = "; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())
+            raise ConfigError(problems, fa=f"تنظیمات نامعتبر است: {problems}") from None
         svc.ws.save_config()
     svc.config_changed()
     return _settings_view(svc.ws.config)
