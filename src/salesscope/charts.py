@@ -15,27 +15,22 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from salesscope.engine.funnel import STAGE_NAMES
-from salesscope.i18n import Lang, format_number, to_persian_digits
+from salesscope import locale
+from salesscope.engine.funnel import STAGES
+from salesscope.i18n import Lang, format_number
 
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 COLORS = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#64748b")
-FUNNEL_STAGES: dict[str, dict[str, str]] = STAGE_NAMES  # in the funnel's order
-_WORDS: dict[str, dict[str, str]] = {
-    "undefined": {"en": "undefined", "fa": "تعریف‌نشده"},
-    "of_previous": {"en": "of previous stage", "fa": "از مرحله قبل"},
-    "drop_off": {"en": "drop-off", "fa": "ریزش"},
-    "target": {"en": "target", "fa": "هدف"},
-}
+FUNNEL_STAGES = STAGES  # in the funnel's order; their names are funnel.<stage> in the locale catalogue
 
 
 def _digits(text: object, lang: Lang) -> str:
-    return to_persian_digits(str(text)) if lang == "fa" else str(text)
+    return locale.digits(text, lang)
 
 
 def _num(value: float | None, lang: Lang, decimals: int = 2) -> str:
     if value is None or pd.isna(value):
-        return _WORDS["undefined"][lang]
+        return locale.text("chart.undefined", lang)
     return format_number(float(value), lang, decimals)
 
 
@@ -71,12 +66,12 @@ def _base_layout(lang: Lang, height: int, title: str | None = None) -> dict:
     return dict(
         height=height,
         margin=dict(l=8, r=8, t=30 if title else 8, b=8),
-        title=dict(text=title, font=dict(size=13), x=0.5 if lang == "fa" else 0.0,
-                   xanchor="center" if lang == "fa" else "left") if title else None,
+        title=dict(text=title, font=dict(size=13), x=0.5 if locale.is_rtl(lang) else 0.0,
+                   xanchor="center" if locale.is_rtl(lang) else "left") if title else None,
         font=dict(family=FONT_FAMILY, size=11, color="#1f2937"),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        separators="٫٬" if lang == "fa" else ".,",
+        separators=locale.text("meta.decimal", lang) + locale.text("meta.group", lang),
         showlegend=False,
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
     )
@@ -163,15 +158,15 @@ def funnel(df: pd.DataFrame, *, lang: Lang = "en", title: str | None = None,
         count=("count", "sum"), conversion=("conversion", "first"), drop_off=("drop_off", "first"))
     rows["_o"] = rows["stage"].map({s: i for i, s in enumerate(order)})
     rows = rows.sort_values("_o")
-    labels = [FUNNEL_STAGES.get(s, {}).get(lang, s) for s in rows["stage"]]
-    pct = "٪" if lang == "fa" else "%"
+    labels = [locale.word("funnel", s, lang) for s in rows["stage"]]
+    pct = locale.text("unit.percent", lang)
     texts = []
     for name, (_, r) in zip(labels, rows.iterrows(), strict=True):
         text = f"{name}: {_num(r['count'], lang, 0)}"
         if not pd.isna(r["conversion"]):
             text += f" ({_num(r['conversion'], lang, 1)}{pct})"
         texts.append(text)
-    hover = [f"{_WORDS['drop_off'][lang]}: {_num(d, lang, 1)}{pct}" for d in rows["drop_off"]]
+    hover = [f"{locale.text('chart.drop_off', lang)}: {_num(d, lang, 1)}{pct}" for d in rows["drop_off"]]
     # Stage names go in the bar texts, not on the axis, so long Persian labels are never clipped.
     fig = go.Figure(go.Funnel(
         y=labels, x=list(rows["count"]), text=texts, textinfo="text", textposition="auto",
@@ -229,8 +224,8 @@ def forecast(df: pd.DataFrame, *, lang: Lang = "en", by: str | None = None, titl
             hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>"))
     layout = _base_layout(lang, height, title)
     layout["showlegend"] = True
-    layout["legend"] = dict(orientation="h", y=-0.2, x=1 if lang == "fa" else 0,
-                            xanchor="right" if lang == "fa" else "left")
+    layout["legend"] = dict(orientation="h", y=-0.2, x=1 if locale.is_rtl(lang) else 0,
+                            xanchor="right" if locale.is_rtl(lang) else "left")
     fig.update_layout(**layout)
     fig.update_xaxes(type="category", showgrid=False, tickangle=0, automargin=True)
     fig.update_yaxes(**_value_axis(values, lang, include_zero=True))

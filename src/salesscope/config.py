@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from salesscope import locale
 from salesscope.errors import ConfigError
 from salesscope.vocab import Calendar, Dimension
 
 CONFIG_FILE = "salesscope.yaml"
+
+
+def _known_language(code: str) -> str:
+    if not locale.supported(code):
+        raise ValueError(f"language {code!r}: expected one of {', '.join(locale.languages())}")
+    return code
+
+
+# A language SalesScope has a locale catalogue for (``en``, ``fa``...).
+Language = Annotated[str, AfterValidator(_known_language)]
 
 
 class Target(BaseModel):
@@ -73,7 +84,7 @@ class WorkspaceConfig(BaseModel):
     calendar: Calendar = Calendar.GREGORIAN
     fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     timezone: str = "UTC"
-    language: Literal["en", "fa"] = "en"
+    language: Language = "en"
     gross_margin: float = Field(default=1.0, gt=0, le=1)
     min_sample: int = Field(default=30, ge=1)
     targets: list[Target] = Field(default_factory=list)

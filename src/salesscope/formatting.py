@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from salesscope.i18n import Lang, to_persian_digits
+from salesscope import locale
+from salesscope.i18n import Lang
 
 SIGNIFICANT = 3
 # Units whose values are whole things or amounts where cents do not matter once they are large.
@@ -24,18 +25,6 @@ MONEY = ("money", "money_per_day")
 # Quantities that cannot be negative: an interval for them is never shown below zero.
 NON_NEGATIVE = {"count", "money", "money_per_day", "percent", "hours", "days", "leads_per_hour", "ratio"}
 
-UNIT_WORDS: dict[str, dict[str, str]] = {
-    "percent": {"en": "%", "fa": "٪"},
-    "points_per_hour": {"en": " pp/h", "fa": " واحد درصد در ساعت"},
-    "leads_per_hour": {"en": " leads/h", "fa": " سرنخ در ساعت"},
-    "hours": {"en": " h", "fa": " ساعت"},
-    "days": {"en": " days", "fa": " روز"},
-    "ratio": {"en": "×", "fa": "×"},
-    "count": {"en": "", "fa": ""},
-    "money": {"en": "", "fa": ""},
-    "money_per_day": {"en": "/day", "fa": " در روز"},
-}
-POINTS = {"en": " pp", "fa": " واحد درصد"}
 UNDEFINED = "—"
 
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
@@ -85,15 +74,15 @@ def number(value: Any, lang: Lang = "en", unit: str = "", *, signed: bool = Fals
         text = text.rstrip("0").rstrip(".")
     if signed:
         text = ("+" if v > 0 else "-" if v < 0 else "±") + text
-    return to_persian_digits(text) if lang == "fa" else text
+    return locale.digits(text, lang)
 
 
 def _unit(unit: str, lang: Lang, currency: str, change: bool = False) -> str:
+    """The unit after a number (``unit.<unit>`` in the locale catalogue); a percentage's change is in points."""
     if change and unit == "percent":
-        return POINTS[lang]
-    if unit in MONEY:
-        return (f" {currency}" if currency else "") + UNIT_WORDS[unit][lang]
-    return UNIT_WORDS.get(unit, {"en": "", "fa": ""})[lang]
+        unit = "points"
+    word = locale.text(f"unit.{unit}", lang) if locale.has(f"unit.{unit}") else ""
+    return (f" {currency}" if currency and unit in MONEY else "") + word
 
 
 def value_text(value: Any, unit: str, lang: Lang = "en", currency: str = "") -> str:
@@ -146,7 +135,7 @@ def interval_text(low: Any, high: Any, unit: str, lang: Lang = "en", currency: s
 def digits(text: Any, lang: Lang) -> str:
     """Numbers and dates (``2026-03``, ``1404/01/12``) in the language's digits; never an id."""
     s = str(text)
-    return to_persian_digits(s).replace("−", "-") if lang == "fa" else s
+    return locale.digits(s, lang).replace(locale.text("meta.minus", lang), "-")
 
 
 def isolate(text: str, direction: str = "auto") -> str:
@@ -195,61 +184,12 @@ _CHANGE = {"change", "change_ci_low", "change_ci_high", "coarser_change", "other
 _POINTS = {"change_points", "response_rate_change_points"}
 _PERCENT = {"progress_percent", "expected_progress_percent"}
 _HIDDEN = {"code", "unit", "confidence_rule", "members", "carrier", "method", "measure", "coarser_pvalue"}
-EVIDENCE_WORDS: dict[str, dict[str, str]] = {
-    "value": {"en": "value", "fa": "مقدار"},
-    "previous_value": {"en": "previous period", "fa": "دورهٔ قبل"},
-    "change": {"en": "change", "fa": "تغییر"},
-    "n": {"en": "sample size", "fa": "اندازهٔ نمونه"},
-    "n_previous": {"en": "sample size before", "fa": "اندازهٔ نمونهٔ قبل"},
-    "numerator": {"en": "counted", "fa": "شمارش‌شده"},
-    "denominator": {"en": "out of", "fa": "از"},
-    "ci_low": {"en": "95% interval from", "fa": "بازهٔ ۹۵٪ از"},
-    "ci_high": {"en": "95% interval to", "fa": "بازهٔ ۹۵٪ تا"},
-    "change_ci_low": {"en": "change, 95% interval from", "fa": "تغییر، بازهٔ ۹۵٪ از"},
-    "change_ci_high": {"en": "change, 95% interval to", "fa": "تغییر، بازهٔ ۹۵٪ تا"},
-    "pvalue": {"en": "chance this is noise", "fa": "احتمال تصادفی بودن"},
-    "compared_value": {"en": "recent periods", "fa": "دوره‌های اخیر"},
-    "compared_previous": {"en": "earlier periods", "fa": "دوره‌های پیش‌تر"},
-    "pooled_periods": {"en": "periods pooled", "fa": "دوره‌های روی‌هم‌گذاشته"},
-    "recent_periods": {"en": "recent periods", "fa": "دوره‌های اخیر"},
-    "earlier_periods": {"en": "earlier periods", "fa": "دوره‌های پیش‌تر"},
-    "change_points": {"en": "change", "fa": "تغییر"},
-    "within_noise": {"en": "within the noise", "fa": "در حد نوسان"},
-    "measured_value": {"en": "measured", "fa": "اندازه‌گیری‌شده"},
-    "normal_low": {"en": "normal range from", "fa": "بازهٔ عادی از"},
-    "normal_high": {"en": "normal range to", "fa": "بازهٔ عادی تا"},
-    "history_periods": {"en": "periods of history", "fa": "دوره‌های سابقه"},
-    "n_max": {"en": "largest sample", "fa": "بزرگ‌ترین نمونه"},
-    "min_sample": {"en": "minimum sample", "fa": "کمینهٔ نمونه"},
-    "periods_to_pool": {"en": "periods to pool", "fa": "دوره‌های لازم برای روی‌هم‌گذاشتن"},
-    "thin": {"en": "too few data", "fa": "دادهٔ کم"},
-    "response_rate_change_points": {"en": "response rate change", "fa": "تغییر نرخ پاسخ"},
-    "extra_hours": {"en": "extra hours", "fa": "ساعت اضافه"},
-    "target": {"en": "target", "fa": "هدف"},
-    "progress_percent": {"en": "progress", "fa": "پیشرفت"},
-    "milestone": {"en": "milestone", "fa": "نقطهٔ عطف"},
-    "elapsed_share": {"en": "time elapsed", "fa": "زمان گذشته"},
-    "expected_progress_percent": {"en": "expected progress", "fa": "پیشرفت مورد انتظار"},
-    "current_period": {"en": "current period", "fa": "دورهٔ جاری"},
-    "breakdown": {"en": "breakdown", "fa": "تفکیک"},
-    "others_max_change": {"en": "largest change elsewhere", "fa": "بیشترین تغییر در بقیه"},
-    "peer_median": {"en": "peers' median", "fa": "میانهٔ همتایان"},
-    "ratio": {"en": "times the peers", "fa": "برابرِ همتایان"},
-    "peers": {"en": "peers", "fa": "همتایان"},
-    "coarser_grain": {"en": "coarser zoom", "fa": "بزرگ‌نمایی درشت‌تر"},
-    "coarser_period": {"en": "coarser period", "fa": "دورهٔ درشت‌تر"},
-    "coarser_value": {"en": "value there", "fa": "مقدار در آن"},
-    "coarser_change": {"en": "change there", "fa": "تغییر در آن"},
-}
-YES_NO = {True: {"en": "yes", "fa": "بله"}, False: {"en": "no", "fa": "خیر"}}
-
-
 def pvalue_text(p: Any, lang: Lang = "en") -> str:
     """``p < 0.001``, ``p = 0.03``: a p-value as people write it."""
     if is_missing(p):
         return UNDEFINED
     text = "p < 0.001" if float(p) < 0.001 else f"p = {number(float(p), lang='en', significant=2)}"
-    return to_persian_digits(text) if lang == "fa" else text
+    return locale.digits(text, lang)
 
 
 def evidence_words(evidence: dict[str, Any], unit: str, lang: Lang = "en", currency: str = "") -> list[tuple[str, str]]:
@@ -258,16 +198,15 @@ def evidence_words(evidence: dict[str, Any], unit: str, lang: Lang = "en", curre
     for key, v in (evidence or {}).items():
         if key in _HIDDEN or isinstance(v, dict) or v is None:
             continue
-        words = EVIDENCE_WORDS.get(key)
-        name = words[lang] if words else key.replace("_", " ")
+        name = locale.text(f"evidence.{key}", lang) if locale.has(f"evidence.{key}") else key.replace("_", " ")
         if isinstance(v, bool):
-            text = YES_NO[v][lang]
+            text = locale.text(f"evidence.{str(v).lower()}", lang)
         elif isinstance(v, list):
             if not v or isinstance(v[0], dict):
                 continue
-            text = "، ".join(digits(x, lang) for x in v) if lang == "fa" else ", ".join(str(x) for x in v)
+            text = locale.join([digits(x, lang) for x in v], lang)
             if key == "milestone":
-                text += UNIT_WORDS["percent"][lang]
+                text += locale.text("unit.percent", lang)
         elif isinstance(v, str):
             text = digits(v, lang) if key.endswith("period") else v
         elif key == "pvalue":
@@ -277,7 +216,7 @@ def evidence_words(evidence: dict[str, Any], unit: str, lang: Lang = "en", curre
         elif key in _CHANGE:
             text = change_text(v, unit, lang, currency)
         elif key in _POINTS:
-            text = number(v, lang, signed=True) + POINTS[lang]
+            text = number(v, lang, signed=True) + locale.text("unit.points", lang)
         elif key in _PERCENT:
             text = value_text(v, "percent", lang)
         elif key == "elapsed_share":
@@ -301,7 +240,7 @@ def display(row: dict[str, Any], currency: str = "") -> dict[str, dict[str, str]
     """
     unit = str(row.get("unit") or "")
     out = {}
-    for lang in ("en", "fa"):
+    for lang in locale.languages():
         out[lang] = {"value": value_text(row.get("value"), unit, lang, currency),
                      "change": change_text(row.get("change"), unit, lang, currency),
                      "interval": interval_text(row.get("ci_low"), row.get("ci_high"), unit, lang, currency),

@@ -1,15 +1,15 @@
-"""Language helpers shared by every output: digits, numbers, dates and a message catalogue."""
+"""Language helpers shared by every output: digits, numbers and dates in the reader's language."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Literal
 
 import jdatetime
 
-Lang = Literal["en", "fa"]
-LANGS: tuple[Lang, ...] = ("en", "fa")
+from salesscope import locale
+
+# A language code with a catalogue in ``salesscope/locale`` (``en``, ``fa``...).
+Lang = str
 
 _FA_DIGITS = str.maketrans("0123456789.,-%", "۰۱۲۳۴۵۶۷۸۹٫٬−٪")
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits, and their separators, to ASCII.
@@ -45,8 +45,7 @@ def format_number(value: float | int | None, lang: Lang = "en", decimals: int = 
     """
     if value is None or value != value:  # None or NaN
         return "—"
-    text = f"{value:,.{decimals}f}"
-    return to_persian_digits(text) if lang == "fa" else text
+    return locale.digits(f"{value:,.{decimals}f}", lang)
 
 
 def format_date(value: dt.date | None, lang: Lang = "en", calendar: str = "gregorian") -> str:
@@ -60,9 +59,4 @@ def format_date(value: dt.date | None, lang: Lang = "en", calendar: str = "grego
         text = f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
     else:
         text = value.isoformat()
-    return to_persian_digits(text) if lang == "fa" else text
-
-
-def pick(texts: Mapping[str, str], lang: Lang) -> str:
-    """The text for ``lang``, falling back to English."""
-    return texts.get(lang) or texts["en"]
+    return locale.digits(text, lang)

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 
 from salesscope.advice.collect import build_context, run
 from salesscope.advice.model import Confidence, Finding, Kind
-from salesscope.advice.texts import CATALOGUE
+from salesscope.advice.texts import KIND
 
 if TYPE_CHECKING:
     from salesscope.scope import Scope
     from salesscope.workspace import Workspace
     from salesscope.zoom import Zoom
 
-__all__ = ["CATALOGUE", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
+__all__ = ["KIND", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
 
 
 def findings(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",

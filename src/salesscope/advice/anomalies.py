@@ -12,9 +12,9 @@ from salesscope.advice.texts import Num, Term, make
 
 THRESHOLD = 3.5  # robust z beyond which a value is out of range (Iglewicz and Hoaglin's cut-off)
 MIN_HISTORY = 6
-# Series checked besides each indicator's value: (kpi, detail column, names).
+# Series checked besides each indicator's value: (kpi, detail column) -> its name in the catalogue.
 DETAIL_SERIES = {
-    ("rrroi", "response_rate"): {"en": "Response rate", "fa": "نرخ پاسخ"},
+    ("rrroi", "response_rate"): Term("advice.series.response_rate"),
 }
 # Values that are differences or ratios of differences swing by construction; their history says little.
 SKIP = ("rrroi", "revenue_growth")
@@ -37,7 +37,7 @@ def anomaly_findings(ctx: Context) -> list[Finding]:
 
 
 def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], col: str,
-           names: dict[str, str] | None) -> Finding | None:
+           names: Term | None) -> Finding | None:
     kpi = str(row["kpi"])
     if col == "value" and is_thin(row, ctx.min_sample, check_width=False):
         return None

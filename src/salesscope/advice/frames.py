@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from salesscope.advice.texts import DECIMALS, UNITS, Num, Term, fmt
+from salesscope import locale
+from salesscope.advice.texts import DECIMALS, Num, Term, dim_value, fmt
 from salesscope.vocab import Dimension, Direction, Grain
 
 DIMENSIONS = tuple(d.value for d in Dimension)
@@ -70,8 +71,8 @@ class Context:
 
     def unit(self, kpi: str, unit: str | None = None) -> dict[str, str]:
         u = unit or self.kpi_meta(kpi).unit
-        texts = UNITS.get(u, UNITS["count"])
-        return {lang: texts[lang].format(cur=self.currency) for lang in ("en", "fa")}
+        key = f"advice.unit.{u}" if locale.has(f"advice.unit.{u}") else "advice.unit.count"
+        return {lang: locale.text(key, lang, cur=self.currency) for lang in locale.languages()}
 
     def num(self, kpi: str, value: Any, *, signed: bool = False, unit: str | None = None) -> Num:
         u = unit or self.kpi_meta(kpi).unit
@@ -100,22 +101,18 @@ def dims_dict(row: pd.Series, dims: list[str]) -> dict[str, str]:
 def where(dims: dict[str, str]) -> dict[str, str]:
     """'Channel email' / 'کانال ایمیل'; 'Overall' for the total."""
     if not dims:
-        return {"en": "Overall", "fa": "در کل"}
+        return {lang: locale.text("advice.overall", lang) for lang in locale.languages()}
     out = {}
-    for lang in ("en", "fa"):
-        parts = []
-        for d, v in dims.items():
-            label = Term(f"dim.{d}")
-            parts.append(f"{fmt(label, lang)} {fmt(Term(v), lang)}")
-        text = "، ".join(parts) if lang == "fa" else ", ".join(parts)
-        out[lang] = text[:1].upper() + text[1:] if lang == "en" else text
+    for lang in locale.languages():
+        parts = [f"{fmt(Term(f'dim.{d}'), lang)} {fmt(dim_value(d, v), lang)}" for d, v in dims.items()]
+        out[lang] = locale.label(locale.join(parts, lang))
     return out
 
 
 def member(dims: dict[str, str]) -> dict[str, str]:
     """The same phrase, lower-case, for the middle of a sentence."""
     w = where(dims)
-    return {"en": w["en"][:1].lower() + w["en"][1:], "fa": w["fa"]}
+    return {lang: text[:1].lower() + text[1:] for lang, text in w.items()}
 
 
 def rows(df: pd.DataFrame | None, kpi: str, period: str | None = None) -> pd.DataFrame:

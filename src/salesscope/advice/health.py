@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.advice.frames import Context, evidence, fnum, one, rows
 from salesscope.advice.model import Finding
 from salesscope.advice.texts import Num, Term, make
@@ -117,7 +118,7 @@ def _windows(ctx: Context, h: Health) -> list[Finding]:
 
 
 def _names(ctx: Context, kpis: tuple[str, ...]) -> dict[str, str]:
-    return {lang: (", " if lang == "en" else "، ").join(ctx.name(k)[lang] for k in kpis) for lang in ("en", "fa")}
+    return {lang: locale.join([ctx.name(k)[lang] for k in kpis], lang) for lang in locale.languages()}
 
 
 def _impossible(ctx: Context, h: Health) -> list[Finding]:

@@ -96,7 +96,11 @@ class Finding:
     @property
     def advice(self) -> str:
         """The text in the language the findings were asked for."""
-        return self.advice_fa if self.lang == "fa" else self.advice_en
+        return self.text(self.lang)
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang`` (English for a language the finding was not written in)."""
+        return {"en": self.advice_en, "fa": self.advice_fa}.get(lang) or self.advice_en
 
     def to_dict(self) -> dict[str, Any]:
         """The public shape: exactly kind, kpi, period, dimensions, evidence, advice_en, advice_fa, confidence."""

@@ -7,6 +7,7 @@ import statistics
 import numpy as np
 import pandas as pd
 
+from salesscope import locale
 from salesscope.advice.baseline import compare, compare_values
 from salesscope.advice.frames import (
     Context,
@@ -31,7 +32,7 @@ from salesscope.advice.stats import (
     pvalue_two_intervals,
     two_proportions,
 )
-from salesscope.advice.texts import HINTS, Num, PValue, Term, make
+from salesscope.advice.texts import Num, PValue, Term, hint, make
 from salesscope.i18n import format_number
 
 SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median is "far slower"
@@ -261,7 +262,7 @@ def pipeline_coverage_low(ctx: Context) -> list[Finding]:
             gap = (target - value) * quota if quota else None
             ev = evidence(row, target=target, pipeline_gap=gap)
             params = {"where": where(d), "value": Num(value, 2), "target": Num(target, 1),
-                      "gap": {lang: f"{_money(gap, lang)} {ctx.currency}" for lang in ("en", "fa")}}
+                      "gap": {lang: f"{_money(gap, lang)} {ctx.currency}" for lang in locale.languages()}}
             out.append(make("pipeline_coverage_low", kpi="pipeline_coverage", period=ctx.period, dims=d,
                             evidence=ev, params=params, confidence="high" if value < 0.8 * target else "medium",
                             effect=(target - value) / target * 4))
@@ -362,7 +363,7 @@ def generic_worsening(ctx: Context) -> list[Finding]:
                 ev = evidence(row, pvalue=p)
                 params = {"where": where(d), "kpi": ctx.name(kpi), "period": ctx.period, "prev": ctx.num(kpi, prev),
                           "value": ctx.num(kpi, value), "unit": ctx.unit(kpi), "low": ctx.num(kpi, lo),
-                          "high": ctx.num(kpi, hi), "hint": HINTS.get(kpi, HINTS[""])}
+                          "high": ctx.num(kpi, hi), "hint": hint(kpi)}
                 gap = abs(prev - value) / (abs(hi - lo) / 2 or 1)
                 out.append(make("kpi_worsening", kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
                                 confidence="medium", effect=gap))
@@ -392,7 +393,7 @@ def revenue_falling(ctx: Context) -> list[Finding]:
             span = Term("span.like", (Term(f"cycle.{c.cycle.name}"),)) if c.cycle else Term(
                 "span.recent", (Num(len(c.baseline_periods), 0),))
             params = {"where": where(d), "period": ctx.period, "value": Num(abs(change), 1), "span": span,
-                      "n": Num(fnum(row.get("n")), 0), "hint": HINTS["revenue_growth"]}
+                      "n": Num(fnum(row.get("n")), 0), "hint": hint("revenue_growth")}
             ev = evidence(row, pvalue=c.pvalue, baseline_revenue=c.baseline, change_percent=change,
                           like_periods=c.cycle is not None)
             out.append(make("revenue_falling", kpi="revenue_growth", period=ctx.period, dims=d, evidence=ev,

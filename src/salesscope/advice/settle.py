@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.advice.frames import Context, evidence, where
 from salesscope.advice.model import Finding
 from salesscope.advice.stats import SIGNIFICANT, grade
@@ -139,9 +140,8 @@ def _members(group: list[Finding]) -> tuple[list[dict[str, str]], dict[str, str]
         if f.dimensions not in seen:
             seen.append(f.dimensions)
     seen.sort(key=lambda d: (len(d), sorted(d.items())))
-    texts = {lang: (", " if lang == "en" else "، ").join(
-        where(d)[lang] if i == 0 or lang == "fa" else _lower(where(d)[lang]) for i, d in enumerate(seen))
-        for lang in ("en", "fa")}
+    texts = {lang: locale.join([where(d)[lang] if i == 0 else _lower(where(d)[lang]) for i, d in enumerate(seen)],
+                               lang) for lang in locale.languages()}
     return seen, texts
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -23,15 +24,7 @@ from salesscope.formatting import number
 
 TOP = 10
 # The finding's text says where: the table keeps to what fits 80 columns.
-HEADERS = {
-    "en": ("#", "kind", "confidence", "indicator", "finding"),
-    "fa": ("#", "نوع", "اطمینان", "شاخص", "یافته"),
-}
-MORE = {"en": "{n} more (--all)", "fa": "{n} یافتهٔ دیگر (--all)"}
-WORDS = {
-    "fa": {"data": "داده", "advice": "توصیه", "warning": "هشدار", "anomaly": "ناهنجاری", "target": "هدف",
-           "high": "زیاد", "medium": "متوسط", "low": "کم"},
-}
+HEADERS = ("kind", "confidence", "indicator", "finding")  # cli.<key> in the catalogue
 
 
 def advise(
@@ -63,18 +56,17 @@ def advise(
         return
     render(console, findings_grid(shown, lang), wide=wide)
     if len(found) > len(shown):
-        console.print(MORE[lang].format(n=number(len(found) - len(shown), lang, "count")))
+        console.print(locale.text("cli.more", lang, n=number(len(found) - len(shown), lang, "count"), option="--all"))
 
 
 def findings_grid(found: list, lang: str = "en") -> Grid:
     """The findings as a terminal grid, in the reader's language."""
-    words = WORDS.get(lang, {})
-    grid = Grid(list(HEADERS[lang]), {0}, lang=lang)
+    grid = Grid(["#", *(locale.text(f"cli.{h}", lang) for h in HEADERS)], {0}, lang=lang)
     for i, f in enumerate(found, 1):
-        grid.add(number(i, lang, "count"), words.get(f.kind, f.kind), words.get(f.confidence, f.confidence), f.kpi,
-                 f.advice_fa if lang == "fa" else f.advice_en)
+        grid.add(number(i, lang, "count"), locale.word("kind", f.kind, lang), locale.word("confidence", f.confidence, lang),
+                 f.kpi, f.text(lang))
     if not found:
-        grid.add("—", "", "", "", "هیچ یافته‌ای نیست" if lang == "fa" else "No findings for this period.")
+        grid.add("—", "", "", "", locale.text("cli.no_findings", lang))
     return grid
 
 

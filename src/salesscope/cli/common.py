@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from salesscope import locale
 from salesscope.cli.failure import choose
 from salesscope.workspace import DEFAULT_PATH, ENV_VAR
 
@@ -46,4 +47,4 @@ def open_workspace(path: Path, *, read_only: bool = False):
 
 def resolve_lang(lang: str | None, ws) -> str:
     """The language asked for, else the workspace's; checked."""
-    return choose(lang or ws.config.language, ("en", "fa"), "--lang")
+    return choose(lang or ws.config.language, locale.languages(), "--lang")

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -34,7 +35,6 @@ def _range(lo, hi, lang: str) -> str:
     return interval_text(lo, hi, "money", lang)
 
 
-IN_CURRENCY = {"en": "{title} (amounts in {currency})", "fa": "{title} (مبالغ به {currency})"}
 
 
 def forecast_cmd(
@@ -52,7 +52,7 @@ def forecast_cmd(
     Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
     """
     from salesscope.forecast import forecast
-    from salesscope.forecast.texts import text, unvalued_note
+    from salesscope.forecast.texts import stratum, text, unvalued_note
 
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
@@ -70,9 +70,9 @@ def forecast_cmd(
         return
     cols = ["period", *([by] if by else []), "expected", "interval_80", "interval_95", "won_to_date",
             "from_pipeline", "from_run_rate", "open_deals"]
-    title = IN_CURRENCY[lang].format(title=text("forecast_title", lang, as_of=df.attrs["as_of"]),
+    title = locale.text("cli.in_currency", lang, title=text("forecast_title", lang, as_of=df.attrs["as_of"]),
                                      currency=ws.config.currency)
-    grid = Grid([text(c, lang) if c != by else by for c in cols], lang=lang, title=title,
+    grid = Grid([text(c, lang) if c != by else locale.label(locale.word("dim", by, lang)) for c in cols], lang=lang, title=title,
                 numeric={i for i, c in enumerate(cols) if c not in ("period", by)})
     for r in df.to_dict(orient="records"):
         grid.add(digits(r["period"], lang), *([r[by]] if by else []), _money(r["expected"], lang),
@@ -81,7 +81,7 @@ def forecast_cmd(
                  "" if is_missing(r["open_deals"]) else number(r["open_deals"], lang, "count"))
     render(console, grid, wide=wide)
     method = df.attrs["method"]
-    console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=df.attrs["stratum"]))
+    console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=stratum(df.attrs["stratum"])))
     if df.attrs.get("unvalued"):
         console.print(unvalued_note(df.attrs["unvalued"], lang), highlight=False, markup=False)
     if track and track.get("n"):
@@ -130,7 +130,7 @@ def _print_plan(p, lang: str, currency: str, wide: bool) -> None:
 
     title = text("plan_title", lang, target=p.target, period=p.period) + (f" — {p.group}" if p.group else "")
     grid = Grid([text(c, lang) for c in ("item", "needed", "interval_80", "interval_95", "now")], {1, 2, 3, 4},
-                IN_CURRENCY[lang].format(title=title, currency=currency), lang=lang)
+                locale.text("cli.in_currency", lang, title=title, currency=currency), lang=lang)
     f = lambda v: number(v, lang, "count")  # noqa: E731
     grid.add(text("gap", lang), _money(p.gap, lang), "", "", "")
     for key, e in p.needs.items():
@@ -142,7 +142,7 @@ def _print_plan(p, lang: str, currency: str, wide: bool) -> None:
                  {1, 2, 3, 4}, text("channel_hours", lang), lang=lang)
         for ch in p.channels:
             hours = f(ch.hours.value) if ch.hours.value is not None else text("no_hours_rate", lang)
-            c.add(ch.channel, f(ch.leads.value), hours, interval_text(ch.hours.low_80, ch.hours.high_80, "count", lang),
+            c.add(locale.word("channel", ch.channel, lang), f(ch.leads.value), hours, interval_text(ch.hours.low_80, ch.hours.high_80, "count", lang),
                   f(ch.hours.last_period), text(f"returns_{ch.returns}", lang))
         render(console, c, wide=wide)
     for a in p.assumptions:

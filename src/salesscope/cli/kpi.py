@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -14,7 +15,7 @@ from salesscope.cli.common import (
     open_workspace,
     resolve_lang,
 )
-from salesscope.cli.output import SHOWING, check_output, kpi_grids, last_complete, write_frame
+from salesscope.cli.output import OPTIONS, check_output, kpi_grids, last_complete, write_frame
 from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import digits, isolate, number, value_text
@@ -72,8 +73,8 @@ def kpi(
                               period=period):
             render(console, grid, wide=wide)
         if period and shown is not df:
-            note = SHOWING[lang].format(period=digits(period, lang))
-            console.print(isolate(note, "rtl") if lang == "fa" else note, style="dim", highlight=False)
+            note = locale.text("cli.showing", lang, period=digits(period, lang), **OPTIONS)
+            console.print(isolate(note, "rtl") if locale.is_rtl(lang) else note, style="dim", highlight=False)
         if out:
             write_frame(df, "csv", out)
         return
@@ -114,7 +115,6 @@ def funnel(
     """
     import pandas as pd
 
-    from salesscope.engine import STAGE_NOTES
     from salesscope.engine import funnel as run_funnel
 
     check_output(fmt, out)
@@ -135,7 +135,7 @@ def funnel(
                  "—" if pd.isna(r["count"]) else number(r["count"], "en", "count"),
                  "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent"),
                  "" if pd.isna(r["drop_off"]) else value_text(r["drop_off"], "percent"),
-                 STAGE_NOTES[r["note"]][lang] if r["note"] in STAGE_NOTES else "")
+                 locale.word("funnel", r["note"], lang) if isinstance(r["note"], str) and r["note"] else "")
     render(console, grid, wide=wide)
 
 

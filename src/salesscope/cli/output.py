@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.cli.failure import choose, writable_file
 from salesscope.cli.screen import Grid
 from salesscope.errors import UsageError
@@ -85,20 +86,15 @@ def write_frame(df: pd.DataFrame, fmt: str, out: Path | None) -> str | None:
     return text
 
 
-HEADERS = {
-    "en": {"kpi": "indicator", "period": "period", "value": "value", "change": "change", "n": "n",
-           "ci": "95% interval", "note": "note"},
-    "fa": {"kpi": "شاخص", "period": "دوره", "value": "مقدار", "change": "تغییر", "n": "n",
-           "ci": "بازهٔ ۹۵٪", "note": "توضیح"},
-}
-STATUS = {"met": {"en": "target met", "fa": "هدف محقق شد"}, "missed": {"en": "target missed", "fa": "هدف محقق نشد"}}
-PARTIAL = {"en": "in progress: {days} of {length} days of data", "fa": "ناتمام: {days} روز از {length} روز داده دارد"}
-PARTIAL_CHANGE = {"en": "change measured against a partial period", "fa": "تغییر نسبت به دوره‌ای ناتمام سنجیده شده است"}
-TITLE = {"en": "Indicators for {period}", "fa": "شاخص‌های دورهٔ {period}"}
-SHOWING = {
-    "en": "{period} is the last complete period; every period: --all, a range: --from/--to, full width: --wide.",
-    "fa": "{period} آخرین دورهٔ کامل است؛ همهٔ دوره‌ها: --all، یک بازه: --from/--to، تمام‌عرض: --wide.",
-}
+# Column keys whose heading is named differently in the catalogue (cli.<word>).
+HEADING = {"kpi": "indicator", "ci": "interval"}
+OPTIONS = {"every": "--all", "range": "--from/--to", "wide": "--wide"}
+
+
+def heading(key: str, lang: str) -> str:
+    """A column heading: a column of the table, or a dimension's name."""
+    word = HEADING.get(key, key)
+    return locale.text(f"cli.{word}", lang) if locale.has(f"cli.{word}") else locale.label(locale.word("dim", key, lang))
 
 
 def coverage_note(r: dict, lang: str) -> str:
@@ -107,10 +103,10 @@ def coverage_note(r: dict, lang: str) -> str:
         return ""
     if not r["complete"]:
         length = (pd.Timestamp(r["period_end"]) - pd.Timestamp(r["period_start"])).days + 1
-        return PARTIAL[lang].format(days=number(r["days_covered"], lang, "count"),
+        return locale.text("cli.partial", lang, days=number(r["days_covered"], lang, "count"),
                                     length=number(length, lang, "count"))
     if not r["previous_complete"] and not pd.isna(r["change"]):
-        return PARTIAL_CHANGE[lang]
+        return locale.text("cli.partial_change", lang)
     return ""
 
 
@@ -130,7 +126,7 @@ def kpi_grids(df: pd.DataFrame, dims: list[str], names: dict[str, str], *, lang:
     """The tidy result as terminal grids: one, or with breakdowns one per indicator (so that 80
     columns hold them); ``period`` given: one period, named in the title."""
     if not dims:
-        title = TITLE[lang].format(period=digits(period, lang)) if period else ""
+        title = locale.text("cli.indicators_for", lang, period=digits(period, lang)) if period else ""
         return [_grid(df, dims, names, lang, currency, period, title, with_kpi=True)]
     when = f" · {digits(period, lang)}" if period else ""
     return [_grid(part, dims, names, lang, currency, period, names.get(kpi, kpi) + when, with_kpi=False)
@@ -141,17 +137,16 @@ def _grid(df: pd.DataFrame, dims: list[str], names: dict[str, str], lang: str, c
           period: str | None, title: str, *, with_kpi: bool) -> Grid:
     from salesscope.engine.reasons import reason_text
 
-    h = HEADERS[lang]
     keys = [*(["kpi"] if with_kpi else []), *([] if period else ["period"]), *dims,
             "value", "change", "n", "ci", "note"]
-    grid = Grid([h.get(k, k) for k in keys], lang=lang, title=title,
+    grid = Grid([heading(k, lang) for k in keys], lang=lang, title=title,
                 numeric={i for i, k in enumerate(keys) if k in ("value", "change", "n", "ci")})
     for r in df.to_dict(orient="records"):
         unit = r["unit"]
         note = " · ".join(x for x in (reason_text(r["reason"], lang), coverage_note(r, lang)) if x)
         if r.get("status"):
             note = (note + " · " if note else "") + \
-                f"{STATUS[r['status']][lang]} ({value_text(r['target'], unit, lang, currency)})"
+                f"{locale.text('status.' + r['status'], lang)} ({value_text(r['target'], unit, lang, currency)})"
         grid.add(*([names.get(r["kpi"], r["kpi"])] if with_kpi else []), *([] if period else [digits(r["period"], lang)]),
                  *[r[d] for d in dims], value_text(r["value"], unit, lang, currency),
                  change_text(r["change"], unit, lang, currency), number(r["n"], lang, "count"),

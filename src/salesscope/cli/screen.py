@@ -18,6 +18,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from salesscope import locale
 from salesscope.formatting import isolate
 
 # A cell that reads left to right whatever the language: numbers, dates, ids, intervals.
@@ -40,11 +41,11 @@ class Grid:
 
     def table(self, width: int | None = None) -> Table:
         """The rows as a table whose columns share ``width`` (None: each column as wide as its text)."""
-        fa = self.lang == "fa"
+        rtl = locale.is_rtl(self.lang)
         t = Table(title=self._cell(self.title) if self.title else None, header_style="bold")
         for i, (h, w) in enumerate(zip(self.headers, self.widths(width), strict=True)):
             t.add_column(self._cell(h), justify="right" if i in self.numeric else "left",
-                         no_wrap=fa, overflow="fold", width=w)
+                         no_wrap=rtl, overflow="fold", width=w)
         for row in self.rows:
             t.add_row(*(self._cell(c) for c in row))
         return t
@@ -57,7 +58,7 @@ class Grid:
             head, *rest = row
             parts.append(Text(self._cell(head), style="bold"))
             fields = [f"{self._cell(h)}: {self._cell(c)}" for h, c in zip(self.headers[1:], rest, strict=False) if c]
-            if self.lang == "fa":  # one field per line: nothing for a right-to-left terminal to reorder
+            if locale.is_rtl(self.lang):  # one field per line: nothing for a right-to-left terminal to reorder
                 parts.extend(Text("  " + f) for f in fields)
             elif fields:
                 parts.append(Text("  " + " · ".join(fields)))
@@ -96,12 +97,12 @@ class Grid:
     def _need(self, i: int) -> int:
         """Width of column ``i`` below which a word (in Persian, a cell) would be split."""
         cells = [self.headers[i], *(r[i] for r in self.rows if i < len(r))]
-        if self.lang == "fa":
+        if locale.is_rtl(self.lang):
             return max(cell_len(c) for c in cells)
         return max((cell_len(w) for c in cells for w in c.split()), default=0)
 
     def _cell(self, text: str) -> str:
-        if self.lang != "fa" or not text:
+        if not locale.is_rtl(self.lang) or not text:
             return text
         return isolate(text, "rtl" if _HAS_RTL.search(text) else "ltr")
 

@@ -47,14 +47,16 @@ def why(
 
 
 def show(w, lang: str, ws, *, wide: bool = False) -> None:
+    from salesscope import locale
     from salesscope.advice.frames import member
-    from salesscope.advice.texts import DECIMALS, UNITS, WHY_TEXTS, Num, Term, render_why
+    from salesscope.advice.texts import DECIMALS, Num, Term, dim_value, render_why
     from salesscope.cli.screen import Grid, render
 
     ind = ws.model.indicators[w.kpi]
     name = ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en
     dec = DECIMALS.get(w.unit, 2)
-    unit = UNITS.get(w.unit, UNITS["count"])[lang].format(cur=ws.config.currency)
+    unit_key = f"advice.unit.{w.unit}" if locale.has(f"advice.unit.{w.unit}") else "advice.unit.count"
+    unit = locale.text(unit_key, lang, cur=ws.config.currency)
 
     def num(x, signed=False):
         return Num(x, dec, signed)
@@ -62,7 +64,7 @@ def show(w, lang: str, ws, *, wide: bool = False) -> None:
     def ci(pair):
         if not pair:
             return render_why("no_interval", lang)
-        return WHY_TEXTS["interval"][lang].format(*(_fmt(num(v, True), lang) for v in pair))
+        return locale.text("why.interval", lang, *(_fmt(num(v, True), lang) for v in pair))
 
     console.print(render_why("title", lang, kpi=name, period=w.period, before=num(w.before), after=num(w.after),
                              unit=unit, change=num(w.change, True), base=w.compared_with))
@@ -87,7 +89,7 @@ def show(w, lang: str, ws, *, wide: bool = False) -> None:
         grid = Grid([render_why(f"col.{c}", lang) for c in ("member", "share", "rate", "mix", "rate_effect", "total")],
                     numeric={1, 2, 3, 4, 5}, lang=lang)
         for e in d.effects:
-            grid.add(_fmt(Term(e.member), lang),
+            grid.add(_fmt(dim_value(b.dimension, e.member), lang),
                      f"{_fmt(Num(100 * e.share_before, 0), lang)} → {_fmt(Num(100 * e.share_after, 0), lang)}",
                      f"{_fmt(num(e.rate_before), lang)} → {_fmt(num(e.rate_after), lang)}",
                      _fmt(num(e.mix, True), lang), _fmt(num(e.rate, True), lang), _fmt(num(e.total, True), lang))

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -121,10 +122,7 @@ def demo(
     _show_last_month(ws, lang)
 
 
-NEXT = {
-    "en": "Next: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
-    "fa": "گام بعد: salesscope advise · salesscope report --format html --out report.html · salesscope serve",
-}
+NEXT = "salesscope advise · salesscope report --format html --out report.html · salesscope serve"
 
 
 def _show_last_month(ws, lang: str) -> None:
@@ -140,9 +138,9 @@ def _show_last_month(ws, lang: str) -> None:
     from salesscope.cli.advise import findings_grid
 
     found = findings(ws, grain="month", lang=lang)[:5]
-    console.print("[bold]" + ("یافته‌های برتر" if lang == "fa" else "Top findings") + "[/]")
+    console.print("[bold]" + locale.text("cli.top_findings", lang) + "[/]")
     render(console, findings_grid(found, lang))
-    console.print(NEXT[lang], highlight=False)
+    console.print(locale.text("cli.next_steps", lang, commands=NEXT), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,11 +7,11 @@ A workspace's indicators, measures and facts are in its semantic model (``ws.mod
 from typing import Any
 
 from salesscope.engine.compute import TIDY_COLUMNS, VALUE_COLUMNS, compute
-from salesscope.engine.funnel import STAGE_NAMES, STAGE_NOTES, STAGES, funnel
+from salesscope.engine.funnel import STAGES, funnel
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.request import Request
 
-__all__ = ["CATALOG", "Indicator", "Request", "STAGES", "STAGE_NAMES", "STAGE_NOTES", "TIDY_COLUMNS",
+__all__ = ["CATALOG", "Indicator", "Request", "STAGES", "TIDY_COLUMNS",
            "VALUE_COLUMNS", "compute", "funnel"]
 
 

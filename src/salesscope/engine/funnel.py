@@ -22,18 +22,6 @@ if TYPE_CHECKING:
     from salesscope.workspace import Workspace
 
 STAGES = ("lead", "contacted", "qualified", "opportunity", "won")
-STAGE_NAMES = {
-    "lead": {"en": "Lead", "fa": "سرنخ"}, "contacted": {"en": "Contacted", "fa": "تماس‌گرفته"},
-    "qualified": {"en": "Qualified", "fa": "واجد شرایط"}, "opportunity": {"en": "Opportunity", "fa": "فرصت فروش"},
-    "won": {"en": "Won", "fa": "موفق"},
-}
-# Why a stage shows no count or no conversion.
-STAGE_NOTES = {
-    "not_measured": {"en": "not measured: the data hold no record of this stage",
-                     "fa": "اندازه‌گیری نشده: داده‌ها هیچ سابقه‌ای از این مرحله ندارند"},
-    "not_separate": {"en": "not measured apart: every qualified lead in the data has a deal",
-                     "fa": "جداگانه اندازه‌گیری نشده: هر سرنخ واجد شرایط در داده‌ها فرصت فروش دارد"},
-}
 
 
 def lead_stages(ctx: Ctx) -> ir.Table:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from salesscope import locale
 from salesscope.errors import QueryError
 from salesscope.forecast import data
 from salesscope.forecast.api import _stratum, data_now
@@ -31,6 +32,16 @@ def _name(kpi: str) -> dict[str, str]:
 
     model = builtin()
     return {"en": model.name(kpi, "en"), "fa": model.name(kpi, "fa")}
+
+def _reason(code: str) -> dict[str, str]:
+    from salesscope.engine.reasons import reason_text
+
+    return {lang: reason_text(code, lang) for lang in locale.languages()}
+
+
+def _words(group: str, value: str) -> dict[str, str]:
+    return {lang: locale.word(group, value, lang) for lang in locale.languages()}
+
 
 SIMS = 2000
 LEADS_MARGIN = 2.0  # "out of reach" when leads needed exceed the best period by this factor
@@ -114,7 +125,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     missing = [(k, r) for k, r in rates.chain.items() if r.value is None or not r.value > 0]
     if missing:
         for k, r in missing:
-            p.reasons.append(both("why_rate", rate=_name(k), base=base.label, reason=r.reason or "no_data"))
+            p.reasons.append(both("why_rate", rate=_name(k), base=base.label, reason=_reason(r.reason or "no_data")))
         p.reachable = None
         return p
     v = {k: r.value for k, r in rates.chain.items()}
@@ -223,5 +234,5 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
                  pipeline_expected=sum(pipe.values()), parts=parts)
     whole.reachable = all(p.reachable for p in parts) if all(p.reachable is not None for p in parts) else None
     whole.reasons = [both("reachable" if whole.reachable else "out_of_reach")]
-    whole.assumptions = [both("a_split", by=by, base=base.label)]
+    whole.assumptions = [both("a_split", by=_words("dim", by), base=base.label)]
     return whole

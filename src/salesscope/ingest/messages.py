@@ -137,21 +137,6 @@ REASONS: dict[Reason, tuple[str, str]] = {
 
 STATUS_FA = {"won": "موفق", "lost": "ناموفق", "open": "باز"}
 
-# Texts of the summary a user reads, in both languages.
-LABELS: dict[str, tuple[str, str]] = {
-    "table": ("table", "جدول"),
-    "read": ("read", "خوانده"),
-    "loaded": ("loaded", "بارگذاری‌شده"),
-    "rejected": ("rejected", "ردشده"),
-    "quarantine": ("Rejected rows", "ردیف‌های ردشده"),
-    "title": ("Import", "ورود داده"),
-    "strict": (
-        "{n} rows rejected: nothing was loaded (--strict)",
-        "{n} ردیف رد شد: چیزی بارگذاری نشد (--strict)",
-    ),
-}
-
-
 # Messages of a mapping check, of a file that cannot be read and of the import's warnings.
 NOTES: dict[str, tuple[str, str]] = {
     "unknown_format": (

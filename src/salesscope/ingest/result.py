@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from salesscope import locale
 from salesscope.errors import InputError
-from salesscope.ingest.messages import LABELS
+from salesscope.i18n import format_number
 
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
@@ -67,20 +68,20 @@ class ImportResult:
         """A rich table of the counts, with the quarantine path and warnings as caption."""
         from rich.table import Table
 
-        i = 1 if lang == "fa" else 0
-        t = Table(title=LABELS["title"][i])
-        t.add_column(LABELS["table"][i])
+        t = Table(title=locale.text("ingest.title", lang))
+        t.add_column(locale.text("ingest.table", lang))
         for key in ("read", "loaded", "rejected"):
-            t.add_column(LABELS[key][i], justify="right")
+            t.add_column(locale.text(f"ingest.{key}", lang), justify="right")
         for name, c in self.tables.items():
             style = "red" if c.rejected else None
             loaded = 0 if self.rolled_back else c.loaded
-            t.add_row(name, f"{c.read:,}", f"{loaded:,}", f"{c.rejected:,}", style=style)
+            t.add_row(locale.word("table", name, lang), *(format_number(n, lang, 0) for n in (c.read, loaded, c.rejected)),
+                      style=style)
         notes = []
         if not self.committed:
-            notes.append(LABELS["strict"][i].format(n=self.rejected))
+            notes.append(locale.text("ingest.strict", lang, n=format_number(self.rejected, lang, 0), option="--strict"))
         if self.rejected and self.quarantine:
-            notes.append(f"{LABELS['quarantine'][i]}: {self.quarantine}")
+            notes.append(f"{locale.text('ingest.quarantine', lang)}: {self.quarantine}")
         notes.extend(self.warnings_in(lang))
         if notes:
             t.caption = "\n".join(notes)

@@ -16,8 +16,8 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from salesscope import locale
 from salesscope.errors import InputError, SalesScopeError
-from salesscope.i18n import LANGS, to_persian_digits
 from salesscope.report import texts
 from salesscope.vocab import Grain
 
@@ -63,8 +63,8 @@ def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "
         raise InputError(f"recipient {recipient!r} is not an email address like name@example.com")
     if schedule not in SCHEDULES:
         raise InputError(f"schedule {schedule!r}: expected one of {', '.join(SCHEDULES)}")
-    if language not in LANGS:
-        raise InputError(f"language {language!r}: expected one of {', '.join(LANGS)}")
+    if not locale.supported(language):
+        raise InputError(f"language {language!r}: expected one of {', '.join(locale.languages())}")
     flt = {k: str(v) for k, v in (filter or {}).items() if v is not None}
     bad = set(flt) - set(FILTER_KEYS)
     if bad:
@@ -174,13 +174,13 @@ def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: st
     from salesscope.report.builder import build, scope_from_filter
 
     today = today or dt.date.today()
-    lang = sub.language if sub.language in LANGS else "en"
+    lang = sub.language if locale.supported(sub.language) else locale.DEFAULT
     start, end = last_finished(ws, sub.schedule, today)
     data = build(ws, lang=lang, grain=SCHEDULES[sub.schedule], scope=scope_from_filter(sub.filter),
                  today=end + dt.timedelta(days=1))
     schedule = texts.t(sub.schedule, lang)
-    period = to_persian_digits(data.period) if lang == "fa" else data.period
-    scope = "; ".join(f"{texts.label(texts.DIMENSIONS, k, lang)}: {v}" for k, v in sub.filter.items())
+    period = locale.digits(data.period, lang)
+    scope = "; ".join(f"{locale.word('dim', k, lang)}: {v}" for k, v in sub.filter.items())
     scope_line = f" {texts.t('scope', lang)}: {scope}." if scope else ""
     safe_name = "".join(c if c.isalnum() else "-" for c in f"{sub.schedule}-{data.period}")
     filename = f"salesscope-{safe_name}.{fmt}"
@@ -188,8 +188,8 @@ def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: st
     if fmt != "none":
         payload, mime = render_bytes(data, fmt)
         if len(payload) * 4 // 3 > MAX_MAIL_BYTES - 50_000:  # base64 grows it by a third; room for the text
-            size = number(len(payload) / 1e6, lang) + (" مگابایت" if lang == "fa" else " MB")
-            notes.append(texts.t("digest_too_big", lang, size=size))
+            size = number(len(payload) / 1e6, lang) + locale.text("unit.megabytes", lang)
+            notes.append(texts.t("digest_too_big", lang, size=size, command="salesscope report"))
             payload = None
         else:
             notes.append(texts.t("digest_attached", lang, name=filename))

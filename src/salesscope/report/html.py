@@ -13,16 +13,14 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from salesscope import charts
+from salesscope import charts, locale
 from salesscope.formatting import change_text, evidence_words, interval_text, number
 from salesscope.i18n import Lang, format_date, format_number
-from salesscope.report import outlook, texts
+from salesscope.report import outlook
 from salesscope.report.builder import IndicatorInfo, ReportData
-from salesscope.report.texts import digits, format_value, is_missing, label, reason_text, t
+from salesscope.report.texts import digits, format_value, is_missing, reason_text, t
 
 CHART_CONFIG = {"displayModeBar": False, "responsive": True}
-IMPORT_WORDS = {"en": "{table}: read {read} = loaded {loaded} + rejected {rejected}",
-                "fa": "{table}: خوانده {read} = واردشده {loaded} + ردشده {rejected}"}
 
 
 def _import_files(files: Any) -> str:
@@ -40,8 +38,8 @@ def _import_summary(summary: Any, lang: Lang) -> str:
         tables = json.loads(summary).get("tables", {})
     except (TypeError, ValueError, AttributeError):
         return str(summary or "")
-    return "; ".join(IMPORT_WORDS[lang].format(
-        table=name, **{k: format_number(c.get(k, 0), lang, 0) for k in ("read", "loaded", "rejected")})
+    return "; ".join(t(
+        "import_line", lang, table=locale.word("table", name, lang), **{k: format_number(c.get(k, 0), lang, 0) for k in ("read", "loaded", "rejected")})
         for name, c in tables.items() if isinstance(c, dict))
 
 
@@ -87,7 +85,7 @@ def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data:
     lang, cur = data.lang, data.currency
     get = (lambda k: row.get(k) if row is not None else None)  # noqa: E731
     value = get("value")
-    card: dict[str, Any] = {"id": info.id, "name": info.name(lang), "other_name": info.name_en if lang == "fa" else "",
+    card: dict[str, Any] = {"id": info.id, "name": info.name(lang), "other_name": info.name_en if lang != locale.DEFAULT else "",
                             "defined": not is_missing(value)}
     card["value"] = format_value(value, info.unit, lang, cur)
     card["undefined"] = t("undefined", lang, reason=reason_text(get("reason"), lang)) if is_missing(value) else ""
@@ -102,7 +100,7 @@ def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data:
     card["ci"] = f"{t('ci', lang)}: {interval_text(lo, hi, info.unit, lang, cur)}" if interval_text(lo, hi, info.unit) else ""
     status, target = get("status"), get("target")
     card["status"] = str(status) if not is_missing(status) and str(status) in ("met", "missed") else ""
-    card["status_text"] = t(card["status"], lang) if card["status"] else t("no_target", lang)
+    card["status_text"] = locale.text(f"status.{card['status'] or 'none'}", lang)
     card["target"] = format_value(target, info.unit, lang, cur) if not is_missing(target) else ""
     note = get("reason")
     card["note"] = reason_text(note, lang) if not is_missing(value) and not is_missing(note) and str(note) else ""
@@ -132,23 +130,22 @@ def _breakdown_table(infos: list[IndicatorInfo], frame: pd.DataFrame, dim: str, 
                 "n": t("sample", lang, n=number(r0.get("n"), lang, "count")) if not is_missing(r0.get("n")) else "",
             })
         rows.append({"key": str(key), "cells": cells})  # an id (a rep's R09) keeps its own digits
-    return {"dim": dim, "title": t("breakdown_by", lang, dim=label(texts.DIMENSIONS, dim, lang)),
+    return {"dim": dim, "title": t("breakdown_by", lang, dim=locale.word("dim", dim, lang)),
             "columns": [i.name(lang) for i in cols], "rows": rows}
 
 
 def _finding(f: dict[str, Any], names: dict[str, IndicatorInfo], lang: Lang, currency: str) -> dict[str, Any]:
     info = names.get(f.get("kpi", ""))
-    dims = ", ".join(f"{label(texts.DIMENSIONS, k, lang)}: {v}" for k, v in (f.get("dimensions") or {}).items())
-    return {"kind": f.get("kind", ""), "kind_text": label(texts.KINDS, f.get("kind", ""), lang),
+    dims = ", ".join(f"{locale.word('dim', k, lang)}: {v}" for k, v in (f.get("dimensions") or {}).items())
+    return {"kind": f.get("kind", ""), "kind_text": locale.word("kind", f.get("kind", ""), lang),
             "kpi": info.name(lang) if info else f.get("kpi", ""), "period": digits(f.get("period", ""), lang),
-            "dims": dims, "text": f.get("advice_fa") if lang == "fa" else f.get("advice_en"),
-            "confidence": label(texts.CONFIDENCE, f.get("confidence", ""), lang),
+            "dims": dims, "text": f.get(f"advice_{lang}") or f.get("advice_en"),
+            "confidence": locale.word("confidence", f.get("confidence", ""), lang),
             "evidence": evidence_words(f.get("evidence") or {}, str((f.get("evidence") or {}).get("unit") or ""),
                                        lang, currency)}
 
 
 def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
-    from salesscope.engine.funnel import STAGE_NOTES
 
     fun = fun.assign(count=fun["count"].astype("Float64"), note=fun.get("note"))
     agg = fun.groupby("stage", sort=False, as_index=False, dropna=False).agg(
@@ -156,10 +153,10 @@ def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
         drop_off=("drop_off", "first"), note=("note", "first"))
     order = {s: i for i, s in enumerate(charts.FUNNEL_STAGES)}
     agg = agg.sort_values("stage", key=lambda s: s.map(order))
-    pct = "٪" if lang == "fa" else "%"
-    return [{"stage": charts.FUNNEL_STAGES.get(r.stage, {}).get(lang, r.stage),
+    pct = locale.text("unit.percent", lang)
+    return [{"stage": locale.word("funnel", r.stage, lang),
              "count": "—" if is_missing(r.count) else format_number(r.count, lang, 0),
-             "conversion": (STAGE_NOTES[r.note][lang] if isinstance(r.note, str) and r.note in STAGE_NOTES
+             "conversion": (locale.word("funnel", r.note, lang) if isinstance(r.note, str) and r.note
                             else "—" if is_missing(r.conversion) else format_number(r.conversion, lang, 1) + pct),
              "drop_off": "—" if is_missing(r.drop_off) else format_number(r.drop_off, lang, 1) + pct}
             for r in agg.itertuples()]
@@ -175,7 +172,7 @@ def _when(value: Any, lang: Lang, calendar: str) -> str:
 def context(data: ReportData) -> dict[str, Any]:
     """The template's variables: every text already in the reader's language and digits."""
     lang = data.lang
-    date_cal = "jalali" if lang == "fa" else data.calendar
+    date_cal = locale.text("meta.calendar", lang) or data.calendar
     names = {i.id: i for i in data.indicators}
     current = data.current().set_index("kpi") if len(data.kpis) else pd.DataFrame()
     sections = []
@@ -188,16 +185,16 @@ def context(data: ReportData) -> dict[str, Any]:
             cards.append(_card(info, row, data.kpis[data.kpis["kpi"] == info.id], data))
         tables = [tb for dim, frame in data.breakdowns.items()
                   if (tb := _breakdown_table(infos, frame, dim, data)) is not None]
-        sections.append({"id": stage, "title": label(texts.STAGES, stage, lang), "cards": cards, "tables": tables})
+        sections.append({"id": stage, "title": locale.word("stage", stage, lang), "cards": cards, "tables": tables})
     fun = data.funnel
     has_funnel = fun is not None and len(fun) > 0
-    scope = "; ".join(f"{label(texts.DIMENSIONS, k, lang)}: {digits(', '.join(v), lang)}" for k, v in data.scope.items())
+    scope = "; ".join(f"{locale.word('dim', k, lang)}: {digits(', '.join(v), lang)}" for k, v in data.scope.items())
     return {
-        "lang": lang, "dir": "rtl" if lang == "fa" else "ltr", "t": lambda key, **kw: t(key, lang, **kw),
+        "lang": lang, "dir": "rtl" if locale.is_rtl(lang) else "ltr", "t": lambda key, **kw: t(key, lang, **kw),
         "workspace": data.workspace, "period": digits(data.period, lang),
         "period_from": format_date(data.period_start, lang, date_cal),
         "period_to": format_date(data.period_end, lang, date_cal),
-        "grain": label(texts.GRAINS, data.grain, lang), "calendar": label(texts.CALENDARS, data.calendar, lang),
+        "grain": locale.word("grain", data.grain, lang), "calendar": locale.word("calendar", data.calendar, lang),
         "generated": format_date(data.generated_at.date(), lang, date_cal) + " " + digits(data.generated_at.strftime("%H:%M"), lang),
         "scope": scope, "sections": sections, "show": set(data.sections),
         "funnel_chart": _chart(charts.funnel(fun, lang=lang), "funnel-chart") if has_funnel else "",

@@ -9,42 +9,17 @@ from typing import Any
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.errors import QueryError
+from salesscope.forecast.texts import stratum, unvalued_note
 from salesscope.forecast.texts import text as ftext
-from salesscope.forecast.texts import unvalued_note
 from salesscope.i18n import Lang, format_date, format_number
 from salesscope.report.texts import digits, format_value, is_missing
 
-WORDS: dict[str, dict[str, str]] = {
-    "section": {"en": "Forecast and plan", "fa": "پیش‌بینی و برنامه"},
-    "forecast": {"en": "Revenue forecast", "fa": "پیش‌بینی درآمد"},
-    "as_of": {"en": "As of {date}", "fa": "از تاریخ {date}"},
-    "band_80": {"en": "80% interval", "fa": "بازه ۸۰٪"},
-    "band_95": {"en": "95% interval", "fa": "بازه ۹۵٪"},
-    "no_forecast": {"en": "No forecast: {reason}", "fa": "پیش‌بینی ممکن نیست: {reason}"},
-    "no_plan": {"en": "No revenue target was given, so there is no plan (salesscope report --target AMOUNT "
-                      "--plan-period PERIOD).",
-                "fa": "درآمد هدفی داده نشده، پس برنامه‌ای نیست (salesscope report --target AMOUNT "
-                      "--plan-period PERIOD)."},
-    "plan_failed": {"en": "No plan: {reason}", "fa": "برنامه ممکن نیست: {reason}"},
-    "plan": {"en": "Plan", "fa": "برنامه"},
-    "base": {"en": "Rates from {base}", "fa": "نرخ‌ها از دوره {base}"},
-    "horizon": {"en": "Periods ahead", "fa": "چند دوره جلوتر"},
-    "forecasts": {"en": "Forecasts", "fa": "تعداد پیش‌بینی"},
-    "everything": {"en": "All", "fa": "همه"},
-    "bias": {"en": "Bias", "fa": "سوگیری"},
-    "coverage_80": {"en": "80% interval held", "fa": "پوشش بازه ۸۰٪"},
-    "coverage_95": {"en": "95% interval held", "fa": "پوشش بازه ۹۵٪"},
-    "returns": {"en": "Marginal return (RRROI)", "fa": "بازده نهایی (RRROI)"},
-    "assumptions": {"en": "Assumptions", "fa": "فرض‌ها"},
-    "sheet_forecast": {"en": "Forecast", "fa": "پیش‌بینی"},
-    "sheet_plan": {"en": "Plan", "fa": "برنامه"},
-}
-STRATUM = {"product": {"en": "product", "fa": "محصول"}, "all": {"en": "all deals", "fa": "همه فرصت‌ها"}}
-
 
 def word(key: str, lang: Lang, **values: Any) -> str:
-    return WORDS[key][lang].format(**values)
+    """The section's text ``key`` (``outlook.<key>`` in the locale catalogue)."""
+    return locale.text(f"outlook.{key}", lang, **values)
 
 
 @dataclass
@@ -84,7 +59,7 @@ PERIOD = re.compile(r"([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}
 
 def iso(text: str, lang: Lang) -> str:
     """Period labels in a Persian sentence wrapped in LRI ... PDI, so "1404-Q4" is not reordered (HTML only)."""
-    return PERIOD.sub("\u2066\\1\u2069", text) if lang == "fa" else text
+    return PERIOD.sub("\u2066\\1\u2069", text) if locale.is_rtl(lang) else text
 
 
 def _span(lo: Any, hi: Any, lang: Lang) -> str:
@@ -98,7 +73,7 @@ def _count(v: Any, lang: Lang) -> str:
 
 
 def _pct(v: Any, lang: Lang) -> str:
-    return "—" if is_missing(v) else format_number(v, lang, 1) + ("٪" if lang == "fa" else "%")
+    return "—" if is_missing(v) else format_number(v, lang, 1) + locale.text("unit.percent", lang)
 
 
 def track_text(attrs: dict[str, Any], lang: Lang) -> str:
@@ -149,7 +124,7 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
         money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
         out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
         out["method"] = " ".join(x for x in (
-            ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=STRATUM.get(a["stratum"], a["stratum"])),
+            ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=stratum(a["stratum"])),
             unvalued_note(a.get("unvalued") or [], lang)) if x)
         out["heads"] = [ftext(k, lang) for k in heads]
         out["rows"] = [[digits(r["period"], lang), money(r["expected"]), _span(r["low_80"], r["high_80"], lang),
@@ -174,7 +149,7 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
                        "assumptions": [iso(_pick(x, lang), lang) for x in p.get("assumptions") or []]
                        if p.get("parts") else []}
     else:
-        out["no_plan"] = word("plan_failed", lang, reason=o.plan_reason) if o.plan_reason else word("no_plan", lang)
+        out["no_plan"] = word("plan_failed", lang, reason=o.plan_reason) if o.plan_reason else word("no_plan", lang, command="salesscope report --target AMOUNT --plan-period PERIOD")
     return out
 
 
@@ -209,7 +184,7 @@ def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
         a = df.attrs
         r = len(df) + 2
         w.string(ws, r, 0, ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
-                                 stratum=STRATUM.get(a["stratum"], a["stratum"])))
+                                 stratum=stratum(a["stratum"])))
         w.string(ws, r + 1, 0, track_text(a, lang))
         if a.get("unvalued"):
             r += 1

@@ -9,12 +9,12 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from salesscope import locale
 from salesscope.advice.frames import where
-from salesscope.engine.funnel import STAGE_NOTES
 from salesscope.formatting import evidence_words, excel_format, rounded
-from salesscope.report import outlook, texts
+from salesscope.report import outlook
 from salesscope.report.builder import ReportData
-from salesscope.report.texts import is_missing, label, t
+from salesscope.report.texts import is_missing, t
 
 TIDY = ["kpi", "period", "period_start", "period_end", "value", "unit", "numerator", "denominator", "n",
         "ci_low", "ci_high", "previous_value", "change", "reason", "target", "status", "complete", "days_covered"]
@@ -97,11 +97,11 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
     lang = data.lang
     names = {i.id: i for i in data.indicators}
     book = xlsxwriter.Workbook(str(out), {"nan_inf_to_errors": False})
-    w = _Writer(book, rtl=lang == "fa", currency=data.currency)
+    w = _Writer(book, rtl=locale.is_rtl(lang), currency=data.currency)
     for stage, infos in data.stages() if "indicators" in data.sections else ():
         frame, dims = _stage_frame(data, [i.id for i in infos])
         headers = ["indicator", *TIDY[:4], *dims, *TIDY[4:]]
-        ws = w.sheet(label(texts.STAGES, stage, lang))
+        ws = w.sheet(locale.word("stage", stage, lang))
         w.table(ws, headers, len(frame), [30, 20, 10, 12, 12, *[14] * len(dims), *[12] * 9, 24, 10, 9, 10, 12])
         for r, row in enumerate(frame.itertuples(index=False), start=1):
             rec = row._asdict()
@@ -146,7 +146,7 @@ def _funnel_sheet(w: _Writer, data: ReportData) -> None:
             elif col in ("conversion", "drop_off"):
                 w.number(ws, r, c, v, "percent")
             elif col == "note":
-                w.string(ws, r, c, STAGE_NOTES[v][data.lang] if v in STAGE_NOTES else "")
+                w.string(ws, r, c, locale.word("funnel", v, data.lang) if isinstance(v, str) and v else "")
             else:
                 w.string(ws, r, c, v)
 
@@ -167,8 +167,8 @@ def _advice_sheet(w: _Writer, data: ReportData) -> None:
         words = "; ".join(f"{k}: {v}" for k, v in evidence_words(ev, str(ev.get("unit") or ""), lang, data.currency))
         cells = [f.get("kind"), f.get("kpi"), info.name(lang) if info else f.get("kpi"),
                  f.get("period"), dims,
-                 f.get("advice_fa") if lang == "fa" else f.get("advice_en"),
-                 label(texts.CONFIDENCE, f.get("confidence", ""), lang), words, f.get("advice_en"), f.get("advice_fa")]
+                 f.get(f"advice_{lang}") or f.get("advice_en"),
+                 locale.word("confidence", f.get("confidence", ""), lang), words, f.get("advice_en"), f.get("advice_fa")]
         for c, v in enumerate(cells, start=1):
             w.string(ws, r, c, v, w.wrap if headers[c].startswith("advice") else None)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from salesscope import locale
 from salesscope.engine import facts as _facts
 from salesscope.engine import indicators as _indicators
 from salesscope.engine import measures as _measures
@@ -27,7 +28,7 @@ from salesscope.engine.measures import Agg, Measure
 from salesscope.errors import ConfigError, QueryError
 from salesscope.vocab import Dimension, Grain
 
-LANGS = ("en", "fa")
+LANGS = locale.languages()
 # The breakdowns the cross-backend agreement test compares each indicator at: month x channel x
 # rep where its inputs carry both, otherwise the finest of them they allow.
 AGREEMENT_DIMS = (Dimension.CHANNEL, Dimension.REP)
@@ -107,8 +108,6 @@ def _config_problem(config_path: Path | None, loc: tuple, message: str) -> str:
 def build(config=None, config_path: Path | None = None) -> SemanticModel:
     """The model of the built-ins plus ``config``'s own indicators; raises ConfigError listing
     every problem found, each with its place."""
-    from salesscope.advice.texts import HINTS
-    from salesscope.engine.reasons import REASONS
     from salesscope.semantic.check import check
     from salesscope.semantic.user import user_parts
 
@@ -131,8 +130,8 @@ def build(config=None, config_path: Path | None = None) -> SemanticModel:
     version = json.dumps([d.model_dump(mode="json") for d in decls], sort_keys=True) if decls else ""
     model = SemanticModel(
         indicators=MappingProxyType(indicators), measures=MappingProxyType(measures),
-        facts=MappingProxyType(facts), reasons=MappingProxyType(dict(REASONS)),
-        hints=MappingProxyType(dict(HINTS)), version=version,
+        facts=MappingProxyType(facts), reasons=MappingProxyType(locale.by_language("reason")),
+        hints=MappingProxyType({("" if k == "default" else k): v for k, v in locale.by_language("hint").items()}), version=version,
     )
     problems = check(model, builtins)
     if problems:

@@ -26,21 +26,21 @@ def check(model: SemanticModel, builtins: tuple[Indicator, ...]) -> list[str]:
     for code, words in model.reasons.items():
         for lang in LANGS:
             if not words.get(lang):
-                problems.append(f"salesscope/engine/reasons.py: reason {code}: no words in {lang!r}")
+                problems.append(f"salesscope/locale/{lang}.yaml: reason.{code} has no words")
     codes = set(ENGINE_REASONS)
     for ind in model.indicators.values():
         codes |= set(getattr(ind.metric, "reasons", ()))
     for code in sorted(codes - set(model.reasons)):
-        problems.append(f"salesscope/engine/reasons.py: reason {code} is given but has no words")
+        problems.append(f"salesscope/locale/en.yaml: reason {code} is given but has no words")
     if "" not in model.hints:
-        problems.append("salesscope/advice/texts.py: HINTS has no generic hint ('')")
+        problems.append("salesscope/locale/en.yaml: hint.default is missing")
     for ind in model.indicators.values():
         place = _place(ind, builtins)
         for lang in LANGS:
             if ind.hints and not model.hints.get(ind.id, {}).get(lang):
                 problems.append(f"{place}: no advice hint in {lang!r} (declare hints=False to use the generic one)")
         if not ind.hints and ind.id in model.hints:
-            problems.append(f"{place}: says it has no advice hints, but HINTS holds one")
+            problems.append(f"{place}: says it has no advice hints, but the catalogue holds hint.{ind.id}")
         if not ind.name_en or not ind.name_fa:
             problems.append(f"{place}: a name in every language is required")
         missing = [t for t in ind.requires if t not in ind.tables]

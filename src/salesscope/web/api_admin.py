@@ -7,7 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from salesscope.config import Target, WorkspaceConfig
+from salesscope.config import Language, Target, WorkspaceConfig
 from salesscope.errors import AuthError, ConfigError, InputError
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
@@ -37,14 +37,14 @@ class NewToken(BaseModel):
 
 class NewSubscription(BaseModel):
     recipient: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
-    language: Literal["en", "fa"] = "en"
+    language: Language = "en"
     schedule: Literal["weekly", "monthly"] = "weekly"
     filter: dict[Literal["team", "rep"], str] = Field(default_factory=dict)
 
 
 class Settings(BaseModel):
     calendar: Literal["gregorian", "jalali"] | None = None
-    language: Literal["en", "fa"] | None = None
+    language: Language | None = None
     fiscal_year_start_month: int | None = Field(default=None, ge=1, le=12)
     min_sample: int | None = Field(default=None, ge=1)
     targets: list[Target] | None = None

@@ -16,7 +16,6 @@ from salesscope.web.auth import scope_for
 from salesscope.web.service import Service, to_records
 
 router = APIRouter(prefix="/api/v1", tags=["forecast"])
-STRATUM = {"product": {"en": "product", "fa": "محصول"}, "all": {"en": "all deals", "fa": "همه فرصت‌ها"}}
 
 
 def clean(value: Any) -> Any:
@@ -32,12 +31,12 @@ def clean(value: Any) -> Any:
 
 def forecast_payload(df) -> dict[str, Any]:
     """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa."""
-    from salesscope.forecast.texts import both, unvalued_note
+    from salesscope.forecast.texts import both, stratum, unvalued_note
 
     a = df.attrs
     track = a.get("track_record")
     texts = {"method": both(f"method_{a['method']}", n_closed=a["n_closed"],
-                            stratum=STRATUM.get(a["stratum"], a["stratum"]))}
+                            stratum=stratum(a["stratum"]))}
     if track is not None:
         texts["track"] = both("track_line", n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
                               wape=track["wape"], bias=track["bias"], c80=track["coverage_80"],

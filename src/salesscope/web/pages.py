@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from salesscope import locale
 from salesscope.errors import AuthError
 from salesscope.web.auth import (
     LOGIN_COOKIE,
@@ -26,6 +27,7 @@ from salesscope.web.strings import catalogue
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["label"] = locale.label
 LANG_COOKIE = "salesscope_lang"
 PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "forecast": "forecast", "import": "import", "settings": "settings"}
 
@@ -38,13 +40,14 @@ def _js(value: object) -> str:
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) \
         or request.app.state.ws.config.language
-    return lang if lang in ("en", "fa") else "en"
+    return lang if locale.supported(lang) else locale.DEFAULT
 
 
 def _context(request: Request, page: str, **extra) -> dict:
     lang = _lang(request)
-    return {"request": request, "lang": lang, "dir": "rtl" if lang == "fa" else "ltr",
+    return {"request": request, "lang": lang, "dir": "rtl" if locale.is_rtl(lang) else "ltr",
             "t": catalogue(lang), "strings_json": _js(catalogue(lang)),
+            "other_languages": [(code, locale.text("meta.name", code)) for code in locale.languages() if code != lang],
             "page": page, **extra}
 
 
@@ -54,7 +57,8 @@ def _render(request: Request, page: str, status: int = 200, **extra) -> Response
     session = getattr(request.state, "session", None)  # none for a bearer token: no form posts
     boot = {"page": page, "csrf": session.csrf if session else "", "user": user.public(),
             "currency": cfg.currency, "default_calendar": str(cfg.calendar),
-            "min_sample": cfg.min_sample, **extra}
+            "min_sample": cfg.min_sample,
+            "languages": {code: locale.text("meta.name", code) for code in locale.languages()}, **extra}
     ctx = _context(request, page, user=user, boot_json=_js(boot))
     resp = templates.TemplateResponse(request, "page.html", ctx, status_code=status)
     resp.set_cookie(LANG_COOKIE, ctx["lang"], max_age=365 * 86400, samesite="lax", path="/")

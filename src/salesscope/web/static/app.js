@@ -3,7 +3,10 @@
 
 const SS = (() => {
   const T = window.SS_STRINGS, BOOT = window.SS_BOOT, LANG = window.SS_LANG;
-  const FA = LANG === "fa";
+  // How the reader's language writes (direction, digits, separators, calendar) comes with its words.
+  const RTL = T.meta_direction === "rtl";
+  // A field the API gives per language (name_en, name_fa...), in the reader's language.
+  const inLang = (obj, field) => (obj && (obj[`${field}_${LANG}`] || obj[`${field}_en`] || obj[field])) || "";
   const ZOOM_KEYS = ["grain", "calendar", "by", "from", "to", "where", "lang"];
   const DIMS = ["team", "rep", "channel", "campaign", "product", "segment"];
 
@@ -55,7 +58,7 @@ const SS = (() => {
     if (res.status === 401) { location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`; }
     const data = await res.json().catch(() => ({ error: { code: "bad_response", message: res.statusText } }));
     if (!res.ok) {
-      const msg = data.error ? ((FA && data.error.message_fa) || data.error.message) : res.statusText;
+      const msg = data.error ? inLang(data.error, "message") : res.statusText;
       const e = new Error(msg); e.code = data.error && data.error.code; throw e;
     }
     return data;
@@ -79,27 +82,27 @@ const SS = (() => {
   // Plotly reads tags (<a>, <b>, <br>) in every label it draws; imported names must stay text.
   const plotText = (s) => String(s ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-  const digits = (s) => (FA ? String(s).replace(/\d/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(s));
+  const digits = (s) => String(s).replace(/\d/g, (d) => T.meta_digits[d]);
 
   function num(v, decimals = 2) {
     if (v === null || v === undefined || Number.isNaN(v)) return "—";
-    return new Intl.NumberFormat(FA ? "fa-IR" : "en-US", { maximumFractionDigits: decimals }).format(v);
+    return new Intl.NumberFormat(LANG, { maximumFractionDigits: decimals }).format(v);
   }
 
   function withUnit(v, unit) {
     if (v === null || v === undefined) return `— (${T.undefined})`;
     const u = T[`unit_${unit}`] || "";
     if (unit === "money") return `${num(v, 0)} ${BOOT.currency}`;
-    if (unit === "percent") return FA ? `${num(v, 1)}${u}` : `${num(v, 1)}${u}`;
-    return `${num(v)} ${u}`.trim();
+    if (unit === "percent") return `${num(v, 1)}${u}`;
+    return `${num(v)}${u}`;
   }
 
   // Gregorian ISO dates from the API shown in the reader's calendar (Jalali through Intl).
   function date(iso) {
     if (!iso) return "—";
     const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
-    if ((zoomQuery().get("calendar") || BOOT.default_calendar) === "jalali" || FA) {
-      return new Intl.DateTimeFormat(FA ? "fa-IR-u-ca-persian" : "en-US-u-ca-persian",
+    if ((zoomQuery().get("calendar") || BOOT.default_calendar) === "jalali" || T.meta_calendar === "jalali") {
+      return new Intl.DateTimeFormat(`${LANG}-u-ca-persian`,
         { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
     }
     return String(iso).slice(0, 10);
@@ -107,7 +110,9 @@ const SS = (() => {
 
   // Period labels like 2026-Q1 are left-to-right tokens; isolated so RTL text cannot reorder them.
   const periodLabel = (p) => el("bdi", { dir: "ltr", class: "period-label" }, digits(p));
-  const dimName = (d) => T[`dim_${d}`] || d;
+  // Vocabulary words are stored lower-case; a label starts with a capital where the script has them.
+  const label = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
+  const dimName = (d) => label(T[`dim_${d}`]) || d;
 
   function el(tag, attrs = {}, ...children) {
     const n = document.createElement(tag);
@@ -122,7 +127,7 @@ const SS = (() => {
 
   function table(columns, rows, fmt = {}) {
     if (!rows.length) return el("p", { class: "muted" }, T.no_rows);
-    const head = el("tr", {}, columns.map((c) => el("th", {}, T[c] || T[`dim_${c}`] || c)));
+    const head = el("tr", {}, columns.map((c) => el("th", {}, T[c] || dimName(c))));
     const body = rows.map((r) => el("tr", {}, columns.map((c) => {
       const v = r[c];
       // Identifiers (R01, emails, file names) keep their own digits; numbers and dates get the reader's.
@@ -136,7 +141,7 @@ const SS = (() => {
   const chartLayout = (extra = {}) => ({
     margin: { l: 50, r: 20, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: "Vazirmatn, 'Noto Naskh Arabic', sans-serif", size: 12 },
-    separators: FA ? "٫٬" : ".,", ...extra,
+    separators: T.meta_decimal + T.meta_group, ...extra,
   });
 
   // Plotly draws left to right; inside an RTL page its box needs dir="ltr" or labels break.
@@ -145,7 +150,7 @@ const SS = (() => {
   // Plotly writes Latin digits into its axes; in Persian they are rewritten after every draw.
   async function plot(box, traces, layout, config) {
     await Plotly.newPlot(box, traces, layout, config);
-    if (!FA) return;
+    if (T.meta_digits === "0123456789") return;
     const fix = () => box.querySelectorAll(".xtick text, .ytick text, text.funnel-text, .bartext, .textpoint text")
       .forEach((t) => { if (/\d/.test(t.textContent)) t.textContent = digits(t.textContent); });
     fix();
@@ -167,7 +172,7 @@ const SS = (() => {
       // The browser's date picker is Gregorian; the hint shows the same day on the Jalali calendar.
       form.querySelectorAll(".date-hint").forEach((h) => {
         const v = form[h.dataset.for].value;
-        h.textContent = v && (FA || form.calendar.value === "jalali") ? date(v) : "";
+        h.textContent = v && (T.meta_calendar === "jalali" || form.calendar.value === "jalali") ? date(v) : "";
       });
       const chips = document.getElementById("where-chips");
       chips.replaceChildren(...whereList().map((w) => {
@@ -190,8 +195,8 @@ const SS = (() => {
 
   function init() {
     document.getElementById("logout-csrf").value = BOOT.csrf;
-    document.getElementById("lang-toggle").addEventListener("click", () => {
-      const p = params(); p.set("lang", FA ? "en" : "fa");
+    for (const b of document.querySelectorAll(".lang-toggle")) b.addEventListener("click", () => {
+      const p = params(); p.set("lang", b.dataset.lang);
       location.search = p.toString();
     });
     window.addEventListener("popstate", () => window.dispatchEvent(new Event("ss:zoom")));
@@ -199,6 +204,6 @@ const SS = (() => {
     initZoom();
   }
 
-  return { T, BOOT, LANG, FA, DIMS, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
+  return { T, BOOT, LANG, RTL, inLang, DIMS, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
     withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

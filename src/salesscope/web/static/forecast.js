@@ -2,13 +2,13 @@
 "use strict";
 
 window.SSForecast = (() => {
-  const { T, FA, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox } = SS;
+  const { T, LANG, RTL, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox } = SS;
   const BYS = ["team", "rep", "channel"];
   const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
   const cfg = { displayModeBar: false, responsive: true };
 
   // Period labels inside Persian sentences are isolated (LRI ... PDI) so "1404-Q4" is not reordered.
-  const pick = (t) => (!t ? "" : FA ? t.fa.replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069") : t.en);
+  const pick = (t) => (!t ? "" : !RTL ? t[LANG] || t.en : (t[LANG] || t.en).replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069"));
   const money = (v) => (v === null || v === undefined ? "—" : withUnit(v, "money"));
   const count = (v) => num(v, 0);
   const span = (lo, hi, f = count) => (lo === null || lo === undefined ? "—" : `${f(lo)} – ${f(hi)}`);
@@ -33,31 +33,31 @@ window.SSForecast = (() => {
         fill: "toself", fillcolor: rgba(color, alpha), hoverinfo: "skip", name });
       if (!by) traces.push(band("low_95", "high_95", 0.12, T.band_95), band("low_80", "high_80", 0.25, T.band_80));
       traces.push({ x: px, y: part.map((r) => r.expected), type: "scatter", mode: "lines+markers",
-        name: g === null ? T.fc_expected : SS.plotText(g), line: { color, width: 2 }, marker: { size: 7 },
+        name: g === null ? T.forecast_expected : SS.plotText(g), line: { color, width: 2 }, marker: { size: 7 },
         // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
         error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
           array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
         customdata: part.map((r) => [SS.plotText(digits(r.period)), money(r.expected), span(r.low_80, r.high_80, money),
           span(r.low_95, r.high_95, money)]),
-        hovertemplate: `%{customdata[0]}<br>${T.fc_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
+        hovertemplate: `%{customdata[0]}<br>${T.forecast_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
           + `<br>${T.band_95}: %{customdata[3]}<extra></extra>` });
     });
     await SS.plot(box, traces, chartLayout({ height: 340, showlegend: true,
-      legend: { orientation: "h", y: -0.15, x: FA ? 1 : 0, xanchor: FA ? "right" : "left" },
+      legend: { orientation: "h", y: -0.15, x: RTL ? 1 : 0, xanchor: RTL ? "right" : "left" },
       xaxis: { type: "category", tickvals: x, ticktext: x.map((p) => SS.plotText(digits(p))) },
       yaxis: { rangemode: "tozero", tickformat: ",.0f" } }), cfg);
   }
 
   function partsTable(rows, by) {
-    const cols = ["period", ...(by ? [by] : []), "fc_expected", "fc_interval_80", "fc_interval_95",
-      "fc_won_to_date", "fc_from_pipeline", "fc_from_run_rate", "fc_open_deals"];
-    const data = rows.map((r) => ({ ...r, fc_expected: r.expected, fc_interval_80: r, fc_interval_95: r,
-      fc_won_to_date: r.won_to_date, fc_from_pipeline: r.from_pipeline, fc_from_run_rate: r.from_run_rate,
-      fc_open_deals: r.open_deals }));
-    return table(cols, data, { period: (v) => SS.periodLabel(v), fc_expected: money,
-      fc_interval_80: (r) => cell(r.low_80, r.high_80), fc_interval_95: (r) => cell(r.low_95, r.high_95),
-      fc_won_to_date: money, fc_from_pipeline: money, fc_from_run_rate: money,
-      fc_open_deals: (v) => (v === null || v === undefined ? "—" : count(v)) });
+    const cols = ["period", ...(by ? [by] : []), "forecast_expected", "forecast_interval_80", "forecast_interval_95",
+      "forecast_won_to_date", "forecast_from_pipeline", "forecast_from_run_rate", "forecast_open_deals"];
+    const data = rows.map((r) => ({ ...r, forecast_expected: r.expected, forecast_interval_80: r, forecast_interval_95: r,
+      forecast_won_to_date: r.won_to_date, forecast_from_pipeline: r.from_pipeline, forecast_from_run_rate: r.from_run_rate,
+      forecast_open_deals: r.open_deals }));
+    return table(cols, data, { period: (v) => SS.periodLabel(v), forecast_expected: money,
+      forecast_interval_80: (r) => cell(r.low_80, r.high_80), forecast_interval_95: (r) => cell(r.low_95, r.high_95),
+      forecast_won_to_date: money, forecast_from_pipeline: money, forecast_from_run_rate: money,
+      forecast_open_deals: (v) => (v === null || v === undefined ? "—" : count(v)) });
   }
 
   function trackBlock(fc) {
@@ -92,25 +92,25 @@ window.SSForecast = (() => {
   }
 
   function needsTable(pp) {
-    const rows = [{ fc_item: T.fc_gap, fc_needed: money(pp.gap), fc_interval_80: "", fc_interval_95: "", fc_now: "" },
-      ...Object.entries(pp.needs).map(([k, e]) => ({ fc_item: T[`fc_${k}`] || k, fc_needed: count(e.value),
-        fc_interval_80: cell(e.low_80, e.high_80), fc_interval_95: cell(e.low_95, e.high_95),
-        fc_now: e.last_period === null ? "—" : count(e.last_period) }))];
+    const rows = [{ forecast_item: T.forecast_gap, forecast_needed: money(pp.gap), forecast_interval_80: "", forecast_interval_95: "", forecast_now: "" },
+      ...Object.entries(pp.needs).map(([k, e]) => ({ forecast_item: T[`forecast_${k}`] || k, forecast_needed: count(e.value),
+        forecast_interval_80: cell(e.low_80, e.high_80), forecast_interval_95: cell(e.low_95, e.high_95),
+        forecast_now: e.last_period === null ? "—" : count(e.last_period) }))];
     const same = (v) => v;
-    return table(["fc_item", "fc_needed", "fc_interval_80", "fc_interval_95", "fc_now"], rows,
-      { fc_item: same, fc_needed: same, fc_interval_80: same, fc_interval_95: same, fc_now: same });
+    return table(["forecast_item", "forecast_needed", "forecast_interval_80", "forecast_interval_95", "forecast_now"], rows,
+      { forecast_item: same, forecast_needed: same, forecast_interval_80: same, forecast_interval_95: same, forecast_now: same });
   }
 
   function channelsTable(pp) {
     if (!pp.channels.length) return null;
-    const rows = pp.channels.map((c) => ({ fc_channel: c.channel, fc_leads: count(c.leads.value),
-      fc_hours: c.hours.value === null ? T.fc_no_hours_rate : count(c.hours.value),
-      fc_interval_80: cell(c.hours.low_80, c.hours.high_80),
-      fc_now: c.hours.last_period === null ? "—" : count(c.hours.last_period),
-      rrroi_returns: `${T[`fc_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${num(c.rrroi, 2)})`}` }));
-    return [el("h4", {}, T.fc_channel_hours), table(["fc_channel", "fc_leads", "fc_hours", "fc_interval_80", "fc_now",
-      "rrroi_returns"], rows, { fc_channel: String, fc_leads: String, fc_hours: String,
-      fc_interval_80: (v) => v, fc_now: String, rrroi_returns: String })];
+    const rows = pp.channels.map((c) => ({ forecast_channel: T[`channel_${c.channel}`] || c.channel, forecast_leads: count(c.leads.value),
+      forecast_hours: c.hours.value === null ? T.forecast_no_hours_rate : count(c.hours.value),
+      forecast_interval_80: cell(c.hours.low_80, c.hours.high_80),
+      forecast_now: c.hours.last_period === null ? "—" : count(c.hours.last_period),
+      rrroi_returns: `${T[`forecast_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${num(c.rrroi, 2)})`}` }));
+    return [el("h4", {}, T.forecast_channel_hours), table(["forecast_channel", "forecast_leads", "forecast_hours", "forecast_interval_80", "forecast_now",
+      "rrroi_returns"], rows, { forecast_channel: String, forecast_leads: String, forecast_hours: String,
+      forecast_interval_80: (v) => v, forecast_now: String, rrroi_returns: String })];
   }
 
   const verdictClass = (r) => (r === true ? "good" : r === false ? "bad" : "unknown");
@@ -118,7 +118,7 @@ window.SSForecast = (() => {
   function onePlan(pp, whole) {
     // The title's values are nodes, so the period label and the amount stay isolated in RTL.
     const values = { target: el("bdi", {}, money(pp.target)), period: SS.periodLabel(pp.period) };
-    const title = T.fc_plan_title.split(/(\{\w+\})/).map((x) => values[x.slice(1, -1)] || x);
+    const title = T.forecast_plan_title.split(/(\{\w+\})/).map((x) => values[x.slice(1, -1)] || x);
     return el("div", { class: "plan-part" },
       el("h3", {}, title, pp.group ? ` — ${pp.group}` : ""),
       el("p", { class: "muted" }, `${T.base_period}: `, SS.periodLabel(pp.base_period), ` · ${date(pp.period_start)} – ${date(pp.period_end)}`),
@@ -171,7 +171,7 @@ window.SSForecast = (() => {
       box,
       el("p", { class: "muted", id: "forecast-method" }, pick(fc.texts.method)),
       el("section", {}, el("h2", {}, T.forecast_parts), partsTable(fc.rows, by)),
-      el("section", { id: "track" }, el("h2", {}, T.fc_track_title), trackBlock(fc)),
+      el("section", { id: "track" }, el("h2", {}, T.forecast_track_title), trackBlock(fc)),
       el("section", { id: "plan" }, el("h2", {}, T.plan_heading), planForm(p, last), planBox));
     if (fc.rows.length) await chart(box, fc.rows, by);
     else box.replaceWith(el("p", { class: "muted" }, T.no_data));

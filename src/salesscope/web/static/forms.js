@@ -2,7 +2,7 @@
 "use strict";
 
 window.SSForms = (() => {
-  const { T, BOOT, FA, el, api, num, digits, table } = SS;
+  const { T, BOOT, LANG, inLang, el, api, num, digits, table } = SS;
   const TABLES = ["reps", "activities", "responses", "time_log", "leads", "opportunities", "customers", "quotas", "costs"];
   const isAdmin = BOOT.user.role === "admin";
   const note = (text, cls = "ok") => el("p", { class: cls, role: "status" }, text);
@@ -50,7 +50,7 @@ window.SSForms = (() => {
           el("h2", {}, T.rejected, ` (${num(res.rejected.length, 0)})`),
           table(["table", "file", "row", "column", "value", "problem"], res.rejected.map((r) => ({
             table: r.target_table, file: r.source_file, row: r.source_row, column: r.column_name,
-            value: r.value, problem: (FA && r.reason_fa) || r.reason }))),
+            value: r.value, problem: inLang(r, "reason") }))),
           commit);
       } catch (err) { fail(out, err); }
     });
@@ -85,7 +85,7 @@ window.SSForms = (() => {
       options.map(([v, label]) => el("option", { value: v, selected: String(v) === String(value) }, label)));
     const form = el("form", { id: "settings-form", class: "stack" },
       el("label", {}, T.calendar, sel("calendar", [["gregorian", T.calendar_gregorian], ["jalali", T.calendar_jalali]], s.calendar)),
-      el("label", {}, T.language, sel("language", [["en", "English"], ["fa", "فارسی"]], s.language)),
+      el("label", {}, T.language, sel("language", Object.entries(BOOT.languages), s.language)),
       el("label", {}, T.fiscal_start, sel("fiscal_year_start_month",
         Array.from({ length: 12 }, (_, i) => [i + 1, digits(i + 1)]), s.fiscal_year_start_month)),
       el("label", {}, T.min_sample, el("input", { type: "number", name: "min_sample", min: 1, value: s.min_sample, disabled: !isAdmin })),
@@ -105,7 +105,7 @@ window.SSForms = (() => {
   function targetsForm(s, kpis) {
     const msg = el("div"), targets = s.targets.slice();
     const list = el("div");
-    const name = (id) => { const k = kpis.find((x) => x.id === id); return k ? (FA ? k.name_fa : k.name_en) : id; };
+    const name = (id) => { const k = kpis.find((x) => x.id === id); return k ? inLang(k, "name") : id; };
     const save = async () => {
       try { await api("/api/v1/settings", { method: "PUT", body: { targets } }); msg.replaceChildren(note(T.saved)); draw(); }
       catch (err) { fail(msg, err); }
@@ -116,7 +116,7 @@ window.SSForms = (() => {
       onclick: () => { targets.splice(i, 1); save(); } }, T.remove) : "") }));
     draw();
     const form = el("form", { id: "target-form", class: "row" },
-      el("select", { name: "kpi" }, kpis.map((k) => el("option", { value: k.id }, FA ? k.name_fa : k.name_en))),
+      el("select", { name: "kpi" }, kpis.map((k) => el("option", { value: k.id }, inLang(k, "name")))),
       el("input", { type: "number", step: "any", name: "value", required: true, placeholder: T.target }),
       el("button", { type: "submit" }, T.add));
     form.addEventListener("submit", (e) => {
@@ -133,14 +133,14 @@ window.SSForms = (() => {
       const subs = await api("/api/v1/subscriptions");
       list.replaceChildren(table(["recipient", "schedule", "language", "filter", ""], subs.map((x) => ({ ...x,
         filter: Object.entries(x.filter).map(([d, v]) => `${SS.dimName(d)}: ${v}`).join(", ") || T.everything,
-        schedule: T[x.schedule], language: x.language === "fa" ? "فارسی" : "English", "": x.id })), { "": (id) => el("button", { type: "button", onclick: async () => {
+        schedule: T[x.schedule], language: BOOT.languages[x.language] || x.language, "": x.id })), { "": (id) => el("button", { type: "button", onclick: async () => {
         try { await api(`/api/v1/subscriptions/${id}`, { method: "DELETE" }); draw(); } catch (err) { fail(msg, err); } } }, T.remove) }));
     };
     await draw();
     const form = el("form", { id: "sub-form", class: "row" },
       el("input", { type: "email", name: "recipient", required: true, placeholder: T.recipient, dir: "ltr" }),
       el("select", { name: "schedule" }, el("option", { value: "weekly" }, T.weekly), el("option", { value: "monthly" }, T.monthly)),
-      el("select", { name: "language" }, el("option", { value: "en" }, "English"), el("option", { value: "fa", selected: FA }, "فارسی")),
+      el("select", { name: "language" }, Object.entries(BOOT.languages).map(([code, name]) => el("option", { value: code, selected: code === LANG }, name))),
       el("button", { type: "submit" }, T.add));
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -212,7 +212,7 @@ window.SSForms = (() => {
       el("input", { name: "username", required: true, placeholder: T.username }),
       el("input", { name: "password", type: "password", required: true, minlength: 8, placeholder: T.password, autocomplete: "new-password" }),
       el("select", { name: "role" }, ["rep", "manager", "admin"].map((r) => el("option", { value: r }, T[`role_${r}`]))),
-      el("input", { name: "team", placeholder: T.dim_team }), el("input", { name: "rep_id", placeholder: T.dim_rep }),
+      el("input", { name: "team", placeholder: SS.dimName("team") }), el("input", { name: "rep_id", placeholder: SS.dimName("rep") }),
       el("button", { type: "submit" }, T.add));
     form.addEventListener("submit", async (e) => {
       e.preventDefault();

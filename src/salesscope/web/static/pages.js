@@ -2,12 +2,12 @@
 "use strict";
 
 (() => {
-  const { T, BOOT, FA, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox, reasonText } = SS;
+  const { T, BOOT, LANG, inLang, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox, reasonText } = SS;
   const main = document.getElementById("main");
   const cfg = { displayModeBar: false, responsive: true };
   let catalog = null;
 
-  const kpiName = (id) => { const k = catalog && catalog.find((c) => c.id === id); return k ? (FA ? k.name_fa : k.name_en) : id; };
+  const kpiName = (id) => { const k = catalog && catalog.find((c) => c.id === id); return k ? inLang(k, "name") : id; };
   const kpiMeta = (id) => catalog.find((c) => c.id === id);
   const better = (meta, change) => (change === null || change === undefined || change === 0) ? null
     : ((change > 0) === (meta.direction === "higher_is_better"));
@@ -19,9 +19,8 @@
 
   // A value and its change as the server writes them (the same on every surface); the unit-aware
   // fallback only for rows without display strings.
-  const LANG = FA ? "fa" : "en";
   function shown(row, meta) {
-    if (row && row.display && row.value !== null && row.value !== undefined) return row.display[LANG].value;
+    if (row && row.display && row.value !== null && row.value !== undefined) return (row.display[LANG] || row.display.en).value;
     return withUnit(row ? row.value : null, meta.unit);
   }
 
@@ -51,7 +50,7 @@
       const link = `/indicator/${meta.id}?${SS.zoomQuery()}`;
       const node = el("a", { class: "card", href: link, "data-kpi": meta.id },
         el("div", { class: "card-stage" }, T[`stage_${meta.stage}`] || meta.stage),
-        el("h2", {}, FA ? meta.name_fa : meta.name_en),
+        el("h2", {}, inLang(meta, "name")),
         el("div", { class: "card-value" }, shown(row, meta)),
         row.value === null || row.value === undefined
           ? el("div", { class: "reason" }, `${T.reason}: ${reasonText(row.reason)}`) : null,
@@ -91,8 +90,8 @@
     const dimSelect = el("select", { id: "by-select", onchange: (e) => SS.setParams({ by: e.target.value }) },
       dims.map((d) => el("option", { value: d, selected: d === by }, dimName(d))));
     main.replaceChildren(
-      el("h1", {}, FA ? meta.name_fa : meta.name_en),
-      el("p", { class: "muted" }, FA ? meta.description_fa : meta.description_en),
+      el("h1", {}, inLang(meta, "name")),
+      el("p", { class: "muted" }, inLang(meta, "description")),
       sel ? el("div", { class: "headline" }, el("span", { class: "card-value" }, shown(sel, meta)),
         el("span", { class: "period" }, SS.periodLabel(sel.period)), changeText(meta, sel), statusBadge(sel),
         sampleText(sel), sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
@@ -161,7 +160,7 @@
     main.replaceChildren(el("h1", {}, T.funnel_title, " · ", SS.periodLabel(latest[0].period)), box,
       table(["period", ...(by ? [by] : []), "stage", "count", "conversion", "drop_off", "note"], rows, {
         period: (v) => SS.periodLabel(v),
-        stage: (v) => T[`stage_${v}`] || v, count: (v) => (v === null ? "—" : num(v, 0)),
+        stage: (v) => T[`funnel_${v}`] || v, count: (v) => (v === null ? "—" : num(v, 0)),
         conversion: (v) => withUnit(v, "percent"), drop_off: (v) => withUnit(v, "percent"),
         note: (v) => (v ? T[`funnel_${v}`] || v : "") }));
     const groups = by ? [...new Set(latest.map((r) => r[by]))] : [null];
@@ -169,7 +168,7 @@
       // a stage the data do not measure has no bar
       const part = latest.filter((r) => (g === null || r[by] === g) && r.count !== null);
       return { type: by ? "bar" : "funnel", name: g === null ? "" : SS.plotText(g),
-        y: part.map((r) => T[`stage_${r.stage}`] || r.stage), x: part.map((r) => r.count),
+        y: part.map((r) => T[`funnel_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
         text: part.map((r) => (r.conversion === null ? num(r.count, 0)
           : `${num(r.count, 0)} · ${withUnit(r.conversion, "percent")}`)) };
@@ -189,7 +188,7 @@
           el("span", { class: "period" }, SS.periodLabel(f.period || "")),
           Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${v}`)),
           el("span", { class: "muted" }, `${T.confidence}: ${f.confidence}`)),
-        el("p", {}, FA ? f.advice_fa : f.advice_en)))));
+        el("p", {}, inLang(f, "advice"))))));
   }
 
   const renderers = { overview, indicator, funnel, advice, forecast: () => window.SSForecast.page(main),
