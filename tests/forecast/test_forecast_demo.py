@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesscope.forecast import api, backtest, data, forecast
+from salesscope.vocab import Calendar, Grain
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def test_win_probabilities_agree_with_realised_rates_by_decile(demo_ws, team_dea
 
 
 def test_backtest_80_interval_holds_the_actual_70_to_90_percent(demo_ws, team_deals):
-    bt = backtest.backtest(team_deals, periods=3, grain="month", calendar="gregorian", fiscal_start=1,
+    bt = backtest.backtest(team_deals, periods=3, grain=Grain.MONTH, calendar=Calendar.GREGORIAN, fiscal_start=1,
                            data_end=api.data_now(team_deals))
     rec = backtest.track_record(bt)
     assert rec["n"] >= 60
