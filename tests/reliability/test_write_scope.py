@@ -256,7 +256,7 @@ def test_targets_are_scoped_like_data(site):
         return {"Authorization": f"Bearer {site['tokens'][who]}"}
 
     targets = [{"kpi": "win_rate", "value": 0.3, "by": by} for by in (
-        {}, {"team": "North"}, {"team": "Tehran"}, {"rep": "R01"}, {"rep": "R02"}, {"rep": "R09"},
+        {}, {"team": "North"}, {"team": "Tehran"}, {"rep": "R01"}, {"rep": "R02"}, {"rep": "R10"},
         {"team": "North", "channel": "email"})]
     r = client.put("/api/v1/settings", headers=h("chief"), json={"targets": targets})
     assert r.status_code == 200, r.text
@@ -292,7 +292,7 @@ def test_a_manager_cannot_credit_another_teams_rep_in_a_rep_role(site):
     h = {"Authorization": f"Bearer {site['tokens']['north']}"}
     mapping = ("tables:\n  opportunities:\n    files: deals*.csv\n    columns: {opportunity_id: id, "
                "created_at: created, status: status, rep_id: owner}\n    rep_roles: {sdr: sdr}\n")
-    body = b"id,created,status,owner,sdr\nO-ROLE-1,2026-03-01,open,R01,R09\nO-ROLE-2,2026-03-01,open,R01,R02\n"
+    body = b"id,created,status,owner,sdr\nO-ROLE-1,2026-03-01,open,R01,R10\nO-ROLE-2,2026-03-01,open,R01,R02\n"
     before = snapshot(ws)
     r = client.post("/api/v1/imports/preview", headers=h, data={"mapping": mapping},
                     files=[("files", ("deals.csv", body, "text/csv"))])
