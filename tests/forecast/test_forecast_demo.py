@@ -51,6 +51,6 @@ def test_cli_forecast_json_carries_rows_and_track_record(demo_ws):
 
     res = CliRunner().invoke(app, ["forecast", "-w", str(demo_ws.path), "--periods", "2", "--format", "json"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)  # progress lines go to stderr
     assert len(out["rows"]) == 2 and out["track_record"]["n"] > 0
     assert {"expected", "low_80", "high_80", "low_95", "high_95"} <= set(out["rows"][0])
