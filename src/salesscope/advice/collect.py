@@ -69,7 +69,10 @@ def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None
         finer_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=finer, start=start - lookback, end=end),
                            scope=scope)
     if coarser:
-        coarser_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=coarser, start=start, end=start), scope=scope)
+        # and the coarser grain from the bucket before, so the period's coarser bucket has a previous one
+        before = dt.timedelta(days=coarser.max_days + 1)
+        coarser_df = ws.kpis(list(PROPORTIONS), zoom=zoom.replace(grain=coarser, start=start - before, end=start),
+                             scope=scope)
     health = gather(ws, Scope.parse(scope))
     health.data_end = data_end(ws)
     return Context(totals=totals, period=str(period), grain=grain, parts=parts, meta=_meta(ws),

@@ -264,7 +264,9 @@ def _zoom_out(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
     if c is None:
         return None
     ct = prop_test(ctx.coarser, kpi, label)
-    coarse_change = ct[2].diff if ct else fnum(c.get("change"))
+    if ct is None or ct[2].pvalue >= SIGNIFICANT:
+        return None  # the coarser grain shows no clear change either: nothing to read there
+    coarse_change = ct[2].diff
     ev = evidence(row, pvalue=t.pvalue, coarser_grain=ctx.coarser_grain, coarser_period=label,
                   coarser_value=fnum(c["value"]), coarser_change=coarse_change,
                   coarser_pvalue=ct[2].pvalue if ct else None)
