@@ -9,7 +9,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesscope.config import CONFIG_FILE, WorkspaceConfig, load_config, save_config
 from salesscope.errors import WorkspaceError
 from salesscope.schema import (
     IMPORTS_ADDED,
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     import ibis
     import pandas as pd
 
+    from salesscope.config import WorkspaceConfig
     from salesscope.scope import Scope
     from salesscope.semantic import SemanticModel
     from salesscope.zoom import Zoom
@@ -144,6 +144,7 @@ class Workspace:
     def model(self) -> SemanticModel:
         """The semantic model: the built-in indicators and this workspace's own, with everything
         every surface needs to know about them; built once per config version."""
+        from salesscope.config import CONFIG_FILE
         from salesscope.semantic import build
 
         key = self.config.model_dump_json(include={"indicators"})
@@ -173,9 +174,10 @@ class Workspace:
         ``scope`` restricts every fact to some reps or teams (``{"rep": ["R01"]}``); facts that
         carry neither (costs) are then out of scope and the indicators that need them say so.
         """
-        from salesscope.engine import Request, compute
-
         zoom = self.zoom(zoom, grain=grain, calendar=calendar, by=by, start=start, end=end)
+        from salesscope.engine.compute import compute  # after the zoom: a mistake is named at once
+        from salesscope.engine.request import Request
+
         return compute(self, Request.build(self, ids=ids, zoom=zoom, details=details, scope=scope))
 
     def zoom(self, zoom: Zoom | None = None, *, grain: Any = "month", calendar: Any = None,
@@ -193,6 +195,8 @@ class Workspace:
         return zoom
 
     def save_config(self) -> None:
+        from salesscope.config import CONFIG_FILE, save_config
+
         save_config(self.config, self.path / CONFIG_FILE)
 
     def close(self) -> None:
@@ -220,6 +224,8 @@ def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: 
 
     >>> ws = init("/tmp/demo-ws", currency="IRR", calendar="jalali", exist_ok=True)  # doctest: +SKIP
     """
+    from salesscope.config import CONFIG_FILE, WorkspaceConfig, save_config
+
     p = Path(path) if path is not None else default_path()
     cfg_file = p / CONFIG_FILE
     if cfg_file.exists():
@@ -256,6 +262,8 @@ def open(path: str | Path | None = None, *, read_only: bool = False) -> Workspac
 
     >>> ws = salesscope.open("salesscope-workspace")  # doctest: +SKIP
     """
+    from salesscope.config import CONFIG_FILE, load_config
+
     p = Path(path) if path is not None else default_path()
     if not (p / CONFIG_FILE).exists():
         raise WorkspaceError(f"{p}: not a SalesScope workspace (create one with 'salesscope init -w {p}', "

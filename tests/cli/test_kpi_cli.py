@@ -57,7 +57,7 @@ def test_list_explain_and_errors(demo_path):
 
 
 def test_funnel(demo_ws):
-    from salesscope.engine import funnel
+    from salesscope.engine.funnel import funnel
 
     df = funnel(demo_ws, grain="quarter", by="channel", start="2025-10-01", end="2025-12-31")
     assert list(df["stage"].unique()) == ["lead", "contacted", "qualified", "opportunity", "won"]

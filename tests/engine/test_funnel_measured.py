@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from salesscope.engine import funnel
+from salesscope.engine.funnel import funnel
 
 T0 = dt.datetime(2026, 3, 2, 9)
 

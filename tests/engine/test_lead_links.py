@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from salesscope.engine import funnel
+from salesscope.engine.funnel import funnel
 from salesscope.engine.links import disagreements
 
 CHANNELS = ("web", "email", "referral")

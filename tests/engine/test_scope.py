@@ -120,7 +120,7 @@ def test_kpi(stores, rep_scope, by):
 
 
 def test_funnel(stores, rep_scope):
-    from salesscope.engine import funnel
+    from salesscope.engine.funnel import funnel
 
     everyone, alone = stores
     kw = dict(grain="quarter", by="channel", start=FIRST, end=LAST)

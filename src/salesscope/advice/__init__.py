@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from salesscope.advice.collect import build_context, run
 from salesscope.advice.model import Confidence, Finding, Kind
 from salesscope.advice.texts import KIND
 
 if TYPE_CHECKING:
+    from salesscope.advice.collect import build_context, run
     from salesscope.scope import Scope
     from salesscope.workspace import Workspace
     from salesscope.zoom import Zoom
@@ -33,6 +33,18 @@ def findings(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = No
 
     >>> findings(ws, period="2026-03", by=["channel", "rep"])  # doctest: +SKIP
     """
+    from salesscope.advice.collect import build_context, run
+
     ctx = build_context(ws, period=period, zoom=zoom, grain=grain, calendar=calendar, by=by, today=today,
                         scope=scope)
     return run(ctx, lang=lang)
+
+
+def __getattr__(name: str) -> Any:
+    """``run`` and ``build_context`` load the statistics only when advice is asked for: the semantic
+    model reads this package's hints without them."""
+    if name in ("run", "build_context"):
+        from salesscope.advice import collect
+
+        return getattr(collect, name)
+    raise AttributeError(name)

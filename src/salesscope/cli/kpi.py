@@ -115,7 +115,7 @@ def funnel(
     """
     import pandas as pd
 
-    from salesscope.engine import funnel as run_funnel
+    from salesscope.engine.funnel import funnel as run_funnel
 
     check_output(fmt, out)
     ws = open_workspace(workspace, read_only=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from salesscope import locale
 from salesscope.cli.failure import choose, writable_file
@@ -14,9 +13,14 @@ from salesscope.cli.screen import Grid
 from salesscope.errors import UsageError
 from salesscope.formatting import change_text, digits, interval_text, number, rounded, value_text
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def records(df: pd.DataFrame) -> list[dict]:
     """JSON-ready rows: ISO dates, null for undefined (never NaN or infinity)."""
+    import pandas as pd
+
     out = []
     for row in df.to_dict(orient="records"):
         clean = {}
@@ -41,6 +45,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula, prefixed with '; numbers without binary
     noise (``52300.00000000002`` is written ``52300.0``)."""
+    import pandas as pd
+
     out = df
     for c in df.columns:
         if pd.api.types.is_float_dtype(df[c]):
@@ -101,6 +107,8 @@ def coverage_note(r: dict, lang: str) -> str:
     """Why a row's period or its change is not whole ("" when both periods are complete)."""
     if "complete" not in r:
         return ""
+    import pandas as pd
+
     if not r["complete"]:
         length = (pd.Timestamp(r["period_end"]) - pd.Timestamp(r["period_start"])).days + 1
         return locale.text("cli.partial", lang, days=number(r["days_covered"], lang, "count"),

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
-
-import ibis
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from salesscope.engine.links import deals_by_lead
 from salesscope.schema import Table
 from salesscope.scope import EVERYTHING, Scope
 from salesscope.vocab import Dimension
+
+if TYPE_CHECKING:
+    import ibis
+    import ibis.expr.types as ir
 
 NONE = "(none)"  # shown for a row without a dimension value (a deal with no product...)
 # Activities that work an existing lead or deal; every other kind (none, outreach, call, email,
@@ -225,6 +227,8 @@ def _spread_by_day(ctx: Ctx, t: ir.Table, first: ir.Value, last: ir.Value) -> ir
 
 
 def quotas(ctx: Ctx) -> ir.Table:
+    import ibis
+
     q = _with_team(ctx, ctx.table(Table.QUOTAS))
     level = ibis.cases((q.rep_id.notnull(), "rep"), (q.team.notnull(), "team"), else_="company")
     q = q.mutate(_level=level, _qteam=q.team.fill_null(q._team))

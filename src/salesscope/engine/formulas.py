@@ -8,11 +8,14 @@ reason a value is undefined. Undefined stays NaN with a reason; it never becomes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from salesscope.engine import stats
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NAN = np.nan
 

@@ -8,11 +8,14 @@ pairs that do not, so that they can be reported instead of silently counted one 
 
 from __future__ import annotations
 
-import ibis
-import ibis.expr.types as ir
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from salesscope.schema import Table
+
+if TYPE_CHECKING:
+    import ibis
+    import ibis.expr.types as ir
+    import pandas as pd
 
 
 def deals_by_lead(backend: ibis.BaseBackend) -> ir.Table:
@@ -26,6 +29,9 @@ def deals_by_lead(backend: ibis.BaseBackend) -> ir.Table:
 def disagreements(backend: ibis.BaseBackend, limit: int | None = 1000) -> pd.DataFrame:
     """Links the two sides tell differently: one row per (lead, deal) pair that one side states
     and the other contradicts, with what each side says (``lead_says``, ``deal_says``)."""
+    import ibis
+    import pandas as pd
+
     present = set(backend.list_tables())
     if not {Table.LEADS.value, Table.OPPORTUNITIES.value} <= present:
         return pd.DataFrame(columns=["lead_id", "opportunity_id", "lead_says", "deal_says"])

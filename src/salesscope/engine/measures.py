@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import reduce
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import ibis.expr.types as ir
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 
 class Agg(StrEnum):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 Z95 = 1.959963984540054
 
@@ -20,6 +18,8 @@ def wilson(successes, trials) -> tuple[np.ndarray, np.ndarray]:
     lo = np.full(k.shape, np.nan)
     hi = np.full(k.shape, np.nan)
     if ok.any():
+        from statsmodels.stats.proportion import proportion_confint
+
         l_, h_ = proportion_confint(np.minimum(k[ok], n[ok]), n[ok], alpha=0.05, method="wilson")
         lo[ok], hi[ok] = np.asarray(l_) * 100, np.asarray(h_) * 100
     return lo, hi
@@ -37,6 +37,8 @@ def newcombe_diff(k1, n1, k2, n2) -> tuple[np.ndarray, np.ndarray]:
 
 def poisson_rate(count, exposure) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) 95% interval of ``count / exposure`` for a Poisson count."""
+    from scipy import stats
+
     k, e = _arr(count), _arr(exposure)
     with np.errstate(divide="ignore", invalid="ignore"):
         lo = np.where(k > 0, stats.chi2.ppf(0.025, 2 * k) / 2, 0.0)
@@ -54,6 +56,8 @@ def positive_mean_interval(mean, std, n) -> tuple[np.ndarray, np.ndarray]:
     >>> bool(0 < lo < 200 < hi)
     True
     """
+    from scipy import stats
+
     m, s, k = _arr(mean), _arr(std), _arr(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         var_log = np.log1p((s / m) ** 2)

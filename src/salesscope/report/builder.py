@@ -157,7 +157,7 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     """
     shown = check_sections(sections)
     forecast = forecast and "forecast" in shown
-    from salesscope.engine import funnel as engine_funnel
+    from salesscope.engine.funnel import funnel as engine_funnel
 
     scope = {k: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])] for k, v in (scope or {}).items()}
     calendar = calendar or str(getattr(ws.config.calendar, "value", ws.config.calendar))

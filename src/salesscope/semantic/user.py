@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-
-import ibis.expr.types as ir
+from typing import TYPE_CHECKING
 
 from salesscope.config import IndicatorDecl, MeasureDecl
 from salesscope.engine.facts import Ctx, Fact, _dim, _record, _with_team
@@ -20,6 +19,9 @@ from salesscope.engine.measures import Agg, Cond, Measure
 from salesscope.engine.metrics import Difference, Ratio, Sum
 from salesscope.schema import TABLES, Kind, Table
 from salesscope.vocab import Dimension, Direction, Stage, Unit
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 DEFAULT_TIME = {Table.ACTIVITIES: "occurred_at", Table.RESPONSES: "occurred_at", Table.LEADS: "created_at",
                 Table.OPPORTUNITIES: "created_at", Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day",

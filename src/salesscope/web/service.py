@@ -126,7 +126,7 @@ class Service:
                                                      scope=scope), scope)
 
     def funnel(self, *, zoom: Zoom, scope: Scope) -> pd.DataFrame:
-        from salesscope.engine import funnel
+        from salesscope.engine.funnel import funnel
 
         return self.cached(("funnel", zoom, scope), lambda: funnel(self.ws, zoom=zoom, scope=scope), scope)
 
