@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -156,5 +157,6 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.add_middleware(BodyGuard, respond=error_response, authenticate=authenticate)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # scripts, styles and JSON, for browsers that accept it
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets them, refusals too
     return app
