@@ -92,7 +92,7 @@ LIST_HEADERS = {
 def _list(cat: dict, fmt: str, lang: str, wide: bool) -> None:
     rows = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
              "direction": i.direction.value, "tables": [t.value for t in i.tables],
-             "dimensions": sorted(d.value for d in i.dimensions)} for i in cat.values()]
+             "dimensions": sorted(d.value for d in i.dimensions), "formula": i.metric.words()} for i in cat.values()]
     if fmt == "json":
         import json
 

@@ -83,6 +83,7 @@ class Fact:
     build: Callable[[Ctx], ir.Table]
     snapshot: bool = False  # built already joined to the periods (has period_start, no day)
     time: str = ""
+    filters: str = ""  # in words, for a fact that keeps only some rows of its table
 
     @property
     def scope_columns(self) -> tuple[str, ...]:

@@ -94,7 +94,7 @@ def _measure(out: UserParts, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl
                   for col, val in m.where.items())
     name = f"{decl.id}.{j}"
     out.facts[name] = Fact(name, (table,), _dims(table), partial(_build, table, time, where, m.column),
-                           time=time)
+                           time=time, filters=" and ".join(c.words() for c in where))
     out.measures[name] = Measure(name, name, AGGS[m.agg], "value" if m.column else None)
     return name
 
