@@ -157,12 +157,12 @@ def test_plan(stores, rep_scope):
 
 
 def test_rows_behind(stores, rep_scope):
-    from salesscope.engine import CATALOG
     from salesscope.engine.facts import FACTS
     from salesscope.engine.records import rows_behind
+    from salesscope.semantic import builtin
 
     everyone, alone = stores
-    facts = [FACTS[f] for f in dict.fromkeys(f for ind in CATALOG.values() for f in ind.facts)]
+    facts = [FACTS[f] for f in dict.fromkeys(f for ind in builtin().indicators.values() for f in ind.facts)]
     assert len(facts) == 11
     seen = dict.fromkeys((f.name for f in facts), 0)
     # one rep's deals are sparse: two ranges between them hold a row of every fact
