@@ -91,3 +91,16 @@ def test_errors_come_in_english_and_persian(demo_path):
     bad = run("kpi", "win_rate", "--grain", "fortnight", "--lang", "fa", "-w", str(demo_path))
     assert bad.returncode == 2
     assert "خطا:" in bad.stderr and "معتبر نیست" in bad.stderr
+
+
+def test_funnel_table_speaks_the_readers_language(demo_path):
+    fa = run("funnel", "--grain", "quarter", "--from", "2025-10-01", "--to", "2025-12-31", "--lang", "fa",
+             "-w", str(demo_path))
+    assert fa.returncode == 0, fa.stderr
+    for word in ("مرحله", "تعداد", "تبدیل", "ریزش", "سرنخ‌ها", "موفق"):
+        assert word in fa.stdout, word
+    for english in ("stage", "count", "conversion", "Leads", "Won", "2025"):
+        assert english not in fa.stdout, english
+    en = run("funnel", "--grain", "quarter", "--from", "2025-10-01", "--to", "2025-12-31", "--lang", "en",
+             "-w", str(demo_path))
+    assert en.returncode == 0 and "conversion" in en.stdout and "Won" in en.stdout

@@ -107,7 +107,8 @@ def _list(cat: dict, fmt: str, lang: str, wide: bool) -> None:
 
 def funnel(
     grain: Grain = "month", calendar: CalendarOpt = None, by: By = None, start: From = None, end: To = None,
-    fmt: Format = "table", out: Out = None, wide: Wide = False, workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
+    fmt: Format = "table", out: Out = None, wide: Wide = False, lang: Lang = None,
+    workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Lead -> contacted -> qualified -> opportunity -> won, with conversion and drop-off.
 
@@ -127,14 +128,15 @@ def funnel(
         return
     dims = [c for c in df.columns if c not in ("period", "period_start", "period_end", "stage", "count",
                                                "conversion", "drop_off", "note")]
-    lang = resolve_lang(None, ws)
-    cols = ["period", *dims, "stage", "count", "conversion", "drop-off", "note"]
-    grid = Grid(cols, numeric={len(cols) - 4, len(cols) - 3, len(cols) - 2})
+    lang = resolve_lang(lang, ws)
+    cols = [locale.text("cli.period", lang), *[locale.word("dim", d, lang) for d in dims],
+            *[locale.text(f"cli.{c}", lang) for c in ("stage", "count", "conversion", "drop_off", "note")]]
+    grid = Grid(cols, numeric={len(cols) - 4, len(cols) - 3, len(cols) - 2}, lang=lang)
     for r in df.to_dict(orient="records"):
-        grid.add(r["period"], *[r[d] for d in dims], r["stage"],
-                 "—" if pd.isna(r["count"]) else number(r["count"], "en", "count"),
-                 "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent"),
-                 "" if pd.isna(r["drop_off"]) else value_text(r["drop_off"], "percent"),
+        grid.add(digits(r["period"], lang), *[r[d] for d in dims], locale.word("funnel", r["stage"], lang),
+                 "—" if pd.isna(r["count"]) else number(r["count"], lang, "count"),
+                 "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent", lang),
+                 "" if pd.isna(r["drop_off"]) else value_text(r["drop_off"], "percent", lang),
                  locale.word("funnel", r["note"], lang) if isinstance(r["note"], str) and r["note"] else "")
     render(console, grid, wide=wide)
 
