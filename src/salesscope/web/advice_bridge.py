@@ -17,8 +17,8 @@ def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, 
 
     # Advice speaks about the last full period before "today"; the range's end stands for it.
     today = zoom.end + dt.timedelta(days=1) if zoom.end else None
-    with svc.lock:
-        found = findings(svc.ws, zoom=zoom.replace(by=zoom.breakdown), lang=lang,
+    with svc.reading() as ws:
+        found = findings(ws, zoom=zoom.replace(by=zoom.breakdown), lang=lang,
                          today=today, scope=scope)
     items = [f.to_dict() for f in found]
     for dim, value in zoom.where:

@@ -44,7 +44,7 @@ def zoom_query(
 ) -> Zoom:
     """The zoom of ``salesscope kpi`` from the query string: grain, calendar, breakdown, range, filters."""
     return Zoom.parse(grain=grain, calendar=calendar, by=by, start=from_, end=to, where=where,
-                      config=request.app.state.ws.config)
+                      config=request.app.state.service.ws.config)
 
 
 ZoomDep = Annotated[Zoom, Depends(zoom_query)]
@@ -150,8 +150,8 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
     today = zoom.end + dt.timedelta(days=1) if zoom.end else None
 
     def build() -> dict[str, Any]:
-        with svc.lock:
-            return explain(svc.ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
+        with svc.reading() as ws:
+            return explain(ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
                            by=zoom.by or None, against=against, today=today or None, scope=scope).to_dict()
 
     return svc.cached(("why", kpi, period, against, zoom, scope), build, scope)

@@ -157,8 +157,8 @@ def list_subscriptions(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
     """Digest subscriptions within the caller's scope."""
     from salesscope.report import digest
 
-    with svc.lock:
-        subs = digest.list_all(svc.ws)
+    with svc.writing() as ws:  # the first call creates the subscriptions table
+        subs = digest.list_all(ws)
     team_of = svc.team_of()
     return [{"id": s.id, "recipient": s.recipient, "language": s.language, "schedule": s.schedule,
              "filter": s.filter, "created_at": s.created_at.isoformat() if s.created_at else None,
@@ -178,8 +178,8 @@ def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> di
         flt = {"team": user.team or ""}
     if not _allowed_filter(user, flt, svc.team_of()):
         raise Forbidden("a subscription may only cover what you can see")
-    with svc.lock:
-        sub = digest.add(svc.ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt)
+    with svc.writing() as ws:
+        sub = digest.add(ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt)
     return {"id": sub.id, "recipient": sub.recipient, "language": sub.language, "schedule": sub.schedule,
             "filter": sub.filter, "created_at": sub.created_at.isoformat() if sub.created_at else None}
 
@@ -192,8 +192,8 @@ def delete_subscription(sub_id: int, user: UserDep, svc: SvcDep) -> dict[str, An
     visible = {s["id"] for s in list_subscriptions(user, svc)}
     if sub_id not in visible:
         raise InputError(f"no subscription {sub_id}")
-    with svc.lock:
-        digest.remove(svc.ws, sub_id)
+    with svc.writing() as ws:
+        digest.remove(ws, sub_id)
     return {"deleted": sub_id}
 
 
@@ -230,14 +230,14 @@ def _target_visible(user: User, by: dict[str, str], team_of: dict[str, str]) -> 
 def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Change calendar, language, fiscal year start, minimum sample or targets (admin only)."""
     require_admin(user)
-    with svc.lock:
-        data = svc.ws.config.model_dump(by_alias=True)
+    with svc.writing() as ws:
+        data = ws.config.model_dump(by_alias=True)
         data.update({k: v for k, v in body.model_dump(exclude_none=True).items()})
         try:
-            svc.ws.config = WorkspaceConfig.model_validate(data)
+            ws.config = WorkspaceConfig.model_validate(data)
         except ValidationError as e:
             problems = "; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())
             raise ConfigError(problems, fa=f"تنظیمات نامعتبر است: {problems}") from None
-        svc.ws.save_config()
+        ws.save_config()
     svc.config_changed()
     return _settings_view(svc.ws.config)

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from salesscope.web.auth import (
 from salesscope.web.headers import SecurityHeaders
 from salesscope.web.limits import BodyGuard, BodyTooLarge, too_large
 from salesscope.web.service import Service
+from salesscope.web.store import StoreConnection
 from salesscope.web.users import UserStore
 
 if TYPE_CHECKING:
@@ -141,10 +143,11 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     svc = Service(ws)
     app.state.service = svc
     app.state.ws = ws
-    app.state.users = svc.users = UserStore(ws.duckdb, svc.lock)
+    with svc.writing():  # the users' tables and the first admin in one opening of the store
+        app.state.users = svc.users = UserStore(StoreConnection(svc.store), threading.RLock())
+        password = app.state.users.ensure_admin()
     app.state.signer = Signer(_secret(ws))
     app.state.limiter = LoginLimiter()
-    password = app.state.users.ensure_admin()
     if password:
         announce(f"Created the first user 'admin' with the one-time password: {password}\n"
                  "Log in and change it under Settings.")

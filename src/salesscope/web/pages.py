@@ -45,7 +45,7 @@ def _js(value: object) -> str:
 
 def _lang(request: Request) -> str:
     lang = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) \
-        or request.app.state.ws.config.language
+        or request.app.state.service.ws.config.language
     return lang if locale.supported(lang) else locale.DEFAULT
 
 
@@ -59,7 +59,7 @@ def _context(request: Request, page: str, **extra) -> dict:
 
 def _render(request: Request, page: str, status: int = 200, **extra) -> Response:
     user = authenticate(request)
-    cfg = request.app.state.ws.config
+    cfg = request.app.state.service.ws.config
     session = getattr(request.state, "session", None)  # none for a bearer token: no form posts
     boot = {"page": page, "csrf": session.csrf if session else "", "user": user.public(),
             "currency": cfg.currency, "default_calendar": str(cfg.calendar),

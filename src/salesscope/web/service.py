@@ -1,4 +1,5 @@
-"""The web app's one door to the workspace: a lock, a cache keyed on the last import, and scope."""
+"""The web app's one door to the workspace: readers side by side, a cache keyed on the last import,
+and scope."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.scope import EVERYTHING, Scope
+from salesscope.web.store import Store
 from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
@@ -50,22 +53,40 @@ def to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 class Service:
-    """Serialises access to the store (DuckDB connections are not shared across threads)."""
+    """Reads run side by side, each on its thread's read-only connection; a write waits for them
+    (:class:`~salesscope.web.store.Store`). The cache's own bookkeeping has a lock of its own,
+    held only for a dictionary operation, never while an answer is computed."""
 
     def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.lock = threading.RLock()
+        self.store = Store(ws.path)
+        self.store.adopt(ws)  # the server's connections are its store's: read-only unless writing
+        self.lock = threading.RLock()  # the cache's bookkeeping only
         self._cache: OrderedDict[tuple, tuple[Any, int, Scope]] = OrderedDict()  # value, size, owner
         self._bytes = 0
         self._owned: dict[Scope, int] = {}
         self._config_version = 0
 
+    @property
+    def ws(self) -> Workspace:
+        """The calling thread's read-only workspace (the writable one inside :meth:`writing`)."""
+        return self.store.reader()
+
+    def reading(self) -> Any:
+        """``with svc.reading() as ws``: read beside the other readers."""
+        return self.store.reading()
+
+    @contextmanager
+    def writing(self) -> Iterator[Workspace]:
+        """``with svc.writing() as ws``: the store open for writing; readers wait until it closes."""
+        with self.store.writing() as ws:
+            yield ws
+
     # -- cache ------------------------------------------------------------------------------
     def generation(self) -> tuple[str | None, int, int]:
         """Changes whenever an import lands or the config is saved; the cache key's first part."""
-        with self.lock:
+        with self.reading() as ws:
             try:
-                row = self.ws.duckdb.execute(
+                row = ws.duckdb.execute(
                     f'SELECT max(import_id), count(*) FROM "{IMPORTS_TABLE}"').fetchone()
             except Exception:  # noqa: BLE001 - a store without the table has had no import
                 row = (None, 0)
@@ -91,10 +112,14 @@ class Service:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full][0]
+        with self.reading():
             value = compute()
-            size = size_of(value)
-            if size > CACHE_BYTES * SHARE:
-                return value
+        size = size_of(value)
+        if size > CACHE_BYTES * SHARE:
+            return value
+        with self.lock:
+            if full in self._cache:  # computed meanwhile by another request
+                return self._cache[full][0]
             self._cache[full] = (value, size, owner)
             self._bytes += size
             self._owned[owner] = self._owned.get(owner, 0) + size
@@ -136,16 +161,16 @@ class Service:
 
     # -- plain lookups in the store ---------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        with self.lock:
-            return self.ws.duckdb.execute(sql, list(params)).df()
+        with self.reading() as ws:
+            return ws.duckdb.execute(sql, list(params)).df()
 
     def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self.lock:
-            return self.ws.duckdb.execute(sql, list(params)).fetchall()
+        with self.reading() as ws:
+            return ws.duckdb.execute(sql, list(params)).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        with self.lock:
-            self.ws.duckdb.execute(sql, list(params))
+        with self.writing() as ws:
+            ws.duckdb.execute(sql, list(params))
 
     def tables(self) -> set[str]:
         return {r[0] for r in self.fetch("SELECT table_name FROM information_schema.tables")}

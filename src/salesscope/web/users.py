@@ -83,7 +83,8 @@ _USER_COLS = "username, role, team, rep_id, user_id"
 
 
 class UserStore:
-    """Users, sessions and tokens in the workspace's DuckDB; every call holds the store lock."""
+    """Users, sessions and tokens in the workspace's DuckDB; ``lock`` keeps each call's statements
+    together."""
 
     def __init__(self, con, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock

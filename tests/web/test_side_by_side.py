@@ -1,0 +1,150 @@
+"""Readers never wait for one another: the CLI reads a workspace the server has open, and one
+user's slow computation does not hold back another user's answer. Overlap is shown by ordering
+(events, a barrier), never by a clock."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import salesscope
+from salesscope.web.service import Service
+
+SAFETY = 120  # seconds before a broken test gives up instead of hanging; never a measure
+
+
+def salesscope_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "salesscope", *args]
+
+
+@pytest.fixture
+def env() -> dict[str, str]:
+    src = str(Path(salesscope.__file__).parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]),
+            "SALESSCOPE_LOCK_WAIT": "2"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_reads_while_the_server_runs(copy_demo, env):
+    ws = copy_demo()
+    expected = ws.kpis(["win_rate", "lgr"], grain="quarter")  # read before any server
+    path = ws.path
+    ws.close()
+    port = free_port()
+    server = subprocess.Popen(salesscope_cmd("serve", "--port", str(port), "-w", str(path)),
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in server.stdout:  # the address is announced once the store is set up
+            if f"http://127.0.0.1:{port}/" in line:
+                break
+        else:
+            pytest.fail("the server stopped before announcing its address")
+        assert server.poll() is None
+        r = subprocess.run(salesscope_cmd("kpi", "win_rate", "lgr", "--grain", "quarter", "--format", "json",
+                                          "-w", str(path)),
+                           env=env, capture_output=True, text=True, timeout=SAFETY)
+        assert r.returncode == 0, r.stderr
+        got = {(x["kpi"], x["period"]): x["value"] for x in json.loads(r.stdout)}
+        want = {(e.kpi, e.period): None if e.value != e.value else e.value for e in expected.itertuples()}
+        assert got.keys() == want.keys() and sum(v is not None for v in want.values()) > 4
+        assert got == {k: v if v is None else pytest.approx(v, rel=1e-9) for k, v in want.items()}
+        assert server.poll() is None  # still serving
+    finally:
+        server.terminate()
+        server.wait(timeout=SAFETY)
+
+
+@pytest.fixture
+def service(make_ws):
+    ws = make_ws({"leads": [{"lead_id": "l1", "created_at": "2026-03-04 10:00", "channel": "phone"}]})
+    svc = Service(ws)
+    yield svc
+    svc.store.close()
+
+
+def test_a_slow_computation_does_not_hold_back_a_cached_answer(service):
+    service.cached(("overview",), lambda: "cached for everyone")
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(SAFETY)
+        return "slow"
+
+    worker = threading.Thread(target=service.cached, args=(("advice",), slow))
+    worker.start()
+    try:
+        assert started.wait(SAFETY)
+        answered = threading.Event()
+        reader = threading.Thread(target=lambda: (service.cached(("overview",), lambda: "recomputed"),
+                                                  answered.set()))
+        reader.start()
+        assert answered.wait(SAFETY)
+        assert not release.is_set()  # the cached answer came while the slow one was still running
+        assert service.cached(("overview",), lambda: "recomputed") == "cached for everyone"
+    finally:
+        release.set()
+        worker.join(SAFETY)
+
+
+def test_computations_run_side_by_side_on_the_store(service):
+    both = threading.Barrier(2, timeout=SAFETY)  # broken if the two computations were serialised
+    answers: dict[str, int] = {}
+
+    def compute(name: str) -> int:
+        with service.reading() as ws:
+            both.wait()
+            n = ws.duckdb.execute('SELECT count(*) FROM "leads"').fetchone()[0]
+        answers[name] = n
+        return n
+
+    threads = [threading.Thread(target=service.cached, args=((name,), lambda n=name: compute(n)))
+               for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(SAFETY)
+    assert answers == {"a": 1, "b": 1}
+
+
+def test_a_write_waits_for_readers_and_readers_see_it(service):
+    inside, release = threading.Event(), threading.Event()
+
+    def read() -> None:
+        with service.reading():
+            inside.set()
+            assert release.wait(SAFETY)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert inside.wait(SAFETY)
+    order: list[str] = []
+
+    def write() -> None:
+        with service.writing() as ws:
+            order.append("write" if release.is_set() else "write beside a reader")
+            ws.duckdb.execute('INSERT INTO "leads" (lead_id, created_at, channel) '
+                              "VALUES ('l2', '2026-03-05 10:00', 'email')")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while service.store.lock._waiting == 0 and writer.is_alive():  # until the writer waits
+        threading.Event().wait(0.01)
+    order.append("reader done")
+    release.set()
+    reader.join(SAFETY)
+    writer.join(SAFETY)
+    assert order == ["reader done", "write"]
+    assert service.fetch('SELECT count(*) FROM "leads"') == [(2,)]
