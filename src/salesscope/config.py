@@ -88,6 +88,9 @@ class WorkspaceConfig(BaseModel):
     gross_margin: float = Field(default=1.0, gt=0, le=1)
     min_sample: int = Field(default=30, ge=1)
     targets: list[Target] = Field(default_factory=list)
+    # Which rep role the ``rep`` dimension (and a rep's team) means: a role declared in a mapping
+    # (stored as rep_<role>), or None for each record's owner (rep_id).
+    rep_role: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     indicators: list[IndicatorDecl] = Field(default_factory=list)
     backend: BackendConfig = Field(default_factory=BackendConfig)
 

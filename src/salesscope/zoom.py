@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,11 +50,33 @@ def parse_calendar(value: Calendar | str) -> Calendar:
     return _choice(Calendar, value)
 
 
-def parse_dimension(value: Dimension | str) -> Dimension:
-    return _choice(Dimension, value)
+# A dimension the data declare (the channel label, a free attribute, a rep role): its name as
+# stored, lower-case snake case; the engine checks it against the store.
+Dim = Dimension | str
+_DATA_DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def parse_by(value: str | Iterable[Dimension | str] | None) -> tuple[Dimension, ...]:
+def parse_dimension(value: Dim) -> Dim:
+    """A built-in dimension, or the name of one the workspace's data declare.
+
+    >>> parse_dimension("Team"), parse_dimension("segment_size")
+    (<Dimension.TEAM: 'team'>, 'segment_size')
+    """
+    if isinstance(value, Dimension):
+        return value
+    name = str(value).strip().lower()
+    if name in Dimension._value2member_map_:
+        return Dimension(name)
+    if not _DATA_DIMENSION.match(name):
+        options = ", ".join(d.value for d in Dimension)
+        raise QueryError(f"dimension {value!r} is not valid: expected one of {options}, channel_label, "
+                         "an attribute's name or rep_<role>",
+                         fa=f"بُعد {value!r} معتبر نیست؛ یکی از {options}، channel_label، "
+                            "نام یک ویژگی یا rep_<نقش> را بدهید")
+    return name
+
+
+def parse_by(value: str | Iterable[Dim] | None) -> tuple[Dim, ...]:
     """A breakdown: ``"team,rep"`` or ``["team", "rep"]``; each dimension at most once.
 
     >>> parse_by("team, rep")
@@ -70,7 +93,7 @@ def parse_by(value: str | Iterable[Dimension | str] | None) -> tuple[Dimension, 
     return dims
 
 
-def parse_where(value: Mapping[Any, str] | Iterable[str] | None) -> tuple[tuple[Dimension, str], ...]:
+def parse_where(value: Mapping[Any, str] | Iterable[str] | None) -> tuple[tuple[Dim, str], ...]:
     """Drill-down filters: ``{"team": "North"}`` or ``["team:North", "channel:email"]``.
 
     >>> parse_where(["team:North"])
@@ -112,8 +135,8 @@ class Zoom:
     fiscal_start: int = 1
     start: dt.date | None = None
     end: dt.date | None = None
-    by: tuple[Dimension, ...] = ()
-    where: tuple[tuple[Dimension, str], ...] = ()
+    by: tuple[Dim, ...] = ()  # built-in dimensions, and the names of those the data declare
+    where: tuple[tuple[Dim, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
@@ -126,7 +149,7 @@ class Zoom:
     @classmethod
     def parse(cls, *, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
               fiscal_start: int | None = None, start: Any = None, end: Any = None,
-              by: str | Iterable[Dimension | str] | None = None,
+              by: str | Iterable[Dim] | None = None,
               where: Mapping[Any, str] | Iterable[str] | None = None,
               config: WorkspaceConfig | None = None) -> Zoom:
         """The zoom from the values as typed; the calendar and fiscal start default to ``config``'s."""
@@ -143,11 +166,11 @@ class Zoom:
         return dataclasses.replace(self, **changes)
 
     @property
-    def filters(self) -> dict[Dimension, str]:
+    def filters(self) -> dict[Dim, str]:
         return dict(self.where)
 
     @property
-    def breakdown(self) -> tuple[Dimension, ...]:
+    def breakdown(self) -> tuple[Dim, ...]:
         """The dimensions an answer is computed by: the filtered ones too, so a filter runs on the
         engine's own rows."""
         return tuple(dict.fromkeys([*(d for d, _ in self.where), *self.by]))

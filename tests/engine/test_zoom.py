@@ -29,16 +29,26 @@ def test_parse_types_every_part(make_ws):
     ({"grain": "fortnight"}, "grain 'fortnight' is not valid: expected one of day, week, month, quarter, year",
      "دانه‌بندی 'fortnight'"),
     ({"calendar": "hijri"}, "calendar 'hijri' is not valid: expected one of gregorian, jalali", "تقویم 'hijri'"),
-    ({"by": "team,colour"}, "dimension 'colour' is not valid: expected one of team, rep, channel", "بُعد 'colour'"),
+    ({"by": "team,col our"}, "dimension 'col our' is not valid: expected one of team, rep, channel", "بُعد 'col our'"),
     ({"by": "team,team"}, "breakdown 'team,team' names a dimension twice", "دو بار"),
     ({"where": ["team"]}, "filter 'team' is not valid: expected dimension:value", "پالایهٔ 'team'"),
-    ({"where": {"region": "EU"}}, "dimension 'region' is not valid", "بُعد 'region'"),
+    ({"where": {"région": "EU"}}, "dimension 'région' is not valid", "بُعد 'région'"),
     ({"start": "2026-03-01", "end": "2026-01-31"}, "--from 2026-03-01 is after --to 2026-01-31", "پس از"),
 ])
 def test_a_bad_value_names_itself_and_the_choices(kwargs, en, fa):
     with pytest.raises(QueryError) as e:
         Zoom.parse(**kwargs)
     assert en in str(e.value) and fa in e.value.message_fa
+
+
+def test_a_name_the_data_do_not_declare_is_refused_by_the_engine(make_ws):
+    ws = make_ws()
+    z = Zoom.parse(by="team,Colour")  # a well-formed name: the store decides
+    assert z.by == (Dimension.TEAM, "colour")
+    with pytest.raises(QueryError) as e:
+        ws.kpis(None, zoom=z)
+    assert "dimension 'colour' is not valid: expected one of team, rep, channel, campaign, product, segment" \
+        in str(e.value) and "بُعد 'colour'" in e.value.message_fa
 
 
 def test_one_by_parser_for_strings_and_lists():

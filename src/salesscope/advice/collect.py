@@ -55,6 +55,11 @@ def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None
         raise QueryError("no indicator has any data yet: import data first (salesscope import)")
     parts: dict[str, pd.DataFrame] = {}
     for dim in dims:
+        if not isinstance(dim, Dimension):
+            # a dimension of the data's own: every indicator is asked, those that lack it drop out
+            part = ws.kpis(None, zoom=zoom.replace(by=(dim,)), details=True, scope=scope)
+            parts[dim] = part[~part["reason"].fillna("").str.startswith("no_dimension:")].reset_index(drop=True)
+            continue
         ids = [k for k, ind in ws.model.indicators.items() if dim in ind.dimensions]
         if ids:
             parts[dim.value] = ws.kpis(ids, zoom=zoom.replace(by=(dim,)), details=True, scope=scope)

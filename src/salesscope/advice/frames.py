@@ -91,7 +91,11 @@ def fnum(x: Any) -> float | None:
 
 
 def dims_of(df: pd.DataFrame) -> list[str]:
-    return [c for c in df.columns if c in DIMENSIONS]
+    """The dimension columns of a tidy frame: the built-in ones, and any other the engine put
+    between the period and the value (the channel label, an attribute, a rep role)."""
+    cols = list(df.columns)
+    between = cols[cols.index("period_end") + 1:cols.index("value")] if {"period_end", "value"} <= set(cols) else []
+    return [c for c in cols if c in DIMENSIONS or c in between]
 
 
 def dims_dict(row: pd.Series, dims: list[str]) -> dict[str, str]:

@@ -69,7 +69,7 @@ def kpi(
         lang = resolve_lang(lang, ws)
         names = model.names(lang)
         shown, period = (df, None) if all_ or start or end else last_complete(df)
-        for grid in kpi_grids(shown, [d.value for d in zoom.by], names, lang=lang, currency=ws.config.currency,
+        for grid in kpi_grids(shown, [str(d) for d in zoom.by], names, lang=lang, currency=ws.config.currency,
                               period=period):
             render(console, grid, wide=wide)
         if period and shown is not df:

@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from salesscope.engine import calendar as cal
 from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
-from salesscope.engine.facts import DIM_COLUMN, Ctx, Fact
+from salesscope.engine.dimensions import store_columns, stored_column
+from salesscope.engine.facts import Ctx, Fact
 from salesscope.engine.formulas import Frame
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Measure
@@ -104,9 +105,16 @@ class Plan:
             "t_end": pa.array([dt.datetime.combine(p.end + cal.ONE_DAY, dt.time()) for p in self.periods],
                               pa.timestamp("us")),
         })
+        self.columns = store_columns(self.backend)
         self.ctx = Ctx(self.backend, ibis.memtable(cal.day_table(self.periods)), ibis.memtable(pt),
-                       req.scope, self.counts)
-        self.keys = ["period_start"] + [DIM_COLUMN[d] for d in req.dims]
+                       req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role)
+        self.keys = ["period_start"] + [str(d) for d in req.dims]
+
+    def dimensions(self, ind: Indicator) -> frozenset[str]:
+        """What ``ind`` can be broken down by here: its built-in dimensions and the extra ones
+        (channel label, attributes, rep roles) every one of its facts carries."""
+        extra = [self.ws.model.facts[f].extra_dims(self.columns) for f in ind.facts]
+        return frozenset(ind.dimensions) | (frozenset.intersection(*extra) if extra else frozenset())
 
     # -- building the queries ------------------------------------------------------------------
     def fact_table(self, fact: Fact) -> ibis.Table | None:
@@ -124,7 +132,7 @@ class Plan:
         """Quotas may be set per rep, team or company: reps' quotas add up to their team's and the
         company's, so the finest level present is used, and a coarser one only where it is alone."""
         levels = set(t.select("level").distinct().execute()["level"])
-        dims = {d.value for d in self.req.dims}
+        dims = {str(d) for d in self.req.dims}
         order = ["rep"] if "rep" in dims else ["rep", "team"] if "team" in dims else ["rep", "team", "company"]
         return next((lv for lv in order if lv in levels), order[-1])
 
@@ -288,17 +296,18 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
     todo: list[Indicator] = []
     pending: list[tuple[int, Indicator, str]] = []
     for ind in (known[i] for i in req.ids):
-        missing_dims = [d for d in req.dims if d not in ind.dimensions]
+        can_by = plan.dimensions(ind)
+        missing_dims = [str(d) for d in req.dims if d not in can_by]
         if missing_dims:
-            lacking = _lacking(model.facts, ind, missing_dims[0])
+            lacking = _lacking(model.facts, ind, missing_dims[0], plan.columns)
             if req.explicit:
-                can = ", ".join(sorted(d.value for d in ind.dimensions)) or "nothing"
+                can = ", ".join(sorted(str(d) for d in can_by)) or "nothing"
                 raise QueryError(
-                    f"{ind.id} cannot be broken down by {missing_dims[0].value}: {lacking} "
+                    f"{ind.id} cannot be broken down by {missing_dims[0]}: {lacking} "
                     f"(it can be broken down by: {can})",
-                    fa=f"شاخص {ind.id} را نمی‌توان بر اساس {missing_dims[0].value} تفکیک کرد، چون "
+                    fa=f"شاخص {ind.id} را نمی‌توان بر اساس {missing_dims[0]} تفکیک کرد، چون "
                        f"داده‌های آن این ستون را ندارند (تفکیک‌های ممکن: {can})")
-            pending.append((len(todo) + len(pending), ind, f"no_dimension:{missing_dims[0].value}"))
+            pending.append((len(todo) + len(pending), ind, f"no_dimension:{missing_dims[0]}"))
             continue
         empty = [t for t in ind.requires if not plan.counts.get(t.value)]
         if empty:
@@ -337,17 +346,15 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
     return _tidy(results, req, plan)
 
 
-def _lacking(facts: Mapping[str, Fact], ind: Indicator, dim) -> str:
+def _lacking(facts: Mapping[str, Fact], ind: Indicator, dim: str, columns: dict[str, tuple[str, ...]]) -> str:
     for f in ind.facts:
-        if dim not in facts[f].dims:
-            table = facts[f].tables[0].value
-            col = "rep_id" if dim.value in ("rep", "team") else dim.value
-            return f"the {table} table has no {col!r} column"
+        if dim not in facts[f].dims and dim not in facts[f].extra_dims(columns):
+            return f"the {facts[f].tables[0].value} table has no {stored_column(dim)!r} column"
     return "its inputs do not carry it"
 
 
 def _tidy(results: list[pd.DataFrame], req: Request, plan: Plan) -> pd.DataFrame:
-    dims = [DIM_COLUMN[d] for d in req.dims]
+    dims = [str(d) for d in req.dims]
     cols = TIDY_COLUMNS + dims + VALUE_COLUMNS
     if not results:
         return _with_span(pd.DataFrame(columns=cols), plan)

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from salesscope.engine.compute import Plan
-from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _record, _with_team
+from salesscope.engine.dimensions import stored_column
+from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _people, _record
 from salesscope.engine.links import deals_by_lead
 from salesscope.engine.request import Request
 from salesscope.errors import QueryError
@@ -35,11 +36,11 @@ def lead_stages(ctx: Ctx) -> ir.Table:
     deals = deals_by_lead(ctx.backend)
     j = (lead.left_join(first, lead.lead_id == first._lid).left_join(opp, lead.opportunity_id == opp._oid)
          .left_join(deals, lead.lead_id == deals._dl_lead))
-    j = _with_team(ctx, j)
+    j, people = _people(ctx, j, Table.LEADS)
     linked = j.opportunity_id.notnull() | j._dl_n.notnull()  # a deal named by either side
     return j.select(
-        day=j.created_at.date(), rep=_dim(j.rep_id), team=_dim(j._team), channel=_dim(j.channel),
-        campaign=_dim(j.campaign),
+        day=j.created_at.date(), **people, channel=_dim(j.channel), campaign=_dim(j.campaign),
+        **ctx.extras(j, Table.LEADS),
         contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
         qualified=j.qualified_at.notnull() | linked, recorded_qualified=j.qualified_at.notnull(),
         qualified_alone=j.qualified_at.notnull() & ~linked,
@@ -48,7 +49,8 @@ def lead_stages(ctx: Ctx) -> ir.Table:
 
 
 LEAD_STAGES = Fact("lead_stages", (Table.LEADS,),
-                   frozenset({Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}), lead_stages)
+                   frozenset({Dimension.TEAM, Dimension.REP, Dimension.CHANNEL, Dimension.CAMPAIGN}), lead_stages,
+                   extras_from=Table.LEADS)
 FUNNEL_DIMS = LEAD_STAGES.dims
 
 
@@ -62,12 +64,12 @@ def funnel(ws: Workspace, *, zoom: Zoom | None = None, grain: str = "month", cal
     """
     zoom = ws.zoom(zoom, grain=grain, calendar=calendar, by=by, start=start, end=end)
     req = Request.build(ws, ids=["lead_conversion_rate"], zoom=zoom, scope=scope)
-    for d in req.dims:
-        if d not in FUNNEL_DIMS:
-            raise QueryError(f"the funnel cannot be broken down by {d.value}: the leads table has no "
-                             f"{d.value!r} column",
-                             fa=f"قیف را نمی‌توان بر اساس {d.value} تفکیک کرد: جدول سرنخ‌ها ستون {d.value!r} ندارد")
     plan = Plan(ws, req)
+    for d in req.dims:
+        if d not in FUNNEL_DIMS and d not in LEAD_STAGES.extra_dims(plan.columns):
+            col = stored_column(d)
+            raise QueryError(f"the funnel cannot be broken down by {d}: the leads table has no {col!r} column",
+                             fa=f"قیف را نمی‌توان بر اساس {d} تفکیک کرد: جدول سرنخ‌ها ستون {col!r} ندارد")
     if not plan.counts.get(Table.LEADS.value):
         raise QueryError("the funnel needs leads: the leads table is empty (missing_input:leads)")
     be = plan.backend

@@ -17,11 +17,12 @@ import pandas as pd
 import pyarrow as pa
 
 from salesscope.engine import calendar as cal
-from salesscope.engine.facts import DIM_COLUMN, NONE, RECORD, Ctx, Fact, _dim
-from salesscope.errors import QueryError
+from salesscope.engine import dimensions
+from salesscope.engine.facts import NONE, RECORD, Ctx, Fact, _dim
 from salesscope.schema import Table
 from salesscope.scope import EVERYTHING, Scope
 from salesscope.vocab import Dimension
+from salesscope.zoom import Dim
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -46,7 +47,7 @@ def context(ws: Workspace, first: dt.date, last: dt.date, scope: Scope = EVERYTH
     from salesscope.engine.compute import table_stats
 
     days, bounds = period_tables([cal.Period(first, last, "")])
-    return Ctx(ws.backend, days, bounds, scope, table_stats(ws.backend)[0], records)
+    return Ctx(ws.backend, days, bounds, scope, table_stats(ws.backend)[0], records, rep_role=ws.config.rep_role)
 
 
 def placed(fact: Fact, ctx: Ctx) -> ir.Table | None:
@@ -83,9 +84,10 @@ class Behind:
 
 
 def rows_behind(ws: Workspace, facts: list[Fact], first: dt.date, last: dt.date,
-                where: Mapping[Dimension, str], scope: Scope = EVERYTHING,
+                where: Mapping[Dim, str], scope: Scope = EVERYTHING,
                 limit: int = ROW_LIMIT) -> list[Behind]:
     """For each fact, the input records it places in [first, last], filtered and in scope."""
+    dimensions.check(where, ws.backend)
     ctx = context(ws, first, last, scope, records=True)
     out = []
     for fact in facts:
@@ -98,12 +100,12 @@ def rows_behind(ws: Workspace, facts: list[Fact], first: dt.date, last: dt.date,
         if t is None:
             entry.reason = "outside_scope"
             continue
-        lacking = [d for d in where if d not in fact.dims]
+        lacking = [d for d in where if d not in fact.dims and d not in fact.extra_dims(ctx.columns)]
         if lacking:
-            entry.reason = f"no_dimension:{lacking[0].value}"
+            entry.reason = f"no_dimension:{lacking[0]}"
             continue
         for dim, value in where.items():
-            t = t.filter(t[DIM_COLUMN[dim]] == value)
+            t = t.filter(t[str(dim)] == value)
         cols = [c for c in t.columns if c.startswith(RECORD)]
         t = t.select(*cols).distinct()  # a quota or cost spread over days is one record
         df = ws.backend.execute(t.order_by(*cols).limit(limit + 1))
@@ -122,19 +124,20 @@ def roster(ctx: Ctx) -> ir.Table:
 ROSTER = Fact("roster", (Table.REPS,), frozenset({Dimension.REP, Dimension.TEAM}), roster)
 
 
-def dimension_values(ws: Workspace, dim: Dimension, scope: Scope = EVERYTHING) -> list[str]:
+def dimension_values(ws: Workspace, dim: Dim, scope: Scope = EVERYTHING) -> list[str]:
     """Every value of ``dim`` in the roster and the facts that carry it, within scope."""
     from salesscope.engine.compute import table_stats
 
+    dimensions.check([dim], ws.backend)
     counts, found = table_stats(ws.backend)
     today = dt.date.today()
     first, last = found or (today, today)
     days, bounds = period_tables([cal.Period(first, last, "")])
-    ctx = Ctx(ws.backend, days, bounds, scope, counts)
-    col = DIM_COLUMN[dim]
+    ctx = Ctx(ws.backend, days, bounds, scope, counts, rep_role=ws.config.rep_role)
+    col = str(dim)
     parts = []
     for fact in (ROSTER, *ws.model.facts.values()):
-        if dim not in fact.dims or not counts.get(fact.tables[0].value):
+        if dim not in fact.dims | fact.extra_dims(ctx.columns) or not counts.get(fact.tables[0].value):
             continue
         t = fact.rows(ctx)
         if t is not None:
@@ -143,16 +146,3 @@ def dimension_values(ws: Workspace, dim: Dimension, scope: Scope = EVERYTHING) -
         return []
     values = ws.backend.execute(ibis.union(*parts, distinct=True))["value"]
     return sorted(v for v in values.dropna().astype(str) if v != NONE)
-
-
-def parse_where(where: Mapping[str, str]) -> dict[Dimension, str]:
-    """Drill-down filters by dimension name; an unknown name is refused with the choices."""
-    out = {}
-    for name, value in where.items():
-        try:
-            out[Dimension(name)] = value
-        except ValueError:
-            choices = ", ".join(d.value for d in Dimension)
-            raise QueryError(f"unknown dimension {name!r}: expected one of {choices}",
-                             fa=f"بُعد {name!r} شناخته نیست؛ یکی از این‌ها را بدهید: {choices}") from None
-    return out

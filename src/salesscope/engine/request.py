@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from salesscope.engine import dimensions
 from salesscope.errors import QueryError
 from salesscope.scope import EVERYTHING, Scope
 from salesscope.zoom import Zoom
@@ -45,4 +46,5 @@ class Request:
                 hint_en, hint_fa = suggestion(i, known)
                 raise QueryError(f"unknown indicator {i!r}{hint_en}: expected one of {', '.join(known)}",
                                  fa=f"شاخص {i!r} شناخته نیست{hint_fa}؛ شاخص‌های موجود: {', '.join(known)}")
+        dimensions.check(zoom.breakdown, ws.backend)
         return cls(ids=chosen, explicit=explicit, zoom=zoom, details=details, scope=Scope.parse(scope))

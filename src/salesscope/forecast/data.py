@@ -76,7 +76,7 @@ def parse_group(by: str | None, allowed: Sequence[str] = GROUP_DIMS) -> str | No
     """A forecast or plan breakdown: one dimension, among those deals can be grouped by."""
     if by is None or by == "":
         return None
-    dim = parse_dimension(by).value
+    dim = str(parse_dimension(by))
     if dim not in allowed:
         raise QueryError(f"breakdown {by!r} is not supported here: expected one of {', '.join(allowed)}",
                          fa=f"تفکیک {by!r} اینجا پشتیبانی نمی‌شود؛ یکی از این‌ها را بدهید: {', '.join(allowed)}")

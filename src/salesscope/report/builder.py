@@ -18,6 +18,7 @@ from salesscope.errors import QueryError, UsageError
 from salesscope.i18n import Lang, to_ascii_digits
 
 DEFAULT_BREAKDOWNS = ("channel", "team", "rep")
+DIMENSIONS = ("team", "rep", "channel", "campaign", "product", "segment")  # built in; others come from the data
 # What a report can hold, in its order; ``build(sections=...)`` leaves the others out.
 SECTIONS = ("indicators", "funnel", "forecast", "advice", "quality")
 TREND_PERIODS = 12
@@ -173,11 +174,14 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
 
     breakdowns: dict[str, pd.DataFrame] = {}
     for dim in (by or list(DEFAULT_BREAKDOWNS)) if "indicators" in shown else ():
-        ids = [i.id for i in infos if dim in i.dimensions]
-        if ids:
-            breakdowns[dim] = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim],
-                                    start=start, end=end)
-            breakdowns[dim] = breakdowns[dim][breakdowns[dim]["period"] == chosen["period"]]
+        # built-in dimensions are known per indicator; the data's own (an attribute, the channel
+        # label, a rep role) are asked of every indicator, and those that lack them drop out
+        ids = [i.id for i in infos if dim in i.dimensions] if dim in DIMENSIONS else None
+        if ids == []:
+            continue
+        part = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim], start=start, end=end)
+        part = part[part["period"] == chosen["period"]]
+        breakdowns[dim] = part[~part["reason"].fillna("").str.startswith("no_dimension:")]
     fun = None
     if "funnel" in shown:
         try:

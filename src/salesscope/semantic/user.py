@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from salesscope.config import IndicatorDecl, MeasureDecl
-from salesscope.engine.facts import Ctx, Fact, _dim, _record, _with_team
+from salesscope.engine.facts import Ctx, Fact, _dim, _people, _record
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Cond, Measure
 from salesscope.engine.metrics import Difference, Ratio, Sum
@@ -45,17 +45,16 @@ def _build(table: Table, time: str, where: tuple[Cond, ...], column: str | None,
     for cond in where:
         t = t.filter(t[cond.column].cast("string").isin(list(cond.values)))
     spec = TABLES[table]
+    people = {}
     if spec.has("rep_id"):
-        t = _with_team(ctx, t)
-    cols = {"day": t[time].cast("date") if spec.column(time).kind is Kind.TIMESTAMP else t[time]}
-    if spec.has("rep_id"):
-        cols |= {"rep": _dim(t.rep_id), "team": _dim(t._team)}
+        t, people = _people(ctx, t, table)
+    cols = {"day": t[time].cast("date") if spec.column(time).kind is Kind.TIMESTAMP else t[time], **people}
     for d in SPLITS:
         if spec.has(d):
             cols[d] = _dim(t[d])
     if column:
         cols["value"] = t[column].cast("float64") if spec.column(column).kind is not Kind.TEXT else t[column]
-    return t.select(**cols, **_record(ctx, t, table))
+    return t.select(**cols, **ctx.extras(t, table), **_record(ctx, t, table))
 
 
 def _dims(table: Table) -> frozenset[Dimension]:
@@ -94,7 +93,7 @@ def _measure(out: UserParts, i: int, j: int, decl: IndicatorDecl, m: MeasureDecl
                   for col, val in m.where.items())
     name = f"{decl.id}.{j}"
     out.facts[name] = Fact(name, (table,), _dims(table), partial(_build, table, time, where, m.column),
-                           time=time, filters=" and ".join(c.words() for c in where))
+                           time=time, filters=" and ".join(c.words() for c in where), extras_from=table)
     out.measures[name] = Measure(name, name, AGGS[m.agg], "value" if m.column else None)
     return name
 

@@ -22,5 +22,5 @@ def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, 
                          today=today, scope=scope)
     items = [f.to_dict() for f in found]
     for dim, value in zoom.where:
-        items = [f for f in items if (f.get("dimensions") or {}).get(dim.value, value) == value]
+        items = [f for f in items if (f.get("dimensions") or {}).get(str(dim), value) == value]
     return items

@@ -51,7 +51,7 @@ ZoomDep = Annotated[Zoom, Depends(zoom_query)]
 
 
 def _scoped(user: User, svc: Service, zoom: Zoom) -> Scope:
-    check_where(user, {d.value: v for d, v in zoom.where}, svc.team_of())
+    check_where(user, {str(d): v for d, v in zoom.where}, svc.team_of())
     return scope_for(user)
 
 
@@ -66,8 +66,8 @@ def _displayed(rows: list[dict[str, Any]], svc: Service) -> list[dict[str, Any]]
 def _filter(df, zoom: Zoom):
     """The rows matching the zoom's drill-down filters (computed with the filtered dimensions)."""
     for dim, value in zoom.where:
-        if dim.value in df.columns:
-            df = df[df[dim.value].astype(str) == value]
+        if str(dim) in df.columns:
+            df = df[df[str(dim)].astype(str) == value]
     return df
 
 
