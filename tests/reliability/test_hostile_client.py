@@ -1,7 +1,8 @@
 """One hostile user against a real server on loopback, for a bounded time: large bodies, distinct
 expensive views and slow uploads. The server's memory stays bounded, the large bodies are refused
-unread and the others keep being answered. Their latency is printed, not yet held to a bound:
-requests still take turns on one store lock, so one user's slow view delays the others."""
+unread and the others keep being answered: their p95 stays under 300 ms, or on a machine busy
+enough that their own p95 without the attacker (measured first, in the same run) is already high,
+under three times that."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import pytest
 from tests.reliability.test_load import load_bench
 
 DURATION = 30.0  # seconds of attack; the whole test stays under a minute after the warm-up
+BASELINE = 8.0  # seconds of the others alone, to know this machine's pace
 RSS_LIMIT = 1.5 * 2**30
+P95_TARGET_MS = 300.0
 
 
 async def _distinct_views(base: str, token: str, until: float) -> int:
@@ -92,6 +95,8 @@ def test_a_hostile_user_keeps_memory_bounded_and_others_answered(tmp_path):
                                   [("/api/v1/overview", {"grain": "quarter"})]))
         proc = psutil.Process(server.pid)
         peak = [proc.memory_info().rss]
+        others_tokens = [tokens["admin"], tokens["manager"]]
+        alone = asyncio.run(_others(base, others_tokens, time.monotonic() + BASELINE))
 
         async def attack() -> tuple[int, list[int], list[float]]:
             until = time.monotonic() + DURATION
@@ -104,16 +109,17 @@ def test_a_hostile_user_keeps_memory_bounded_and_others_answered(tmp_path):
             slow = asyncio.to_thread(_slow_upload, port, tokens["rep"], until)
             views, bodies, others, _, _ = await asyncio.gather(
                 _distinct_views(base, tokens["rep"], until), _large_bodies(base, tokens["rep"], until),
-                _others(base, [tokens["admin"], tokens["manager"]], until), watch(), slow)
+                _others(base, others_tokens, until), watch(), slow)
             return views, bodies, others
 
         views, bodies, others = asyncio.run(attack())
     finally:
         server.terminate()
         server.wait(timeout=30)
-    p95 = bench.percentile(others, 95)
+    p95, calm = bench.percentile(others, 95), bench.percentile(alone, 95)
     print(f"hostile: {views} distinct views, {len(bodies)} large bodies; others: {len(others)} "
-          f"requests, p95 {p95:.0f} ms; server RSS peak {max(peak) / 2**20:.0f} MB")
+          f"requests, p95 {p95:.0f} ms (alone: {calm:.0f} ms); server RSS peak {max(peak) / 2**20:.0f} MB")
     assert set(bodies) <= {401, 413}, bodies
     assert max(peak) < RSS_LIMIT, f"RSS peaked at {max(peak) / 2**20:.0f} MB"
     assert views > 0 and others, (views, len(others))
+    assert p95 < max(P95_TARGET_MS, 3 * calm), (p95, calm)
