@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(SALESSCOPE), *args], capture_output=True, text=True, timeout=300, cwd=cwd,
-                          env={**__import__("os").environ, "COLUMNS": "80"})
+                          # progress lines (their own test) would join the message on a slow machine
+                          env={**__import__("os").environ, "COLUMNS": "80", "SALESSCOPE_PROGRESS_AFTER": "3600"})
 
 
 def assert_short_error(out: subprocess.CompletedProcess[str], code: int, *fragments: str) -> None:
