@@ -30,14 +30,14 @@ def rows():
     return leads, deals
 
 
-def load(make_ws, side: str):
+def load(make_ws, side: str, activities: list[dict] | None = None):
     leads, deals = rows()
     by_lead = {d["_lead"]: d["opportunity_id"] for d in deals}
     if side in ("lead", "both"):
         leads = [{**r, "opportunity_id": by_lead.get(r["lead_id"])} for r in leads]
     deals = [{k: v for k, v in d.items() if k != "_lead"} | ({"lead_id": d["_lead"]} if side in ("deal", "both") else {})
              for d in deals]
-    return make_ws({"leads": leads, "opportunities": deals})
+    return make_ws({"leads": leads, "opportunities": deals} | ({"activities": activities} if activities else {}))
 
 
 def expected_conversion() -> pd.DataFrame:
@@ -83,3 +83,54 @@ def test_links_that_disagree_are_listed(make_ws):
     row = got[got["opportunity_id"] == "O0"].iloc[0]
     assert row.lead_says == "O0" and row.deal_says == "L0"
     assert disagreements(load(make_ws, "both").backend).empty
+
+
+def touches(deals) -> list[dict]:
+    """Calls logged on the lead for leads 0-9, and only on the deal for the other leads with a deal;
+    lead 15 also has a call on its deal before the lead existed, which is not a first touch."""
+    deal_of = {d["_lead"]: d["opportunity_id"] for d in deals}
+    acts = []
+    for i in range(45):
+        created = dt.datetime(2026, 1, 3, 9) + dt.timedelta(days=i)
+        at = created + dt.timedelta(hours=1 + i % 7)
+        if i < 10:
+            acts.append({"activity_id": f"A{i}", "occurred_at": at, "kind": "call", "lead_id": f"L{i}"})
+        elif f"L{i}" in deal_of:
+            acts.append({"activity_id": f"A{i}", "occurred_at": at, "kind": "call", "opportunity_id": deal_of[f"L{i}"]})
+            acts.append({"activity_id": f"B{i}", "occurred_at": at + dt.timedelta(hours=30), "kind": "call",
+                         "opportunity_id": deal_of[f"L{i}"]})
+    acts.append({"activity_id": "early", "occurred_at": dt.datetime(2026, 1, 1), "kind": "call",
+                 "opportunity_id": deal_of["L15"]})
+    return acts
+
+
+def expected_speed(deals) -> pd.DataFrame:
+    """Hours from each lead's creation to its first touch at or after it, computed from the rows."""
+    leads, _ = rows()
+    created = {r["lead_id"]: r["created_at"] for r in leads}
+    lead_of = {d["opportunity_id"]: d["_lead"] for d in deals}
+    first: dict[str, dt.datetime] = {}
+    for a in touches(deals):
+        lead = a.get("lead_id") or lead_of[a["opportunity_id"]]
+        if a["occurred_at"] >= created[lead] and (lead not in first or a["occurred_at"] < first[lead]):
+            first[lead] = a["occurred_at"]
+    df = pd.DataFrame(leads)
+    df["period"] = df["created_at"].dt.strftime("%Y-%m")
+    df["hours"] = [(first[r] - created[r]).total_seconds() / 3600 if r in first else None for r in df["lead_id"]]
+    return df.groupby("period").agg(leads=("lead_id", "size"), contacted=("hours", "count"),
+                                    median=("hours", "median")).reset_index()
+
+
+@pytest.mark.parametrize("side", ["lead", "deal"])
+def test_speed_to_lead_counts_calls_logged_on_the_linked_deal(make_ws, side):
+    _, deals = rows()
+    ws = load(make_ws, side, touches(deals))
+    got = ws.kpis(["lead_response_time"])
+    want = expected_speed(deals)
+    merged = want.merge(got, on="period")
+    assert len(merged) == len(want) == 2
+    assert (merged["n"] == merged["contacted"]).all()
+    assert merged["value"].to_numpy() == pytest.approx(merged["median"].to_numpy())
+    # the funnel's contacted stage counts the same leads
+    f = funnel(ws)
+    assert f[f["stage"] == "contacted"]["count"].sum() == sum(want["contacted"]) > 10

@@ -181,11 +181,30 @@ def time_log(ctx: Ctx) -> ir.Table:
     )
 
 
+def lead_touches(ctx: Ctx) -> ir.Table:
+    """Every activity that touches a lead (``_lid``, ``_at``): logged on the lead itself, or logged
+    only on a deal that is linked to the lead from either side (``leads.opportunity_id`` or
+    ``opportunities.lead_id``), as CRMs that log calls on the deal do."""
+    import ibis
+
+    act = ctx.table(Table.ACTIVITIES)
+    lead = ctx.table(Table.LEADS)
+    opp = ctx.table(Table.OPPORTUNITIES)
+    direct = act.filter(act.lead_id.notnull()).select(_lid=act.lead_id, _at=act.occurred_at)
+    on_deal = act.filter(act.lead_id.isnull() & act.opportunity_id.notnull())
+    links = ibis.union(
+        lead.filter(lead.opportunity_id.notnull()).select(_lk_lead=lead.lead_id, _lk_opp=lead.opportunity_id),
+        opp.filter(opp.lead_id.notnull()).select(_lk_lead=opp.lead_id, _lk_opp=opp.opportunity_id),
+        distinct=True,
+    )
+    via = on_deal.join(links, on_deal.opportunity_id == links._lk_opp)
+    return ibis.union(direct, via.select(_lid=via._lk_lead, _at=via.occurred_at))
+
+
 def leads(ctx: Ctx) -> ir.Table:
     lead = ctx.table(Table.LEADS)
-    act = ctx.table(Table.ACTIVITIES)
     # The first touch at or after the lead's creation (the outreach that produced a lead came before it).
-    touches = act.filter(act.lead_id.notnull()).select(_lid=act.lead_id, _at=act.occurred_at)
+    touches = lead_touches(ctx)
     born = lead.select(_bid=lead.lead_id, _created=lead.created_at)
     touches = touches.join(born, (touches._lid == born._bid) & (touches._at >= born._created))
     first = touches.group_by("_lid").aggregate(_first=touches._at.min())

@@ -10,7 +10,7 @@ import pandas as pd
 
 from salesscope.engine.compute import Plan
 from salesscope.engine.dimensions import stored_column
-from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _people, _record
+from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _people, _record, lead_touches
 from salesscope.engine.links import deals_by_lead
 from salesscope.engine.request import Request
 from salesscope.errors import QueryError
@@ -28,9 +28,8 @@ STAGES = ("lead", "contacted", "qualified", "opportunity", "won")
 def lead_stages(ctx: Ctx) -> ir.Table:
     """One row per lead, dated by its creation, with the stages it has reached."""
     lead = ctx.table(Table.LEADS)
-    act = ctx.table(Table.ACTIVITIES)
-    touched = act.filter(act.lead_id.notnull())
-    first = touched.group_by(_lid=touched.lead_id).aggregate(_touch=touched.count())
+    touched = lead_touches(ctx)
+    first = touched.group_by("_lid").aggregate(_touch=touched.count())
     opp = ctx.table(Table.OPPORTUNITIES)
     opp = opp.select(_oid=opp.opportunity_id, _status=opp.status)
     deals = deals_by_lead(ctx.backend)
