@@ -109,6 +109,22 @@ def test_rep_can_mean_another_role(make_ws):
     assert set(ws.kpis(["lead_conversion_rate"], by=["rep"])["rep"]) == {"r1", "r2"}
 
 
+def test_a_reps_scope_follows_the_role_rep_means(make_ws):
+    """With ``rep_role: sdr`` an SDR's own rows are the deals they worked as SDR: their scoped
+    win rate equals the win rate of a store holding only those deals, and an owner sees none."""
+    ws = load(make_ws, rep_role="sdr")
+    _, _, deals = frames()
+    mine = pd.DataFrame([d for d in deals if d["rep_sdr"] == "s1"])
+    mine["period"] = mine["closed_at"].dt.strftime("%Y-%m")
+    want = mine.groupby("period").agg(won=("status", lambda s: (s == "won").sum()), closed=("status", "size"))
+    got = ws.kpis(["win_rate"], scope={"rep": ["s1"]}).set_index("period")
+    assert len(got) == len(want) > 1
+    assert (got.loc[want.index, "numerator"] == want["won"]).all()
+    assert (got.loc[want.index, "denominator"] == want["closed"]).all()
+    owner = ws.kpis(["win_rate"], scope={"rep": ["r1"]})
+    assert owner["value"].isna().all() and (owner["n"].fillna(0) == 0).all()
+
+
 def test_a_dimension_an_indicator_lacks_or_nobody_declared(ws):
     from salesscope.errors import QueryError
 
