@@ -77,3 +77,29 @@ def test_not_a_ratio_is_refused_with_a_reason(ws_path, capsys):
         main(["why", "sales_cycle_days", "--period", "2026-02", "-w", str(ws_path)])
     err = capsys.readouterr().err
     assert e.value.code != 0 and "cannot be split into mix" in err and "Traceback" not in err
+
+
+def test_a_period_with_no_closed_deal_is_refused_with_a_reason(tmp_path, capsys):
+    """February has open deals but closes none: its win rate is undefined (0 of 0), so there is no
+    change to split, and March has no previous period to compare with."""
+    reps, opps = tmp_path / "reps.csv", tmp_path / "opportunities.csv"
+    with reps.open("w", newline="") as fh:
+        csv.writer(fh).writerows([["rep_id", "name", "team"], ["A1", "Ava", "A"]])
+    with opps.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["opportunity_id", "created_at", "status", "closed_at", "amount", "rep_id", "channel", "stage"])
+        for k in range(40):
+            month = "2026-01" if k < 20 else "2026-03"
+            w.writerow([f"O{k}", f"{month}-01T09:00", "won" if k % 2 else "lost", f"{month}-{1 + k % 20:02d}T12:00",
+                        "1000", "A1", "email", "Closed"])
+        w.writerow(["O99", "2026-02-03T09:00", "open", "", "1000", "A1", "email", "Open"])
+    ws = salesscope.init(tmp_path / "ws")
+    import_files(ws, [reps, opps], progress=False)
+    feb = ws.kpis(["win_rate"], grain="month").set_index("period").loc["2026-02"]
+    ws.close()
+    assert feb["denominator"] == 0 and feb["value"] != feb["value"]  # 0 of 0: NaN, undefined
+    for period, reason in (("2026-02", "no data for win_rate"), ("2026-03", "no previous period with data")):
+        with pytest.raises(SystemExit) as e:
+            main(["why", "win_rate", "--period", period, "-w", str(tmp_path / "ws")])
+        err = capsys.readouterr().err
+        assert e.value.code != 0 and reason in err and "Traceback" not in err, err

@@ -27,7 +27,7 @@ def anomaly_findings(ctx: Context) -> list[Finding]:
         here = df[df["period"].astype(str) == str(ctx.period)]
         for _, row in here.iterrows():
             kpi = str(row["kpi"])
-            cols = [("value", None)] if kpi not in SKIP else []
+            cols: list[tuple[str, Term | None]] = [("value", None)] if kpi not in SKIP else []
             cols += [(c, names) for (k, c), names in DETAIL_SERIES.items() if k == kpi and c in df.columns]
             for col, names in cols:
                 f = _check(ctx, df, row, dims_dict(row, dl), col, names)
@@ -41,7 +41,8 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
     kpi = str(row["kpi"])
     if col == "value" and is_thin(row, ctx.min_sample, check_width=False):
         return None
-    if fnum(row.get("n")) is not None and fnum(row.get("n")) < ctx.min_sample:
+    n = fnum(row.get("n"))
+    if n is not None and n < ctx.min_sample:
         return None
     s = ctx.trusted(series(df, kpi, d), kpi)
     s = s[s["_start"] <= pd.Timestamp(row["period_start"])]

@@ -74,6 +74,11 @@ class Decomposition:
         return "mix" if abs(self.mix) > abs(self.rate) else "rate"
 
 
+def _pair(v: np.ndarray) -> tuple[float, float]:
+    """A (low, high) interval as plain floats."""
+    return float(v[0]), float(v[1])
+
+
 def _split(x0: np.ndarray, d0: np.ndarray, x1: np.ndarray, d1: np.ndarray, scale: float):
     """Mix and rate effects per member (arrays of the last axis); works on bootstrap draws too."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -112,8 +117,8 @@ def decompose(members: list[str], before: list[tuple[float, float]], after: list
         bmix, brate = _split(bx0.astype(float), bd0.astype(float), bx1.astype(float), bd1.astype(float), scale)
         mix_ci = np.percentile(bmix, [2.5, 97.5], axis=0).T
         rate_ci = np.percentile(brate, [2.5, 97.5], axis=0).T
-        total_mix_ci = tuple(float(v) for v in np.percentile(bmix.sum(axis=1), [2.5, 97.5]))
-        total_rate_ci = tuple(float(v) for v in np.percentile(brate.sum(axis=1), [2.5, 97.5]))
+        total_mix_ci = _pair(np.percentile(bmix.sum(axis=1), [2.5, 97.5]))
+        total_rate_ci = _pair(np.percentile(brate.sum(axis=1), [2.5, 97.5]))
     effects = []
     for i, m in enumerate(members):
         effects.append(Effect(
@@ -121,8 +126,8 @@ def decompose(members: list[str], before: list[tuple[float, float]], after: list
             rate_before=float(scale * x0[i] / d0[i]) if d0[i] > 0 else None,
             rate_after=float(scale * x1[i] / d1[i]) if d1[i] > 0 else None,
             n_before=float(d0[i]), n_after=float(d1[i]), mix=float(mix[i]), rate=float(rate[i]),
-            mix_ci=tuple(float(v) for v in mix_ci[i]) if mix_ci is not None else None,
-            rate_ci=tuple(float(v) for v in rate_ci[i]) if rate_ci is not None else None))
+            mix_ci=_pair(mix_ci[i]) if mix_ci is not None else None,
+            rate_ci=_pair(rate_ci[i]) if rate_ci is not None else None))
     effects.sort(key=lambda e: -abs(e.total))
     return Decomposition(dimension, float(scale * x0.sum() / d0.sum()), float(scale * x1.sum() / d1.sum()),
                          effects, total_mix_ci, total_rate_ci)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -68,10 +68,13 @@ def gather(ws: Workspace, scope: Scope = EVERYTHING) -> Health:
             lo, hi = t[column].min().execute(), t[column].max().execute()
         except Exception:  # noqa: BLE001 - an absent or empty table simply says nothing
             continue
-        if _day(lo) and _day(hi):
-            h.spans[table] = (_day(lo), _day(hi))
+        first, last = _day(lo), _day(hi)
+        if first and last:
+            h.spans[table] = (first, last)
     try:
         o = table_rows(ws, Table.OPPORTUNITIES, scope)
+        if o is None:
+            return h
         h.opportunities = int(o.count().execute())
         h.lost_deals = int((o.status == "lost").sum().execute() or 0)
         h.won_deals = int((o.status == "won").sum().execute() or 0)
@@ -130,7 +133,7 @@ def _impossible(ctx: Context, h: Health) -> list[Finding]:
         # Deals were won in the same months, yet not one lead ever converted: the link is lost.
         if leads >= ctx.min_sample and converted == 0 and h.won_deals > 0:
             row = one(ctx.totals, "lead_conversion_rate", ctx.period)
-            ev = {"leads": leads, "converted": 0, "won_deals": h.won_deals}
+            ev: dict[str, Any] = {"leads": leads, "converted": 0, "won_deals": h.won_deals}
             if row is not None:
                 ev = evidence(row, **ev)
             out.append(make("impossible_value", kpi="lead_conversion_rate", period=ctx.period, dims={},

@@ -78,8 +78,9 @@ def total_vs_parts(ctx: Context) -> list[Finding]:
 def adds_up(total: pd.Series, parts: pd.DataFrame) -> bool:
     """Whether the parts' numerators and denominators sum to the total's (within rounding)."""
     tx, td = fnum(total.get("numerator")), fnum(total.get("denominator"))
-    xs, ds = [fnum(v) for v in parts["numerator"]], [fnum(v) for v in parts["denominator"]]
-    if None in (tx, td) or not td or any(v is None for v in xs + ds):
+    xs = [v for v in map(fnum, parts["numerator"]) if v is not None]
+    ds = [v for v in map(fnum, parts["denominator"]) if v is not None]
+    if tx is None or not td or len(xs) < len(parts) or len(ds) < len(parts):
         return False
     return abs(sum(xs) - tx) <= 0.005 * abs(tx) + 1e-9 and abs(sum(ds) - td) <= 0.005 * abs(td) + 1e-9
 
@@ -124,9 +125,17 @@ def _weights(parts: pd.DataFrame) -> list[float]:
     return [fnum(n) or 1.0 for n in parts["n"]] if "n" in parts else [1.0] * len(parts)
 
 
-def _simpson(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:
+def _changes(total: pd.Series, parts: pd.DataFrame) -> tuple[float | None, list[float]]:
+    """The total's change and its parts' (None for the total when it or any part has none)."""
     change = fnum(total["change"])
-    changes = [fnum(c) for c in parts["change"]]
+    changes = [c for c in map(fnum, parts["change"]) if c is not None]
+    return (change if len(changes) == len(parts) else None), changes
+
+
+def _simpson(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame) -> Finding | None:
+    change, changes = _changes(total, parts)
+    if change is None:
+        return None
     w = _weights(parts)
     against = [i for i, c in enumerate(changes) if c * change < 0 and _meaningful(c, fnum(parts.iloc[i]["previous_value"]))]
     share = sum(w[i] for i in against) / sum(w)
@@ -163,8 +172,9 @@ def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataF
              df: pd.DataFrame) -> Finding | None:
     if len(parts) < 3:
         return None
-    change = fnum(total["change"])
-    changes = [fnum(c) for c in parts["change"]]
+    change, changes = _changes(total, parts)
+    if change is None:
+        return None
     order = sorted(range(len(changes)), key=lambda i: -abs(changes[i]))
     top, rest = order[0], order[1:]
     big = changes[top]

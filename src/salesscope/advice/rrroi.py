@@ -36,9 +36,12 @@ def _one(ctx: Context, row: pd.Series, dims: list[str]) -> Finding | None:
         return thin_warning(ctx, row, d)
     lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
     # The interval of the response-rate change, back in points (the engine divides it by the hours).
-    plo, phi = (sorted((lo * hours, hi * hours)) if lo is not None and hi is not None else (None, None))
-    noise = plo is not None and plo <= 0 <= phi
-    half = (phi - plo) / 2 / 1.96 if plo is not None and phi > plo else None
+    plo: float | None = None
+    phi: float | None = None
+    if lo is not None and hi is not None:
+        plo, phi = sorted((lo * hours, hi * hours))
+    noise = plo is not None and phi is not None and plo <= 0 <= phi
+    half = (phi - plo) / 2 / 1.96 if plo is not None and phi is not None and phi > plo else None
     z = abs(points) / half if half else 0.0
     ev = evidence(row, response_rate_change_points=points, extra_hours=hours,
                   change_ci_low=plo, change_ci_high=phi, within_noise=noise, pvalue=pvalue_of_z(z) if half else None)

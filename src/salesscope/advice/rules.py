@@ -57,12 +57,13 @@ def generic_kpis(df: pd.DataFrame) -> list[str]:
 
 
 def _frames(ctx: Context, *dims: str) -> list[tuple[pd.DataFrame, list[str]]]:
-    out = [(ctx.totals, [])]
+    out: list[tuple[pd.DataFrame, list[str]]] = [(ctx.totals, [])]
     out += [(ctx.parts[d], [d]) for d in dims if d in ctx.parts]
     return out
 
 
-def _pooled(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str], k: int):
+def _pooled(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str],
+            k: int) -> tuple[tuple[float, float], tuple[float, float], list[str], list[str]] | None:
     """Numerator/denominator summed over the last k periods and the k before (None if incomplete)."""
     p = periods(rows(df, kpi))
     labels = [str(x) for x in p["period"]]
@@ -72,16 +73,22 @@ def _pooled(df: pd.DataFrame, kpi: str, period: str, d: dict[str, str], k: int):
     if i + 1 < 2 * k:
         return None
     recent, before = labels[i - k + 1:i + 1], labels[i - 2 * k + 1:i - k + 1]
-    sums = []
+    sums: list[tuple[float, float]] = []
     for group in (recent, before):
-        rs = [one(df, kpi, lab, d) for lab in group]
-        if any(r is None or fnum(r.get("numerator")) is None or fnum(r.get("denominator")) is None for r in rs):
-            return None
-        sums.append((sum(fnum(r["numerator"]) for r in rs), sum(fnum(r["denominator"]) for r in rs)))
+        xs, ns = [], []
+        for lab in group:
+            r = one(df, kpi, lab, d)
+            x, n = (None, None) if r is None else (fnum(r.get("numerator")), fnum(r.get("denominator")))
+            if x is None or n is None:
+                return None
+            xs.append(x)
+            ns.append(n)
+        sums.append((sum(xs), sum(ns)))
     return sums[0], sums[1], recent, before
 
 
-def _history(ctx: Context, df: pd.DataFrame, kpi: str, d: dict[str, str]):
+def _history(ctx: Context, df: pd.DataFrame, kpi: str,
+             d: dict[str, str]) -> tuple[np.ndarray, np.ndarray, list[str]] | None:
     """(successes, cases) of the trusted periods before ``ctx.period`` (oldest first), or None."""
     period = ctx.period
     s = ctx.trusted(series(df, kpi, d), kpi)
@@ -111,7 +118,7 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
             n = fnum(row.get("n")) or fnum(row.get("denominator"))
             x1, n1 = fnum(row.get("numerator")), fnum(row.get("denominator"))
             hist = _history(ctx, df, kpi, d)
-            if (undecided is not None and n and undecided / n > UNDECIDED_SKIP) or None in (x1, n1) or hist is None:
+            if (undecided is not None and n and undecided / n > UNDECIDED_SKIP) or x1 is None or n1 is None or hist is None:
                 continue
             hx, hn, labels = hist
             c = compare(x1, n1, hx, hn, ctx.grain)
@@ -196,7 +203,7 @@ def slow_lead_response(ctx: Context) -> list[Finding]:
     out = []
     for _, row in here.iterrows():
         rep, value = str(row["rep"]), fnum(row["value"])
-        peers = [fnum(r["value"]) for k, r in solid.items() if k != rep and fnum(r["value"]) is not None]
+        peers = [v for k, r in solid.items() if k != rep and (v := fnum(r["value"])) is not None]
         if value is None or len(peers) < 2:
             continue
         peer = statistics.median(peers)
@@ -227,7 +234,7 @@ def rep_win_rate_below_team(ctx: Context) -> list[Finding]:
     out = []
     for _, row in here.iterrows():
         x, n = fnum(row.get("numerator")), fnum(row.get("denominator"))
-        if None in (tx, tn, x, n) or tn - n <= 0:
+        if tx is None or tn is None or x is None or n is None or tn - n <= 0:
             continue
         t = two_proportions(x, n, tx - x, tn - n)
         if t is None or not t.significant or t.diff >= 0:
@@ -270,7 +277,7 @@ def pipeline_coverage_low(ctx: Context) -> list[Finding]:
 
 
 def _money(x: float | None, lang: str) -> str:
-    return format_number(x, lang, 0)  # type: ignore[arg-type]
+    return format_number(x, lang, 0)
 
 
 def _against_previous(ctx: Context, df: pd.DataFrame, row: pd.Series, kpi: str, d: dict[str, str]) -> float | None:
@@ -324,7 +331,7 @@ def cac_outpacing_clv(ctx: Context) -> list[Finding]:
     prev_label = previous_period(rows(ctx.totals, "clv_cac_ratio"), ctx.period)
     prev_ratio = one(ctx.totals, "clv_cac_ratio", prev_label) if prev_label else None
     clv, clvp = fnum(ratio.get("clv")), fnum(prev_ratio.get("clv")) if prev_ratio is not None else None
-    if None in (c, cp, clv, clvp) or cp <= 0 or clvp <= 0:
+    if c is None or cp is None or clv is None or clvp is None or cp <= 0 or clvp <= 0:
         return []
     cac_g, clv_g = 100 * (c - cp) / cp, 100 * (clv - clvp) / clvp
     if cac_g <= 0 or cac_g - clv_g < CAC_GAP_POINTS:
@@ -348,7 +355,7 @@ def generic_worsening(ctx: Context) -> list[Finding]:
             for _, row in rows(df, kpi, ctx.period).iterrows():
                 value, prev = fnum(row["value"]), fnum(row.get("previous_value"))
                 lo, hi = fnum(row.get("ci_low")), fnum(row.get("ci_high"))
-                if None in (value, prev, lo, hi):
+                if value is None or prev is None or lo is None or hi is None:
                     continue
                 higher = ctx.kpi_meta(kpi, str(row.get("unit"))).higher_is_better
                 if not ((higher and hi < prev) or (not higher and lo > prev)):

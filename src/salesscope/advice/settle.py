@@ -34,8 +34,7 @@ YIELDS_TO_ANOMALY = ("rrroi_enough_time", "rrroi_cut_right")
 
 
 def sample_size(f: Finding) -> float | None:
-    sizes = [f.evidence.get(k) for k in SAMPLE_KEYS]
-    sizes = [s for s in sizes if isinstance(s, (int, float))]
+    sizes = [s for k in SAMPLE_KEYS if isinstance(s := f.evidence.get(k), (int, float))]
     return min(sizes) if sizes else None
 
 

@@ -124,7 +124,9 @@ def grade(n: float | None, pvalue: float | None, min_sample: int, *, fact: bool 
 def pvalue_two_intervals(value: float | None, low: float | None, high: float | None, other: float | None,
                          other_low: float | None, other_high: float | None) -> float | None:
     """Two estimates compared, each with its own 95% interval (normal approximation of their difference)."""
-    if None in (value, low, high, other, other_low, other_high) or high < low or other_high < other_low:
+    if value is None or low is None or high is None or other is None or other_low is None or other_high is None:
+        return None
+    if high < low or other_high < other_low:
         return None
     se = math.hypot((high - low) / 3.92, (other_high - other_low) / 3.92)
     return pvalue_of_z((value - other) / se) if se > 0 else None

@@ -83,10 +83,10 @@ class Why:
     @property
     def main(self) -> Breakdown | None:
         """The breakdown whose mix explains the most of the change, else the first readable one."""
-        readable = [b for b in self.breakdowns if b.decomposition]
+        readable = [(b, b.decomposition) for b in self.breakdowns if b.decomposition]
         if not readable:
             return None
-        return max(readable, key=lambda b: abs(b.decomposition.mix))
+        return max(readable, key=lambda pair: abs(pair[1].mix))[0]
 
     def to_dict(self) -> dict[str, Any]:
         return clean({"kpi": self.kpi, "period": self.period, "against": self.against,
@@ -103,8 +103,8 @@ def _like_period(totals, kpi: str, period: str, grain: str) -> str | None:
         return None
     i = labels.index(period)
     hist = [one(totals, kpi, lab) for lab in labels[:i]]
-    x = np.array([fnum(r.get("numerator")) or 0.0 for r in hist], dtype=float)
-    n = np.array([fnum(r.get("denominator")) or 0.0 for r in hist], dtype=float)
+    x = np.array([(fnum(r.get("numerator")) if r is not None else None) or 0.0 for r in hist], dtype=float)
+    n = np.array([(fnum(r.get("denominator")) if r is not None else None) or 0.0 for r in hist], dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         cycle = find_cycle(np.where(n > 0, x / np.where(n > 0, n, 1), np.nan), grain)
     if cycle is None or i - cycle.length < 0:
@@ -131,10 +131,11 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
     if period is None:
         period, _ = pick_period(totals, today or dt.date.today(), data_end(ws))
     here = one(totals, kpi, period)
-    if here is None:
+    if here is None or fnum(here.get("denominator")) == 0:  # no cases in the period
         raise QueryError(f"period {period!r}: no data for {kpi} at the {grain} grain",
                          fa=f"دورهٔ {period!r}: برای {kpi} در دانه‌بندی {grain} داده‌ای نیست")
-    if fnum(here.get("numerator")) is None or fnum(here.get("denominator")) is None:
+    num, den = fnum(here.get("numerator")), fnum(here.get("denominator"))
+    if num is None or den is None:
         raise QueryError(f"{kpi} is not a ratio of two counts or sums, so its change cannot be split into mix "
                          "and rate; read it with salesscope kpi --by instead",
                          fa=f"{kpi} نسبت دو شمارش یا جمع نیست، پس تغییر آن را نمی‌توان به اثر ترکیب و اثر نرخ "
@@ -142,7 +143,8 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
     base = _like_period(totals, kpi, str(period), grain) if against == "like" else None
     base = base or previous_period(rows(totals, kpi), str(period))
     prev = one(totals, kpi, base) if base else None
-    if prev is None or not fnum(prev.get("denominator")):
+    pnum, pden = (fnum(prev.get("numerator")), fnum(prev.get("denominator"))) if prev is not None else (None, None)
+    if prev is None or pnum is None or not pden:
         raise QueryError(f"{kpi} in {period}: no previous period with data to compare with",
                          fa=f"{kpi} در {period}: دورهٔ پیشینی با داده برای مقایسه نیست")
     supported = {d.value for d in cat[kpi].dimensions}
@@ -150,10 +152,10 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
     for d in dims:
         if d not in {x.value for x in Dimension}:
             raise QueryError(f"--by {d}: unknown dimension", fa=f"--by {d}: تفکیک ناشناخته")
-    scale = fnum(here["value"]) / (fnum(here["numerator"]) / fnum(here["denominator"])) \
-        if fnum(here["numerator"]) else 100.0 if str(here.get("unit")) == "percent" else 1.0
-    out = Why(kpi, str(period), against, str(base), scale * fnum(prev["numerator"]) / fnum(prev["denominator"]),
-              scale * fnum(here["numerator"]) / fnum(here["denominator"]), str(here.get("unit")))
+    value = fnum(here["value"])
+    scale = value / (num / den) if num and value is not None \
+        else 100.0 if str(here.get("unit")) == "percent" else 1.0
+    out = Why(kpi, str(period), against, str(base), scale * pnum / pden, scale * num / den, str(here.get("unit")))
     for d in dims:
         if d not in supported:
             out.breakdowns.append(Breakdown(d, reason=f"not_available_by:{d}"))
