@@ -53,7 +53,9 @@ def deals(ws, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir
         r = ws.table(Table.REPS)
         r = r.select(_rep_id=r.rep_id, _team=r.team)
         o = o.left_join(r, o.rep_id == r._rep_id)
-    o = scope.restrict(o, rep="rep_id", team="_team" if "_team" in o.columns else None)
+    kept = scope.restrict(o, rep="rep_id", team="_team" if "_team" in o.columns else None)
+    assert kept is not None, "rep_id is always there, and _team is joined whenever the scope names teams"
+    o = kept
     match parse_group(by):
         case "team":
             grp = o._team

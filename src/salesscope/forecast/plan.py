@@ -128,7 +128,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
             p.reasons.append(both("why_rate", rate=_name(k), base=base.label, reason=_reason(r.reason or "no_data")))
         p.reachable = None
         return p
-    v = {k: r.value for k, r in rates.chain.items()}
+    v = {k: r.value for k, r in rates.chain.items() if r.value is not None}  # every one, as checked above
     d = {k: r.draws(rng, sims) for k, r in rates.chain.items()}
     wins, wins_d = gap / v["avg_deal_size"], gap / d["avg_deal_size"]
     opps, opps_d = wins / (v["win_rate"] / 100), wins_d / (d["win_rate"] / 100)
@@ -211,8 +211,8 @@ def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = S
     base = periods_before(now.date(), 1, grain, cal, fiscal)[0]
     days_left = min(_days(per), (per.end - now.date()).days + 1)  # ``now`` is the day after the data's last
     r = run(d, max(now, dt.datetime.combine(per.start, dt.time())), [per], Settings(sims=200, seed=seed))
-    won = {g: float(r.won_to_date[i, 0]) for i, g in enumerate(r.groups)}
-    pipe = {g: float(r.pipeline_mean[i, 0]) for i, g in enumerate(r.groups)}
+    won: dict[str | None, float] = {g: float(r.won_to_date[i, 0]) for i, g in enumerate(r.groups)}
+    pipe: dict[str | None, float] = {g: float(r.pipeline_mean[i, 0]) for i, g in enumerate(r.groups)}
     groups = gather(ws, grain, cal, base, by, scope)
     rng = np.random.default_rng(seed)
     if by is None:

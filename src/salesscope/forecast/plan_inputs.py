@@ -77,12 +77,17 @@ def _rate(row: pd.Series | None, cap: float | None = None) -> Rate:
 def classify(row: pd.Series | None) -> tuple[float | None, str, float]:
     """RRROI as marginal return: rate and hours moving together (positive) means time still pays."""
     v = _f(row["value"]) if row is not None else None
-    if v is None:
+    if row is None or v is None:
         return None, "unclear", 1.0
     if v > 0:
         return v, "holding", 1.0
     hi = _f(row["ci_high"])
     return v, "falling", 0.25 if hi is not None and hi < 0 else 0.5
+
+
+def _cell(m: pd.DataFrame, kpi: str, col: str) -> float | None:
+    """``col`` of indicator ``kpi``'s row in ``m`` (indexed by indicator), None when absent or undefined."""
+    return _f(m.loc[kpi][col]) if kpi in m.index else None
 
 
 def _at(df: pd.DataFrame, base: Period) -> pd.Series:
@@ -119,17 +124,16 @@ def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
         m = main[key(main) == g].set_index("kpi")
         row = lambda k, m=m: m.loc[k] if k in m.index else None  # noqa: E731
         chain = {k: _rate(row(k), 100.0 if k in ("win_rate", "lead_conversion_rate") else None) for k in CHAIN}
-        r = Rates(chain, cycle_days=_f(row("sales_cycle_days")["value"]) if row("sales_cycle_days") is not None else None)
+        r = Rates(chain, cycle_days=_cell(m, "sales_cycle_days", "value"))
         lg = logged[logged["grp"] == g] if by else logged
         r.capacity_hours = float(lg["hours"].sum()) if len(lg) else None
         h = hist[(hist["kpi"] == "lgr") & (key(hist) == g)]
         r.best_leads = _f(h["numerator"].max()) if len(h) else None
-        if row("avg_deal_size") is not None:
-            r.revenue_now = _f(row("avg_deal_size")["numerator"])
+        r.revenue_now = _cell(m, "avg_deal_size", "numerator")
         for k, col, name in (("win_rate", "numerator", "wins"), ("lead_conversion_rate", "numerator", "opportunities"),
                              ("lead_conversion_rate", "denominator", "leads"), ("activities_per_win", "numerator", "outreach")):
-            if row(k) is not None and _f(row(k)[col]) is not None:
-                r.last[name] = _f(row(k)[col])
+            if (x := _cell(m, k, col)) is not None:
+                r.last[name] = x
         c = chan[key(chan) == g]
         for ch in sorted(set(c["channel"])):
             cl = c[(c["channel"] == ch) & (c["kpi"] == "lgr")]
@@ -137,13 +141,10 @@ def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
             leads_now = _f(cl["numerator"].iloc[0]) if len(cl) else None
             if not leads_now:
                 continue
-            lgr = _rate(cl.iloc[0])
+            rate = _rate(cl.iloc[0])
             hrs = lg[(lg["channel"] == ch) & lg["purpose"].isin(["prospecting", "lead_generation"])]["hours"].sum()
-            if lgr.value:
-                hpl = 1.0 / lgr.value
-            else:
-                lgr = None
-                hpl = float(hrs) / leads_now if hrs > 0 else None
+            lgr: Rate | None = rate if rate.value else None
+            hpl = 1.0 / rate.value if rate.value else float(hrs) / leads_now if hrs > 0 else None
             rr, returns, weight = classify(cr.iloc[0] if len(cr) else None)
             r.channels.append(ChannelInput(ch, leads_now, float(hrs) if hrs > 0 else None, hpl, lgr, rr, returns, weight))
         out[g if by else None] = r

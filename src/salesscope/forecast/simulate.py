@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,7 +66,7 @@ def deal_probabilities(lt: LifeTable, deals: pd.DataFrame, as_of: float, periods
     return out
 
 
-def _amount_stats(won: pd.DataFrame, min_n: int) -> callable:
+def _amount_stats(won: pd.DataFrame, min_n: int) -> Callable[[str, str], tuple[float, float]]:
     """A lookup (group, stratum) -> (mean, variance) of won amounts, pooling when a cell is thin."""
     def stats(rows: pd.DataFrame) -> tuple[float, float, int]:
         n, s, ss = rows["n"].sum(), rows["s"].sum(), rows["ss"].sum()
