@@ -7,6 +7,7 @@ with ``jdatetime``; the same join works on DuckDB, PostgreSQL and Spark.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jdatetime
@@ -65,7 +66,7 @@ def period_of(day: dt.date, grain: Grain, calendar: Calendar = Calendar.GREGORIA
         return Period(start, start + 6 * ONE_DAY, f"{j.year}-W{week:02d}")
     if calendar is Calendar.GREGORIAN:
         y, m = day.year, day.month
-        make = dt.date
+        make: Callable[[int, int, int], dt.date] = dt.date
     else:
         j = _jalali(day)
         y, m = j.year, j.month
@@ -115,7 +116,8 @@ def periods_frame(periods: list[Period]) -> pd.DataFrame:
 
 def day_table(periods: list[Period]) -> pa.Table:
     """One row per day of the periods: ``day`` -> ``period_start`` (both date32)."""
-    days, starts = [], []
+    days: list[dt.date] = []
+    starts: list[dt.date] = []
     for p in periods:
         n = (p.end - p.start).days + 1
         days.extend(p.start + i * ONE_DAY for i in range(n))

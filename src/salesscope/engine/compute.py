@@ -156,18 +156,18 @@ class Plan:
         metrics = {"_rows": t.count()}
         for m in measures:
             where = m.condition(t)
-            col = t[m.column] if m.column else None
             match m.agg:
                 case Agg.COUNT:
                     metrics[m.name] = t.count(where=where) if where is not None else t.count()
                 case Agg.SUM:
-                    metrics[m.name] = col.sum(where=where)
+                    metrics[m.name] = m.value(t).sum(where=where)
                 case Agg.MEAN:
-                    metrics[m.name] = col.mean(where=where)
+                    metrics[m.name] = m.value(t).mean(where=where)
                 case Agg.STD:
-                    metrics[m.name] = col.std(where=where)
+                    metrics[m.name] = m.value(t).std(where=where)
                 case Agg.MEDIAN:
                     # a masked column, not ``where=``: Spark needs a constant percentile argument
+                    col = m.value(t)
                     masked = col if where is None else ibis.ifelse(where, col, ibis.null("float64"))
                     metrics[m.name] = masked.median()
                 case Agg.MEDIAN_CI:
@@ -224,7 +224,7 @@ def _targets(ws: Workspace, ind: Indicator, rows: pd.DataFrame, dims: list[str])
     value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
     ok = ~np.isnan(target) & ~np.isnan(value)
     met = value >= target if ind.direction is Direction.HIGHER_IS_BETTER else value <= target
-    status = np.where(ok, np.where(met, "met", "missed"), None)
+    status = np.where(ok, np.where(met, "met", "missed"), np.array(None))
     return target, status
 
 

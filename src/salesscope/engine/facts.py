@@ -38,11 +38,11 @@ class Ctx:
     scope: Scope = EVERYTHING
     row_counts: dict[str, int] = field(default_factory=dict)
     records: bool = False  # also carry each input record's own columns (the rows behind a number)
-    columns: dict[str, tuple[str, ...]] | None = None  # stored columns per table (None: read the store's)
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stored columns per table (empty: read the store's)
     rep_role: str | None = None  # the rep role the ``rep`` dimension means (None: the owner)
 
     def __post_init__(self) -> None:
-        if self.columns is None:
+        if not self.columns:
             self.columns = store_columns(self.backend)
 
     def table(self, name: Table) -> ir.Table:

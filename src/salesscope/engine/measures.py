@@ -81,6 +81,12 @@ class Measure:
         """The filter as an Ibis expression on the fact, None when the measure takes every row."""
         return reduce(lambda a, b: a & b, (c.expr(t) for c in self.where)) if self.where else None
 
+    def value(self, t: ir.Table) -> ir.Column:
+        """The measured column of fact ``t`` (every aggregate but a count has one)."""
+        if self.column is None:
+            raise ValueError(f"measure {self.name}: {self.agg.value} needs a column")
+        return t[self.column]
+
     def words(self) -> str:
         """``sum of hours over time_log where purpose in (prospecting)``."""
         what = f"{self.agg.value.removesuffix('_ci')} of {self.column}" if self.column else "count of rows"

@@ -44,6 +44,9 @@ from salesscope.schema import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
     from salesscope.workspace import Workspace
 
 SAMPLE_REJECTIONS = 20  # rejection messages repeated in the warnings; the rest are in the file
@@ -188,30 +191,28 @@ def _progress(enabled: bool) -> Iterator[_Bar]:
 class _Bar:
     """Steps of an import on a progress bar (each step is one vectorised DuckDB pass)."""
 
-    def __init__(self, progress: object) -> None:
+    def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, total: int) -> None:
         if self.progress is not None:
-            self.task = self.progress.add_task("importing", total=total)  # type: ignore[attr-defined]
+            self.task = self.progress.add_task("importing", total=total)
 
     def step(self, description: str, total: int | None = None) -> None:
         if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, advance=1, description=description,  # type: ignore[attr-defined]
-                                 total=total)
+            self.progress.update(self.task, advance=1, description=description, total=total)
 
 
 class _Lines(_Bar):
     """The same steps as lines of text, for stderr that is not a terminal."""
 
-    def __init__(self, console: object) -> None:
+    def __init__(self, console: Console) -> None:
         super().__init__(None)
         self.console = console
 
     def step(self, description: str, total: int | None = None) -> None:
-        self.console.print(f"import: {description}", highlight=False, markup=False,  # type: ignore[attr-defined]
-                           soft_wrap=True)
+        self.console.print(f"import: {description}", highlight=False, markup=False, soft_wrap=True)
 
 
 class _Run:
@@ -307,9 +308,9 @@ class _Run:
         bar.start(len(self.paths) * 3 + len(LOAD_ORDER) + 2)
         for i, path in enumerate(self.paths):
             bar.step(f"reading {path.name}")
-            for src in read_file(con, path, f"{i}", tmp, sheet=self.sheet or (opts and opts.sheet),
-                                 delimiter=opts and opts.delimiter,
-                                 encoding=opts and opts.encoding):
+            for src in read_file(con, path, f"{i}", tmp, sheet=self.sheet or (opts.sheet if opts else None),
+                                 delimiter=opts.delimiter if opts else None,
+                                 encoding=opts.encoding if opts else None):
                 self.sources.append(src)
         plan = [(k, t, tm) for k, src in enumerate(self.sources)
                 for t, tm in self.checked_targets(src)]

@@ -103,6 +103,6 @@ class RejectedRowsError(InputError):
 
         super().__init__(f"{result.rejected} rows rejected, nothing was loaded (--strict); "
                          f"see {result.quarantine}",
-                         fa=f"{to_persian_digits(result.rejected)} ردیف رد شد و چیزی بارگذاری نشد (--strict)؛ "
+                         fa=f"{to_persian_digits(str(result.rejected))} ردیف رد شد و چیزی بارگذاری نشد (--strict)؛ "
                             f"ببینید {result.quarantine}")
         self.result = result

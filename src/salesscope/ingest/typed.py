@@ -9,7 +9,7 @@ cannot fail has no ``x_c``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -362,9 +362,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                          f"{q('j_' + name)}.k = {parse.jalali_key_sql(t_exprs[name])}")
             out.columns[name].jalali = True
         elif what == "channel":
-            rows = [(k, str(normalise_channel(arabic_letters_to_persian(k))))
-                    for k in (value or []) if k is not None]
-            _lookup(con, f"_ch_{tag}_{name}", ["k", "ch"], rows)
+            pairs = [(k, str(normalise_channel(arabic_letters_to_persian(k))))
+                     for k in (value or []) if k is not None]
+            _lookup(con, f"_ch_{tag}_{name}", ["k", "ch"], pairs)
             joins.append(f"LEFT JOIN _ch_{tag}_{name} AS {q('c_' + name)} ON "
                          f"{q('c_' + name)}.k = {m_exprs[name]}")
         elif what == "percent":
@@ -515,7 +515,7 @@ def _unless_ambiguous_fraction(info: ColumnInfo, m: str, typed: str) -> str:
 
 
 def _lookup(con: duckdb.DuckDBPyConnection, name: str, cols: list[str],
-            rows: list[tuple[str | None, ...]]) -> None:
+            rows: Sequence[tuple[str | None, ...]]) -> None:
     """A small temporary lookup table built from Python values."""
     arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(cols))]
     con.register(f"{name}_arrow", pa.Table.from_arrays(arrays, names=cols))

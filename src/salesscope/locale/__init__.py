@@ -109,7 +109,7 @@ def is_rtl(lang: str) -> bool:
 
 
 @functools.cache
-def _digit_table(folder: Path, lang: str) -> dict[int, str]:
+def _digit_table(folder: Path, lang: str) -> dict[int, int]:
     del folder  # part of the cache key only
     en, to = catalogue(DEFAULT), catalogue(lang)
     src = en["meta.digits"] + en["meta.decimal"] + en["meta.group"] + en["meta.minus"] + en["meta.percent"]

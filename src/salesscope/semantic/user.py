@@ -16,7 +16,7 @@ from salesscope.config import IndicatorDecl, MeasureDecl
 from salesscope.engine.facts import Ctx, Fact, _dim, _people, _record
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Cond, Measure
-from salesscope.engine.metrics import Difference, Ratio, Sum
+from salesscope.engine.metrics import Difference, Metric, Ratio, Sum
 from salesscope.schema import TABLES, Kind, Table
 from salesscope.vocab import Dimension, Direction, Stage, Unit
 
@@ -45,7 +45,7 @@ def _build(table: Table, time: str, where: tuple[Cond, ...], column: str | None,
     for cond in where:
         t = t.filter(t[cond.column].cast("string").isin(list(cond.values)))
     spec = TABLES[table]
-    people = {}
+    people: dict[str, ir.Value] = {}
     if spec.has("rep_id"):
         t, people = _people(ctx, t, table)
     cols = {"day": t[time].cast("date") if spec.column(time).kind is Kind.TIMESTAMP else t[time], **people}
@@ -118,9 +118,11 @@ def user_parts(decls: list[IndicatorDecl], taken: set[str]) -> UserParts:
             out.problems.append((("indicators", i, "unit"), f"unit {decl.unit!r} is not one of "
                                  f"{', '.join(u.value for u in Unit)}"))
             ok = False
-        names = [_measure(out, i, j, decl, m) for j, m in enumerate(decl.measures)]
-        if not ok or None in names:
+        found = [_measure(out, i, j, decl, m) for j, m in enumerate(decl.measures)]
+        names = [n for n in found if n is not None]
+        if not ok or len(names) < len(found):
             continue
+        metric: Metric
         if decl.kind == "ratio":
             metric = Ratio(names[0], names[1], decl.scale)
         elif decl.kind == "difference":
