@@ -110,7 +110,8 @@ def funnel(
     fmt: Format = "table", out: Out = None, wide: Wide = False, lang: Lang = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
-    """Lead -> contacted -> qualified -> opportunity -> won, with conversion and drop-off.
+    """Lead -> contacted -> qualified -> opportunity -> won, with conversion and drop-off; with
+    --by stage, the deals' own pipeline stages, from a CRM's stage history, with time in stage.
 
     Example: salesscope funnel --grain quarter --by channel
     """
@@ -120,6 +121,9 @@ def funnel(
 
     check_output(fmt, out)
     ws = open_workspace(workspace, read_only=True)
+    if by == "stage":
+        _stage_funnel(ws, fmt, out, wide, lang)
+        return
     df = run_funnel(ws, zoom=ws.zoom(grain=grain, calendar=calendar, by=by, start=start, end=end))
     if fmt != "table":
         text = write_frame(df, fmt, out)
@@ -138,6 +142,33 @@ def funnel(
                  "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent", lang),
                  "" if pd.isna(r["drop_off"]) else value_text(r["drop_off"], "percent", lang),
                  locale.word("funnel", r["note"], lang) if isinstance(r["note"], str) and r["note"] else "")
+    render(console, grid, wide=wide)
+
+
+def _stage_funnel(ws, fmt: str, out: Path | None, wide: bool, lang: str | None) -> None:
+    import pandas as pd
+
+    from salesscope.engine.stages import stage_funnel
+
+    df = stage_funnel(ws)
+    if fmt != "table":
+        text = write_frame(df, fmt, out)
+        if text is not None:
+            typer.echo(text)
+        return
+    lang = resolve_lang(lang, ws)
+    counts = ("reached", "moved_on", "undecided")
+    cols = [locale.text("cli.stage", lang), *[locale.text(f"stages.{c}", lang) for c in counts],
+            locale.text("cli.conversion", lang), *[locale.text(f"stages.{c}", lang) for c in
+                                                   ("stays", "days_median", "days_mean")],
+            locale.text("cli.note", lang)]
+    grid = Grid(cols, numeric=set(range(1, 8)), lang=lang)
+    for r in df.to_dict(orient="records"):
+        grid.add(r["stage"], *["—" if pd.isna(r[c]) else number(r[c], lang, "count") for c in counts],
+                 "" if pd.isna(r["conversion"]) else value_text(r["conversion"], "percent", lang),
+                 number(r["stays"], lang, "count"),
+                 *["" if pd.isna(r[c]) else value_text(r[c], "days", lang) for c in ("days_median", "days_mean")],
+                 locale.text(f"stages.{r['note']}", lang) if isinstance(r["note"], str) else "")
     render(console, grid, wide=wide)
 
 

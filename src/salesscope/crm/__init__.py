@@ -15,7 +15,8 @@ __all__ = ["CrmMapping", "install_views", "load_crm_mapping", "view_sql"]
 
 
 def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None = None) -> list[str]:
-    """Create (or replace) one view per mapped canonical table in the connection's schema.
+    """Create (or replace) one view per mapped canonical table and history view in the
+    connection's schema.
 
     The CRM's tables are looked up in the mapping's ``source_schema``; the views go to the schema
     the connection reads (the workspace's ``backend.schema``), so they never mix with the CRM's.
@@ -29,13 +30,13 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
             cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         target = schema or scalar(cur.execute("SELECT current_schema()"))
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{mapping.source_schema}",))
-        for table in mapping.tables:
-            sql = view_sql(mapping, table)
+        for table in [*mapping.tables, *mapping.history]:
+            name = str(table)
             try:
-                cur.execute(f'DROP VIEW IF EXISTS "{target}"."{table.value}"')
-                cur.execute(f'CREATE VIEW "{target}"."{table.value}" AS {sql}')
+                cur.execute(f'DROP VIEW IF EXISTS "{target}"."{name}"')
+                cur.execute(f'CREATE VIEW "{target}"."{name}" AS {view_sql(mapping, table)}')
             except psycopg.Error as e:
-                raise ConfigError(f"CRM mapping {mapping.name!r}, table {table.value}: the database "
+                raise ConfigError(f"CRM mapping {mapping.name!r}, table {name}: the database "
                                   f"rejected the view: {str(e).strip()}") from None
-            created.append(table.value)
+            created.append(name)
     return created

@@ -2,9 +2,17 @@
 
 A mapping file names, per canonical table, the CRM tables to read (``from``), an optional row
 filter (``where``) and one SQL expression per canonical column. A channel column may map the CRM's
-own labels onto the channel vocabulary; the label itself is kept in ``<column>_label``. Columns
-left out are NULL. Every column is cast to its canonical type, so the engine sees the same schema
-as in an embedded workspace.
+own labels onto the channel vocabulary; the label itself is kept in ``<column>_label``; a value map
+on a text column keeps the labels it does not list. Columns left out are NULL. Every column is cast
+to its canonical type, so the engine sees the same schema as in an embedded workspace.
+
+Besides the canonical tables, a mapping may declare:
+
+- ``shared``: named subqueries every view may read, as if they were tables (a ``WITH`` clause);
+- ``attr_<name>`` columns on the tables that take free attributes: text dimensions, as an
+  imported mapping's attributes are;
+- ``history``: views the canonical tables cannot hold, each with its own fixed columns
+  (``HISTORY``): a deal's stage changes, and activities planned but not yet done.
 """
 
 from __future__ import annotations
@@ -16,10 +24,25 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from salesscope.errors import ConfigError
-from salesscope.schema import PG_TYPES, TABLES, Kind, Table
+from salesscope.schema import ATTRIBUTE_PREFIX, EXTENSIBLE, PG_TYPES, TABLES, Kind, Table
 from salesscope.vocab import Channel
 
 BUILTIN = Path(__file__).parent
+
+# The history views a mapping may declare: their columns and kinds, in order.
+HISTORY: dict[str, dict[str, Kind]] = {
+    # one row per stage an opportunity entered: its first stage at creation, then every move
+    "stage_changes": {
+        "opportunity_id": Kind.TEXT, "stage": Kind.TEXT, "stage_order": Kind.NUMBER,
+        "entered_at": Kind.TIMESTAMP, "changed_by": Kind.TEXT,
+    },
+    # activities scheduled and not done yet: never outreach until they are done
+    "planned_activities": {
+        "activity_id": Kind.TEXT, "planned_at": Kind.TIMESTAMP, "due_on": Kind.DATE,
+        "channel": Kind.CHANNEL, "kind": Kind.TEXT, "rep_id": Kind.TEXT, "lead_id": Kind.TEXT,
+        "opportunity_id": Kind.TEXT,
+    },
+}
 
 
 class ViewColumn(BaseModel):
@@ -51,7 +74,9 @@ class CrmMapping(BaseModel):
     name: str
     description: str = ""
     source_schema: str = "public"
+    shared: dict[str, str] = Field(default_factory=dict)  # name -> SELECT
     tables: dict[Table, ViewTable]
+    history: dict[str, ViewTable] = Field(default_factory=dict)
 
 
 def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmMapping:
@@ -86,6 +111,8 @@ def check(mapping: CrmMapping) -> list[str]:
     for table, tmap in mapping.tables.items():
         spec = TABLES[table]
         for col, cmap in tmap.columns.items():
+            if col.startswith(ATTRIBUTE_PREFIX) and table in EXTENSIBLE:
+                continue
             if not spec.has(col) and not (col.endswith("_label") and spec.has(col[:-6])):
                 problems.append(f"tables.{table.value}.columns.{col}: not a column of {table.value} "
                                 f"(expected one of {', '.join(spec.column_names)})")
@@ -98,6 +125,14 @@ def check(mapping: CrmMapping) -> list[str]:
         for req in spec.required:
             if req not in tmap.columns:
                 problems.append(f"tables.{table.value}.columns: required column {req!r} is not mapped")
+    for name, tmap in mapping.history.items():
+        if name not in HISTORY:
+            problems.append(f"history.{name}: not a history view (expected one of {', '.join(HISTORY)})")
+            continue
+        for col in tmap.columns:
+            if col not in HISTORY[name] and not (col.endswith("_label") and col[:-6] in HISTORY[name]):
+                problems.append(f"history.{name}.columns.{col}: not a column of {name} "
+                                f"(expected one of {', '.join(HISTORY[name])})")
     return problems
 
 
@@ -105,10 +140,22 @@ def _lit(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def column_sql(table: Table, name: str, cmap: ViewColumn | None) -> str:
-    """The view's select item for one canonical column, cast to its canonical type."""
-    spec = TABLES[table]
-    kind = Kind.TEXT if name.endswith("_label") and not spec.has(name) else spec.column(name).kind
+def _columns(table: Table | str) -> dict[str, Kind]:
+    """A canonical table's or history view's columns and kinds, channel labels included."""
+    if isinstance(table, Table):
+        spec = TABLES[table]
+        return {n: Kind.TEXT if n.endswith("_label") and not spec.has(n) else spec.column(n).kind
+                for n in spec.column_names}
+    out: dict[str, Kind] = {}
+    for n, kind in HISTORY[table].items():
+        out[n] = kind
+        if kind is Kind.CHANNEL:
+            out[f"{n}_label"] = Kind.TEXT
+    return out
+
+
+def column_sql(name: str, kind: Kind, cmap: ViewColumn | None) -> str:
+    """The view's select item for one column, cast to its kind's type."""
     typ = PG_TYPES[kind]
     if cmap is None:
         return f'CAST(NULL AS {typ}) AS "{name}"'
@@ -116,19 +163,26 @@ def column_sql(table: Table, name: str, cmap: ViewColumn | None) -> str:
     if cmap.values:
         arms = " ".join(f"WHEN lower(CAST({expr} AS text)) = {_lit(k.lower())} THEN {_lit(v)}"
                         for k, v in cmap.values.items())
-        other = _lit(cmap.default) if cmap.default else "NULL"
+        if cmap.default:
+            other = _lit(cmap.default)
+        else:  # a channel without a default is NULL; a text column keeps the CRM's own label
+            other = "NULL" if kind is Kind.CHANNEL else f"CAST({expr} AS text)"
         expr = f"CASE WHEN ({expr}) IS NULL THEN NULL {arms} ELSE {other} END"
     return f'CAST({expr} AS {typ}) AS "{name}"'
 
 
-def view_sql(mapping: CrmMapping, table: Table) -> str:
-    """The SELECT behind one canonical view."""
-    tmap = mapping.tables[table]
+def view_sql(mapping: CrmMapping, table: Table | str) -> str:
+    """The SELECT behind one canonical table's or history view's view."""
+    tmap = mapping.tables[table] if isinstance(table, Table) else mapping.history[table]
     items = []
-    for name in TABLES[table].column_names:
+    for name, kind in _columns(table).items():
         cmap = tmap.columns.get(name)
         if cmap is None and name.endswith("_label") and name[:-6] in tmap.columns:
             cmap = ViewColumn(expr=tmap.columns[name[:-6]].expr)  # the CRM's own label
-        items.append(column_sql(table, name, cmap))
+        items.append(column_sql(name, kind, cmap))
+    items += [column_sql(name, Kind.TEXT, cmap) for name, cmap in tmap.columns.items()
+              if name.startswith(ATTRIBUTE_PREFIX)]
+    shared = ", ".join(f'"{n}" AS ({q})' for n, q in mapping.shared.items())
+    with_ = f"WITH {shared} " if shared else ""
     where = f" WHERE {tmap.where}" if tmap.where else ""
-    return f"SELECT {', '.join(items)} FROM {tmap.from_}{where}"
+    return f"{with_}SELECT {', '.join(items)} FROM {tmap.from_}{where}"
