@@ -266,3 +266,12 @@ def test_older_odoo_layouts_read_the_same(odoo_ws, pg_database):
         assert stage_funnel(ws)["reached"].tolist() == [3, 3, 2, 1]
     finally:
         ws.close()
+
+
+def test_lost_reasons_and_companies_are_dimensions(odoo_ws):
+    q = odoo_ws.kpis(["win_rate"], grain="quarter", by="lost_reason")
+    q1 = q[q["period"] == "2026-Q1"].set_index("lost_reason")
+    # 102 won (no reason), 105 lost as too expensive
+    assert q1.loc["Too expensive", "value"] == 0 and q1.loc["Too expensive", "n"] == 1
+    q = odoo_ws.kpis(["win_rate"], grain="quarter", by="company")
+    assert q[q["period"] == "2026-Q1"].set_index("company").loc["My Company", "value"] == pytest.approx(50)

@@ -70,16 +70,16 @@ def stage_funnel(ws: Workspace) -> pd.DataFrame:
         reached = int((deals["furthest"] >= s.stage_order).sum())
         undecided = int(((deals["furthest"] == s.stage_order) & (deals["status"] == "open")).sum())
         last = i + 1 == len(stages)
-        moved_on = None if last else int((deals["furthest"] > s.stage_order).sum())
+        further = int((deals["furthest"] > s.stage_order).sum())
         decided = reached - undecided
         if last:
             conversion, note = np.nan, "last_stage"
         elif decided == 0:
             conversion, note = np.nan, "none_decided"
         else:
-            conversion, note = moved_on / decided * 100, None
+            conversion, note = further / decided * 100, None
         stay = days[(df["stage"] == s.stage) & days.notna()]
-        rows.append({"stage": s.stage, "stage_order": s.stage_order, "reached": reached, "moved_on": moved_on,
+        rows.append({"stage": s.stage, "stage_order": s.stage_order, "reached": reached, "moved_on": None if last else further,
                      "undecided": undecided, "conversion": conversion, "stays": len(stay),
                      "days_median": stay.median() if len(stay) else np.nan,
                      "days_mean": stay.mean() if len(stay) else np.nan, "note": note})
