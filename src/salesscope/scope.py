@@ -10,7 +10,7 @@ tied to a rep or team is out of scope rather than shown whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -148,3 +148,5 @@ class Scope:
 
 
 EVERYTHING = Scope()
+# What a caller may pass for a scope: a Scope, its Python form (``{"rep": ["R01"]}``) or None (everything).
+ScopeArg = Scope | Mapping[str, Sequence[str]] | None

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from salesscope.config import WorkspaceConfig
-    from salesscope.scope import Scope
+    from salesscope.scope import ScopeArg
     from salesscope.semantic import SemanticModel
     from salesscope.zoom import Zoom
 
@@ -163,7 +163,7 @@ class Workspace:
         start: Any = None,
         end: Any = None,
         details: bool = False,
-        scope: Scope | dict[str, Sequence[str]] | None = None,
+        scope: ScopeArg = None,
     ) -> pd.DataFrame:
         """Indicators as a tidy DataFrame: one row per indicator x period x dimension values.
 

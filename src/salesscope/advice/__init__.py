@@ -17,7 +17,7 @@ from salesscope.advice.texts import KIND
 
 if TYPE_CHECKING:
     from salesscope.advice.collect import build_context, run
-    from salesscope.scope import Scope
+    from salesscope.scope import ScopeArg
     from salesscope.workspace import Workspace
     from salesscope.zoom import Zoom
 
@@ -26,7 +26,7 @@ __all__ = ["KIND", "Confidence", "Finding", "Kind", "findings", "run", "build_co
 
 def findings(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",
              calendar: str | None = None, by: Sequence[str] | str | None = None, lang: str = "en",
-             today: dt.date | None = None, scope: Scope | dict[str, Sequence[str]] | None = None) -> list[Finding]:
+             today: dt.date | None = None, scope: ScopeArg = None) -> list[Finding]:
     """Findings for one period (default: the last full one), ranked most valuable first.
 
     ``scope`` restricts every number behind the findings to some reps or teams, as in ``ws.kpis``.

@@ -18,7 +18,7 @@ from salesscope.advice.rules import indicator_findings
 from salesscope.advice.settle import settle
 from salesscope.advice.targets import target_findings
 from salesscope.errors import QueryError
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def _meta(ws: Workspace) -> dict[str, KpiMeta]:
 
 def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",
                   calendar: str | None = None, by: Sequence[str] | str | None = None, today: dt.date | None = None,
-                  scope: Scope | dict[str, Sequence[str]] | None = None) -> Context:
+                  scope: ScopeArg = None) -> Context:
     """Ask the engine for every frame the rules read: totals, breakdowns, and the neighbouring grains.
 
     The zoom is a :class:`Zoom` or its parts; its breakdown names the dimensions to examine one by one."""

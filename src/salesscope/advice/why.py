@@ -27,6 +27,7 @@ from salesscope.errors import QueryError
 from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
+    from salesscope.scope import ScopeArg
     from salesscope.workspace import Workspace
 
 DEFAULT_BY = ("channel", "team", "rep", "product", "segment")
@@ -114,7 +115,7 @@ def _like_period(totals, kpi: str, period: str, grain: str) -> str | None:
 
 def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "month", calendar: str | None = None,
         by: Sequence[str] | None = None, against: str = "previous", today: dt.date | None = None,
-        scope: dict[str, Sequence[str]] | None = None) -> Why:
+        scope: ScopeArg = None) -> Why:
     """Decompose the change of ratio indicator ``kpi`` in ``period`` (default: the last complete one)."""
     from salesscope.advice.collect import data_end
 

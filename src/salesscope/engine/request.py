@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from salesscope.engine import dimensions
 from salesscope.errors import QueryError
-from salesscope.scope import EVERYTHING, Scope
+from salesscope.scope import EVERYTHING, Scope, ScopeArg
 from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class Request:
 
     @classmethod
     def build(cls, ws: Workspace, *, ids: Sequence[str] | str | None = None, zoom: Zoom,
-              details: bool = False, scope: Scope | dict[str, Sequence[str]] | None = None) -> Request:
+              details: bool = False, scope: ScopeArg = None) -> Request:
         known = ws.model.indicators
         if isinstance(ids, str):
             ids = [i for i in ids.split(",") if i.strip()]

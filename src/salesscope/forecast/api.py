@@ -11,7 +11,7 @@ from salesscope.forecast import backtest as bt
 from salesscope.forecast import data
 from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Calendar, Grain
 from salesscope.zoom import parse_calendar, parse_grain
 
@@ -37,7 +37,7 @@ def data_now(d) -> dt.datetime:
 def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
              by: str | None = None,
              *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,
-             seed: int = 7, scope: data.ScopeArg = None) -> pd.DataFrame:
+             seed: int = 7, scope: ScopeArg = None) -> pd.DataFrame:
     """Revenue per period (and ``by`` group) with 80%/95% intervals; ``.attrs`` holds the track record.
 
     ``scope`` restricts every deal read (history, pipeline, run-rate, backtest) to some reps or teams.

@@ -15,14 +15,13 @@ import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.schema import Table
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_dimension
 
 NONE = "(none)"
 DAY_S = 86_400.0
 GROUP_DIMS = ("team", "rep", "channel")
 CLOSED = ("won", "lost")
-ScopeArg = Scope | dict[str, Sequence[str]] | None
 
 
 def epoch(day: dt.date | dt.datetime) -> float:

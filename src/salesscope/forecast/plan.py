@@ -19,7 +19,7 @@ from salesscope.forecast.periods import Period, parse_period, periods_before
 from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_calendar
 
 
@@ -187,7 +187,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
 
 
 def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7,
-         calendar: str | None = None, scope: data.ScopeArg = None, as_of: dt.date | None = None) -> Plan:
+         calendar: str | None = None, scope: ScopeArg = None, as_of: dt.date | None = None) -> Plan:
     """What it takes to reach ``target`` revenue in ``period`` (``2026-Q3``, ``1405-02``...).
 
     ``calendar`` reads the label (default: the workspace's); ``scope`` keeps only some reps' or teams' rows;

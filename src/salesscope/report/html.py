@@ -115,7 +115,7 @@ def _breakdown_table(infos: list[IndicatorInfo], frame: pd.DataFrame, dim: str, 
         return None
     rows = []
     for key, part in frame.groupby(dim, sort=True):
-        cells = []
+        cells: list[dict[str, Any]] = []
         for info in cols:
             r = part[part["kpi"] == info.id]
             if r.empty:

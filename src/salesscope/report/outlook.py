@@ -54,6 +54,7 @@ def _pick(both: dict[str, str] | None, lang: Lang) -> str:
     return (both or {}).get(lang) or (both or {}).get("en", "")
 
 
+TONE: dict[bool | None, str] = {True: "good", False: "bad"}  # a plan's tone by whether it is reachable
 PERIOD = re.compile(r"([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))")
 
 
@@ -99,7 +100,7 @@ def _plan_block(p: dict[str, Any], lang: Lang, currency: str, whole: bool) -> di
             "base": iso(word("base", lang, base=digits(p["base_period"], lang)), lang),
             # The whole plan's verdict is the section's headline; only its reasons are repeated here.
             "reasons": [iso(_pick(r, lang), lang) for r in (p.get("reasons") or [])[1 if whole else 0:]],
-            "tone": {True: "good", False: "bad"}.get(p.get("reachable"), "flat"),
+            "tone": TONE.get(p.get("reachable"), "flat"),
             "needs": needs, "channels": channels,
             "assumptions": [iso(_pick(a, lang), lang) for a in p.get("assumptions") or []]}
 
@@ -144,7 +145,7 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
     if o.plan is not None:
         p = o.plan
         out["plan"] = {"verdict": _pick((p.get("reasons") or [None])[0], lang),
-                       "tone": {True: "good", False: "bad"}.get(p.get("reachable"), "flat"),
+                       "tone": TONE.get(p.get("reachable"), "flat"),
                        "parts": [_plan_block(q, lang, currency, not p.get("parts")) for q in (p.get("parts") or [p])],
                        "assumptions": [iso(_pick(x, lang), lang) for x in p.get("assumptions") or []]
                        if p.get("parts") else []}
