@@ -57,6 +57,7 @@ def test_indicator_drill_down_and_rows(page, passwords):
     _settled(page)
     bars = page.locator("#breakdown .bars .point path")
     assert bars.count() >= 3
+    bars.first.scroll_into_view_if_needed()
     box = bars.first.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url(re.compile(r".*where=team%3A.*"))

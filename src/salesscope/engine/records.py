@@ -74,20 +74,61 @@ def table_rows(ws: Workspace, table: Table, scope: Scope = EVERYTHING) -> ir.Tab
 
 @dataclass
 class Behind:
-    """The input records one fact of an indicator counted, or why there are none."""
+    """The input records one fact of an indicator counted (one page of them), or why there are none."""
 
     fact: str
     table: str
     rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     truncated: bool = False
     reason: str | None = None
+    total: int = 0  # records matching, on every page
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which records to return: sorted by ``sort`` (a record column), those containing ``search``
+    in any column (case-insensitive), ``limit`` of them from ``offset``."""
+
+    offset: int = 0
+    limit: int = ROW_LIMIT
+    sort: str | None = None
+    descending: bool = False
+    search: str = ""
+
+
+REP_NAME = "rep_name"  # the owner's name beside ``rep_id``, from the reps table
+
+
+def _with_rep_names(ws: Workspace, t: ir.Table, ctx: Ctx) -> ir.Table:
+    """The records with their rep's name beside ``rep_id`` (when both exist)."""
+    if "rep_id" not in t.columns or REP_NAME in t.columns or not ctx.row_counts.get(Table.REPS.value):
+        return t
+    reps = ws.table(Table.REPS)
+    names = reps.select(_rid=reps.rep_id, **{REP_NAME: reps["name"]}).distinct(on="_rid", keep="first")
+    joined = t.left_join(names, t.rep_id == names._rid).drop("_rid")
+    cols = list(t.columns)
+    cols.insert(cols.index("rep_id") + 1, REP_NAME)
+    return joined.select(*cols)
+
+
+def _searched(t: ir.Table, text: str) -> ir.Table:
+    needle = text.strip().lower()
+    if not needle:
+        return t
+    hits = [t[c].cast("string").lower().contains(needle).fill_null(False) for c in t.columns]
+    cond = hits[0]
+    for h in hits[1:]:
+        cond = cond | h
+    return t.filter(cond)
 
 
 def rows_behind(ws: Workspace, facts: list[Fact], first: dt.date, last: dt.date,
                 where: Mapping[Dim, str], scope: Scope = EVERYTHING,
-                limit: int = ROW_LIMIT) -> list[Behind]:
-    """For each fact, the input records it places in [first, last], filtered and in scope."""
+                limit: int = ROW_LIMIT, page: Page | None = None) -> list[Behind]:
+    """For each fact, the input records it places in [first, last], filtered and in scope: one
+    ``page`` of them (default: the first ``limit`` in column order) and how many there are."""
     dimensions.check(where, ws.backend)
+    page = page or Page(limit=limit)
     ctx = context(ws, first, last, scope, records=True)
     out = []
     for fact in facts:
@@ -107,11 +148,17 @@ def rows_behind(ws: Workspace, facts: list[Fact], first: dt.date, last: dt.date,
         for dim, value in where.items():
             t = t.filter(t[str(dim)] == value)
         cols = [c for c in t.columns if c.startswith(RECORD)]
-        t = t.select(*cols).distinct()  # a quota or cost spread over days is one record
-        df = ws.backend.execute(t.order_by(*cols).limit(limit + 1))
-        df.columns = [c.removeprefix(RECORD) for c in df.columns]
-        entry.truncated = len(df) > limit
-        entry.rows = df.head(limit)
+        t = t.select(**{c.removeprefix(RECORD): t[c] for c in cols}).distinct()  # a quota spread over days is one record
+        t = _searched(_with_rep_names(ws, t, ctx), page.search)
+        keys = list(t.columns)
+        order = []
+        if page.sort in keys:
+            order.append(ibis.desc(page.sort) if page.descending else ibis.asc(page.sort))
+        order += [k for k in keys if k != page.sort]
+        entry.total = int(ws.backend.execute(t.count()))
+        df = ws.backend.execute(t.order_by(*order).limit(page.limit + 1, offset=page.offset))
+        entry.truncated = len(df) > page.limit
+        entry.rows = df.head(page.limit)
     return out
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from salesscope import locale
+from salesscope.engine.records import ROW_LIMIT, Page
+from salesscope.errors import QueryError
 from salesscope.formatting import display
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
-from salesscope.web.rows import dimension_values, rows_behind
+from salesscope.web.rows import dimension_values, rows_behind, rows_csv
 from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
 from salesscope.zoom import Zoom
@@ -163,9 +166,31 @@ def dimension(dim: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     return {"dimension": dim, "values": dimension_values(svc, dim, scope_for(user))}
 
 
-@router.get("/indicators/{kpi}/rows")
+@router.get("/indicators/{kpi}/rows", response_model=None)
 def rows(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
-         period_start: dt.date, period_end: dt.date) -> dict[str, Any]:
-    """The input records behind one number: the indicator's tables in that period and drill-down."""
+         period_start: dt.date, period_end: dt.date,
+         table: Annotated[list[str] | None, Query(description="only these of the indicator's tables (facts)")] = None,
+         offset: Annotated[int, Query(ge=0)] = 0,
+         limit: Annotated[int, Query(ge=1, le=1000)] = ROW_LIMIT,
+         sort: Annotated[str | None, Query(description="column to sort by")] = None,
+         desc: bool = False,
+         q: Annotated[str, Query(max_length=200, description="keep records containing this text")] = "",
+         lang: Annotated[str | None, Query(description="language of headers and cells")] = None,
+         format: Annotated[str, Query(pattern="^(json|csv)$")] = "json") -> dict[str, Any] | Response:
+    """The input records behind one number: the indicator's tables in that period and drill-down,
+    one page at a time (sorted, searched), headers and cells in the reader's language and calendar;
+    ``format=csv`` downloads every record of one table as listed."""
     scope = _scoped(user, svc, zoom)
-    return rows_behind(svc, kpi, period_start, period_end, zoom.filters, scope)
+    language = lang if lang and locale.supported(lang) else svc.ws.config.language
+    page = Page(offset, limit, sort, desc, q)
+    if format == "csv":
+        if not table or len(table) != 1:
+            raise QueryError("a download is of one table: give table=<name>",
+                             fa="دریافت فایل برای یک جدول است؛ table=<نام> را بدهید")
+        text = rows_csv(svc, kpi, table[0], period_start, period_end, zoom.filters, scope, page,
+                        lang=language, calendar=str(zoom.calendar))
+        name = f"{kpi}-{table[0]}-{period_start}-{period_end}.csv"
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return rows_behind(svc, kpi, period_start, period_end, zoom.filters, scope, page, lang=language,
+                       calendar=str(zoom.calendar), facts=table)

@@ -7,10 +7,40 @@ const SS = (() => {
   const RTL = T.meta_direction === "rtl";
   // A field the API gives per language (name_en, name_fa...), in the reader's language.
   const inLang = (obj, field) => (obj && (obj[`${field}_${LANG}`] || obj[`${field}_en`] || obj[field])) || "";
-  const ZOOM_KEYS = ["grain", "calendar", "by", "from", "to", "where", "lang"];
+  // The selected period travels with the zoom: the headline, breakdown and rows are of that period.
+  const ZOOM_KEYS = ["grain", "calendar", "by", "from", "to", "where", "period", "lang"];
   const DIMS = ["team", "rep", "channel", "campaign", "product", "segment"];
+  // Drill-down goes from coarse to fine within a hierarchy (company > team > rep, channel > campaign).
+  const HIERARCHIES = [["team", "rep"], ["channel", "campaign"], ["segment"], ["product"]];
+
+  // The dimensions still worth breaking down by once ``used`` are filtered on: neither those nor
+  // anything coarser in their hierarchy (inside one rep, a breakdown by team says nothing).
+  function drillable(dims, used) {
+    const coarser = (d) => HIERARCHIES.some((h) => h.includes(d)
+      && used.some((u) => h.includes(u) && h.indexOf(d) <= h.indexOf(u)));
+    return dims.filter((d) => !used.includes(d) && !coarser(d));
+  }
+
+  // After drilling into a value of ``by``: the next finer dimension of its hierarchy, else another one.
+  function nextDim(dims, by, used) {
+    const open = drillable(dims, [...used, by]);
+    const h = HIERARCHIES.find((x) => x.includes(by)) || [by];
+    return open.find((d) => h.includes(d)) || open[0] || null;
+  }
+
+  // The calendar periods and dates are read in: the URL's, else the reader's language's (Jalali in
+  // Persian), else the workspace's.
+  const calendar = () => params().get("calendar") || T.meta_calendar || BOOT.default_calendar;
 
   const params = () => new URLSearchParams(location.search);
+
+  // "{n} rows" with its values put in.
+  const fill = (text, values) => String(text).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+
+  // In right-to-left text every left-to-right run (a period "2026-10", an id "R07", a number) is
+  // isolated (LRI ... PDI), so the sentence around it cannot reorder its parts.
+  const LTR_RUN = /[A-Za-z0-9\u06F0-\u06F9](?:[A-Za-z0-9\u06F0-\u06F9\-\u2212\/.:_\u066B\u066C,+%\u066A]*[A-Za-z0-9\u06F0-\u06F9%\u066A])?/g;
+  const isolate = (text) => (!RTL || !text ? text : String(text).replace(LTR_RUN, (m) => `\u2066${m}\u2069`));
 
   function setParams(changes, { reload = true } = {}) {
     const p = params();
@@ -28,7 +58,7 @@ const SS = (() => {
   function zoomQuery(extra = {}) {
     const p = params(), out = new URLSearchParams();
     for (const k of ZOOM_KEYS) p.getAll(k).forEach((v) => out.append(k, v));
-    if (!out.get("calendar")) out.set("calendar", BOOT.default_calendar);
+    if (!out.get("calendar")) out.set("calendar", calendar());
     for (const [k, v] of Object.entries(extra)) {
       out.delete(k);
       if (Array.isArray(v)) v.forEach((x) => out.append(k, x));
@@ -54,7 +84,15 @@ const SS = (() => {
     let payload;
     if (form) payload = form;
     else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
-    const res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
+    let res;
+    try {
+      res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
+    } catch (cause) {
+      // The server cannot be reached: the page keeps what it shows, says so, and tries again.
+      offline(true);
+      const e = new Error(T.offline); e.offline = true; e.cause = cause; throw e;
+    }
+    offline(false);
     if (res.status === 401) { location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`; }
     const data = await res.json().catch(() => ({ error: { code: "bad_response", message: res.statusText } }));
     if (!res.ok) {
@@ -67,8 +105,30 @@ const SS = (() => {
   function showError(err) {
     const box = document.getElementById("error");
     if (!err) { box.hidden = true; return; }
+    if (err.offline) return;  // the offline notice says it already
     box.textContent = `${T.error}: ${err.message || err}`;
     box.hidden = false;
+  }
+
+  // While the server cannot be reached a notice says so and the server is asked again every few
+  // seconds; once it answers, the page is drawn again for the zoom the reader asked for.
+  let retry = null;
+  function offline(down) {
+    const box = document.getElementById("offline");
+    if (!box) return;
+    if (!down) {
+      if (retry) { clearInterval(retry); retry = null; box.hidden = true; window.dispatchEvent(new Event("ss:zoom")); }
+      return;
+    }
+    box.textContent = T.offline;
+    box.hidden = false;
+    if (retry) return;
+    retry = setInterval(async () => {
+      try {
+        const r = await fetch("/api/v1/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (r.ok || r.status === 401) offline(false);
+      } catch (e) { /* still unreachable */ }
+    }, 3000);
   }
 
   // A machine reason ("missing_input:quotas") in words; unknown codes are shown as they are.
@@ -101,7 +161,7 @@ const SS = (() => {
   function date(iso) {
     if (!iso) return "—";
     const d = new Date(`${String(iso).slice(0, 10)}T00:00:00Z`);
-    if ((zoomQuery().get("calendar") || BOOT.default_calendar) === "jalali" || T.meta_calendar === "jalali") {
+    if (calendar() === "jalali") {
       return new Intl.DateTimeFormat(`${LANG}-u-ca-persian`,
         { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
     }
@@ -113,6 +173,11 @@ const SS = (() => {
   // Vocabulary words are stored lower-case; a label starts with a capital where the script has them.
   const label = (s) => (s ? s[0].toUpperCase() + s.slice(1) : s);
   const dimName = (d) => label(T[`dim_${d}`]) || d;
+  // A dimension's value as the reader names it: channels are catalogue words, the rest data.
+  const valueName = (d, v) => (d === "channel" && T[`channel_${v}`]) || v;
+  // A period the data do not cover to its end is marked, with the last day the data hold.
+  const partial = (row, dataEnd) => (row && dataEnd && row.period_end && row.period_end > dataEnd
+    ? el("span", { class: "badge partial", title: T.partial_title }, fill(T.partial, { date: date(dataEnd) })) : null);
 
   function el(tag, attrs = {}, ...children) {
     const n = document.createElement(tag);
@@ -139,9 +204,11 @@ const SS = (() => {
   }
 
   const chartLayout = (extra = {}) => ({
-    margin: { l: 50, r: 20, t: 10, b: 40 }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+    margin: { l: 50, r: 20, t: 10, b: 40, autoexpand: true }, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
     font: { family: "Vazirmatn, 'Noto Naskh Arabic', sans-serif", size: 12 },
     separators: T.meta_decimal + T.meta_group, ...extra,
+    // Axis titles and long category labels get the room they need instead of being cut.
+    xaxis: { automargin: true, ...(extra.xaxis || {}) }, yaxis: { automargin: true, ...(extra.yaxis || {}) },
   });
 
   // Plotly draws left to right; inside an RTL page its box needs dir="ltr" or labels break.
@@ -165,13 +232,14 @@ const SS = (() => {
     const fill = () => {
       const q = zoomQuery();
       form.grain.value = q.get("grain") || "month";
-      form.calendar.value = q.get("calendar") || BOOT.default_calendar;
+      form.calendar.value = q.get("calendar");
       form.by.value = (q.get("by") || "").split(",")[0];
       form.from.value = q.get("from") || "";
       form.to.value = q.get("to") || "";
       // The browser's date picker is Gregorian; the hint shows the same day on the Jalali calendar.
       form.querySelectorAll(".date-hint").forEach((h) => {
         const v = form[h.dataset.for].value;
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) { h.textContent = ""; return; }
         h.textContent = v && (T.meta_calendar === "jalali" || form.calendar.value === "jalali") ? date(v) : "";
       });
       const chips = document.getElementById("where-chips");
@@ -179,16 +247,19 @@ const SS = (() => {
         const [d, ...v] = w.split(":");
         return el("button", { type: "button", class: "chip", title: T.remove,
           onclick: () => setParams({ where: whereList().filter((x) => x !== w) }) },
-          `${dimName(d)}: ${digits(v.join(":"))} ✕`);
+          `${dimName(d)}: ${valueName(d, v.join(":"))} ✕`);
       }));
     };
     form.addEventListener("submit", (e) => {
       e.preventDefault();
+      const q = zoomQuery();
+      // A period is named on one grain and calendar: another grain or calendar selects its latest.
+      const samePeriods = (q.get("grain") || "month") === form.grain.value && q.get("calendar") === form.calendar.value;
       setParams({ grain: form.grain.value, calendar: form.calendar.value, by: form.by.value,
-        from: form.from.value, to: form.to.value });
+        from: form.from.value.trim(), to: form.to.value.trim(), period: samePeriods ? q.get("period") : null });
     });
     document.getElementById("zoom-reset").addEventListener("click", () =>
-      setParams({ grain: null, calendar: null, by: null, from: null, to: null, where: [] }));
+      setParams({ grain: null, calendar: null, by: null, from: null, to: null, where: [], period: null }));
     window.addEventListener("ss:zoom", fill);
     fill();
   }
@@ -204,6 +275,6 @@ const SS = (() => {
     initZoom();
   }
 
-  return { T, BOOT, LANG, RTL, inLang, DIMS, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
+  return { T, BOOT, LANG, RTL, inLang, DIMS, label, valueName, partial, drillable, nextDim, calendar, fill, isolate, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
     withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

@@ -12,9 +12,18 @@
   const better = (meta, change) => (change === null || change === undefined || change === 0) ? null
     : ((change > 0) === (meta.direction === "higher_is_better"));
 
-  function statusBadge(row) {
-    if (!row || !row.status) return el("span", { class: "badge none" }, T.status_none);
-    return el("span", { class: `badge ${row.status}` }, T[`status_${row.status}`] || row.status);
+  // Where a target is set: met or missed, and the target itself; nothing where there is none.
+  function statusBadge(row, meta) {
+    if (!row || !row.status) return null;
+    const target = row.target === null || row.target === undefined ? ""
+      : ` · ${T.target}: ${withUnit(row.target, meta ? meta.unit : "")}`;
+    return el("span", { class: `badge ${row.status}` }, `${T[`status_${row.status}`] || row.status}${target}`);
+  }
+
+  // The value's 95% interval as the server writes it.
+  function intervalText(row) {
+    const text = row && row.display ? (row.display[LANG] || row.display.en).interval : "";
+    return text ? el("span", { class: "interval", title: T.interval_title }, `${T.interval} `, el("bdi", {}, text)) : null;
   }
 
   // A value and its change as the server writes them (the same on every surface); the unit-aware
@@ -55,8 +64,8 @@
         row.value === null || row.value === undefined
           ? el("div", { class: "reason" }, `${T.reason}: ${reasonText(row.reason)}`) : null,
         el("div", { class: "card-meta" }, el("span", { class: "period" }, SS.periodLabel(row.period || "")),
-          changeText(meta, row), statusBadge(row)),
-        el("div", { class: "card-meta" }, sampleText(row)),
+          changeText(meta, row), statusBadge(row, meta), SS.partial(row, data.data_end)),
+        el("div", { class: "card-meta" }, intervalText(row), sampleText(row)),
         spark);
       requestAnimationFrame(() => {
         const pts = card.spark.filter((p) => p.value !== null);
@@ -77,33 +86,39 @@
     if (!meta) { main.replaceChildren(el("p", {}, T.not_found)); return; }
     const q = SS.zoomQuery();
     const where = SS.whereList(), used = where.map((w) => w.split(":")[0]);
-    const dims = SS.DIMS.filter((d) => meta.dimensions.includes(d));
+    const dims = SS.drillable(SS.DIMS.filter((d) => meta.dimensions.includes(d)), used);
     let by = (q.get("by") || "").split(",")[0];
-    if (!by || !dims.includes(by)) by = dims.find((d) => !used.includes(d)) || "";
+    if (!by || !dims.includes(by)) by = dims[0] || "";
     const trendQ = SS.zoomQuery({ ids: id, by: null });
-    const trend = (await api("/api/v1/indicators", { query: trendQ })).rows
-      .sort((a, b) => a.period_start.localeCompare(b.period_start));
+    const answer = await api("/api/v1/indicators", { query: trendQ });
+    const trend = answer.rows.sort((a, b) => a.period_start.localeCompare(b.period_start));
+    // The period clicked on the trend (kept in the URL), else the latest.
     const selected = q.get("period") || (trend.length ? trend[trend.length - 1].period : null);
     const sel = trend.find((r) => r.period === selected) || trend[trend.length - 1];
 
     const trendBox = chartBox("trend"), barBox = chartBox("breakdown"), rowsBox = el("div", { id: "rows" });
+    const barTable = el("div", { id: "breakdown-table" });
     const dimSelect = el("select", { id: "by-select", onchange: (e) => SS.setParams({ by: e.target.value }) },
       dims.map((d) => el("option", { value: d, selected: d === by }, dimName(d))));
     main.replaceChildren(
       el("h1", {}, inLang(meta, "name")),
       el("p", { class: "muted" }, inLang(meta, "description")),
-      sel ? el("div", { class: "headline" }, el("span", { class: "card-value" }, shown(sel, meta)),
-        el("span", { class: "period" }, SS.periodLabel(sel.period)), changeText(meta, sel), statusBadge(sel),
-        sampleText(sel), sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
-      el("section", {}, el("h2", {}, T.trend), trendBox),
-      el("section", {}, el("h2", {}, T.breakdown_by, " ", dimSelect, " · ", SS.periodLabel(sel ? sel.period : "")),
-        el("p", { class: "muted" }, T.click_to_drill), barBox),
-      el("section", {}, el("h2", {}, T.rows_behind), rowsBox));
+      sel ? el("div", { class: "headline", id: "headline", "data-period": sel.period },
+        el("span", { class: "card-value" }, shown(sel, meta)),
+        el("span", { class: "period" }, SS.periodLabel(sel.period)), SS.partial(sel, answer.data_end),
+        changeText(meta, sel), statusBadge(sel, meta),
+        intervalText(sel), sampleText(sel),
+        sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
+      el("section", {}, el("h2", {}, T.trend), el("p", { class: "muted" }, T.click_point), trendBox),
+      dims.length ? el("section", {}, el("h2", {}, T.breakdown_by, " ", dimSelect, " · ", SS.periodLabel(sel ? sel.period : "")),
+        el("p", { class: "muted" }, T.click_to_drill), barBox, barTable) : null,
+      el("section", {}, el("h2", {}, T.rows_behind, " · ", SS.periodLabel(sel ? sel.period : "")), rowsBox));
     if (!trend.length) { trendBox.replaceWith(el("p", { class: "muted" }, T.no_data)); return; }
 
     const lo = trend.map((r) => r.ci_low), hi = trend.map((r) => r.ci_high), x = trend.map((r) => r.period);
     const traces = [{ x, y: trend.map((r) => r.value), type: "scatter", mode: "lines+markers", name: T.value,
-      line: { color: "#2b6cb0" }, marker: { size: trend.map((r) => (r.period === selected ? 12 : 7)) } }];
+      line: { color: "#2b6cb0" }, marker: { size: trend.map((r) => (r.period === sel.period ? 13 : 7)),
+        color: trend.map((r) => (r.period === sel.period ? "#c05621" : "#2b6cb0")) } }];
     if (hi.some((v) => v !== null)) {
       traces.unshift({ x: [...x, ...x.slice().reverse()], y: [...hi, ...lo.slice().reverse()], fill: "toself",
         type: "scatter", mode: "none", fillcolor: "rgba(43,108,176,0.15)", hoverinfo: "skip", showlegend: false });
@@ -112,16 +127,16 @@
       traces.push({ x, y: trend.map((r) => r.target), type: "scatter", mode: "lines", name: T.target,
         line: { dash: "dash", color: "#c05621" } });
     }
-    await SS.plot(trendBox, traces, chartLayout({ height: 300, showlegend: false,
+    await SS.plot(trendBox, traces, chartLayout({ height: 300, showlegend: false, hovermode: "closest",
       xaxis: { type: "category", tickvals: x, ticktext: x.map((p) => SS.plotText(digits(p))) } }), cfg);
     trendBox.on("plotly_click", (ev) => SS.setParams({ period: ev.points[0].x }));
 
-    const rowsDone = sel ? showRows(rowsBox, id, sel, where) : Promise.resolve();
-    if (!by) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
+    const rowsDone = sel ? window.SSRows.show(rowsBox, sel, where) : Promise.resolve();
+    if (!by) { await rowsDone; return; }
     const parts = (await api("/api/v1/indicators", { query: SS.zoomQuery({ ids: id, by }) })).rows
       .filter((r) => sel && r.period === sel.period);
     if (!parts.length) { barBox.replaceWith(el("p", { class: "muted" }, T.no_data)); await rowsDone; return; }
-    const next = dims.find((d) => d !== by && !used.includes(d));
+    const next = SS.nextDim(SS.DIMS.filter((d) => meta.dimensions.includes(d)), by, used);
     // The raw values stay the bars' x (a click drills into them); what Plotly draws is escaped.
     await SS.plot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
@@ -131,22 +146,14 @@
       tickvals: parts.map((r) => r[by]) } }), cfg);
     barBox.on("plotly_click", (ev) => {
       const value = ev.points[0].x;
-      SS.setParams({ where: [...where.filter((w) => !w.startsWith(`${by}:`)), `${by}:${value}`], by: next || by });
+      // Inside the value clicked, in the same period, by the next finer dimension.
+      SS.setParams({ where: [...where.filter((w) => !w.startsWith(`${by}:`)), `${by}:${value}`], by: next || by,
+        period: sel.period });
     });
-    barBox.append(table([by, "value", "n", "status"], parts, { value: (v, r) => shown(r, meta),
+    barTable.replaceChildren(table([by, "value", "interval_header", "n", "status"], parts, { value: (v, r) => shown(r, meta),
+      interval_header: (v, r) => el("bdi", {}, r.display ? (r.display[LANG] || r.display.en).interval || "—" : "—"),
       n: (v) => num(v, 0), status: (v) => (v ? T[`status_${v}`] : "—") }));
     await rowsDone;
-  }
-
-  async function showRows(box, id, row, where) {
-    box.replaceChildren(el("p", { class: "muted" }, T.loading));
-    const data = await api(`/api/v1/indicators/${id}/rows`, { query: new URLSearchParams([
-      ["period_start", row.period_start], ["period_end", row.period_end], ...where.map((w) => ["where", w])]) });
-    box.replaceChildren(...data.tables.map((t) => el("details", { open: true },
-      el("summary", {}, `${T.table}: ${t.table} (${num(t.rows.length, 0)}) · ${date(row.period_start)} – ${date(row.period_end)}`),
-      t.reason ? el("p", { class: "reason" }, t.reason) : null,
-      t.truncated ? el("p", { class: "muted" }, T.rows_truncated) : null,
-      t.rows.length ? table(Object.keys(t.rows[0]), t.rows) : el("p", { class: "muted" }, T.no_rows))));
   }
 
   // ---------------------------------------------------------------- funnel
@@ -154,27 +161,55 @@
     const q = SS.zoomQuery(), by = (q.get("by") || "").split(",")[0];
     const rows = (await api("/api/v1/funnel", { query: q })).rows;
     if (!rows.length) { main.replaceChildren(el("p", { class: "muted" }, T.no_data)); return; }
+    // The period selected (a click on the table's period), else the latest.
     const last = rows.map((r) => r.period_start).sort().pop();
-    const latest = rows.filter((r) => r.period_start === last);
+    const chosen = rows.find((r) => r.period === q.get("period"));
+    const latest = rows.filter((r) => r.period_start === (chosen ? chosen.period_start : last));
     const box = chartBox("funnel-chart");
     main.replaceChildren(el("h1", {}, T.funnel_title, " · ", SS.periodLabel(latest[0].period)), box,
-      table(["period", ...(by ? [by] : []), "stage", "count", "conversion", "drop_off", "note"], rows, {
-        period: (v) => SS.periodLabel(v),
-        stage: (v) => T[`funnel_${v}`] || v, count: (v) => (v === null ? "—" : num(v, 0)),
-        conversion: (v) => withUnit(v, "percent"), drop_off: (v) => withUnit(v, "percent"),
-        note: (v) => (v ? T[`funnel_${v}`] || v : "") }));
+      funnelTable(rows, by));
     const groups = by ? [...new Set(latest.map((r) => r[by]))] : [null];
     const traces = groups.map((g) => {
       // a stage the data do not measure has no bar
       const part = latest.filter((r) => (g === null || r[by] === g) && r.count !== null);
       return { type: by ? "bar" : "funnel", name: g === null ? "" : SS.plotText(g),
         y: part.map((r) => T[`funnel_${r.stage}`] || r.stage), x: part.map((r) => r.count),
-        orientation: "h", textinfo: "text", textposition: "inside", hoverinfo: "x+y",
+        orientation: "h", textinfo: "text", textposition: "outside", cliponaxis: false, hoverinfo: "x+y",
         text: part.map((r) => (r.conversion === null ? num(r.count, 0)
           : `${num(r.count, 0)} · ${withUnit(r.conversion, "percent")}`)) };
     });
     await SS.plot(box, traces, chartLayout({ height: 320, barmode: "group",
       margin: { l: 110, r: 20, t: 10, b: 30 }, yaxis: { autorange: "reversed" } }), cfg);
+  }
+
+  // One row per period (the latest first) and group, one column per stage: its count and the
+  // conversion from the stage before; a stage the data do not measure says why.
+  function funnelTable(rows, by) {
+    const stages = [...new Set(rows.map((r) => r.stage))];
+    const key = (r) => `${r.period_start}|${by ? r[by] : ""}`;
+    const lines = new Map();
+    for (const r of rows) {
+      if (!lines.has(key(r))) lines.set(key(r), { period: r.period, start: r.period_start, group: by ? r[by] : null, cells: {} });
+      lines.get(key(r)).cells[r.stage] = r;
+    }
+    const ordered = [...lines.values()].sort((a, b) => b.start.localeCompare(a.start)
+      || String(a.group).localeCompare(String(b.group)));
+    const cell = (r) => {
+      if (!r || r.count === null || r.count === undefined) {
+        return el("td", { class: "muted", title: r && r.note ? T[`funnel_${r.note}`] || r.note : "" }, "—");
+      }
+      return el("td", {}, el("bdi", {}, num(r.count, 0)),
+        r.conversion === null || r.conversion === undefined ? null
+          : el("span", { class: "muted conv" }, " ", el("bdi", {}, withUnit(r.conversion, "percent"))));
+    };
+    const notes = [...new Set(rows.filter((r) => r.note).map((r) => r.note))];
+    return el("div", { class: "table-wrap", id: "funnel-table" }, el("table", {},
+      el("thead", {}, el("tr", {}, el("th", {}, T.period), by ? el("th", {}, dimName(by)) : null,
+        stages.map((st) => el("th", {}, T[`funnel_${st}`] || st)))),
+      el("tbody", {}, ordered.map((line) => el("tr", {}, el("td", {}, el("a", { href: "#", class: "select-period",
+        onclick: (e) => { e.preventDefault(); SS.setParams({ period: line.period }); } }, SS.periodLabel(line.period))),
+        by ? el("td", {}, line.group ?? "—") : null, stages.map((st) => cell(line.cells[st])))))),
+    el("p", { class: "muted" }, T.funnel_cell_note, ...notes.map((n) => [el("br"), T[`funnel_${n}`] || n])));
   }
 
   // ---------------------------------------------------------------- advice
@@ -183,12 +218,12 @@
     if (!data.items.length) { main.replaceChildren(el("p", { class: "muted" }, T.no_advice)); return; }
     main.replaceChildren(el("h1", {}, T.advice_title), el("ol", { class: "advice" }, data.items.map((f) =>
       el("li", { class: `finding ${f.kind}` },
-        el("div", { class: "card-meta" }, el("span", { class: `badge ${f.kind}` }, f.kind),
+        el("div", { class: "card-meta" }, el("span", { class: `badge ${f.kind}` }, T[`kind_${f.kind}`] || f.kind),
           el("a", { href: `/indicator/${f.kpi}?${SS.zoomQuery()}` }, kpiName(f.kpi)),
           el("span", { class: "period" }, SS.periodLabel(f.period || "")),
-          Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${v}`)),
-          el("span", { class: "muted" }, `${T.confidence}: ${f.confidence}`)),
-        el("p", {}, inLang(f, "advice"))))));
+          Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${SS.valueName(d, v)}`)),
+          el("span", { class: "muted" }, `${T.confidence}: ${T[`confidence_${f.confidence}`] || f.confidence}`)),
+        el("p", {}, SS.isolate(inLang(f, "advice")))))));
   }
 
   const renderers = { overview, indicator, funnel, advice, forecast: () => window.SSForecast.page(main),
@@ -202,8 +237,9 @@
       window.SS_CATALOG = catalog;
       await renderers[BOOT.page]();
     } catch (err) {
+      // What the page showed stays: only a first draw that failed leaves nothing to keep.
       SS.showError(err);
-      if (main.getAttribute("aria-busy") === "true") main.replaceChildren();
+      main.querySelectorAll(":scope > .loading").forEach((n) => n.remove());
     } finally {
       main.setAttribute("aria-busy", "false");
     }

@@ -1,0 +1,234 @@
+"""The dashboard as a sales manager uses it, in Debian's Chromium: select a period on the trend, drill
+from coarse to fine, page, sort, search and download the rows behind a number, read it in Persian,
+and keep the page when the server cannot be reached. Counts are checked against SQL on the store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+SHOTS = Path(os.environ.get("SALESSCOPE_SCREENSHOTS", "/tmp/salesscope-web-shots"))
+SHOTS.mkdir(parents=True, exist_ok=True)
+RANGE = "from=2025-10-01&to=2026-03-31"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium package")]
+
+
+def _open(page, username: str, password: str, target: str) -> None:
+    page.goto(f"/login?next={quote(target)}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    _settled(page)
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("main[aria-busy=false]", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => [...document.querySelectorAll('.rows-table')].every((t) => t.getAttribute('aria-busy') !== 'true')")
+
+
+def _click(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _click_bar(page) -> None:
+    """Click the tallest bar of the breakdown (a bar of height zero cannot be hit)."""
+    page.locator("#breakdown").scroll_into_view_if_needed()
+    bars = page.locator("#breakdown .bars .point path").all()
+    box = max((b.bounding_box() for b in bars), key=lambda b: b["height"])
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _closed(app, first: str, last: str, rep: str | None = None) -> tuple[int, int]:
+    """Deals closed won or lost in [first, last] (and of one rep), and the won among them, by SQL."""
+    sql = ("SELECT count(*), count(*) FILTER (WHERE status = 'won') FROM opportunities "
+           "WHERE status IN ('won', 'lost') AND closed_at >= ?::DATE AND closed_at < ?::DATE + 1")
+    params = [first, last]
+    if rep:
+        sql += " AND rep_id = ?"
+        params.append(rep)
+    total, won = app.state.service.fetch(sql, params)[0]
+    return int(total), int(won)
+
+
+def _headline(page) -> tuple[str, int]:
+    head = page.locator("#headline")
+    n = re.search(r"n: ([\d,]+)", head.inner_text()).group(1)
+    return head.get_attribute("data-period"), int(n.replace(",", ""))
+
+
+def test_clicking_a_trend_point_selects_its_period_everywhere(page, passwords, app):
+    _open(page, "boss", passwords["boss"], f"/indicator/win_rate?by=team&{RANGE}")
+    period, n = _headline(page)
+    assert period == "2026-03" and n == _closed(app, "2026-03-01", "2026-03-31")[0]
+
+    _click(page, page.locator("#trend .scatterlayer .points path").nth(1))  # 2025-11
+    page.wait_for_url(re.compile(r".*period=2025-11.*"))
+    _settled(page)
+    period, n = _headline(page)
+    total, won = _closed(app, "2025-11-01", "2025-11-30")
+    assert period == "2025-11" and n == total
+    assert f"{100 * won / total:.1f}%" in page.locator("#headline .card-value").inner_text()
+    # the breakdown and the rows are of the same period
+    assert "2025-11" in page.locator("section:has(#breakdown) h2").inner_text()
+    shares = page.locator("#breakdown-table tbody tr td:nth-child(4)").all_inner_texts()
+    assert sum(int(s.replace(",", "")) for s in shares) == total
+    assert page.locator(".rows-table .range").first.inner_text().endswith(f"of {total}")
+    page.screenshot(path=str(SHOTS / "cockpit-period-en.png"), full_page=True)
+
+    # another grain names other periods: applying it selects its latest period again
+    page.select_option("#zoom select[name=grain]", "quarter")
+    page.click("#zoom button[type=submit]")
+    _settled(page)
+    assert "period=" not in page.url and _headline(page)[0] == "2026-Q1"
+
+
+def _options(page) -> list[str]:
+    return [o.get_attribute("value") for o in page.locator("#by-select option").all()]
+
+
+def test_drilling_goes_from_team_to_rep_and_never_back_up(page, passwords):
+    _open(page, "boss", passwords["boss"], f"/indicator/win_rate?by=team&{RANGE}")
+    assert _options(page)[:2] == ["team", "rep"]
+    _click_bar(page)
+    page.wait_for_url(re.compile(r".*where=team%3A.*"))
+    _settled(page)
+    q = parse_qs(urlparse(page.url).query)
+    assert q["by"] == ["rep"] and q["period"] == ["2026-03"]  # the selected period is kept
+    assert "team" not in _options(page)
+    _click_bar(page)
+    page.wait_for_url(re.compile(r".*where=rep%3A.*"))
+    _settled(page)
+    offered = _options(page)
+    assert parse_qs(urlparse(page.url).query)["by"] == [offered[0]]
+    assert offered and not {"team", "rep"} & set(offered)
+
+
+def test_drilling_into_a_rep_offers_no_team(page, passwords):
+    _open(page, "boss", passwords["boss"], f"/indicator/win_rate?by=rep&{RANGE}")
+    _click_bar(page)
+    page.wait_for_url(re.compile(r".*where=rep%3A.*"))
+    _settled(page)
+    assert parse_qs(urlparse(page.url).query)["by"] == ["channel"]
+    assert not {"team", "rep"} & set(_options(page))
+
+
+def test_rows_page_sort_search_and_download(page, passwords, app):
+    _open(page, "boss", passwords["boss"], "/indicator/win_rate?grain=year&by=team&period=2025")
+    total, _ = _closed(app, "2025-01-01", "2025-12-31")
+    rows = page.locator(".rows-table").first
+    assert total > 50 and rows.locator(".range").inner_text() == f"1–50 of {total:,}"
+    assert rows.locator("tbody tr").count() == 50
+    headers = rows.locator("thead th").all_inner_texts()
+    assert {"Deal", "Rep", "Rep name", "Closed", "Status"} <= {h.strip() for h in headers}
+    assert not any("_" in h for h in headers)
+    first_page = rows.locator("tbody tr").first.inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", rows.inner_text())  # no ISO "T" timestamps
+
+    rows.locator("button.next").click()
+    _settled(page)
+    assert rows.locator(".range").inner_text() == f"51–{min(100, total)} of {total:,}"
+    assert rows.locator("tbody tr").first.inner_text() != first_page
+
+    col = headers.index("Amount")
+    rows.locator("button.sort[data-col=amount]").click()
+    _settled(page)
+    rows.locator("button.sort[data-col=amount]").click()  # again: largest first
+    _settled(page)
+    assert rows.locator(".range").inner_text().startswith("1–50")
+    biggest = app.state.service.fetch(
+        "SELECT max(amount) FROM opportunities WHERE status IN ('won', 'lost') "
+        "AND closed_at >= '2025-01-01' AND closed_at < '2026-01-01'")[0][0]
+    first_amount = rows.locator(f"tbody tr:first-child td:nth-child({col + 1})").inner_text()
+    assert float(first_amount.replace(",", "")) == float(biggest)
+
+    rows.locator("input.rows-search").fill("R05")
+    page.wait_for_function("() => document.querySelector('.rows-table .range')?.textContent.startsWith('1–')"
+                           " && !document.querySelector('.rows-table').textContent.includes('R01')")
+    _settled(page)
+    mine, _ = _closed(app, "2025-01-01", "2025-12-31", rep="R05")
+    assert rows.locator(".range").inner_text() == f"1–{min(50, mine)} of {mine}"
+    reps = rows.locator(f"tbody td:nth-child({headers.index('Rep') + 1})").all_inner_texts()
+    assert set(reps) == {"R05"}
+
+    with page.expect_download() as got:
+        rows.locator("a.rows-download").click()
+    text = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == [h.strip(" ▲▼") for h in headers]
+    assert len(table) - 1 == mine and {r[headers.index("Rep")] for r in table[1:]} == {"R05"}
+    amounts = [float(r[col]) for r in table[1:]]
+    assert amounts == sorted(amounts, reverse=True)  # the order shown
+    page.screenshot(path=str(SHOTS / "cockpit-rows-en.png"), full_page=True)
+
+
+def test_rows_and_zoom_in_persian_read_jalali(page, passwords, app):
+    _open(page, "boss", passwords["boss"], "/indicator/win_rate?lang=fa&by=team")
+    assert page.locator("#zoom select[name=calendar]").input_value() == "jalali"
+    # dates are typed in the Jalali calendar, in Persian digits
+    page.fill("#zoom input[name=from]", "۱۴۰۴/۰۷/۰۱")
+    page.fill("#zoom input[name=to]", "۱۴۰۴/۰۹/۳۰")
+    page.click("#zoom button[type=submit]")
+    page.wait_for_url(re.compile(r".*to=.*"))
+    _settled(page)
+    ticks = page.locator("#trend .xtick text").all_text_contents()
+    assert ticks == ["۱۴۰۴-۰۷", "۱۴۰۴-۰۸", "۱۴۰۴-۰۹"]
+    assert page.locator("#headline").get_attribute("data-period") == "1404-09"
+    rows = page.locator(".rows-table").first
+    headers = rows.locator("thead th").all_inner_texts()
+    assert "فروشنده" in headers and not any(re.search("[A-Za-z]", h) for h in headers)
+    cells = rows.locator("tbody").inner_text()
+    assert re.search("۱۴۰۴/۰۹/[۰-۹]{2}", cells) and not re.search(r"\d{4}-\d{2}-\d{2}", cells)
+    assert "موفق" in cells or "ناموفق" in cells
+    # 1404-09 is 2025-11-22 to 2025-12-21
+    total, _ = _closed(app, "2025-11-22", "2025-12-21")
+    assert rows.locator(".range").inner_text().endswith(re.sub(r"\d", lambda m: "۰۱۲۳۴۵۶۷۸۹"[int(m[0])], str(total)))
+    page.screenshot(path=str(SHOTS / "cockpit-rows-fa.png"), full_page=True)
+
+
+LATIN_ALLOWED = {"admin", "English", "EUR", "RRROI", "LGR", "CLV", "CAC", "MAPE", "WAPE", "n"}
+
+
+@pytest.mark.parametrize("path", ["/", "/indicator/win_rate?by=team", "/funnel", "/advice"])
+def test_persian_pages_have_no_untranslated_label(page, passwords, path):
+    sep = "&" if "?" in path else "?"
+    _open(page, "boss", passwords["boss"], f"{path}{sep}lang=fa&{RANGE}")
+    # the page's own words: labels, headers, badges and notes, without the data inside them
+    # (team names, ids) that chips and isolated values carry; the currency code is ISO 4217
+    texts = page.evaluate("""() => [...document.querySelectorAll(
+        'th, label, button, h1, h2, h3, .badge, nav a, .card-stage, .card-meta, .muted, summary')]
+        .filter((e) => e.offsetParent !== null).map((e) => {
+          const c = e.cloneNode(true);
+          c.querySelectorAll('.chip, bdi, select, option').forEach((x) => x.remove());
+          return c.textContent; })""")
+    words = set()
+    for text in texts:
+        words |= set(re.findall(r"[A-Za-z][A-Za-z_]*", text))
+    assert words <= LATIN_ALLOWED, words - LATIN_ALLOWED
+
+
+def test_the_page_stays_when_the_server_cannot_be_reached(page, passwords):
+    _open(page, "boss", passwords["boss"], f"/?{RANGE}")
+    assert page.locator(".card").count() == 15
+    page.route("**/api/**", lambda route: route.abort("connectionrefused"))
+    page.select_option("#zoom select[name=grain]", "quarter")
+    page.click("#zoom button[type=submit]")
+    page.wait_for_selector("#offline:not([hidden])")
+    assert "cannot be reached" in page.locator("#offline").inner_text()
+    assert page.locator(".card").count() == 15 and page.locator("#error").is_hidden()
+    page.screenshot(path=str(SHOTS / "cockpit-offline-en.png"))
+    page.unroute("**/api/**")
+    page.wait_for_selector("#offline[hidden]", state="attached", timeout=15_000)
+    _settled(page)
+    assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
