@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +47,15 @@ def lock_wait() -> float:
         return DEFAULT_LOCK_WAIT
 
 
+def batch(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``fn(ws, ...)`` as one :meth:`Workspace.sharing` batch."""
+    @functools.wraps(fn)
+    def run(ws: Workspace, *args: Any, **kwargs: Any) -> Any:
+        with ws.sharing():
+            return fn(ws, *args, **kwargs)
+    return run
+
+
 def default_path() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
@@ -61,6 +72,7 @@ class Workspace:
         self.config = config
         self.read_only = read_only
         self._model: tuple[str, SemanticModel] | None = None
+        self._shared: dict[Any, Any] | None = None  # what the engine read, inside sharing()
 
     # -- storage -----------------------------------------------------------------------------
     @property
@@ -137,7 +149,31 @@ class Workspace:
         return out
 
     def table(self, name: Table | str) -> ibis.Table:
-        return self.backend.table(str(name))
+        return self.shared(("table", str(name)), lambda: self.backend.table(str(name)))
+
+    # -- one batch of questions ----------------------------------------------------------------
+    @contextmanager
+    def sharing(self) -> Iterator[Workspace]:
+        """``with ws.sharing():`` a batch of questions (a command, a report, advice, one web
+        request) that takes the store as unchanging while it runs: what the engine reads from the
+        store (its tables' sizes, columns and schemas, each fact's aggregates for a zoom) is read
+        once and shared by every question in the batch. Nested batches share the outer one's."""
+        if self._shared is not None:
+            yield self
+            return
+        self._shared = {}
+        try:
+            yield self
+        finally:
+            self._shared = None
+
+    def shared(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, read once per :meth:`sharing` batch (every time outside one)."""
+        if self._shared is None:
+            return make()
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
 
     # -- indicators --------------------------------------------------------------------------
     @property
@@ -200,6 +236,8 @@ class Workspace:
         save_config(self.config, self.path / CONFIG_FILE)
 
     def close(self) -> None:
+        if self._shared is not None:
+            self._shared.clear()
         if "duckdb" in self.__dict__:
             self.__dict__.pop("duckdb").close()
         if "backend" in self.__dict__:

@@ -13,7 +13,7 @@ import pytest
 import salesscope
 
 # Libraries that cost a second or more to import between them; none is needed to print.
-HEAVY = ("pandas", "pyarrow", "ibis", "sqlglot", "duckdb", "polars", "scipy", "statsmodels", "plotly",
+HEAVY = ("numpy", "pandas", "pyarrow", "ibis", "sqlglot", "duckdb", "polars", "scipy", "statsmodels", "plotly",
          "fastapi", "starlette", "uvicorn", "jinja2", "openpyxl", "weasyprint", "pyspark", "psycopg")
 
 CONFIG = """\

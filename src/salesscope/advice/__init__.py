@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesscope.advice.model import Confidence, Finding, Kind
 from salesscope.advice.texts import KIND
+from salesscope.workspace import batch
 
 if TYPE_CHECKING:
     from salesscope.advice.collect import build_context, run
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["KIND", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
 
 
+@batch
 def findings(ws: Workspace, *, period: str | None = None, zoom: Zoom | None = None, grain: str = "month",
              calendar: str | None = None, by: Sequence[str] | str | None = None, lang: str = "en",
              today: dt.date | None = None, scope: ScopeArg = None) -> list[Finding]:

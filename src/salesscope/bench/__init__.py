@@ -83,7 +83,7 @@ def run(scale: int = DEFAULT_SCALE, workdir: Path | None = None, skip_postgres: 
         st = report["steps"]["import"]
         st["rows_per_second"] = round(sum(counts.values()) / st["seconds"])
     results: dict[str, pd.DataFrame] = {}
-    for task in ("engine", "engine_single", "duckdb_sql", "pandas"):
+    for task in ("engine", "engine_single", "engine_batch", "duckdb_sql", "pandas"):
         say(f"measuring {task} ...")
         report["steps"][task] = _worker(task, ws_path, out / f"{task}.parquet")
         results[task] = pd.read_parquet(out / f"{task}.parquet")

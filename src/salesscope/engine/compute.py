@@ -85,7 +85,7 @@ class Plan:
     def __init__(self, ws: Workspace, req: Request) -> None:
         self.ws, self.req = ws, req
         self.backend = ws.backend
-        self.counts, found = table_stats(self.backend)
+        self.counts, found = ws.shared(("table_stats",), lambda: table_stats(self.backend))
         self.data_span = found  # the first and last day the data holds, or None
         first, last = req.start, req.end
         if first is None or last is None:
@@ -105,9 +105,10 @@ class Plan:
             "t_end": pa.array([dt.datetime.combine(p.end + cal.ONE_DAY, dt.time()) for p in self.periods],
                               pa.timestamp("us")),
         })
-        self.columns = store_columns(self.backend)
+        self.columns = ws.shared(("columns",), lambda: store_columns(self.backend))
         self.ctx = Ctx(self.backend, ibis.memtable(cal.day_table(self.periods)), ibis.memtable(pt),
-                       req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role)
+                       req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role,
+                       tables=ws.table)
         self.keys = ["period_start"] + [str(d) for d in req.dims]
 
     def dimensions(self, ind: Indicator) -> frozenset[str]:
@@ -131,7 +132,8 @@ class Plan:
     def quota_level(self, t: ibis.Table) -> str:
         """Quotas may be set per rep, team or company: reps' quotas add up to their team's and the
         company's, so the finest level present is used, and a coarser one only where it is alone."""
-        levels = set(t.select("level").distinct().execute()["level"])
+        levels = self.ws.shared(("quota_levels", self.req.scope),
+                                lambda: set(t.select("level").distinct().execute()["level"]))
         dims = {str(d) for d in self.req.dims}
         order = ["rep"] if "rep" in dims else ["rep", "team"] if "team" in dims else ["rep", "team", "company"]
         return next((lv for lv in order if lv in levels), order[-1])
@@ -179,6 +181,18 @@ class Plan:
         return t.group_by(self.keys).aggregate(**metrics)
 
     def run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
+        """The fact's measures per period and dimension values; within a :meth:`Workspace.sharing`
+        batch, read once for every request of the same periods, breakdown and scope."""
+        key = ("fact", fact.name, tuple(self.keys), tuple((p.start, p.end) for p in self.periods), self.req.scope)
+        held: dict[frozenset[str], pd.DataFrame | None] = self.ws.shared(key, dict)
+        names = frozenset(m.name for m in measures)
+        for have, frame in held.items():
+            if names <= have:
+                return frame
+        held[names] = frame = self._run_fact(fact, measures)
+        return frame
+
+    def _run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
         expr = self.aggregate_expr(fact, measures)
         if expr is None:
             return None

@@ -40,13 +40,14 @@ class Ctx:
     records: bool = False  # also carry each input record's own columns (the rows behind a number)
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stored columns per table (empty: read the store's)
     rep_role: str | None = None  # the rep role the ``rep`` dimension means (None: the owner)
+    tables: Callable[[str], ir.Table] | None = None  # where tables are read (None: the backend)
 
     def __post_init__(self) -> None:
         if not self.columns:
             self.columns = store_columns(self.backend)
 
     def table(self, name: Table) -> ir.Table:
-        return self.backend.table(name.value)
+        return self.tables(name.value) if self.tables else self.backend.table(name.value)
 
     def rep_column(self, table: Table) -> str:
         """The column the ``rep`` dimension reads in ``table``: the configured role where the table

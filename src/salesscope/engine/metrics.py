@@ -9,12 +9,11 @@ Every kind can say in words what it computes, for ``kpi --list`` and ``kpi --exp
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from salesscope.engine import formulas as fx
+if TYPE_CHECKING:
+    from salesscope.engine import formulas as fx
 
 
 def _scaled(text: str, scale: float) -> str:
@@ -23,17 +22,20 @@ def _scaled(text: str, scale: float) -> str:
 
 @dataclass(frozen=True)
 class Formula:
-    """A statistical formula in Python over the named measures (``f("won")``, ``f("won", -1)``)."""
+    """A statistical formula in Python over the named measures (``f("won")``, ``f("won", -1)``):
+    the function ``name`` of :mod:`salesscope.engine.formulas`, loaded (with NumPy) when evaluated."""
 
-    fn: Callable[[fx.Frame], fx.Out]
+    name: str
     measures: tuple[str, ...]
     reasons: tuple[str, ...] = ()  # reason codes it may give, checked for words in every language
 
     def evaluate(self, f: fx.Frame) -> fx.Out:
-        return self.fn(f)
+        from salesscope.engine import formulas
+
+        return getattr(formulas, self.name)(f)
 
     def words(self) -> str:
-        return f"a formula ({self.fn.__name__}) over {', '.join(self.measures)}"
+        return f"a formula ({self.name}) over {', '.join(self.measures)}"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,10 @@ class Ratio:
         return (self.numerator, self.denominator)
 
     def evaluate(self, f: fx.Frame) -> fx.Out:
+        import numpy as np
+
+        from salesscope.engine import formulas as fx
+
         num, den = f(self.numerator), f(self.denominator)
         value = fx.div(num, den) * self.scale
         why = fx.reasons(f.size, (den == 0, "zero_denominator"), (np.isnan(den), "no_data"))
@@ -73,6 +79,10 @@ class Difference:
         return (self.first, self.second)
 
     def evaluate(self, f: fx.Frame) -> fx.Out:
+        import numpy as np
+
+        from salesscope.engine import formulas as fx
+
         a, b = f(self.first), f(self.second)
         value = (a - b) * self.scale
         why = fx.reasons(f.size, (np.isnan(value), "no_data"))
@@ -91,6 +101,10 @@ class Sum:
     reasons = ("no_data",)
 
     def evaluate(self, f: fx.Frame) -> fx.Out:
+        import numpy as np
+
+        from salesscope.engine import formulas as fx
+
         vals = [f(m) for m in self.measures]
         value = np.sum(vals, axis=0) * self.scale
         why = fx.reasons(f.size, (np.isnan(value), "no_data"))

@@ -13,6 +13,7 @@ from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
 from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Calendar, Grain
+from salesscope.workspace import batch
 from salesscope.zoom import parse_calendar, parse_grain
 
 COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
@@ -34,6 +35,7 @@ def data_now(d) -> dt.datetime:
     return dt.datetime.combine(last.date() + ONE_DAY, dt.time())
 
 
+@batch
 def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
              by: str | None = None,
              *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,

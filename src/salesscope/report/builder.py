@@ -16,6 +16,7 @@ import pandas as pd
 
 from salesscope.errors import QueryError, UsageError
 from salesscope.i18n import Lang, to_ascii_digits
+from salesscope.workspace import batch
 
 DEFAULT_BREAKDOWNS = ("channel", "team", "rep")
 DIMENSIONS = ("team", "rep", "channel", "campaign", "product", "segment")  # built in; others come from the data
@@ -146,6 +147,7 @@ def data_quality(ws: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return imports, quarantine
 
 
+@batch
 def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: str | None = None,
           grain: str = "month", by: list[str] | None = None,
           scope: dict[str, list[str]] | None = None, today: dt.date | None = None,

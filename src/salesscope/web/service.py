@@ -112,7 +112,7 @@ class Service:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full][0]
-        with self.reading():
+        with self.reading() as ws, ws.sharing():  # one request reads each fact once
             value = compute()
         size = size_of(value)
         if size > CACHE_BYTES * SHARE:
