@@ -275,3 +275,29 @@ def test_lost_reasons_and_companies_are_dimensions(odoo_ws):
     assert q1.loc["Too expensive", "value"] == 0 and q1.loc["Too expensive", "n"] == 1
     q = odoo_ws.kpis(["win_rate"], grain="quarter", by="company")
     assert q[q["period"] == "2026-Q1"].set_index("company").loc["My Company", "value"] == pytest.approx(50)
+
+
+def test_funnel_by_stage_keeps_to_the_readers_scope(odoo_ws):
+    from fastapi.testclient import TestClient
+
+    from salesscope.web.app import create_app
+
+    said: list[str] = []
+    app = create_app(odoo_ws, announce=said.append)
+    app.state.users.create("reza", "reza-password-1", "rep", rep_id="3")
+    app.state.users.create("north", "north-password-1", "manager", team="North")
+    with TestClient(app) as client:
+        def rows_for(user: str, password: str) -> dict:
+            page = client.get("/login")
+            nonce = page.text.split('name="nonce" value="', 1)[1].split('"', 1)[0]
+            r = client.post("/login", data={"username": user, "password": password, "nonce": nonce, "next": "/"},
+                            follow_redirects=False)
+            assert r.status_code == 303, r.text
+            got = client.get("/api/v1/funnel/stages")
+            assert got.status_code == 200, got.text
+            client.cookies.clear()
+            return {r["stage"]: r["reached"] for r in got.json()["rows"]}
+
+        # Reza owns 102 (won) and 105 (lost at Qualified); Sara, in North, owns 101
+        assert rows_for("reza", "reza-password-1") == {"New": 2, "Qualified": 2, "Proposition": 1, "Won": 1}
+        assert rows_for("north", "north-password-1") == {"New": 1, "Qualified": 1, "Proposition": 1, "Won": 0}

@@ -9,7 +9,8 @@ Stages are ordered by the CRM's own stage order. A deal *reached* a stage when i
 any later one (a skipped stage was passed). Of the deals that reached a stage, those still open
 whose furthest stage is this one have not decided yet; the conversion is the share of the others
 that reached the next stage. Time in stage runs from entering a stage to entering the next one
-(or to the close, for a deal's last stage); a stay still going is not counted.
+(or to the close, for a deal's last stage); a stay still going is not counted. A scope keeps the
+deals of some reps or teams, as for the indicators.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 from salesscope import locale
 from salesscope.errors import QueryError
 from salesscope.schema import Table
+from salesscope.scope import Scope
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -36,14 +38,24 @@ def has_history(ws: Workspace) -> bool:
     return STAGE_CHANGES in ws.backend.list_tables()
 
 
-def stage_changes(ws: Workspace) -> pd.DataFrame:
-    """Every stage a deal entered, in order, with the deal's status and close and when it left."""
+def _error(key: str) -> QueryError:
+    return QueryError(locale.text(f"stages.{key}", "en"), fa=locale.text(f"stages.{key}", "fa"))
+
+
+def stage_changes(ws: Workspace, scope: Scope | dict | None = None) -> pd.DataFrame:
+    """Every stage a deal in scope entered, in order, with the deal's status and close and when it left."""
     if not has_history(ws):
-        raise QueryError(locale.text("stages.no_history", "en"), fa=locale.text("stages.no_history", "fa"))
-    be = ws.backend
-    changes = be.execute(be.table(STAGE_CHANGES))
-    opps = be.execute(be.table(Table.OPPORTUNITIES.value).select("opportunity_id", "status", "closed_at"))
-    df = changes.merge(opps, on="opportunity_id", how="inner")
+        raise _error("no_history")
+    be, scope = ws.backend, Scope.parse(scope)
+    o = be.table(Table.OPPORTUNITIES.value).select("opportunity_id", "status", "closed_at", "rep_id")
+    if scope.teams is not None:
+        r = be.table(Table.REPS.value)
+        r = r.select(_rep=r.rep_id, _team=r.team)
+        o = o.left_join(r, o.rep_id == r._rep)
+    kept = scope.restrict(o, rep="rep_id", team="_team" if "_team" in o.columns else None)
+    assert kept is not None, "rep_id is always there"
+    opps = be.execute(kept.select("opportunity_id", "status", "closed_at"))
+    df = be.execute(be.table(STAGE_CHANGES)).merge(opps, on="opportunity_id", how="inner")
     df["entered_at"] = pd.to_datetime(df["entered_at"])
     df["closed_at"] = pd.to_datetime(df["closed_at"])
     df = df.sort_values(["opportunity_id", "entered_at", "stage_order"], kind="stable").reset_index(drop=True)
@@ -53,15 +65,18 @@ def stage_changes(ws: Workspace) -> pd.DataFrame:
     return df
 
 
-def stage_funnel(ws: Workspace) -> pd.DataFrame:
+def stage_funnel(ws: Workspace, scope: Scope | dict | None = None) -> pd.DataFrame:
     """One row per stage, in the CRM's order: ``reached``, ``moved_on`` (reached a later stage),
     ``undecided`` (open, no further yet), ``conversion`` (percent of the decided that moved on),
     ``stays`` (finished stays) with their ``days_median`` and ``days_mean``, and a ``note`` saying
     why a value is undefined."""
-    df = stage_changes(ws)
+    df = stage_changes(ws, scope)
     if df.empty:
-        raise QueryError(locale.text("stages.empty", "en"), fa=locale.text("stages.empty", "fa"))
-    order = df.groupby("stage", as_index=False)["stage_order"].min().sort_values(["stage_order", "stage"])
+        raise _error("empty")
+    # every stage of the pipeline, also those no deal in scope reached
+    t = ws.backend.table(STAGE_CHANGES)
+    order = ws.backend.execute(t.group_by("stage").aggregate(stage_order=t.stage_order.min()))
+    order = order.sort_values(["stage_order", "stage"])
     deals = df.groupby("opportunity_id").agg(furthest=("stage_order", "max"), status=("status", "first"))
     days = (df["left_at"] - df["entered_at"]).dt.total_seconds() / 86400
     rows = []

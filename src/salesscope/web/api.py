@@ -132,6 +132,16 @@ def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
     return {"rows": to_records(_filter(df, zoom))}
 
 
+@router.get("/funnel/stages")
+def stage_funnel(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Deals per pipeline stage from the CRM's stage history (a CRM database read in place):
+    reached, moved on, still open, conversion and days in stage, within the user's scope."""
+    from salesscope.engine.stages import stage_funnel as run
+
+    scope = scope_for(user)
+    return svc.cached(("stage_funnel", scope), lambda: {"rows": to_records(run(svc.ws, scope=scope))}, scope)
+
+
 @router.get("/advice")
 def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
            lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> dict[str, Any]:
