@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import numbers
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from salesscope import formatting, locale
@@ -58,7 +58,7 @@ def cell_text(column: str, value: Any, lang: Lang, calendar: str) -> str:
         return text
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, numbers.Number):
+    if isinstance(value, int | float | Decimal):
         whole = float(value).is_integer()
         return formatting.number(float(value), lang, "money" if column in MONEY_COLUMNS else "count" if whole else "")
     section = WORD_COLUMNS.get(column)
@@ -73,7 +73,7 @@ def _is_day(value: Any) -> bool:
 
 def _plain(column: str, value: Any, lang: Lang, calendar: str) -> Any:
     """A cell for a downloaded file: words and dates as shown (ASCII digits), numbers as numbers."""
-    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if formatting.is_missing(value):
             return ""
         return int(value) if float(value).is_integer() else formatting.rounded(float(value))
