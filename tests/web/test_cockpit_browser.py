@@ -232,3 +232,45 @@ def test_the_page_stays_when_the_server_cannot_be_reached(page, passwords):
     page.wait_for_selector("#offline[hidden]", state="attached", timeout=15_000)
     _settled(page)
     assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
+
+
+def test_a_team_target_set_in_settings_shows_on_the_teams_card(page, passwords, app):
+    _open(page, "boss", passwords["boss"], "/settings")
+    page.select_option("#target-form select[name=kpi]", "win_rate")
+    page.select_option("#target-form select[name=level]", "team")
+    page.wait_for_selector("#target-form select[name=member] option[value=North]", state="attached")
+    page.select_option("#target-form select[name=member]", "North")
+    page.fill("#target-form input[name=value]", "99.5")
+    page.click("#target-form button[type=submit]")
+    page.wait_for_selector("#target-form ~ div .ok")
+    assert "Team: North" in page.locator("section:has(#target-form) table").inner_text()
+    try:
+        _open(page, "boss", passwords["boss"], f"/?where=team:North&{RANGE}")
+        card = page.locator(".card[data-kpi=win_rate]")
+        assert "Target: 99.5%" in card.inner_text() and "target missed" in card.inner_text()
+        # the company's card has no target
+        _open(page, "boss", passwords["boss"], f"/?{RANGE}")
+        assert "Target" not in page.locator(".card[data-kpi=win_rate]").inner_text()
+    finally:
+        with app.state.service.writing() as ws:
+            ws.config.targets = [t for t in ws.config.targets if t.by != {"team": "North"}]
+            ws.save_config()
+        app.state.service.config_changed()
+
+
+def test_save_a_view_and_reopen_it(page, passwords):
+    _open(page, "boss", passwords["boss"], f"/indicator/win_rate?by=team&{RANGE}")
+    _click(page, page.locator("#trend .scatterlayer .points path").nth(1))
+    page.wait_for_url(re.compile(r".*period=2025-11.*"))
+    _settled(page)
+    page.click("#save-view")
+    page.fill("#view-form input[name=name]", "November by team")
+    page.click("#view-form button[type=submit]")
+    page.wait_for_selector("#views option:text('November by team')", state="attached")
+
+    _open(page, "boss", passwords["boss"], "/")  # elsewhere, then back through the saved view
+    page.select_option("#views", label="November by team")
+    page.wait_for_url(re.compile(r".*/indicator/win_rate\?.*period=2025-11.*"))
+    _settled(page)
+    assert _headline(page)[0] == "2025-11"
+    assert page.locator("#by-select").input_value() == "team"

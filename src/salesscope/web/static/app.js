@@ -264,6 +264,37 @@ const SS = (() => {
     fill();
   }
 
+  // Saved views: the page and its zoom under a name, the user's own and those shared with their team.
+  async function initViews() {
+    const select = document.getElementById("views"), form = document.getElementById("view-form");
+    if (!select) return;
+    const msg = document.getElementById("view-msg");
+    const load = async () => {
+      let views = [];
+      try { views = await api("/api/v1/views"); } catch (e) { return; }
+      select.replaceChildren(select.options[0], ...views.map((v) => el("option", { value: v.url, "data-id": v.id },
+        v.shared && !v.mine ? `${v.name} · ${v.owner}` : v.name)));
+    };
+    select.addEventListener("change", () => {
+      if (!select.value) return;
+      const url = new URL(select.value, location.origin);
+      url.searchParams.set("lang", LANG);
+      location.href = url.pathname + url.search;
+    });
+    document.getElementById("save-view").addEventListener("click", () => { form.hidden = false; form.name.focus(); });
+    document.getElementById("view-cancel").addEventListener("click", () => { form.hidden = true; });
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api("/api/v1/views", { method: "POST", body: { name: form.name.value, path: location.pathname,
+          query: location.search.slice(1), shared: form.shared.checked } });
+        form.reset(); form.hidden = true; msg.textContent = "";
+        await load();
+      } catch (err) { msg.textContent = `${T.error}: ${err.message}`; }
+    });
+    await load();
+  }
+
   function init() {
     document.getElementById("logout-csrf").value = BOOT.csrf;
     for (const b of document.querySelectorAll(".lang-toggle")) b.addEventListener("click", () => {
@@ -273,6 +304,7 @@ const SS = (() => {
     window.addEventListener("popstate", () => window.dispatchEvent(new Event("ss:zoom")));
     syncLinks();
     initZoom();
+    initViews();
   }
 
   return { T, BOOT, LANG, RTL, inLang, DIMS, label, valueName, partial, drillable, nextDim, calendar, fill, isolate, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,

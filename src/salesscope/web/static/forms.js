@@ -115,13 +115,26 @@ window.SSForms = (() => {
       target: num(t.value), "": i })), { "": (i) => (isAdmin ? el("button", { type: "button",
       onclick: () => { targets.splice(i, 1); save(); } }, T.remove) : "") }));
     draw();
+    // A target is for the company, one team or one rep: the values offered are those the data hold.
+    const member = el("select", { name: "member", hidden: true, "aria-label": T.target_for });
+    const level = el("select", { name: "level", "aria-label": T.target_for, onchange: async () => {
+      member.hidden = !level.value;
+      if (!level.value) { member.replaceChildren(); return; }
+      const values = (await api(`/api/v1/dimensions/${level.value}/values`)).values;
+      member.replaceChildren(...values.map((v) => el("option", { value: v }, v)));
+    } }, el("option", { value: "" }, T.everything), ["team", "rep"].map((d) => el("option", { value: d }, SS.dimName(d))));
     const form = el("form", { id: "target-form", class: "row" },
       el("select", { name: "kpi" }, kpis.map((k) => el("option", { value: k.id }, inLang(k, "name")))),
+      el("label", {}, T.target_for, level), member,
       el("input", { type: "number", step: "any", name: "value", required: true, placeholder: T.target }),
       el("button", { type: "submit" }, T.add));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      targets.push({ kpi: form.kpi.value, value: Number(form.value.value), by: {} });
+      const by = level.value && member.value ? { [level.value]: member.value } : {};
+      const same = (t) => t.kpi === form.kpi.value && JSON.stringify(t.by || {}) === JSON.stringify(by);
+      const at = targets.findIndex(same);  // one target per indicator and team or rep: a new one replaces it
+      const entry = { kpi: form.kpi.value, value: Number(form.value.value), by };
+      if (at >= 0) targets[at] = entry; else targets.push(entry);
       save();
     });
     return el("section", {}, el("h2", {}, T.targets), list, isAdmin ? form : el("p", { class: "muted" }, T.admin_only), msg);
@@ -202,7 +215,7 @@ window.SSForms = (() => {
     const msg = el("div"), list = el("div");
     const draw = async () => {
       const users = await api("/api/v1/users");
-      list.replaceChildren(table(["username", "role", "team", "rep_id", ""], users.map((u) => ({ ...u,
+      list.replaceChildren(table(["username", "role", "team", "rep", ""], users.map((u) => ({ ...u, rep: u.rep_id,
         role: T[`role_${u.role}`], "": u.username })), { "": (name) => (name === BOOT.user.username ? "" :
         el("button", { type: "button", onclick: async () => {
           try { await api(`/api/v1/users/${encodeURIComponent(name)}`, { method: "DELETE" }); draw(); } catch (err) { fail(msg, err); } } }, T.remove)) }));
