@@ -25,9 +25,12 @@ KEYS = ("rep", "team")
 class Reader(Protocol):
     """Whoever reads: a role, and the team or rep the role is tied to."""
 
-    role: str
-    team: str | None
-    rep_id: str | None
+    @property
+    def role(self) -> str: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def rep_id(self) -> str | None: ...
 
 
 def _values(raw: Any) -> tuple[str, ...]:

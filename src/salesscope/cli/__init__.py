@@ -76,8 +76,9 @@ def main(argv: list[str] | None = None) -> None:
             typer.echo(ctx.get_help(), err=True)
         sys.exit(failure.USAGE_EXIT)
     first = args[0]
-    if not first.startswith("-") and first not in command.commands:
-        _fail(failure.unknown_command(first, command.commands), args)
+    commands = command.commands if isinstance(command, typer.core.TyperGroup) else {}
+    if not first.startswith("-") and first not in commands:
+        _fail(failure.unknown_command(first, commands), args)
     try:
         code = command.main(args, prog_name="salesscope", standalone_mode=False)
     except SalesScopeError as e:

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeGuard
 
 from salesscope.errors import QueryError, SalesScopeError, UsageError
 from salesscope.typed import suggestion
@@ -76,7 +77,15 @@ def from_os_error(e: OSError) -> Failure:
     return Failure(f"{where}{reason}", f"{where}{reason}", DATA_EXIT)
 
 
-def is_parser_error(e: BaseException) -> bool:
+class ParserError(Protocol):
+    """What every exception of the click family carries."""
+
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+
+def is_parser_error(e: BaseException) -> TypeGuard[ParserError]:
     """An exception of the click family (raised while parsing the command line)."""
     return isinstance(getattr(e, "exit_code", None), int) and callable(getattr(e, "format_message", None))
 
@@ -89,13 +98,13 @@ def _option_label(param) -> str:
     return str(name).upper()
 
 
-def from_parser(e: Exception) -> Failure:
+def from_parser(e: ParserError) -> Failure:
     """A parser exception in words the user can act on."""
     ctx = getattr(e, "ctx", None)
     command = getattr(ctx, "command_path", None)
-    code = e.exit_code if e.exit_code else USAGE_EXIT  # type: ignore[attr-defined]
+    code = e.exit_code if e.exit_code else USAGE_EXIT
     if hasattr(e, "option_name") and hasattr(e, "possibilities"):  # an unknown option
-        opt = e.option_name  # type: ignore[attr-defined]
+        opt = e.option_name
         options = getattr(e, "possibilities", None) or ()
         hint_en, hint_fa = suggestion(opt, options) if options else ("", "")
         if options and not hint_en:
@@ -106,7 +115,7 @@ def from_parser(e: Exception) -> Failure:
     if hasattr(e, "param_type") and param is not None:  # a required option or argument not given
         label = _option_label(param)
         return Failure(f"{label} is required", f"{label} لازم است و داده نشده است", code, command)
-    message = getattr(e, "message", None) or e.format_message()  # type: ignore[attr-defined]
+    message = getattr(e, "message", None) or e.format_message()
     if param is not None:
         label = _option_label(param)
         return Failure(f"{label}: {message}", f"{label}: مقدار پذیرفته نیست ({message})", code, command)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -113,7 +113,7 @@ def plan_cmd(
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     with stage("plan", lang):
-        p = plan(ws, target, period, by=by)
+        p = plan(ws, cast(float, target), period, by=by)  # the --target callback read it as a number
     if fmt == "json":
         typer.echo(json.dumps(p.to_dict(), ensure_ascii=False, indent=2, default=str))
         return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -58,12 +58,13 @@ def report(
     dims = [d.strip() for d in by.split(",") if d.strip()] if by else None
     with stage("report", lang):
         data = build(ws, lang=lang, calendar=calendar, period=period, grain=grain, by=dims, scope=scope,
-                     target=target, target_period=plan_period, sections=shown)
-    target = out or Path(f"salesscope-report-{data.period}.{fmt}")
-    with stage("write", lang, target=target):
-        render(data, fmt, target)
-    size = number(target.stat().st_size / 1e6, lang)
-    console.print(WROTE[lang].format(target=target, size=size, period=digits(data.period, lang)), highlight=False)
+                     target=cast(float | None, target),  # the --target callback read it as a number
+                     target_period=plan_period, sections=shown)
+    written = out or Path(f"salesscope-report-{data.period}.{fmt}")
+    with stage("write", lang, target=written):
+        render(data, fmt, written)
+    size = number(written.stat().st_size / 1e6, lang)
+    console.print(WROTE[lang].format(target=written, size=size, period=digits(data.period, lang)), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

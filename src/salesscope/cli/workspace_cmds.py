@@ -46,9 +46,9 @@ def init(
     ws = salesscope.init(workspace, currency=currency, calendar=calendar, timezone=timezone,
                          fiscal_year_start_month=fiscal_year_start_month, language=language)
     lang = ws.config.language
-    calendar = {"gregorian": {"en": "gregorian", "fa": "میلادی"}, "jalali": {"en": "jalali", "fa": "شمسی"}}
+    calendars = {"gregorian": {"en": "gregorian", "fa": "میلادی"}, "jalali": {"en": "jalali", "fa": "شمسی"}}
     console.print(READY[lang].format(path=ws.path, currency=ws.config.currency, timezone=ws.config.timezone,
-                                     calendar=calendar[ws.config.calendar.value][lang]), highlight=False)
+                                     calendar=calendars[ws.config.calendar.value][lang]), highlight=False)
 
 
 def import_(

@@ -171,7 +171,7 @@ def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> di
     """Subscribe an address to a weekly or monthly digest of a team, a rep or (admins) everything."""
     from salesscope.report import digest
 
-    flt = dict(body.filter)
+    flt: dict[str, str] = {k: v for k, v in body.filter.items()}
     if user.role == "rep":
         flt = {"rep": user.rep_id or ""} if not flt else flt
     elif user.role == "manager" and not flt:

@@ -193,11 +193,11 @@ async def preview(
              "owner": user.username}), encoding="utf-8")
         from starlette.concurrency import run_in_threadpool
 
-        out = await run_in_threadpool(_run, svc, folder, user, commit=False)
+        checked = await run_in_threadpool(_run, svc, folder, user, commit=False)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return {"upload_id": upload_id, **out}
+    return {"upload_id": upload_id, **checked}
 
 
 @router.post("/{upload_id}/commit")

@@ -20,6 +20,7 @@ from salesscope.zoom import Zoom
 if TYPE_CHECKING:
     import pandas as pd
 
+    from salesscope.web.users import UserStore
     from salesscope.workspace import Workspace
 
 CACHE_BYTES = int(os.environ.get("SALESSCOPE_CACHE_MB", "256")) * 2**20  # answers kept, all together
@@ -56,6 +57,8 @@ class Service:
     """Reads run side by side, each on its thread's read-only connection; a write waits for them
     (:class:`~salesscope.web.store.Store`). The cache's own bookkeeping has a lock of its own,
     held only for a dictionary operation, never while an answer is computed."""
+
+    users: UserStore  # the accounts, set by the app once their tables exist
 
     def __init__(self, ws: Workspace) -> None:
         self.store = Store(ws.path)

@@ -3,6 +3,7 @@ tokens (SHA-256 hashes of long random secrets), all bound to the user's id, neve
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 import secrets
@@ -256,7 +257,7 @@ class UserStore:
                 self.con.execute('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?', [now, key])
         return self.by_id(r[0])
 
-    def tokens(self, user: User) -> list[dict[str, object]]:
+    def tokens(self, user: User) -> builtins.list[dict[str, object]]:
         with self.lock:
             rows = self.con.execute('SELECT token_id, name, created_at, expires_at, last_used_at FROM '
                                     '"_tokens" WHERE user_id = ? ORDER BY created_at', [user.user_id]).fetchall()
