@@ -67,6 +67,8 @@ def test_odoo_feeds_leads_and_opportunities(ws):
                     "ORDER BY 1") == [("42", "won", Decimal("18500.00"), 1.0),
                                       ("43", "open", Decimal("6000.00"), 0.7),
                                       ("44", "lost", Decimal("2000.00"), 0.0)]
+    assert rows(ws, "SELECT opportunity_id, attr_lost_reason FROM opportunities ORDER BY 1") == [
+        ("42", None), ("43", None), ("44", "Too expensive")]
     assert rows(ws, "SELECT lead_id, created_at, channel FROM leads ORDER BY 1") == [
         ("41", dt.datetime(2024, 1, 4, 8), "web"), ("45", dt.datetime(2024, 4, 3, 10, 30), "other")]
 

@@ -23,7 +23,7 @@ import pandas as pd
 from salesscope import locale
 from salesscope.errors import QueryError
 from salesscope.schema import Table
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
@@ -42,7 +42,7 @@ def _error(key: str) -> QueryError:
     return QueryError(locale.text(f"stages.{key}", "en"), fa=locale.text(f"stages.{key}", "fa"))
 
 
-def stage_changes(ws: Workspace, scope: Scope | dict | None = None) -> pd.DataFrame:
+def stage_changes(ws: Workspace, scope: ScopeArg = None) -> pd.DataFrame:
     """Every stage a deal in scope entered, in order, with the deal's status and close and when it left."""
     if not has_history(ws):
         raise _error("no_history")
@@ -65,7 +65,7 @@ def stage_changes(ws: Workspace, scope: Scope | dict | None = None) -> pd.DataFr
     return df
 
 
-def stage_funnel(ws: Workspace, scope: Scope | dict | None = None) -> pd.DataFrame:
+def stage_funnel(ws: Workspace, scope: ScopeArg = None) -> pd.DataFrame:
     """One row per stage, in the CRM's order: ``reached``, ``moved_on`` (reached a later stage),
     ``undecided`` (open, no further yet), ``conversion`` (percent of the decided that moved on),
     ``stays`` (finished stays) with their ``days_median`` and ``days_mean``, and a ``note`` saying
