@@ -42,6 +42,7 @@ from salesscope.schema import (
     extended,
     rep_role_column,
 )
+from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -147,7 +148,7 @@ IMPORT_SETTINGS = {"enable_progress_bar": "false", "preserve_insertion_order": "
 @contextmanager
 def _import_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB settings for the import, restored afterwards."""
-    was = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0]  # type: ignore[index]
+    was = {k: scalar(con.execute(f"SELECT current_setting('{k}')"))
            for k in IMPORT_SETTINGS}
     for k, v in IMPORT_SETTINGS.items():
         con.execute(f"SET {k} = {v}")
@@ -462,7 +463,7 @@ class _Run:
             out[lang].extend(r[0] for r in rows[:SAMPLE_REJECTIONS])
             if len(rows) > SAMPLE_REJECTIONS:
                 if total is None:
-                    total = self.con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
+                    total = scalar(self.con.execute("SELECT count(*) FROM _rej"))
                 out[lang].append(say("more_problems", n=total - SAMPLE_REJECTIONS,
                                      file=str(qfile))[lang])
         return out
@@ -505,7 +506,7 @@ def load_table(con: duckdb.DuckDBPyConnection, table: Table,
                             f"WHERE t.{key} = e.{key}")
         return
     cols = ", ".join(q(c) for c in spec.column_names)
-    stored = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]  # type: ignore[index]
+    stored = scalar(con.execute(f"SELECT count(*) FROM {target}"))
     if stored:
         if spec.has_id:
             key = q(spec.key[0])

@@ -14,6 +14,7 @@ from salesscope.errors import Forbidden
 from salesscope.ingest.messages import Reason, sql_literal, sql_text
 from salesscope.ingest.readers import q
 from salesscope.schema import LOAD_ORDER, TABLES, Table
+from salesscope.sqlvalue import scalar
 
 Scope = dict[str, list[str]] | None
 
@@ -120,7 +121,9 @@ def _reject_own_rows(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[s
     if not spec.has_id:
         return  # the key holds the rep: the row it replaces has the same owner
     key = q(spec.key[0])
-    old_joins, old_rep = _owner(table, "o", "stored")  # type: ignore[misc]
+    stored_owner = _owner(table, "o", "stored")
+    assert stored_owner is not None, "the same table as the staged rows' owner above"
+    old_joins, old_rep = stored_owner
     _insert_rej(con, table, spec.key[0], f"s.{key}", Reason.STORED_OUTSIDE_SCOPE,
                 {**params, "key": sql_literal(spec.key[0]), "value": f"s.{key}"},
                 f"FROM _stg_{table.value} s JOIN main.{q(table.value)} o ON o.{key} = s.{key}"
@@ -163,7 +166,7 @@ def changed_keys(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, obje
                 "AND r.src = s.__src AND r.row = s.__row)")
     out: dict[str, object] = {}
     for label, flag in (("replaced", "replaced"), ("added", "NOT replaced")):
-        total = con.execute(f"SELECT count(*) FROM _changed WHERE {flag}").fetchone()[0]  # type: ignore[index]
+        total = scalar(con.execute(f"SELECT count(*) FROM _changed WHERE {flag}"))
         keys = [r[0] for r in con.execute(f"SELECT k FROM _changed WHERE {flag} ORDER BY k "
                                           f"LIMIT {KEYS_RECORDED}").fetchall()]
         out[label] = total

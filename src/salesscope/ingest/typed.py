@@ -271,7 +271,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name, h in list(natives.items()):
         if spec.column(name).kind in TEMPORAL and h not in safe:
             del natives[name]
-            raws[name] = _raw_sql(columns[name], hs, targets[name], lookups)  # type: ignore[assignment]
+            raw = _raw_sql(columns[name], hs, targets[name], lookups)
+            if raw is not None:  # always: the column's source is there, it was read natively
+                raws[name] = raw
     names = [n for n in columns if n in raws or n in natives]
     for req in required:
         if req not in names:

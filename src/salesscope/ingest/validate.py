@@ -18,6 +18,7 @@ from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
 from salesscope.ingest.typed import TEMPORAL, Typed
 from salesscope.schema import TABLES, Table, TableSpec
+from salesscope.sqlvalue import scalar
 
 REJ_DDL = ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
            "value VARCHAR, code VARCHAR, reason VARCHAR, reason_fa VARCHAR)")
@@ -193,8 +194,8 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, stag
     bad = f"coalesce({' OR '.join(f'({w})' for _, w in checks)}, FALSE)" if checks else "FALSE"
     con.execute(f"INSERT INTO {stg} SELECT {src}, __row, {', '.join(staged)}, {bad} "
                 f"FROM {typed.relation} t")
-    if checks and con.execute(f"SELECT bool_or(__bad) FROM {stg} "
-                              f"WHERE __src = {src}").fetchone()[0]:  # type: ignore[index]
+    if checks and scalar(con.execute(f"SELECT bool_or(__bad) FROM {stg} "
+                                     f"WHERE __src = {src}")):
         _reject_rows(con, typed, src, checks)
         _drop(con, stage, f"__src = {src} AND __bad")
     accepted = (f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = {tbl} "
@@ -239,11 +240,11 @@ def collapse(con: duckdb.DuckDBPyConnection, stage: Stage) -> int:
     """Keep the first row per key, silently (``deduplicate: true``); return how many went."""
     cols, _ = _key_sql(stage.spec)
     stg = stage.name
-    before = con.execute(f"SELECT count(*) FROM {stg}").fetchone()[0]  # type: ignore[index]
+    before = scalar(con.execute(f"SELECT count(*) FROM {stg}"))
     con.execute(f"DELETE FROM {stg} WHERE (__src, __row) IN (SELECT (__src, __row) FROM "
                 f"(SELECT __src, __row, row_number() OVER (PARTITION BY {cols} "
                 f"ORDER BY __src, __row) AS rn FROM {stg}) WHERE rn > 1)")
-    after = con.execute(f"SELECT count(*) FROM {stg}").fetchone()[0]  # type: ignore[index]
+    after = scalar(con.execute(f"SELECT count(*) FROM {stg}"))
     return before - after
 
 
@@ -259,8 +260,8 @@ def duplicates(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
         cols = f"__src, {cols}"
     stg = stage.name
     # A cheap grouped count first: the windowed pass runs only over keys that repeat.
-    dup_keys = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {stg} GROUP BY {cols} "
-                           f"HAVING count(*) > 1)").fetchone()[0]  # type: ignore[index]
+    dup_keys = scalar(con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {stg} GROUP BY {cols} "
+                                  f"HAVING count(*) > 1)"))
     if not dup_keys:
         return
     key_name = spec.key[0] if len(spec.key) == 1 else "key (" + ", ".join(spec.key) + ")"
@@ -281,8 +282,8 @@ def not_found(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
     """Reject enriching rows whose key is neither stored nor loaded whole in this import."""
     key = q(stage.spec.key[0])
     whole = f"_stg_{stage.table.value}"
-    has_whole = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND "
-                            "table_name = ?", [whole]).fetchone()[0]  # type: ignore[index]
+    has_whole = scalar(con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND "
+                                   "table_name = ?", [whole]))
     also = f"AND NOT EXISTS (SELECT 1 FROM {whole} w WHERE w.{key} = e.{key})" if has_whole else ""
     params = {"table": lit(stage.table.value), "key": lit(stage.spec.key[0]),
               "value": f"e.{key}"}
@@ -333,7 +334,7 @@ def _unlinkable(stage: Stage, col: str) -> bool:
 def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
                     warnings: dict[Table, list[str]], first: bool) -> int:
     """Reject rows whose references are not stored or staged; return how many were new."""
-    before = con.execute("SELECT count(*) FROM _rej").fetchone()[0]  # type: ignore[index]
+    before = scalar(con.execute("SELECT count(*) FROM _rej"))
     whole = {s.table for s in stages if not s.enrich}
     for stage in stages:
         table = stage.table
@@ -344,11 +345,10 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
             if not first and target in warnings:
                 continue  # empty from the start: these references are kept as given
             tkey = TABLES[target].key[0]
-            stored = con.execute(f"SELECT count(*) FROM main.{q(target.value)}").fetchone()[0]  # type: ignore[index]
-            here = target in whole and con.execute(
-                f"SELECT count(*) FROM _stg_{target.value}").fetchone()[0]  # type: ignore[index]
-            gone = con.execute("SELECT count(*) FROM _gone WHERE tbl = ?",
-                               [target.value]).fetchone()[0]  # type: ignore[index]
+            stored = scalar(con.execute(f"SELECT count(*) FROM main.{q(target.value)}"))
+            here = target in whole and scalar(con.execute(
+                f"SELECT count(*) FROM _stg_{target.value}"))
+            gone = scalar(con.execute("SELECT count(*) FROM _gone WHERE tbl = ?", [target.value]))
             if first and not stored and not here and not gone:
                 warnings.setdefault(target, []).append(f"{table.value}.{col.name}")
                 continue
@@ -363,7 +363,7 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
                 f"FROM (SELECT DISTINCT {c} AS v FROM {stage.name} WHERE {c} IS NOT NULL) k "
                 f"WHERE NOT EXISTS (SELECT 1 FROM main.{q(target.value)} r WHERE r.{q(tkey)} = "
                 f"k.v) {also}")
-            if not con.execute("SELECT count(*) FROM _dangling").fetchone()[0]:  # type: ignore[index]
+            if not scalar(con.execute("SELECT count(*) FROM _dangling")):
                 continue
             rejected = "NOT d.gone"
             if _unlinkable(stage, col.name):
@@ -386,7 +386,7 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
                 f"JOIN _dangling d ON d.v = t.{c} WHERE {rejected}"
             )
     con.execute("DROP TABLE IF EXISTS _dangling")
-    new = con.execute("SELECT count(*) FROM _rej").fetchone()[0] - before  # type: ignore[index]
+    new = scalar(con.execute("SELECT count(*) FROM _rej")) - before
     if new:
         for stage in stages:
             drop_rejected(con, stage)

@@ -10,7 +10,7 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -140,7 +140,7 @@ class UserStore:
             raise InputError("a rep needs a rep_id", fa="فروشنده باید rep_id داشته باشد")
         if len(password or "") < 8:
             raise _short_password()
-        user = User(username, role, team if role == "manager" else None,  # type: ignore[arg-type]
+        user = User(username, cast(Role, role), team if role == "manager" else None,  # a role of ROLES
                     rep_id if role == "rep" else None, uuid.uuid4().hex)
         with self.lock:
             if self.get(username):
