@@ -25,12 +25,13 @@ def test_win_probabilities_agree_with_realised_rates_by_decile(demo_ws, team_dea
     assert cal["realised"].iloc[-1] > cal["realised"].iloc[0]
 
 
-def test_backtest_80_interval_holds_the_actual_70_to_90_percent(demo_ws, team_deals):
+def test_raw_backtest_scores_the_simulation(demo_ws, team_deals):
     bt = backtest.backtest(team_deals, periods=3, grain=Grain.MONTH, calendar=Calendar.GREGORIAN, fiscal_start=1,
                            data_end=api.data_now(team_deals))
     rec = backtest.track_record(bt)
+    # The simulation's own bands, before calibration (test_bands.py holds the calibrated ones to 70-90 / 88-99).
     assert rec["n"] >= 60
-    assert 70 <= rec["coverage_80"] <= 90, rec
+    assert 50 <= rec["coverage_80"] <= 95, rec
     assert rec["coverage_95"] >= rec["coverage_80"]
 
 
@@ -41,7 +42,7 @@ def test_forecast_frame_has_intervals_in_order(demo_ws):
     assert df["period"].str.match(r"^14\d\d-Q[1-4]$").all()
     assert ((df["low_95"] <= df["low_80"]) & (df["low_80"] <= df["expected"]) &
             (df["expected"] <= df["high_80"]) & (df["high_80"] <= df["high_95"])).all()
-    parts = df["won_to_date"] + df["from_pipeline"] + df["from_run_rate"]
+    parts = df["won_to_date"] + df["from_pipeline"] + df["from_run_rate"] + df["from_track_record"]
     assert ((df["expected"] - parts).abs() <= 0.1 * df["expected"] + 1).all()
     assert df.attrs["method"] == "history"
 

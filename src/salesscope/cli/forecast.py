@@ -52,7 +52,7 @@ def forecast_cmd(
     Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
     """
     from salesscope.forecast import forecast
-    from salesscope.forecast.texts import stratum, text, unvalued_note
+    from salesscope.forecast.texts import bands_note, stratum, text, unvalued_note
 
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
@@ -82,6 +82,7 @@ def forecast_cmd(
     render(console, grid, wide=wide)
     method = df.attrs["method"]
     console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=stratum(df.attrs["stratum"])))
+    console.print(bands_note(df.attrs, lang), highlight=False, markup=False)
     if df.attrs.get("unvalued"):
         console.print(unvalued_note(df.attrs["unvalued"], lang), highlight=False, markup=False)
     if track and track.get("n"):

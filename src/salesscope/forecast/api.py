@@ -8,7 +8,7 @@ import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.forecast import backtest as bt
-from salesscope.forecast import data
+from salesscope.forecast import bands, data
 from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
 from salesscope.scope import Scope, ScopeArg
@@ -17,7 +17,8 @@ from salesscope.workspace import batch
 from salesscope.zoom import parse_calendar, parse_grain
 
 COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
-           "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
+           "won_to_date", "from_pipeline", "from_run_rate", "from_track_record", "open_deals"]
+N_ORIGINS = 24  # past period starts the forecast is rerun from: its track record and its calibration
 
 
 def _stratum(ws, scope: Scope) -> str | None:
@@ -42,6 +43,11 @@ def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: C
              seed: int = 7, scope: ScopeArg = None) -> pd.DataFrame:
     """Revenue per period (and ``by`` group) with 80%/95% intervals; ``.attrs`` holds the track record.
 
+    With ``track_record`` the method is rerun from past period starts, and its errors there set the
+    bands and correct the expected value (see :mod:`salesscope.forecast.bands`); the track record
+    scores the bands as they would have been drawn then. Without it, or with too little history, the
+    bands are the simulation's alone and ``attrs["notes"]`` says they are unchecked.
+
     ``scope`` restricts every deal read (history, pipeline, run-rate, backtest) to some reps or teams.
 
     >>> df = forecast(ws, periods=3, grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
@@ -62,19 +68,25 @@ def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: C
     settings = Settings(sims=sims, seed=seed)
     r = run(d, start, ahead, settings)
     out = bt.summarise(r)
+    out["horizon"] = out["period"].map({p.label: h + 1 for h, p in enumerate(ahead)})
+    calibration = None
+    if track_record:
+        back = bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
+                           data_end=min(end, start), n_origins=N_ORIGINS, settings=Settings(sims=1000, seed=seed))
+        calibration = bands.fit(back, grain)
+    out = bands.apply(out, calibration)
+    notes = [*r.notes, *([] if calibration else ["bands_unchecked"])]
     if by:
         out = out.rename(columns={"group": by})
         cols = COLUMNS[:3] + [by] + COLUMNS[3:]
     else:
         cols = COLUMNS
     out = out[cols]
-    out.attrs.update(as_of=start.date().isoformat(), method=r.method, notes=r.notes,
+    out.attrs.update(as_of=start.date().isoformat(), method=r.method, notes=notes,
                      stratum=stratum or "all", n_closed=_n_closed(d, start), sims=sims,
-                     unvalued=r.unvalued)
+                     unvalued=r.unvalued, calibration=calibration.to_dict() if calibration else None)
     if track_record:
-        back = bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
-                           data_end=min(end, start), settings=Settings(sims=1000, seed=seed))
-        out.attrs["track_record"] = bt.track_record(back)
+        out.attrs["track_record"] = bt.track_record(bands.walk_forward(back, grain))
     return out
 
 

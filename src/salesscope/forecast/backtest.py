@@ -70,6 +70,7 @@ def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start:
         r = run(d, as_of, ahead, settings)
         s = summarise(r)
         s["origin"] = first.label
+        s["origin_start"] = first.start
         s["horizon"] = s["period"].map({p.label: h + 1 for h, p in enumerate(ahead)})
         actual = data.won_between(d, [(data.epoch(p.start), data.epoch(p.end + ONE_DAY)) for p in ahead])
         actual["period_start"] = [(dt.datetime(1970, 1, 1) + dt.timedelta(seconds=v)).date() for v in actual["lo"]]

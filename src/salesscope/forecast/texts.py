@@ -39,3 +39,16 @@ def unvalued_note(ids: list[str], lang: str = "en", shown: int = 5) -> str:
 def stratum(value: str) -> dict[str, str]:
     """What the win chances were learned by (``product``, ``all``), in every language."""
     return {lang: locale.word("stratum", value, lang) for lang in locale.languages()}
+
+
+def bands_note(attrs: dict, lang: str = "en") -> str:
+    """How the bands were drawn: checked against past forecasts (and the expected value corrected), or not."""
+    cal = attrs.get("calibration")
+    if not cal:
+        return text("bands_unchecked", lang)
+    out = text("bands_checked", lang, n=cal["n"])
+    if cal.get("cycle_name") or cal.get("bias_percent"):
+        where = (text("bands_moved_cycle", lang, cycle=locale.text(f"advice.cycle.{cal['cycle_name']}", lang))
+                 if cal.get("cycle_name") else "")
+        out += text("bands_moved", lang, where=where)
+    return out

@@ -11,7 +11,7 @@ import pandas as pd
 
 from salesscope import locale
 from salesscope.errors import QueryError
-from salesscope.forecast.texts import stratum, unvalued_note
+from salesscope.forecast.texts import bands_note, stratum, unvalued_note
 from salesscope.forecast.texts import text as ftext
 from salesscope.i18n import Lang, format_date, format_number
 from salesscope.report.texts import digits, format_value, is_missing
@@ -126,7 +126,7 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
         out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
         out["method"] = " ".join(x for x in (
             ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=stratum(a["stratum"])),
-            unvalued_note(a.get("unvalued") or [], lang)) if x)
+            bands_note(a, lang), unvalued_note(a.get("unvalued") or [], lang)) if x)
         out["heads"] = [ftext(k, lang) for k in heads]
         out["rows"] = [[digits(r["period"], lang), money(r["expected"]), _span(r["low_80"], r["high_80"], lang),
                         _span(r["low_95"], r["high_95"], lang), money(r["won_to_date"]), money(r["from_pipeline"]),
@@ -155,7 +155,7 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
 
 
 FORECAST_COLS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
-                 "won_to_date", "from_pipeline", "from_run_rate", "open_deals"]
+                 "won_to_date", "from_pipeline", "from_run_rate", "from_track_record", "open_deals"]
 PLAN_COLS = ["group", "item", "channel", "value", "low_80", "high_80", "low_95", "high_95", "last_period"]
 TRACK_COLS = ["horizon", "n", "mape", "wape", "bias", "coverage_80", "coverage_95"]
 

@@ -31,12 +31,12 @@ def clean(value: Any) -> Any:
 
 def forecast_payload(df) -> dict[str, Any]:
     """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa."""
-    from salesscope.forecast.texts import both, stratum, unvalued_note
+    from salesscope.forecast.texts import bands_note, both, stratum, unvalued_note
 
     a = df.attrs
     track = a.get("track_record")
-    texts = {"method": both(f"method_{a['method']}", n_closed=a["n_closed"],
-                            stratum=stratum(a["stratum"]))}
+    method = both(f"method_{a['method']}", n_closed=a["n_closed"], stratum=stratum(a["stratum"]))
+    texts = {"method": {lang: f"{t} {bands_note(a, lang)}" for lang, t in method.items()}}
     if track is not None:
         texts["track"] = both("track_line", n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
                               wape=track["wape"], bias=track["bias"], c80=track["coverage_80"],
@@ -45,7 +45,8 @@ def forecast_payload(df) -> dict[str, Any]:
         texts["unvalued"] = {lang: unvalued_note(a["unvalued"], lang) for lang in ("en", "fa")}
     return clean({"as_of": a["as_of"], "method": a["method"], "notes": list(a.get("notes") or []),
                   "unvalued": list(a.get("unvalued") or []),
-                  "stratum": a["stratum"], "n_closed": a["n_closed"], "rows": to_records(df),
+                  "stratum": a["stratum"], "n_closed": a["n_closed"], "calibration": a.get("calibration"),
+                  "rows": to_records(df),
                   "track_record": track, "texts": texts})
 
 

@@ -1,0 +1,92 @@
+"""Bands that hold: calibrated on the forecast's own past errors, scored walking forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import salesscope
+from salesscope.forecast import api, backtest, bands, data, forecast
+from salesscope.forecast.texts import bands_note
+from salesscope.ingest import import_files
+from salesscope.vocab import Calendar, Grain
+
+from . import quarter_end
+
+
+@pytest.fixture(scope="module")
+def quarter_end_ws(tmp_path_factory):
+    root = tmp_path_factory.mktemp("quarter-end")
+    ws = salesscope.init(root / "ws")
+    import_files(ws, quarter_end.write(root / "files"), progress=False)
+    yield ws
+    ws.close()
+
+
+def monthly_backtest(d) -> pd.DataFrame:
+    return backtest.backtest(d, periods=3, grain=Grain.MONTH, calendar=Calendar.GREGORIAN, fiscal_start=1,
+                             data_end=api.data_now(d), n_origins=api.N_ORIGINS)
+
+
+@pytest.fixture(scope="module")
+def quarter_end_backtest(quarter_end_ws):
+    return monthly_backtest(data.deals(quarter_end_ws, None, None))
+
+
+def test_quarter_end_push_breaks_the_raw_bands_and_the_calibrated_ones_hold(quarter_end_backtest):
+    raw = backtest.track_record(quarter_end_backtest)
+    # The simulation alone cannot see the push: its bands miss nearly every month.
+    assert raw["coverage_80"] < 30, raw
+    rec = backtest.track_record(bands.walk_forward(quarter_end_backtest, Grain.MONTH))
+    assert rec["n"] >= 45
+    assert 70 <= rec["coverage_80"] <= 90, rec
+    assert 88 <= rec["coverage_95"] <= 99, rec
+    assert rec["wape"] < raw["wape"] / 1.5  # and the expected values are closer
+
+
+def test_the_push_is_found_as_a_quarter_pattern(quarter_end_backtest):
+    cal = bands.fit(quarter_end_backtest, Grain.MONTH)
+    assert cal.cycle == 3 and cal.cycle_name == "quarter"
+    # Past forecasts ran low in the quarter's last month (about half the revenue is pushed into it)
+    # and high in its first two.
+    assert cal.shift_at(dt.date(2025, 3, 1), 1) > 0.4
+    assert cal.shift_at(dt.date(2025, 1, 1), 1) < -0.2 and cal.shift_at(dt.date(2025, 2, 1), 1) < -0.2
+
+
+def test_forecast_of_the_quarter_end_month_is_moved_up(quarter_end_ws):
+    df = forecast(quarter_end_ws, periods=3)
+    assert list(df["period"]) == ["2026-01", "2026-02", "2026-03"]
+    jan, feb, mar = df["expected"]
+    assert mar > 1.8 * max(jan, feb)
+    assert (df["from_track_record"].iloc[2] > 0) and (df["from_track_record"].iloc[:2] < 0).all()
+    parts = df["won_to_date"] + df["from_pipeline"] + df["from_run_rate"] + df["from_track_record"]
+    assert ((df["expected"] - parts).abs() <= 0.1 * df["expected"] + 1).all()
+    assert ((df["low_95"] <= df["low_80"]) & (df["low_80"] <= df["expected"]) &
+            (df["expected"] <= df["high_80"]) & (df["high_80"] <= df["high_95"])).all()
+    assert "bands_unchecked" not in df.attrs["notes"]
+    assert "same position in the quarter" in bands_note(df.attrs, "en")
+    assert "فصل" in bands_note(df.attrs, "fa")
+
+
+def test_demo_calibrated_bands_hold(demo_ws):
+    """The demo's revenue as ``salesscope forecast`` draws it (win chances by product), month by month."""
+    d = data.deals(demo_ws, None, "product")
+    rec = backtest.track_record(bands.walk_forward(monthly_backtest(d), Grain.MONTH))
+    assert rec["n"] >= 30
+    assert 70 <= rec["coverage_80"] <= 90, rec
+    assert 88 <= rec["coverage_95"] <= 99, rec
+
+
+def test_too_little_history_says_the_bands_are_unchecked(make_ws):
+    start = dt.datetime(2025, 6, 2, 10)
+    rows = [{"opportunity_id": f"H{i}", "created_at": start + dt.timedelta(days=5 * i),
+             "closed_at": start + dt.timedelta(days=5 * i + 20), "status": "lost" if i % 3 == 0 else "won",
+             "amount": 1000.0, "rep_id": "r1"} for i in range(60)]
+    ws = make_ws({"opportunities": pd.DataFrame(rows)})
+    df = forecast(ws, periods=2)
+    assert "bands_unchecked" in df.attrs["notes"] and df.attrs["calibration"] is None
+    assert (df["from_track_record"] == 0).all()
+    assert "Too little history" in bands_note(df.attrs, "en")
+    assert bands_note(df.attrs, "fa").startswith("سابقه")
