@@ -15,7 +15,9 @@ from salesscope.cli.common import console, err_console
 def register(app: typer.Typer) -> None:
     @app.command()
     def bench(
-        scale: Annotated[int, typer.Option("--scale", min=1000, help="Demo activities to generate.")] = 10_000_000,
+        scale: Annotated[list[int] | None, typer.Option(
+            "--scale", min=1000, help="Demo activities to generate (default 10,000,000); give it several "
+                                      "times for the cost curve: --scale 100000 --scale 1000000")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
         skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Do not measure PostgreSQL.")] = False,
         workspace: Annotated[Path | None, typer.Option(
@@ -23,13 +25,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Benchmark: import throughput; the 15 indicators by month x channel x rep through the engine,
         plain pandas, PostgreSQL and hand-written DuckDB SQL; peak memory; agreement of the numbers."""
-        from salesscope.bench import run
+        from salesscope.bench import DEFAULT_SCALE, run
 
-        report = run(scale=scale, workdir=workspace, skip_postgres=skip_postgres,
-                     say=lambda m: err_console.print(m, style="dim"))
-        _print(report)
+        scales = scale or [DEFAULT_SCALE]
+        reports = []
+        for n in scales:
+            folder = workspace / f"scale-{n}" if workspace and len(scales) > 1 else workspace
+            reports.append(run(scale=n, workdir=folder, skip_postgres=skip_postgres,
+                               say=lambda m: err_console.print(m, style="dim")))
+            _print(reports[-1])
+        if len(reports) > 1:
+            _print_curve(reports)
         if out:
-            out.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+            result = reports[0] if len(reports) == 1 else {"curve": reports}
+            out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
             console.print(f"written to {out}")
 
 
@@ -51,3 +60,16 @@ def _print(report: dict) -> None:
     for name, a in report["agreement"].items():
         if not a["same"]:
             console.print(f"[red]{name} differs from the engine:[/] {a['problems']}")
+
+
+def _print_curve(reports: list[dict]) -> None:
+    """Seconds per contender at each scale, side by side: how each one grows."""
+    names = list(dict.fromkeys(n for r in reports for n in r["steps"]))
+    table = Table(title="Cost curve: seconds per contender")
+    table.add_column("activities", justify="right")
+    for name in names:
+        table.add_column(name, justify="right")
+    for r in reports:
+        table.add_row(f"{r['scale']:,}", *(f"{r['steps'][n]['seconds']:.2f}" if n in r["steps"] else ""
+                                           for n in names))
+    console.print(table)
