@@ -128,7 +128,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     """Build the app for an open workspace; creates the first admin and announces its password."""
-    from salesscope.web import api, api_admin, api_forecast, api_imports, pages, views
+    from salesscope.web import alerts, api, api_admin, api_forecast, api_imports, pages, views
 
     app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None,
@@ -157,6 +157,7 @@ def create_app(ws: Workspace, *, announce=print) -> FastAPI:
     app.include_router(api_imports.router)
     app.include_router(api_forecast.router)
     app.include_router(views.router)
+    app.include_router(alerts.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.mount("/assets/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")

@@ -295,6 +295,36 @@ const SS = (() => {
     await load();
   }
 
+  // The bell: findings for the reader's scope (those of their digest); the count is of those not
+  // seen before; opening the list marks them seen.
+  async function initBell() {
+    const bell = document.getElementById("bell"), panel = document.getElementById("bell-panel");
+    const count = document.getElementById("bell-count");
+    if (!bell) return;
+    let items = [];
+    const draw = (n) => { count.hidden = !n; count.textContent = digits(n); bell.classList.toggle("has-new", n > 0); };
+    const load = async () => {
+      try { const data = await api("/api/v1/alerts", { query: new URLSearchParams({ lang: LANG }) }); items = data.items; draw(data.new); }
+      catch (e) { /* the bell waits for the next page */ }
+    };
+    bell.addEventListener("click", async () => {
+      const open = panel.hidden;
+      panel.hidden = !open; bell.setAttribute("aria-expanded", String(open));
+      if (!open) return;
+      const kpiName = (id) => { const k = (window.SS_CATALOG || []).find((c) => c.id === id); return k ? inLang(k, "name") : id; };
+      panel.replaceChildren(el("h3", {}, T.alerts),
+        items.length ? el("ul", {}, items.map((f) => el("li", { class: f.new ? "new" : "" },
+          el("span", { class: `badge ${f.kind}` }, T[`kind_${f.kind}`] || f.kind), " ",
+          el("a", { href: `/indicator/${f.kpi}?${zoomQuery({ period: f.period })}` }, kpiName(f.kpi)), " ",
+          periodLabel(f.period || ""), f.new ? el("span", { class: "badge new-badge" }, T.alert_new) : null,
+          el("p", {}, isolate(inLang(f, "advice")))))) : el("p", { class: "muted" }, T.no_advice));
+      if (items.some((f) => f.new)) {
+        try { await api("/api/v1/alerts/seen", { method: "POST" }); draw(0); } catch (e) { /* shown again next time */ }
+      }
+    });
+    await load();
+  }
+
   function init() {
     document.getElementById("logout-csrf").value = BOOT.csrf;
     for (const b of document.querySelectorAll(".lang-toggle")) b.addEventListener("click", () => {
@@ -305,6 +335,7 @@ const SS = (() => {
     syncLinks();
     initZoom();
     initViews();
+    initBell();
   }
 
   return { T, BOOT, LANG, RTL, inLang, DIMS, label, valueName, partial, drillable, nextDim, calendar, fill, isolate, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,

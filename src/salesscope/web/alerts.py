@@ -1,0 +1,67 @@
+"""Alerts in the dashboard: the advice engine's findings for the last finished period, inside the
+reader's scope (what a digest of theirs carries), with those the reader has not yet seen marked new."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from salesscope import locale
+from salesscope.web.api import SvcDep, UserDep
+from salesscope.web.auth import scope_for
+from salesscope.web.service import Service
+from salesscope.web.users import User
+from salesscope.zoom import Zoom
+
+router = APIRouter(prefix="/api/v1", tags=["alerts"])
+TABLE = "_alerts_seen"
+DDL = (f'CREATE TABLE IF NOT EXISTS "{TABLE}" (user_id VARCHAR NOT NULL, finding VARCHAR NOT NULL, '
+       "seen_at TIMESTAMP NOT NULL, PRIMARY KEY (user_id, finding))")
+
+
+def finding_key(f: dict[str, Any]) -> str:
+    """What makes a finding the same one on the next visit: its kind, indicator, period, where and rule."""
+    ident = [f.get("kind"), f.get("kpi"), f.get("period"), sorted((f.get("dimensions") or {}).items()),
+             (f.get("evidence") or {}).get("code")]
+    return hashlib.sha256(json.dumps(ident, default=str).encode()).hexdigest()[:24]
+
+
+def _seen(svc: Service, user: User) -> set[str]:
+    if TABLE not in svc.tables():
+        return set()
+    return {r[0] for r in svc.fetch(f'SELECT finding FROM "{TABLE}" WHERE user_id = ?', [user.user_id])}
+
+
+def _findings(svc: Service, user: User, lang: str) -> list[dict[str, Any]]:
+    from salesscope.web.advice_bridge import advise
+
+    scope = scope_for(user)
+    zoom = Zoom.parse(config=svc.ws.config)
+    return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)["items"]
+
+
+@router.get("/alerts")
+def alerts(user: UserDep, svc: SvcDep,
+           lang: Annotated[str | None, Query(description="language of the sentences")] = None) -> dict[str, Any]:
+    """The findings for the caller's scope, each with ``key`` and ``new`` (not yet marked seen)."""
+    language = lang if lang and locale.supported(lang) else svc.ws.config.language
+    seen = _seen(svc, user)
+    items = [{**f, "key": finding_key(f), "new": finding_key(f) not in seen} for f in _findings(svc, user, language)]
+    return {"items": items, "new": sum(i["new"] for i in items)}
+
+
+@router.post("/alerts/seen")
+def mark_seen(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+    """Mark every current finding seen: the bell counts only those that come after."""
+    keys = [finding_key(f) for f in _findings(svc, user, svc.ws.config.language)]
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    with svc.writing() as ws:
+        ws.duckdb.execute(DDL)
+        for key in keys:
+            ws.duckdb.execute(f'INSERT INTO "{TABLE}" VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+                              [user.user_id, key, now])
+    return {"seen": len(keys)}
