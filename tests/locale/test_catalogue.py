@@ -135,3 +135,11 @@ def test_a_third_language_is_one_file(with_xx):
     assert WorkspaceConfig(language="xx").language == "xx"
     with pytest.raises(ValueError, match="expected one of en, fa, xx"):
         WorkspaceConfig(language="zz")
+
+
+def test_catalogues_read_alike_with_either_yaml_parser():
+    """The catalogues are read with libyaml's parser where PyYAML has it: it must read every
+    catalogue exactly as PyYAML's own parser does."""
+    for path in locale.LOCALE_DIR.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=locale.LOADER) == yaml.safe_load(text), path.name
