@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -17,6 +18,9 @@ from salesscope.errors import QueryError
 from salesscope.schema import Table
 from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_dimension
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
 
 NONE = "(none)"
 DAY_S = 86_400.0
@@ -31,12 +35,12 @@ def epoch(day: dt.date | dt.datetime) -> float:
     return (day - dt.datetime(1970, 1, 1)).total_seconds()
 
 
-def _present(ws, name: str) -> bool:
+def _present(ws: Workspace, name: str) -> bool:
     be = ws.backend
     return name in be.list_tables() and int(be.table(name).count().execute()) > 0
 
 
-def deals(ws, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir.Table:
+def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir.Table:
     """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``.
 
     ``scope`` (a :class:`Scope`, or ``{"rep": [...]}`` / ``{"team": [...]}`` as ``ws.kpis`` takes

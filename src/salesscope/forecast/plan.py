@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
 from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_calendar
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
 
 
 def _days(p: Period) -> int:
@@ -186,7 +190,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     return p
 
 
-def plan(ws, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7,
+def plan(ws: Workspace, target: float, period: str, by: str | None = None, *, sims: int = SIMS, seed: int = 7,
          calendar: str | None = None, scope: ScopeArg = None, as_of: dt.date | None = None) -> Plan:
     """What it takes to reach ``target`` revenue in ``period`` (``2026-Q3``, ``1405-02``...).
 

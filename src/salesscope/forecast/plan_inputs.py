@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ibis
 import numpy as np
 import pandas as pd
 
 from salesscope.forecast.periods import Period
-from salesscope.scope import Scope
+from salesscope.scope import Scope, ScopeArg
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
 
 CHAIN = ("avg_deal_size", "win_rate", "lead_conversion_rate", "activities_per_win")
 Z95 = 3.92  # width of a 95% interval in standard deviations
@@ -94,7 +98,7 @@ def _at(df: pd.DataFrame, base: Period) -> pd.Series:
     return pd.to_datetime(df["period_start"]).dt.date == base.start
 
 
-def _time_log(ws, base: Period, by: str | None, scope: Scope) -> pd.DataFrame:
+def _time_log(ws: Workspace, base: Period, by: str | None, scope: Scope) -> pd.DataFrame:
     """Hours logged in the base period per group, channel and purpose (the engine's time-log fact)."""
     from salesscope.engine import records
 
@@ -106,14 +110,15 @@ def _time_log(ws, base: Period, by: str | None, scope: Scope) -> pd.DataFrame:
         hours=t.hours.sum()))
 
 
-def gather(ws, grain: str, calendar: str, base: Period, by: str | None,
-           scope: Scope | dict | None = None) -> dict[str | None, Rates]:
+def gather(ws: Workspace, grain: str, calendar: str, base: Period, by: str | None,
+           scope: ScopeArg = None) -> dict[str | None, Rates]:
     """Rates per group (the key is None without a breakdown) for the base period, within ``scope``."""
     scope = Scope.parse(scope)
-    kw = dict(grain=grain, calendar=calendar, start=base.start, end=base.end, scope=scope)
-    main = ws.kpis([*CHAIN, "sales_cycle_days"], by=by, **kw)
+    main = ws.kpis([*CHAIN, "sales_cycle_days"], by=by, grain=grain, calendar=calendar, start=base.start,
+                   end=base.end, scope=scope)
     main = main[_at(main, base)]
-    chan = ws.kpis(["lgr", "rrroi"], by=[by, "channel"] if by else "channel", **kw)
+    chan = ws.kpis(["lgr", "rrroi"], by=[by, "channel"] if by else "channel", grain=grain, calendar=calendar,
+                   start=base.start, end=base.end, scope=scope)
     chan = chan[_at(chan, base)]
     hist = ws.kpis(["lgr"], grain=grain, calendar=calendar, by=by, end=base.end, scope=scope)
     logged = _time_log(ws, base, by, scope)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from salesscope import locale
 from salesscope.engine import facts as _facts
@@ -27,6 +28,9 @@ from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Measure
 from salesscope.errors import ConfigError, QueryError
 from salesscope.vocab import Dimension, Grain
+
+if TYPE_CHECKING:
+    from salesscope.config import WorkspaceConfig
 
 LANGS = locale.languages()
 # The breakdowns the cross-backend agreement test compares each indicator at: month x channel x
@@ -105,7 +109,7 @@ def _config_problem(config_path: Path | None, loc: tuple, message: str) -> str:
     return f"{where}{'.'.join(map(str, loc))}: {message}"
 
 
-def build(config=None, config_path: Path | None = None) -> SemanticModel:
+def build(config: WorkspaceConfig | None = None, config_path: Path | None = None) -> SemanticModel:
     """The model of the built-ins plus ``config``'s own indicators; raises ConfigError listing
     every problem found, each with its place."""
     from salesscope.semantic.check import check
