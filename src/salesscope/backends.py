@@ -31,7 +31,8 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
         if cfg.crm_mapping:
             from salesscope.crm import install_views, load_crm_mapping
 
-            install_views(con, load_crm_mapping(cfg.crm_mapping, base=ws.path), schema=cfg.schema_)
+            install_views(con, load_crm_mapping(cfg.crm_mapping, base=ws.path), schema=cfg.schema_,
+                          timezone=ws.config.timezone)
         return con
     if cfg.kind == "spark":
         return connect_spark(cfg)

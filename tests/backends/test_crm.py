@@ -29,12 +29,16 @@ SCHEMA_SQL = Path(__file__).with_name("odoo_schema.sql")
 
 
 @pytest.fixture
-def odoo_ws(pg_database, tmp_path):
+def odoo_db(pg_database):
     with psycopg.connect(host=pg_database.host, port=pg_database.port, user="postgres",
                          dbname=pg_database.database, autocommit=True) as con:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    backend = pg_database.model_dump(by_alias=True) | {"schema": "salesscope", "crm_mapping": "odoo"}
-    ws = salesscope.init(tmp_path / "odoo-ws", backend=backend)
+    return pg_database.model_dump(by_alias=True) | {"schema": "salesscope", "crm_mapping": "odoo"}
+
+
+@pytest.fixture
+def odoo_ws(odoo_db, tmp_path):
+    ws = salesscope.init(tmp_path / "odoo-ws", backend=odoo_db)
     yield ws
     ws.close()
 
@@ -301,3 +305,19 @@ def test_funnel_by_stage_keeps_to_the_readers_scope(odoo_ws):
         # Reza owns 102 (won) and 105 (lost at Qualified); Sara, in North, owns 101
         assert rows_for("reza", "reza-password-1") == {"New": 2, "Qualified": 2, "Proposition": 1, "Won": 1}
         assert rows_for("north", "north-password-1") == {"New": 1, "Qualified": 1, "Proposition": 1, "Won": 0}
+
+
+def test_odoo_times_are_read_in_the_workspaces_time_zone(odoo_db, tmp_path):
+    """Odoo keeps UTC; a workspace in Tehran (UTC+3:30 in winter) reads wall-clock Tehran times."""
+    ws = salesscope.init(tmp_path / "tehran", backend=odoo_db, timezone="Asia/Tehran")
+    try:
+        assert str(_rows(ws, "leads", "lead_id")["101"]["created_at"]) == "2026-01-05 12:30:00"
+        assert str(_rows(ws, "activities", "activity_id")["20"]["occurred_at"]) == "2026-01-07 15:15:00"
+        assert str(_rows(ws, "opportunities", "opportunity_id")["102"]["closed_at"]) == "2026-02-03 19:30:00"
+        from salesscope.engine.stages import stage_changes
+
+        won = stage_changes(ws).set_index(["opportunity_id", "stage"]).loc[("102", "Won")]
+        assert str(won["entered_at"]) == "2026-02-03 19:30:00"
+        assert str(_rows(ws, "planned_activities", "activity_id")["6"]["due_on"])[:10] == "2026-02-20"  # a date
+    finally:
+        ws.close()

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 __all__ = ["CrmMapping", "install_views", "load_crm_mapping", "view_sql"]
 
 
-def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None = None) -> list[str]:
+def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None = None,
+                  timezone: str | None = None) -> list[str]:
     """Create (or replace) one view per mapped canonical table and history view in the
     connection's schema.
 
     The CRM's tables are looked up in the mapping's ``source_schema``; the views go to the schema
     the connection reads (the workspace's ``backend.schema``), so they never mix with the CRM's.
+    Timestamps are shown in ``timezone`` (the workspace's) when the mapping names the CRM's own.
     """
     import psycopg
 
@@ -34,7 +36,7 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
             name = str(table)
             try:
                 cur.execute(f'DROP VIEW IF EXISTS "{target}"."{name}"')
-                cur.execute(f'CREATE VIEW "{target}"."{name}" AS {view_sql(mapping, table)}')
+                cur.execute(f'CREATE VIEW "{target}"."{name}" AS {view_sql(mapping, table, timezone)}')
             except psycopg.Error as e:
                 raise ConfigError(f"CRM mapping {mapping.name!r}, table {name}: the database "
                                   f"rejected the view: {str(e).strip()}") from None

@@ -12,13 +12,16 @@ Besides the canonical tables, a mapping may declare:
 - ``attr_<name>`` columns on the tables that take free attributes: text dimensions, as an
   imported mapping's attributes are;
 - ``history``: views the canonical tables cannot hold, each with its own fixed columns
-  (``HISTORY``): a deal's stage changes, and activities planned but not yet done.
+  (``HISTORY``): a deal's stage changes, and activities planned but not yet done;
+- ``timezone``: the zone the CRM keeps its timestamps in; they are shown as wall-clock times in
+  the workspace's zone, as an import stores them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -74,6 +77,7 @@ class CrmMapping(BaseModel):
     name: str
     description: str = ""
     source_schema: str = "public"
+    timezone: str | None = None  # of the CRM's timestamps (None: already the workspace's)
     shared: dict[str, str] = Field(default_factory=dict)  # name -> SELECT
     tables: dict[Table, ViewTable]
     history: dict[str, ViewTable] = Field(default_factory=dict)
@@ -107,6 +111,11 @@ def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmM
 def check(mapping: CrmMapping) -> list[str]:
     """Every problem of a parsed mapping: unknown columns, missing required ones, bad values."""
     problems = []
+    if mapping.timezone:
+        try:
+            ZoneInfo(mapping.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"timezone: unknown time zone {mapping.timezone!r} (expected an IANA name like UTC)")
     channels = {c.value for c in Channel}
     for table, tmap in mapping.tables.items():
         spec = TABLES[table]
@@ -154,12 +163,15 @@ def _columns(table: Table | str) -> dict[str, Kind]:
     return out
 
 
-def column_sql(name: str, kind: Kind, cmap: ViewColumn | None) -> str:
-    """The view's select item for one column, cast to its kind's type."""
+def column_sql(name: str, kind: Kind, cmap: ViewColumn | None, zones: tuple[str, str] | None = None) -> str:
+    """The view's select item for one column, cast to its kind's type; a timestamp is moved from
+    the first of ``zones`` (the CRM's) to the second (the workspace's) when given."""
     typ = PG_TYPES[kind]
     if cmap is None:
         return f'CAST(NULL AS {typ}) AS "{name}"'
     expr = cmap.expr
+    if kind is Kind.TIMESTAMP and zones:
+        expr = f"(CAST({expr} AS timestamp) AT TIME ZONE {_lit(zones[0])}) AT TIME ZONE {_lit(zones[1])}"
     if cmap.values:
         arms = " ".join(f"WHEN lower(CAST({expr} AS text)) = {_lit(k.lower())} THEN {_lit(v)}"
                         for k, v in cmap.values.items())
@@ -171,15 +183,17 @@ def column_sql(name: str, kind: Kind, cmap: ViewColumn | None) -> str:
     return f'CAST({expr} AS {typ}) AS "{name}"'
 
 
-def view_sql(mapping: CrmMapping, table: Table | str) -> str:
-    """The SELECT behind one canonical table's or history view's view."""
+def view_sql(mapping: CrmMapping, table: Table | str, timezone: str | None = None) -> str:
+    """The SELECT behind one canonical table's or history view's view, with timestamps in
+    ``timezone`` (the workspace's)."""
     tmap = mapping.tables[table] if isinstance(table, Table) else mapping.history[table]
+    zones = (mapping.timezone, timezone) if mapping.timezone and timezone and mapping.timezone != timezone else None
     items = []
     for name, kind in _columns(table).items():
         cmap = tmap.columns.get(name)
         if cmap is None and name.endswith("_label") and name[:-6] in tmap.columns:
             cmap = ViewColumn(expr=tmap.columns[name[:-6]].expr)  # the CRM's own label
-        items.append(column_sql(name, kind, cmap))
+        items.append(column_sql(name, kind, cmap, zones))
     items += [column_sql(name, Kind.TEXT, cmap) for name, cmap in tmap.columns.items()
               if name.startswith(ATTRIBUTE_PREFIX)]
     shared = ", ".join(f'"{n}" AS ({q})' for n, q in mapping.shared.items())
