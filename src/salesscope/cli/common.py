@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from rich.console import Console
 
 from salesscope import locale
 from salesscope.cli.failure import choose
-from salesscope.workspace import DEFAULT_PATH, ENV_VAR
+from salesscope.workspace import DEFAULT_PATH, ENV_VAR, Workspace
 
 console = Console()
 err_console = Console(stderr=True)
@@ -29,7 +30,7 @@ def period_label(value: str | None) -> str | None:
     return ascii_text(value) if value else value
 
 
-def amount(option: str):
+def amount(option: str) -> Callable[[str | None], float | None]:
     """A callback reading a typed amount (``۲٬۵۰۰٬۰۰۰``, ``2,500,000``) as a number."""
     def parse(value: str | None) -> float | None:
         from salesscope.typed import parse_number
@@ -39,12 +40,12 @@ def amount(option: str):
     return parse
 
 
-def open_workspace(path: Path, *, read_only: bool = False):
+def open_workspace(path: Path, *, read_only: bool = False) -> Workspace:
     import salesscope
 
     return salesscope.open(path, read_only=read_only)
 
 
-def resolve_lang(lang: str | None, ws) -> str:
+def resolve_lang(lang: str | None, ws: Workspace) -> str:
     """The language asked for, else the workspace's; checked."""
     return choose(lang or ws.config.language, locale.languages(), "--lang")

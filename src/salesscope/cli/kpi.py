@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +20,9 @@ from salesscope.cli.output import OPTIONS, check_output, kpi_grids, last_complet
 from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import digits, isolate, number, value_text
+
+if TYPE_CHECKING:
+    from salesscope.engine.indicators import Indicator
 
 Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
 CalendarOpt = Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")]
@@ -89,8 +93,8 @@ LIST_HEADERS = {
 }
 
 
-def _list(cat: dict, fmt: str, lang: str, wide: bool) -> None:
-    rows = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
+def _list(cat: Mapping[str, Indicator], fmt: str, lang: str, wide: bool) -> None:
+    rows: list[dict[str, Any]] = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
              "direction": i.direction.value, "tables": [t.value for t in i.tables],
              "dimensions": sorted(d.value for d in i.dimensions), "formula": i.metric.words()} for i in cat.values()]
     if fmt == "json":
