@@ -43,7 +43,8 @@ def lead_stages(ctx: Ctx) -> ir.Table:
         contacted=j.first_contacted_at.notnull() | j._touch.notnull(),
         qualified=j.qualified_at.notnull() | linked, recorded_qualified=j.qualified_at.notnull(),
         qualified_alone=j.qualified_at.notnull() & ~linked,
-        opportunity=linked, won=(j._status == "won") | j._dl_won.fill_null(False), **_record(ctx, j, Table.LEADS),
+        opportunity=linked, won=(j._status == "won").fill_null(False) | j._dl_won.fill_null(False),
+        **_record(ctx, j, Table.LEADS),
     )
 
 
