@@ -13,7 +13,7 @@ from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
 from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Calendar, Grain
-from salesscope.workspace import batch
+from salesscope.workspace import Workspace, batch
 from salesscope.zoom import parse_calendar, parse_grain
 
 COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_80", "low_95", "high_95",
@@ -21,7 +21,7 @@ COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_8
 N_ORIGINS = 24  # past period starts the forecast is rerun from: its track record and its calibration
 
 
-def _stratum(ws, scope: Scope) -> str | None:
+def _stratum(ws: Workspace, scope: Scope) -> str | None:
     """Deals are calibrated by product when products are recorded: a deal keeps its product for life."""
     d = data.deals(ws, None, "product", scope)
     named = d.filter(d.stratum != data.NONE)
@@ -37,7 +37,7 @@ def data_now(d) -> dt.datetime:
 
 
 @batch
-def forecast(ws, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
+def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,
              by: str | None = None,
              *, as_of: dt.date | None = None, track_record: bool = True, sims: int = 2000,
              seed: int = 7, scope: ScopeArg = None) -> pd.DataFrame:
