@@ -197,10 +197,10 @@ def test_rows_and_zoom_in_persian_read_jalali(page, passwords, app):
     page.screenshot(path=str(SHOTS / "cockpit-rows-fa.png"), full_page=True)
 
 
-LATIN_ALLOWED = {"admin", "English", "EUR", "RRROI", "LGR", "CLV", "CAC", "MAPE", "WAPE", "n"}
+LATIN_ALLOWED = {"admin", "English", "EUR", "API", "Q", "RRROI", "LGR", "CLV", "CAC", "MAPE", "WAPE", "n"}
 
 
-@pytest.mark.parametrize("path", ["/", "/indicator/win_rate?by=team", "/funnel", "/advice"])
+@pytest.mark.parametrize("path", ["/", "/indicator/win_rate?by=team", "/funnel", "/advice", "/forecast", "/settings"])
 def test_persian_pages_have_no_untranslated_label(page, passwords, path):
     sep = "&" if "?" in path else "?"
     _open(page, "boss", passwords["boss"], f"{path}{sep}lang=fa&{RANGE}")
@@ -274,3 +274,17 @@ def test_save_a_view_and_reopen_it(page, passwords):
     _settled(page)
     assert _headline(page)[0] == "2025-11"
     assert page.locator("#by-select").input_value() == "team"
+
+
+def test_funnel_period_is_chosen_from_its_table(page, passwords, app):
+    _open(page, "boss", passwords["boss"], f"/funnel?{RANGE}")
+    assert "2026-03" in page.locator("main h1").inner_text()
+    page.locator("#funnel-table a.select-period", has_text="2025-11").click()
+    page.wait_for_url(re.compile(r".*period=2025-11.*"))
+    _settled(page)
+    assert "2025-11" in page.locator("main h1").inner_text()
+    # the chart is of that month's cohort: the leads created in it
+    leads = app.state.service.fetch("SELECT count(*) FROM leads WHERE created_at >= '2025-11-01' "
+                                    "AND created_at < '2025-12-01'")[0][0]
+    first = page.locator("#funnel-chart text.funnel-text, #funnel-chart .bartext").first.text_content()
+    assert first.split(" ")[0] == str(leads)

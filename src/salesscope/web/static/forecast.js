@@ -6,6 +6,8 @@ window.SSForecast = (() => {
   const BYS = ["team", "rep", "channel"];
   const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
   const cfg = { displayModeBar: false, responsive: true };
+  // The chart draws left to right: a right-to-left label is isolated (RLI ... PDI) to keep its order.
+  const rtlText = (t) => (RTL ? `\u2067${t}\u2069` : t);
 
   // Period labels inside Persian sentences are isolated (LRI ... PDI) so "1404-Q4" is not reordered.
   const pick = (t) => (!t ? "" : !RTL ? t[LANG] || t.en : (t[LANG] || t.en).replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069"));
@@ -31,9 +33,9 @@ window.SSForecast = (() => {
       const band = (lo, hi, alpha, name) => ({ x: [...px, ...px.slice().reverse()],
         y: [...part.map((r) => r[hi]), ...part.map((r) => r[lo]).reverse()], type: "scatter", mode: "none",
         fill: "toself", fillcolor: rgba(color, alpha), hoverinfo: "skip", name });
-      if (!by) traces.push(band("low_95", "high_95", 0.12, T.band_95), band("low_80", "high_80", 0.25, T.band_80));
+      if (!by) traces.push(band("low_95", "high_95", 0.12, rtlText(T.band_95)), band("low_80", "high_80", 0.25, rtlText(T.band_80)));
       traces.push({ x: px, y: part.map((r) => r.expected), type: "scatter", mode: "lines+markers",
-        name: g === null ? T.forecast_expected : SS.plotText(g), line: { color, width: 2 }, marker: { size: 7 },
+        name: g === null ? rtlText(T.forecast_expected) : SS.plotText(g), line: { color, width: 2 }, marker: { size: 7 },
         // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
         error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
           array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
@@ -78,7 +80,7 @@ window.SSForecast = (() => {
     const form = el("form", { id: "plan-form", class: "zoom plan-form", autocomplete: "off" },
       el("label", {}, T.plan_target, el("input", { name: "target", inputmode: "decimal", required: true,
         value: digits(p.get("target") || "") })),
-      el("label", {}, T.plan_period, el("input", { name: "period", dir: "ltr", required: true,
+      el("label", {}, SS.isolate(T.plan_period), el("input", { name: "period", dir: "ltr", required: true,
         value: digits(p.get("plan_period") || fallbackPeriod || "") })),
       el("label", {}, T.plan_split, el("select", { name: "by" }, el("option", { value: "" }, T.none),
         ["team", "rep"].map((d) => el("option", { value: d, selected: p.get("plan_by") === d }, dimName(d))))),
