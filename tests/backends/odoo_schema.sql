@@ -79,9 +79,11 @@ CREATE TABLE mail_tracking_value (
     new_value_text text, new_value_datetime timestamp, currency_id integer,
     mail_message_id integer NOT NULL REFERENCES mail_message);
 
--- Records, as Odoo writes them. One company; two salespeople and a portal user.
-INSERT INTO res_currency (id, name, active) VALUES (1, 'EUR', true);
-INSERT INTO res_company (id, name, partner_id, currency_id) VALUES (1, 'My Company', 1, 1);
+-- Records, as Odoo writes them. Two companies (the second sells in AED); two salespeople and a
+-- portal user.
+INSERT INTO res_currency (id, name, active) VALUES (1, 'EUR', true), (2, 'AED', true);
+INSERT INTO res_company (id, name, partner_id, currency_id) VALUES (1, 'My Company', 1, 1),
+  (2, 'My Company (Dubai)', NULL, 2);
 INSERT INTO res_partner_industry (id, name, full_name, active) VALUES
   (5, '{"en_US": "Manufacturing", "fa_IR": "تولید"}', '{"en_US": "C - Manufacturing"}', true),
   (6, '{"en_US": "Wholesale"}', NULL, true);
@@ -116,8 +118,8 @@ INSERT INTO mail_message_subtype (id, name, internal, res_model) VALUES
   (3, '{"en_US": "Activities"}', true, NULL), (4, '{"en_US": "Stage Changed"}', false, 'crm.lead');
 
 -- January 2026: five leads. 101 and 102 became opportunities (102 won in February), 103 was
--- disqualified (archived lead), 104 stays a lead, 105 was created directly as an opportunity and
--- marked lost ("Too expensive").
+-- disqualified (archived lead), 104 stays a lead, 105 was created directly as an opportunity, in
+-- the Dubai company, and marked lost ("Too expensive").
 INSERT INTO crm_lead (id, name, type, active, user_id, team_id, company_id, partner_id, stage_id,
                       lost_reason_id, medium_id, campaign_id, expected_revenue, probability,
                       create_uid, create_date, write_date, date_conversion, date_closed) VALUES
@@ -129,7 +131,7 @@ INSERT INTO crm_lead (id, name, type, active, user_id, team_id, company_id, part
    2, '2026-01-15 08:00', '2026-01-25 12:00', NULL, '2026-01-25 12:00'),
   (104, 'Waiting lead', 'lead', true, 3, 2, 1, NULL, 1, NULL, 4, NULL, 0, 10,
    3, '2026-01-20 14:00', '2026-01-20 14:00', NULL, NULL),
-  (105, 'Gamma deal', 'opportunity', false, 3, 2, 1, 12, 2, 1, NULL, NULL, 800, 0,
+  (105, 'Gamma deal', 'opportunity', false, 3, 2, 2, 12, 2, 1, NULL, NULL, 800, 0,
    3, '2026-01-28 10:00', '2026-02-10 09:00', NULL, '2026-02-10 09:00');
 
 -- Activities still to do (mail_activity, active): 101 has a call planned, 102 a follow-up call

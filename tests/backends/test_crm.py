@@ -272,13 +272,18 @@ def test_older_odoo_layouts_read_the_same(odoo_ws, pg_database):
         ws.close()
 
 
-def test_lost_reasons_and_companies_are_dimensions(odoo_ws):
+def test_lost_reasons_companies_and_currencies_are_dimensions(odoo_ws):
     q = odoo_ws.kpis(["win_rate"], grain="quarter", by="lost_reason")
     q1 = q[q["period"] == "2026-Q1"].set_index("lost_reason")
     # 102 won (no reason), 105 lost as too expensive
     assert q1.loc["Too expensive", "value"] == 0 and q1.loc["Too expensive", "n"] == 1
-    q = odoo_ws.kpis(["win_rate"], grain="quarter", by="company")
-    assert q[q["period"] == "2026-Q1"].set_index("company").loc["My Company", "value"] == pytest.approx(50)
+    # 102 won in My Company (EUR), 105 lost in the Dubai company (AED): kept apart
+    for dim, first, second in (("company", "My Company", "My Company (Dubai)"), ("currency", "EUR", "AED")):
+        q = odoo_ws.kpis(["win_rate", "avg_deal_size"], grain="quarter", by=dim)
+        q = q[q["period"] == "2026-Q1"].set_index(["kpi", dim])
+        assert q.loc[("win_rate", first), "value"] == pytest.approx(100)
+        assert q.loc[("win_rate", second), "value"] == pytest.approx(0)
+        assert q.loc[("avg_deal_size", first), "value"] == pytest.approx(1200.50)
 
 
 def test_funnel_by_stage_keeps_to_the_readers_scope(odoo_ws):
