@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -23,6 +23,9 @@ from salesscope.cli.output import csv_safe, records
 from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import digits, interval_text, is_missing, number
+
+if TYPE_CHECKING:
+    from salesscope.forecast.plan import Plan
 
 Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
 
@@ -126,7 +129,7 @@ def plan_cmd(
         console.print(f"[bold]{p.reasons[0][lang]}[/]")
 
 
-def _print_plan(p, lang: str, currency: str, wide: bool) -> None:
+def _print_plan(p: Plan, lang: str, currency: str, wide: bool) -> None:
     from salesscope.forecast.texts import text
 
     title = text("plan_title", lang, target=p.target, period=p.period) + (f" — {p.group}" if p.group else "")

@@ -23,6 +23,7 @@ from salesscope.formatting import digits, isolate, number, value_text
 
 if TYPE_CHECKING:
     from salesscope.engine.indicators import Indicator
+    from salesscope.workspace import Workspace
 
 Grain = Annotated[str, typer.Option("--grain", "-g", help="day, week, month, quarter or year.")]
 CalendarOpt = Annotated[str | None, typer.Option("--calendar", "-c", help="gregorian or jalali (default: the workspace's).")]
@@ -149,7 +150,7 @@ def funnel(
     render(console, grid, wide=wide)
 
 
-def _stage_funnel(ws, fmt: str, out: Path | None, wide: bool, lang: str | None) -> None:
+def _stage_funnel(ws: Workspace, fmt: str, out: Path | None, wide: bool, lang: str | None) -> None:
     import pandas as pd
 
     from salesscope.engine.stages import stage_funnel

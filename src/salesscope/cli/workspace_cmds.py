@@ -6,7 +6,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from salesscope.cli.common import (
 from salesscope.cli.progress import stage
 from salesscope.errors import UsageError
 from salesscope.formatting import number
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
 
 READY = {
     "en": "Workspace ready at [bold]{path}[/] (currency {currency}, {calendar} calendar, time zone {timezone}).",
@@ -125,7 +128,7 @@ def demo(
 NEXT = "salesscope advise · salesscope report --format html --out report.html · salesscope serve"
 
 
-def _show_last_month(ws, lang: str) -> None:
+def _show_last_month(ws: Workspace, lang: str) -> None:
     """The 15 indicators for the last month the data covers whole and their change, then the top findings."""
     from salesscope.cli.output import kpi_grids, last_complete
     from salesscope.cli.screen import render

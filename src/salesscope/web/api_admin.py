@@ -11,7 +11,8 @@ from salesscope.config import Language, Target, WorkspaceConfig
 from salesscope.errors import AuthError, ConfigError, InputError
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
-from salesscope.web.users import TOKEN_DAYS, TOKEN_MAX_DAYS, User
+from salesscope.web.service import Service
+from salesscope.web.users import TOKEN_DAYS, TOKEN_MAX_DAYS, User, UserStore
 
 router = APIRouter(prefix="/api/v1")
 
@@ -138,7 +139,7 @@ def audit(user: UserDep, svc: SvcDep) -> dict[str, Any]:
     return {"imports": audit_log(svc)}
 
 
-def svc_users(svc):
+def svc_users(svc: Service) -> UserStore:
     return svc.users
 
 

@@ -30,7 +30,7 @@ UPLOADS_BUDGET = 2 * 1024 * 1024 * 1024  # bytes of all waiting previews togethe
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _may_import(user) -> None:
+def _may_import(user: User) -> None:
     # An import replaces facts for everyone, so only admins and managers may run one.
     if user.role == "rep":
         raise Forbidden("reps cannot import data", fa="فروشنده نمی‌تواند داده وارد کند")

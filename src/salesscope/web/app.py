@@ -7,6 +7,7 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -126,7 +127,7 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=500)
 
 
-def create_app(ws: Workspace, *, announce=print) -> FastAPI:
+def create_app(ws: Workspace, *, announce: Callable[[str], object] = print) -> FastAPI:
     """Build the app for an open workspace; creates the first admin and announces its password."""
     from salesscope.web import alerts, api, api_admin, api_forecast, api_imports, pages, views
 

@@ -10,13 +10,16 @@ import secrets
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from salesscope.errors import AuthError, InputError
 from salesscope.sqlvalue import scalar
+
+if TYPE_CHECKING:
+    from salesscope.web.store import StoreConnection
 
 Role = Literal["admin", "manager", "rep"]
 ROLES: tuple[str, ...] = ("admin", "manager", "rep")
@@ -87,7 +90,7 @@ class UserStore:
     """Users, sessions and tokens in the workspace's DuckDB; ``lock`` keeps each call's statements
     together."""
 
-    def __init__(self, con, lock: threading.RLock) -> None:
+    def __init__(self, con: StoreConnection, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock
         with lock:
             for ddl in (USERS_DDL, TOKENS_DDL, SESSIONS_DDL):
@@ -268,8 +271,8 @@ class UserStore:
 
     def revoke_token(self, user: User, token_id: str) -> None:
         with self.lock:
-            found = self.con.execute('SELECT count(*) FROM "_tokens" WHERE user_id = ? AND token_id = ?',
-                                     [user.user_id, token_id]).fetchone()[0]
+            found = scalar(self.con.execute('SELECT count(*) FROM "_tokens" WHERE user_id = ? AND token_id = ?',
+                                            [user.user_id, token_id]))
             if not found:
                 raise InputError(f"no API token {token_id!r}", fa=f"توکن API با شناسهٔ {token_id!r} نیست")
             self.con.execute('DELETE FROM "_tokens" WHERE user_id = ? AND token_id = ?',
