@@ -165,3 +165,40 @@ def test_tokens_have_names_expiry_and_last_use_and_can_be_listed_and_revoked(app
     later = users._now() + dt.timedelta(days=1, minutes=1)
     monkeypatch.setattr(users, "_now", lambda: later)
     assert c.get("/api/v1/me", headers=bearer(short)).status_code == 401
+
+
+def test_a_tokens_use_never_waits_for_another_users_long_read(app, person):
+    """A token's last use is a write; while another request reads (a long computation), noting
+    it must not make this request, nor everyone queued behind a waiting writer, wait."""
+    import threading
+
+    name = person("reader")
+    token = app.state.users.new_token(name, "script")
+    store = app.state.users.con.store
+    reading, release = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with store.reading():
+            reading.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=long_read)
+    holder.start()
+    try:
+        assert reading.wait(60)
+        answered: list = []
+        asker = threading.Thread(target=lambda: answered.append(app.state.users.user_for_token(token)))
+        asker.start()
+        asker.join(60)  # a guard against hanging, not a speed check: the read holds until released
+        assert answered and answered[0].username == name, "the token's use waited for the reader"
+        listed = {t["name"]: t for t in app.state.users.tokens(answered[0])}
+        assert listed["script"]["last_used_at"] is not None  # noted, though not written yet
+        stored = store.lock  # nothing was written while the read went on
+        assert stored._writer is None
+    finally:
+        release.set()
+        holder.join(60)
+    app.state.users.user_for_token(token)  # the store is free: the noted use is written now
+    row = app.state.users.con.execute('SELECT last_used_at FROM "_tokens" WHERE name = ? AND username = ?',
+                                      ["script", name]).fetchone()
+    assert row[0] is not None

@@ -56,6 +56,29 @@ class SharedLock:
                 self._cond.notify_all()
 
     @contextmanager
+    def exclusive_if_free(self) -> Iterator[bool]:
+        """The exclusive lock if nobody reads, writes or waits to write, taken without waiting;
+        yields whether it was taken."""
+        me = threading.get_ident()
+        with self._cond:
+            free = self._writer == me or (self._writer is None and not self._readers and not self._waiting
+                                          and not getattr(self._mine, "reads", 0))
+            if free:
+                self._writer = me
+                self._depth += 1
+        if not free:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+    @contextmanager
     def exclusive(self) -> Iterator[None]:
         me = threading.get_ident()
         if getattr(self._mine, "reads", 0) and self._writer != me:
@@ -167,6 +190,14 @@ class StoreConnection:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def execute_if_free(self, sql: str, params: list | None = None) -> bool:
+        """Run a write only if the store can be written at once (no read in flight): whether it ran.
+        For notes that may wait (a token's last use), never for a request's own write."""
+        with self.store.lock.exclusive_if_free() as free:
+            if free:
+                self.execute(sql, params)
+            return free
 
     def execute(self, sql: str, params: list | None = None) -> Rows:
         reads = sql.lstrip().upper().startswith(("SELECT", "WITH"))

@@ -92,6 +92,7 @@ class UserStore:
 
     def __init__(self, con: StoreConnection, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock
+        self._uses: dict[str, dt.datetime] = {}  # token hash -> last use not written yet
         with lock:
             for ddl in (USERS_DDL, TOKENS_DDL, SESSIONS_DDL):
                 con.execute(ddl)
@@ -257,17 +258,30 @@ class UserStore:
             if r is None:
                 return None
             if r[1] is None or now - r[1] >= LAST_USE_EVERY:
-                self.con.execute('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?', [now, key])
+                self._uses[key] = now
+            self._write_uses()
         return self.by_id(r[0])
+
+    def _write_uses(self) -> None:
+        """Write the noted last uses if the store can be written at once; while another request
+        reads (a long computation), they wait in memory: a request never waits for a note."""
+        for key, when in list(self._uses.items()):
+            if not self.con.execute_if_free('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?',
+                                            [when, key]):
+                return
+            del self._uses[key]
 
     def tokens(self, user: User) -> builtins.list[dict[str, object]]:
         with self.lock:
-            rows = self.con.execute('SELECT token_id, name, created_at, expires_at, last_used_at FROM '
-                                    '"_tokens" WHERE user_id = ? ORDER BY created_at', [user.user_id]).fetchall()
-        now = _now()
-        return [{"id": i, "name": n, "created_at": c.isoformat(), "expires_at": e.isoformat(),
-                 "last_used_at": u.isoformat() if u else None, "expired": e <= now}
-                for i, n, c, e, u in rows]
+            rows = self.con.execute('SELECT token_id, name, created_at, expires_at, last_used_at, token_hash '
+                                    'FROM "_tokens" WHERE user_id = ? ORDER BY created_at', [user.user_id]).fetchall()
+            uses = dict(self._uses)
+        now, out = _now(), []
+        for i, n, c, e, u, h in rows:
+            used = uses.get(h, u)  # a use noted but not written yet is the latest
+            out.append({"id": i, "name": n, "created_at": c.isoformat(), "expires_at": e.isoformat(),
+                        "last_used_at": used.isoformat() if used else None, "expired": e <= now})
+        return out
 
     def revoke_token(self, user: User, token_id: str) -> None:
         with self.lock:
