@@ -43,10 +43,19 @@ class Grain(StrEnum):
         """Periods in one seasonal cycle (days in a week, weeks, months, quarters in a year)."""
         return _GRAIN_SEASON[self]
 
+    @property
+    def cycles(self) -> tuple[tuple[int, str], ...]:
+        """The cycles a history at this grain can repeat on: (length in periods, name), the name
+        saying what a position is a position in (the month's place in its quarter, in its year)."""
+        return _GRAIN_CYCLES[self]
+
 
 _GRAIN_DAYS = {Grain.DAY: (1, 1), Grain.WEEK: (7, 7), Grain.MONTH: (28, 31), Grain.QUARTER: (89, 93),
                Grain.YEAR: (365, 366)}
 _GRAIN_SEASON = {Grain.DAY: 7, Grain.WEEK: 52, Grain.MONTH: 12, Grain.QUARTER: 4, Grain.YEAR: None}
+_GRAIN_CYCLES: dict[Grain, tuple[tuple[int, str], ...]] = {
+    Grain.DAY: ((7, "week"),), Grain.WEEK: ((52, "year"),), Grain.MONTH: ((3, "quarter"), (12, "year")),
+    Grain.QUARTER: ((4, "year"),), Grain.YEAR: ()}
 
 
 class Calendar(StrEnum):

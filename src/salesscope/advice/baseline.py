@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from salesscope.advice.stats import pvalue_of_z
+from salesscope.vocab import Grain
 
 # (cycle length in periods, name) per grain; the name says what the position is a position in.
-CYCLES = {"month": ((3, "quarter"), (12, "year")), "quarter": ((4, "year"),), "day": ((7, "week"),),
-          "week": ((52, "year"),)}
+CYCLES = {g.value: g.cycles for g in Grain}
 SEASONAL_P = 0.001   # the history's rates must differ by position this clearly to call it a pattern
 MIN_CYCLES = 2       # full cycles of history needed before a pattern is believed
 LIKE_PERIODS = 4     # like periods pooled for the comparison

@@ -56,9 +56,7 @@ class Calibration:
 
     @property
     def cycle_name(self) -> str | None:
-        from salesscope.advice.baseline import CYCLES
-
-        return dict(CYCLES.get(self.grain.value, ())).get(self.cycle) if self.cycle else None
+        return dict(self.grain.cycles).get(self.cycle) if self.cycle else None
 
     def to_dict(self) -> dict:
         return {"n": self.n, "widths": {k: round(v, 3) for k, v in self.widths.items()}, "cycle": self.cycle, "cycle_name": self.cycle_name,
@@ -79,9 +77,7 @@ def _log_spread(low: np.ndarray, high: np.ndarray, offset: float) -> np.ndarray:
 
 
 def _cycles(grain: Grain) -> tuple[int, ...]:
-    from salesscope.advice.baseline import CYCLES
-
-    return tuple(length for length, _name in CYCLES.get(grain.value, ()))
+    return tuple(length for length, _name in grain.cycles)
 
 
 def _centre(err: np.ndarray, pos: np.ndarray, length: int) -> tuple[np.ndarray, tuple[float, ...]]:
