@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -85,6 +87,8 @@ def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
     if cfg.database:
         session.sql(f"CREATE DATABASE IF NOT EXISTS `{cfg.database}`")
         session.catalog.setCurrentDatabase(cfg.database)
+    if cfg.warehouse:
+        register_warehouse(session, Path(cfg.warehouse), cfg.database)
     from ibis.backends.pyspark import Backend
 
     assert ibis.pyspark  # loading the backend through ibis registers its options
@@ -123,8 +127,12 @@ def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | No
 
     con = ws.duckdb
     counts: dict[str, int] = {}
-    pg = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, dbname=cfg.database,
-                         password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
+    try:
+        pg = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, dbname=cfg.database,
+                             password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
+    except psycopg.OperationalError as e:
+        where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
+        raise WorkspaceError(f"cannot connect to PostgreSQL at {where}: {str(e).strip()}") from None
     schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
     try:
         with pg.cursor() as cur:
@@ -184,6 +192,115 @@ def copy_to_spark(ws: Workspace, session: SparkSession, tables: list[Table] | No
         session.catalog.dropTempView("_salesscope_stage")
         counts[table.value] = scalar(con.execute(f'SELECT count(*) FROM "{table.value}"'))
     return counts
+
+
+def _spark_column(name: str, table: Table) -> str:
+    """The Spark type of a stored column (labels, attributes and rep roles are text)."""
+    spec = TABLES[table]
+    return SPARK_TYPES[spec.column(name).kind] if spec.has(name) else "string"
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def table_folder(warehouse: Path, table: Table, database: str | None = None) -> Path:
+    """Where a canonical table's Parquet files live in a warehouse folder: Spark's own layout
+    (``<warehouse>/<table>``, or ``<warehouse>/<database>.db/<table>``)."""
+    return warehouse / (f"{database}.db" if database else "") / table.value
+
+
+def register_warehouse(session: SparkSession, warehouse: Path, database: str | None = None) -> list[str]:
+    """Make the canonical tables kept as Parquet in a shared warehouse folder readable by this
+    Spark session (a new driver's catalog starts empty); tables the catalog already holds are
+    left as they are. Returns the tables registered."""
+    done = []
+    for table in Table:
+        folder = table_folder(warehouse, table, database)
+        name = f"{database}.{table.value}" if database else table.value
+        if not any(folder.glob("*.parquet")) or session.catalog.tableExists(name):
+            continue
+        frame = session.read.parquet(str(folder))
+        select = ", ".join(f"CAST(`{n}` AS {_spark_column(n, table)}) AS `{n}`" for n in frame.columns)
+        frame.createOrReplaceTempView("_salesscope_stage")
+        session.sql(f"SELECT {select} FROM _salesscope_stage").createOrReplaceTempView(table.value)
+        session.catalog.dropTempView("_salesscope_stage")
+        done.append(table.value)
+    return done
+
+
+def export_parquet(ws: Workspace, warehouse: Path, database: str | None = None) -> dict[str, tuple[int, str]]:
+    """Write the store's canonical tables as Parquet into a warehouse folder, incrementally.
+
+    A table exported before gets one more file holding only its new rows; a table whose stored
+    rows changed or went away since (an enrichment, a re-import, a new attribute column) is
+    rewritten whole. Returns per table the rows written and how: ``new``, ``appended``,
+    ``rewritten`` or ``unchanged``.
+    """
+    con = ws.duckdb
+    out: dict[str, tuple[int, str]] = {}
+    for table in Table:
+        cols = [n for n, _ in _present_columns(con, table)]
+        names = ", ".join(f'"{n}"' for n in cols)
+        folder = table_folder(warehouse, table, database)
+        store = f'SELECT {names} FROM "{table.value}"'
+        parts = sorted(folder.glob("*.parquet"))
+        mark = _fingerprint(con, store, cols)
+        if parts and _read_mark(folder) == mark:
+            out[table.value] = (0, "unchanged")
+            continue
+        if parts:
+            done = f"read_parquet('{_sql_path(folder)}/*.parquet', union_by_name = true)"
+            same_columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {done}").fetchall()] == cols
+            gone = same_columns and scalar(con.execute(
+                f"SELECT count(*) FROM (SELECT {names} FROM {done} EXCEPT ALL {store})"))
+            if same_columns and not gone:
+                added = f"{store} EXCEPT ALL SELECT {names} FROM {done}"
+                n = scalar(con.execute(f"SELECT count(*) FROM ({added})"))
+                if n:
+                    _write_parquet(con, added, folder / f"part-{len(parts):05d}.parquet")
+                _write_mark(folder, mark)
+                out[table.value] = (n, "appended" if n else "unchanged")
+                continue
+        fresh = folder.with_name(folder.name + ".new")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        _write_parquet(con, store, fresh / "part-00000.parquet")
+        if parts:
+            shutil.rmtree(folder)
+        fresh.rename(folder)
+        _write_mark(folder, mark)
+        out[table.value] = (scalar(con.execute(f'SELECT count(*) FROM "{table.value}"')), "rewritten" if parts else "new")
+    return out
+
+
+MARK = "_exported.json"  # Spark skips files whose names start with "_"
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, query: str, cols: list[str]) -> list:
+    """The columns, row count and an order-free hash of a table's rows: equal marks mean nothing
+    changed since the last export."""
+    row = ", ".join(f'"{n}"' for n in cols)
+    got = con.execute(f"SELECT count(*), sum(hash({row})::HUGEINT)::VARCHAR FROM ({query})").fetchone()
+    return [cols, *(got or (0, None))]
+
+
+def _read_mark(folder: Path) -> list | None:
+    try:
+        return json.loads((folder / MARK).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_mark(folder: Path, mark: list) -> None:
+    (folder / MARK).write_text(json.dumps(mark))
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
+    """Write a query's rows to one Parquet file, whole or not at all."""
+    part = path.with_name(path.name + ".partial")
+    con.execute(f"COPY ({query}) TO '{_sql_path(part)}' (FORMAT parquet)")
+    part.rename(path)
 
 
 def use_backend(ws: Workspace, cfg: BackendConfig) -> Workspace:

@@ -47,6 +47,8 @@ def assert_short_error(out: subprocess.CompletedProcess[str], code: int, *fragme
     (("kpi", "win_rat"), ("'win_rat'", "did you mean win_rate?")),
     (("kpi", "--grain", "fortnight"), ("'fortnight'", "day, week, month, quarter, year")),
     (("init", "somewhere"), ("somewhere",)),
+    (("export", "--to", "parq"), ("'parq'", "did you mean parquet?")),
+    (("export", "--to", "spark"), ("--out",)),
 ])
 def test_a_usage_mistake_is_one_line_and_exit_2(demo_path, args, fragments):
     out = run(*args, "-w", str(demo_path))

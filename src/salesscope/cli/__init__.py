@@ -32,6 +32,7 @@ COMMANDS = (
     "report",
     "digest",  # digest add|list|remove|send|preview
     "serve",
+    "export",
     "bench",
 )
 
