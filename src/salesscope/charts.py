@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 
 from salesscope import locale
 from salesscope.engine.funnel import STAGES
-from salesscope.i18n import Lang, format_number
+from salesscope.formatting import fixed, is_missing, number, value_text
+from salesscope.i18n import Lang
 
 FONT_FAMILY = "Vazirmatn, 'Noto Naskh Arabic', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 COLORS = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#64748b")
@@ -28,10 +29,17 @@ def _digits(text: object, lang: Lang) -> str:
     return locale.digits(text, lang)
 
 
-def _num(value: float | None, lang: Lang, decimals: int = 2) -> str:
-    if value is None or pd.isna(value):
+def _num(value: float | None, lang: Lang, unit: str = "", currency: str = "") -> str:
+    """A value as every other surface writes it, with its unit; undefined is said in words."""
+    if is_missing(value):
         return locale.text("chart.undefined", lang)
-    return format_number(float(value), lang, decimals)
+    return value_text(value, unit, lang, currency)
+
+
+def _unit(rows: pd.DataFrame) -> str:
+    """The unit of one indicator's rows (the engine's ``unit`` column), or none."""
+    units = rows["unit"].dropna().unique() if "unit" in rows.columns else []
+    return str(units[0]) if len(units) == 1 else ""
 
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -86,13 +94,13 @@ def _value_axis(values: Sequence[float], lang: Lang, include_zero: bool = False)
     ticks = nice_ticks(min(finite), max(finite), 4)
     dec = _decimals_for(ticks)
     pad = (ticks[-1] - ticks[0]) * 0.06  # keep the lowest tick label off the other axis
-    return dict(tickmode="array", tickvals=ticks, ticktext=[_num(v, lang, dec) for v in ticks],
+    return dict(tickmode="array", tickvals=ticks, ticktext=[fixed(v, lang, dec) for v in ticks],
                 range=[ticks[0] - pad, ticks[-1] + pad], gridcolor="#e5e7eb", zeroline=False,
                 automargin=True)
 
 
 def trend(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en", dim: str | None = None,
-          title: str | None = None, height: int = 160) -> go.Figure:
+          title: str | None = None, height: int = 160, currency: str = "") -> go.Figure:
     """A line per indicator over periods (one per ``dim`` value), with its 95% band and target."""
     rows = df if kpi is None else df[df["kpi"] == kpi]
     rows = rows.sort_values("period_start")
@@ -112,7 +120,7 @@ def trend(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en", dim: s
                 fig.add_trace(go.Scatter(x=x + x[::-1], y=list(hi) + list(lo)[::-1], fill="toself", mode="lines",
                                          fillcolor="rgba(37,99,235,0.12)", line=dict(width=0),
                                          hoverinfo="skip", connectgaps=False))
-        texts = [_num(v, lang) for v in y]
+        texts = [_num(v, lang, _unit(part), currency) for v in y]
         fig.add_trace(go.Scatter(
             x=x, y=list(y), mode="lines+markers", name=_digits(key, lang) if key is not None else "",
             line=dict(color=color, width=2), marker=dict(size=5), connectgaps=False,
@@ -132,13 +140,13 @@ def trend(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en", dim: s
 
 
 def breakdown(df: pd.DataFrame, kpi: str, dim: str, *, lang: Lang = "en", title: str | None = None,
-              height: int | None = None) -> go.Figure:
+              height: int | None = None, currency: str = "") -> go.Figure:
     """Horizontal bars of one indicator per value of ``dim``; undefined values are labelled so."""
     rows = df[df["kpi"] == kpi].copy()
     rows["_v"] = pd.to_numeric(rows["value"], errors="coerce")
     rows = rows.sort_values("_v", na_position="first")
     labels = [_digits(v, lang) for v in rows[dim]]
-    texts = [_num(v, lang) for v in rows["_v"]]
+    texts = [_num(v, lang, _unit(rows), currency) for v in rows["_v"]]
     fig = go.Figure(go.Bar(
         x=[0 if pd.isna(v) else v for v in rows["_v"]], y=labels, orientation="h", text=texts,
         textposition="auto", marker_color=[("#d1d5db" if pd.isna(v) else COLORS[0]) for v in rows["_v"]],
@@ -159,14 +167,13 @@ def funnel(df: pd.DataFrame, *, lang: Lang = "en", title: str | None = None,
     rows["_o"] = rows["stage"].map({s: i for i, s in enumerate(order)})
     rows = rows.sort_values("_o")
     labels = [locale.word("funnel", s, lang) for s in rows["stage"]]
-    pct = locale.text("unit.percent", lang)
     texts = []
     for name, (_, r) in zip(labels, rows.iterrows(), strict=True):
-        text = f"{name}: {_num(r['count'], lang, 0)}"
+        text = f"{name}: {number(r['count'], lang, 'count')}"
         if not pd.isna(r["conversion"]):
-            text += f" ({_num(r['conversion'], lang, 1)}{pct})"
+            text += f" ({_num(r['conversion'], lang, 'percent')})"
         texts.append(text)
-    hover = [f"{locale.text('chart.drop_off', lang)}: {_num(d, lang, 1)}{pct}" for d in rows["drop_off"]]
+    hover = [f"{locale.text('chart.drop_off', lang)}: {_num(d, lang, 'percent')}" for d in rows["drop_off"]]
     # Stage names go in the bar texts, not on the axis, so long Persian labels are never clipped.
     fig = go.Figure(go.Funnel(
         y=labels, x=list(rows["count"]), text=texts, textinfo="text", textposition="auto",
@@ -178,14 +185,14 @@ def funnel(df: pd.DataFrame, *, lang: Lang = "en", title: str | None = None,
 
 
 def sparkline(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en",
-              height: int = 40) -> go.Figure:
+              height: int = 40, currency: str = "") -> go.Figure:
     """A tiny trend without axes, for a card or a table cell."""
     rows = df if kpi is None else df[df["kpi"] == kpi]
     rows = rows.sort_values("period_start")
     y = pd.to_numeric(rows["value"], errors="coerce")
     fig = go.Figure(go.Scatter(x=[_digits(p, lang) for p in rows["period"]], y=list(y), mode="lines",
                                line=dict(color=COLORS[0], width=1.5), connectgaps=False,
-                               customdata=[_num(v, lang) for v in y],
+                               customdata=[_num(v, lang, _unit(rows), currency) for v in y],
                                hovertemplate="%{x}: %{customdata}<extra></extra>"))
     layout = _base_layout(lang, height)
     layout["margin"] = dict(l=0, r=0, t=0, b=0)
@@ -196,7 +203,7 @@ def sparkline(df: pd.DataFrame, kpi: str | None = None, *, lang: Lang = "en",
 
 
 def forecast(df: pd.DataFrame, *, lang: Lang = "en", by: str | None = None, title: str | None = None,
-             labels: dict[str, str] | None = None, height: int = 240) -> go.Figure:
+             labels: dict[str, str] | None = None, height: int = 240, currency: str = "") -> go.Figure:
     """Expected revenue per period with its 80% and 95% bands (one line per ``by`` value, 80% bars)."""
     labels = labels or {}
     rows = df.sort_values("period_start")
@@ -220,7 +227,7 @@ def forecast(df: pd.DataFrame, *, lang: Lang = "en", by: str | None = None, titl
             x=x, y=list(part["expected"]), mode="lines+markers", error_y=err,
             name=str(key) if key is not None else labels.get("expected", "expected"),
             line=dict(color=color, width=2), marker=dict(size=6),
-            customdata=[_num(v, lang, 0) for v in part["expected"]],
+            customdata=[_num(v, lang, "money", currency) for v in part["expected"]],
             hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>"))
     layout = _base_layout(lang, height, title)
     layout["showlegend"] = True

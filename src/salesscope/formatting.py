@@ -13,6 +13,7 @@ the API's display strings and the digest.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from salesscope import locale
@@ -77,8 +78,12 @@ def number(value: Any, lang: Lang = "en", unit: str = "", *, signed: bool = Fals
     return locale.digits(text, lang)
 
 
-def _unit(unit: str, lang: Lang, currency: str, change: bool = False) -> str:
-    """The unit after a number (``unit.<unit>`` in the locale catalogue); a percentage's change is in points."""
+def unit_text(unit: str, lang: Lang = "en", currency: str = "", change: bool = False) -> str:
+    """The unit after a number (``unit.<unit>`` in the locale catalogue); a percentage's change is in points.
+
+    >>> unit_text("money", currency="USD"), unit_text("percent", change=True)
+    (' USD', ' pp')
+    """
     if change and unit == "percent":
         unit = "points"
     word = locale.text(f"unit.{unit}", lang) if locale.has(f"unit.{unit}") else ""
@@ -95,7 +100,18 @@ def value_text(value: Any, unit: str, lang: Lang = "en", currency: str = "") -> 
     """
     if is_missing(value):
         return UNDEFINED
-    return number(value, lang, unit) + _unit(unit, lang, currency)
+    return number(value, lang, unit) + unit_text(unit, lang, currency)
+
+
+def fixed(value: Any, lang: Lang, places: int) -> str:
+    """A number with exactly ``places`` decimals, for the ticks of a scale, which share their decimals.
+
+    >>> fixed(2.5, "fa", 1)
+    '۲٫۵'
+    """
+    if is_missing(value):
+        return UNDEFINED
+    return locale.digits(f"{float(value):,.{places}f}", lang)
 
 
 def change_text(change: Any, unit: str, lang: Lang = "en", currency: str = "") -> str:
@@ -108,7 +124,24 @@ def change_text(change: Any, unit: str, lang: Lang = "en", currency: str = "") -
     """
     if is_missing(change):
         return ""
-    return number(change, lang, unit, signed=True) + _unit(unit, lang, currency, change=True)
+    return number(change, lang, unit, signed=True) + unit_text(unit, lang, currency, change=True)
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number for a sentence that says its unit in its own words: digits as :func:`number` writes
+    them for ``unit``.
+
+    >>> Num(0.00389, "points_per_hour").text("en"), Num(1.25, "percent", signed=True).text("fa")
+    ('0.00389', '+۱٫۲۵')
+    """
+
+    value: Any
+    unit: str = ""
+    signed: bool = False
+
+    def text(self, lang: Lang) -> str:
+        return number(self.value, lang, self.unit, signed=self.signed)
 
 
 def interval_bounds(low: Any, high: Any, unit: str) -> tuple[float | None, float | None]:
@@ -129,7 +162,7 @@ def interval_text(low: Any, high: Any, unit: str, lang: Lang = "en", currency: s
     lo, hi = interval_bounds(low, high, unit)
     if lo is None or hi is None:
         return ""
-    return f"{number(lo, lang, unit)} – {number(hi, lang, unit)}" + _unit(unit, lang, currency)
+    return f"{number(lo, lang, unit)} – {number(hi, lang, unit)}" + unit_text(unit, lang, currency)
 
 
 def digits(text: Any, lang: Lang) -> str:
@@ -170,7 +203,7 @@ def excel_format(unit: str, currency: str = "", *, change: bool = False, value: 
     places = 2 if is_missing(value) else decimals_for(float(value), unit)
     small = not is_missing(value) and 0 < abs(float(value)) < 1
     body = "#,##0" + ("." + ("#" if small else "0") * places if places else "")
-    suffix = _unit(unit, lang, currency, change=change)
+    suffix = unit_text(unit, lang, currency, change=change)
     fmt = body + (f'"{suffix}"' if suffix else "")
     if change:
         fmt = f"+{fmt};-{fmt};{fmt}"

@@ -1,4 +1,5 @@
-"""Language helpers shared by every output: digits, numbers and dates in the reader's language."""
+"""Language helpers shared by every output: digits and dates in the reader's language (numbers are
+written by :mod:`salesscope.formatting`)."""
 
 from __future__ import annotations
 
@@ -35,17 +36,6 @@ def to_ascii_digits(text: str) -> str:
     '1402/05/13'
     """
     return str(text).translate(TO_ASCII_DIGITS)
-
-
-def format_number(value: float | int | None, lang: Lang = "en", decimals: int = 2) -> str:
-    """Thousands separators and the language's digits; undefined stays visibly undefined.
-
-    >>> format_number(1234.5, "fa", 1)
-    '۱٬۲۳۴٫۵'
-    """
-    if value is None or value != value:  # None or NaN
-        return "—"
-    return locale.digits(f"{value:,.{decimals}f}", lang)
 
 
 def format_date(value: dt.date | None, lang: Lang = "en", calendar: str = "gregorian") -> str:

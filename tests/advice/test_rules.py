@@ -154,7 +154,7 @@ def test_a_mix_shift_is_named_with_its_effects():
     # rate = (83/360-0.2)(0.5+0.9)/2 + (0.65-0.7)(0.5+0.1)/2 = 0.02139 - 0.015 = +0.64 points.
     assert abs(f.evidence["mix_effect"] - (-18.3889)) < 1e-3 and abs(f.evidence["rate_effect"] - 0.6389) < 1e-3
     assert abs(f.evidence["mix_effect"] + f.evidence["rate_effect"] - (-17.75)) < 1e-9
-    assert "channel referral went from 50% to 10%" in f.advice_en
+    assert "channel referral went from 50.0% to 10.0%" in f.advice_en
 
 
 def test_run_ranks_and_sets_language():

@@ -48,7 +48,7 @@ def test_simpson_paradox_is_caught(tmp_path):
     assert "by team" in f.advice_en and "سیمپسون" in f.advice_fa
     # The warning explains itself: the mix moved to team A (50% to 75% of the deals) while each team fell.
     # Mix effect by hand: A (0.75-0.5)*(0.8+0.75)/2 + B (0.25-0.5)*(0.2+0.15)/2 = +15 points; rate effect -5.
-    assert "mix moved to team A (from 50% to 75%" in f.advice_en and "within each team it fell" in f.advice_en
+    assert "mix moved to team A (from 50.0% to 75.0%" in f.advice_en and "within each team it fell" in f.advice_en
     assert abs(f.evidence["mix_effect"] - 15.0) < 1e-9 and abs(f.evidence["rate_effect"] + 5.0) < 1e-9
     # No other finding about the total's win rate contradicts or repeats it.
     assert not [g for g in found if g.kpi == "win_rate" and not g.dimensions and g is not f]

@@ -63,7 +63,7 @@ def test_cli_names_the_channel_mix(ws_path):
     r = CliRunner().invoke(app, ["why", "win_rate", "--period", "2026-02", "-w", str(ws_path)])
     assert r.exit_code == 0, r.output
     assert "By channel: mix effect -20.4" in r.output
-    assert "Simpson" in r.output and "referral went from 50% to 10%" in r.output
+    assert "Simpson" in r.output and "referral went from 50.0% to 10.0%" in r.output
     assert "email" in r.output and "referral" in r.output
     fa = CliRunner().invoke(app, ["why", "win_rate", "--period", "2026-02", "--lang", "fa", "-w", str(ws_path)])
     assert fa.exit_code == 0 and "اثر ترکیب" in fa.output and "سیمپسون" in fa.output

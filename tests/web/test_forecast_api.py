@@ -108,7 +108,7 @@ def test_rep_forecast_is_the_forecast_of_their_own_deals(as_role, demo_ws, tmp_p
         own = forecast(alone, periods=3, as_of=dt.date.fromisoformat(got["as_of"]), track_record=False)
     finally:
         alone.close()
-    assert got["rows"] == forecast_payload(own)["rows"]
+    assert got["rows"] == forecast_payload(own, demo_ws.config.currency)["rows"]
     assert got["n_closed"] == own.attrs["n_closed"]
 
     everyone = as_role("boss")[0].get(f"/api/v1/forecast?periods=3&{FAST}").json()

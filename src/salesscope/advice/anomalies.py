@@ -85,7 +85,7 @@ def _check(ctx: Context, df: pd.DataFrame, row: pd.Series, d: dict[str, str], co
     params = {"where": where(d), "kpi": names or ctx.name(kpi), "period": ctx.period,
               "value": ctx.num(kpi, current, unit=unit), "unit": ctx.unit(kpi, unit),
               "low": ctx.num(kpi, low, unit=unit), "high": ctx.num(kpi, high, unit=unit),
-              "k": Num(int(np.isfinite(history).sum()), 0), "method": Term(f"method.{method}")}
+              "k": Num(int(np.isfinite(history).sum()), "count"), "method": Term(f"method.{method}")}
     distance = min(abs(current - high), abs(current - low)) / spread
     return make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
                 confidence="high" if distance > 2 else "medium", effect=1 + distance / 2)

@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from salesscope import locale
-from salesscope.advice.texts import DECIMALS, Num, Term, dim_value, fmt
+from salesscope.advice.texts import Num, Term, dim_value, fmt
+from salesscope.formatting import change_text, unit_text
 from salesscope.vocab import Dimension, Direction, Grain
 
 DIMENSIONS = tuple(d.value for d in Dimension)
@@ -70,13 +71,18 @@ class Context:
         return {"en": m.name_en, "fa": m.name_fa}
 
     def unit(self, kpi: str, unit: str | None = None) -> dict[str, str]:
+        """The unit written after a value of ``kpi``, as on every other surface (``%``, `` USD``, `` pp/h``)."""
         u = unit or self.kpi_meta(kpi).unit
-        key = f"advice.unit.{u}" if locale.has(f"advice.unit.{u}") else "advice.unit.count"
-        return {lang: locale.text(key, lang, cur=self.currency) for lang in locale.languages()}
+        return {lang: unit_text(u, lang, self.currency) for lang in locale.languages()}
 
     def num(self, kpi: str, value: Any, *, signed: bool = False, unit: str | None = None) -> Num:
-        u = unit or self.kpi_meta(kpi).unit
-        return Num(fnum(value), DECIMALS.get(u, 2), signed)
+        """A value of ``kpi`` for a sentence that writes the unit itself (``{value}{unit}``)."""
+        return Num(fnum(value), unit or self.kpi_meta(kpi).unit, signed)
+
+    def change(self, kpi: str, value: Any) -> dict[str, str]:
+        """A change of ``kpi`` with its unit (points for a percentage): ``+1.2 pp``, ``-2,500 USD``."""
+        u = self.kpi_meta(kpi).unit
+        return {lang: change_text(fnum(value), u, lang, self.currency) or "—" for lang in locale.languages()}
 
 
 def fnum(x: Any) -> float | None:

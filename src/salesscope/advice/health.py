@@ -137,14 +137,14 @@ def _impossible(ctx: Context, h: Health) -> list[Finding]:
             if row is not None:
                 ev = evidence(row, **ev)
             out.append(make("impossible_value", kpi="lead_conversion_rate", period=ctx.period, dims={},
-                            evidence=ev, params={"leads": Num(leads, 0), "deals": Num(h.won_deals, 0)},
+                            evidence=ev, params={"leads": Num(leads, "count"), "deals": Num(h.won_deals, "count")},
                             confidence="high", effect=4.0, text="impossible_conversion"))
     wins = rows(ctx.totals, "win_rate")
     if not wins.empty and h.closed_deals >= ctx.min_sample and h.lost_deals == 0:
         row = one(ctx.totals, "win_rate", ctx.period)
         ev = {"closed_deals": h.closed_deals, "lost_deals": 0, **({"value": fnum(row["value"])} if row is not None else {})}
         out.append(make("impossible_value", kpi="win_rate", period=ctx.period, dims={}, evidence=ev,
-                        params={"n": Num(h.closed_deals, 0)}, confidence="high", effect=4.0,
+                        params={"n": Num(h.closed_deals, "count")}, confidence="high", effect=4.0,
                         text="impossible_win_rate"))
     return out
 
@@ -154,7 +154,7 @@ def _stages(ctx: Context, h: Health) -> list[Finding]:
         return []
     return [make("stages_missing", kpi="pipeline_coverage", period=ctx.period, dims={},
                  evidence={"opportunities": h.opportunities, "stages_recorded": 0},
-                 params={"n": Num(h.opportunities, 0)}, confidence="high", effect=1.0)]
+                 params={"n": Num(h.opportunities, "count")}, confidence="high", effect=1.0)]
 
 
 def in_progress(ctx: Context) -> tuple[int, int] | None:
@@ -189,5 +189,5 @@ def _in_progress(ctx: Context) -> list[Finding]:
     covered, total = span
     return [make("period_in_progress", kpi="", period=ctx.period, dims={},
                  evidence={"days_covered": covered, "days": total, "complete": False},
-                 params={"period": ctx.period, "covered": Num(covered, 0), "days": Num(total, 0)},
+                 params={"period": ctx.period, "covered": Num(covered, "count"), "days": Num(total, "count")},
                  confidence="high", effect=4.0)]

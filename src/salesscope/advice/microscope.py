@@ -113,10 +113,10 @@ def _mix(ctx: Context, kpi: str, dim: str, total: pd.Series) -> Finding | None:
                   parts=[{"dimensions": {dim: e.member}, "share_before": e.share_before, "share_after": e.share_after,
                           "rate_before": e.rate_before, "rate_after": e.rate_after, "mix": e.mix, "rate": e.rate}
                          for e in d.effects])
-    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, d.change, signed=True),
-              "member": member({dim: gainer.member}), "before": Num(100 * gainer.share_before, 0),
-              "after": Num(100 * gainer.share_after, 0), "mix": ctx.num(kpi, d.mix, signed=True),
-              "rate": ctx.num(kpi, d.rate, signed=True), "dim": Term(f"dim.{dim}")}
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.change(kpi, d.change),
+              "member": member({dim: gainer.member}), "before": Num(100 * gainer.share_before, "percent"),
+              "after": Num(100 * gainer.share_after, "percent"), "mix": ctx.change(kpi, d.mix),
+              "rate": ctx.change(kpi, d.rate), "dim": Term(f"dim.{dim}")}
     return make("mix_shift", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence="high", effect=2.0)
 
@@ -145,8 +145,8 @@ def _simpson(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataF
     ev = evidence(total, breakdown=dim, parts=[
         {"dimensions": {dim: str(r[dim])}, "value": fnum(r["value"]), "previous_value": fnum(r["previous_value"]),
          "change": fnum(r["change"]), "n": fnum(r.get("n"))} for _, r in parts.iterrows()])
-    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
-              "k": Num(len(against), 0), "m": Num(len(changes), 0), "dim": Term(f"dim.{dim}"),
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.change(kpi, change),
+              "k": Num(len(against), "count"), "m": Num(len(changes), "count"), "dim": Term(f"dim.{dim}"),
               "explain": _mix_explanation(ctx, kpi, dim, change, ev)}
     return make("simpson_reversal", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence=confidence, effect=2.0 + share)
@@ -163,9 +163,9 @@ def _mix_explanation(ctx: Context, kpi: str, dim: str, change: float, ev: dict) 
     gainer = max(d.effects, key=lambda e: e.mix if change > 0 else -e.mix)  # the member whose weight moved the total
     up = Term("dir.rose" if change > 0 else "dir.fell")
     within = Term("dir.fell" if change > 0 else "dir.rose")
-    return Term("simpson.mix", (up, member({dim: gainer.member}), Num(100 * gainer.share_before, 0),
-                                Num(100 * gainer.share_after, 0), ctx.num(kpi, d.mix, signed=True),
-                                Term(f"dim.{dim}"), within, ctx.num(kpi, d.rate, signed=True)))
+    return Term("simpson.mix", (up, member({dim: gainer.member}), Num(100 * gainer.share_before, "percent"),
+                                Num(100 * gainer.share_after, "percent"), ctx.change(kpi, d.mix),
+                                Term(f"dim.{dim}"), within, ctx.change(kpi, d.rate)))
 
 
 def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataFrame,
@@ -191,8 +191,8 @@ def _carrier(ctx: Context, kpi: str, dim: str, total: pd.Series, parts: pd.DataF
         return None  # the carrier's own change is within noise
     ev = evidence(total, breakdown=dim, carrier={"dimensions": d, "change": big, "n": fnum(row.get("n"))},
                   others_max_change=max(abs(changes[i]) for i in rest))
-    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.num(kpi, change, signed=True),
-              "member": member(d), "part_change": ctx.num(kpi, big, signed=True), "dim": Term(f"dim.{dim}")}
+    params = {"kpi": ctx.name(kpi), "period": ctx.period, "change": ctx.change(kpi, change),
+              "member": member(d), "part_change": ctx.change(kpi, big), "dim": Term(f"dim.{dim}")}
     return make("one_segment_carries", kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
                 confidence="medium", effect=1.5)
 
@@ -248,8 +248,8 @@ def _zoom_in(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
     ev = evidence(row, pvalue=t.pvalue, finer_grain=ctx.finer_grain, finer_period=str(sub["period"]),
                   finer_value=fnum(sub["value"]), finer_change=st.diff, finer_pvalue=st.pvalue, finer_n=fnum(sub.get("n")))
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
-              "change": Num(t.diff, 1, signed=True), "finer": Term(f"grain.{ctx.finer_grain}"),
-              "sub": str(sub["period"]), "sub_change": Num(st.diff, 1, signed=True), "p": PValue(st.pvalue)}
+              "change": ctx.change(kpi, t.diff), "finer": Term(f"grain.{ctx.finer_grain}"),
+              "sub": str(sub["period"]), "sub_change": ctx.change(kpi, st.diff), "p": PValue(st.pvalue)}
     return make("zoom_in", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence="medium", effect=1.5)
 
@@ -281,8 +281,8 @@ def _zoom_out(ctx: Context, kpi: str, row: pd.Series, t) -> Finding | None:
                   coarser_value=fnum(c["value"]), coarser_change=coarse_change,
                   coarser_pvalue=ct[2].pvalue if ct else None)
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "grain": Term(f"grain.{ctx.grain}"),
-              "change": Num(t.diff, 1, signed=True), "p": PValue(t.pvalue),
+              "change": ctx.change(kpi, t.diff), "p": PValue(t.pvalue),
               "coarser": Term(f"grain.{ctx.coarser_grain}"), "coarse_period": label,
-              "coarse_change": Num(coarse_change, 1, signed=True)}
+              "coarse_change": ctx.change(kpi, coarse_change)}
     return make("zoom_out", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
                 confidence="medium" if t.pvalue > 0.2 else "low", effect=1.0)

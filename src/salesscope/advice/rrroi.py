@@ -47,10 +47,11 @@ def _one(ctx: Context, row: pd.Series, dims: list[str]) -> Finding | None:
                   change_ci_low=plo, change_ci_high=phi, within_noise=noise, pvalue=pvalue_of_z(z) if half else None)
     scope = Term(f"scope.{next(iter(d))}" if d and next(iter(d)) in ("channel", "rep", "team") else
                  "scope.other" if d else "scope.none")
-    params = {"where": where(d), "scope": scope, "value": Num(value, 2, signed=True), "points": Num(abs(points), 1),
-              "hours": Num(abs(hours), 1), "low": Num(plo, 1, signed=True), "high": Num(phi, 1, signed=True)}
+    params = {"where": where(d), "scope": scope, "value": Num(value, "points_per_hour", signed=True),
+              "points": Num(abs(points), "points"), "hours": Num(abs(hours), "hours"),
+              "low": Num(plo, "points", signed=True), "high": Num(phi, "points", signed=True)}
     if noise:
-        params.update(points=Num(points, 1, signed=True), hours=Num(hours, 1, signed=True))
+        params.update(points=Num(points, "points", signed=True), hours=Num(hours, "hours", signed=True))
         return make("rrroi_noise", kpi=KPI, period=ctx.period, dims=d, evidence=ev, params=params,
                     confidence="low", effect=0.0)
     if hours > 0:

@@ -33,7 +33,7 @@ from salesscope.advice.stats import (
     two_proportions,
 )
 from salesscope.advice.texts import Num, PValue, Term, hint, make
-from salesscope.i18n import format_number
+from salesscope.formatting import value_text
 
 SLOW_FACTOR = 2.0          # a rep this many times slower than the peers' median is "far slower"
 POOL = 3                   # periods pooled when one period alone cannot show a trend
@@ -156,11 +156,11 @@ def proportion_trend(ctx: Context, kpi: str, code: str, worse: int, dims: tuple[
             if cycle is not None:
                 span = Term("span.like", (Term(f"cycle.{cycle.name}"),))
             elif len(recent) == 1:
-                span = Term("span.recent", (Num(len(before), 0),))
+                span = Term("span.recent", (Num(len(before), "count"),))
             else:
-                span = Term("span.pooled", (Num(len(recent), 0),))
-            params = {"where": where(d), "prev": Num(100 * x2 / n2, 1), "value": Num(100 * x1 / n1, 1),
-                      "n": Num(n1, 0), "p": PValue(pvalue), "span": span}
+                span = Term("span.pooled", (Num(len(recent), "count"),))
+            params = {"where": where(d), "prev": Num(100 * x2 / n2, "percent"), "value": Num(100 * x1 / n1, "percent"),
+                      "n": Num(n1, "count"), "p": PValue(pvalue), "span": span}
             out.append(make(code, kpi=kpi, period=ctx.period, dims=d, evidence=ev, params=params,
                             confidence="medium", effect=abs(z) / 2))
     return out
@@ -183,10 +183,10 @@ def _pattern(ctx: Context, kpi: str, row: pd.Series, hx, hn, labels, c) -> list[
                   position_rates=[100 * r for r in cyc.rates], peak_like=peak_label, low_like=low_label,
                   like_value=100 * c.baseline, previous_value=100 * hx[-1] / hn[-1], pvalue=cyc.pvalue,
                   n=c.n, like_n=c.baseline_n)
-    params = {"kpi": ctx.name(kpi), "cycle": Term(f"cycle.{cyc.name}"), "peak": Num(100 * max(cyc.rates), 1),
-              "low": Num(100 * min(cyc.rates), 1), "peak_like": peak_label, "low_like": low_label,
-              "period": ctx.period, "value": Num(100 * c.rate, 1), "like": Num(100 * c.baseline, 1),
-              "prev": Num(100 * hx[-1] / hn[-1], 1), "why": Term("pattern.none")}
+    params = {"kpi": ctx.name(kpi), "cycle": Term(f"cycle.{cyc.name}"), "peak": Num(100 * max(cyc.rates), "percent"),
+              "low": Num(100 * min(cyc.rates), "percent"), "peak_like": peak_label, "low_like": low_label,
+              "period": ctx.period, "value": Num(100 * c.rate, "percent"), "like": Num(100 * c.baseline, "percent"),
+              "prev": Num(100 * hx[-1] / hn[-1], "percent"), "why": Term("pattern.none")}
     if cyc.name == "quarter" and peak_label[-2:].isdigit() and int(peak_label[-2:]) % 3 == 0:
         params["why"] = Term("pattern.quarter_end")
     return [make("seasonal_pattern", kpi=kpi, period=ctx.period, dims={}, evidence=ev, params=params,
@@ -216,8 +216,8 @@ def slow_lead_response(ctx: Context) -> list[Finding]:
         lo = fnum(row.get("ci_low"))
         ev = evidence(row, peer_median=peer, ratio=value / peer, peers=len(peers),
                       pvalue=pvalue_from_interval(value, peer, lo, fnum(row.get("ci_high"))))
-        params = {"where": where(d), "value": Num(value, 1), "peer": Num(peer, 1), "ratio": Num(value / peer, 1),
-                  "n": Num(fnum(row.get("n")), 0)}
+        params = {"where": where(d), "value": Num(value, "hours"), "peer": Num(peer, "hours"),
+                  "ratio": Num(value / peer, "ratio"), "n": Num(fnum(row.get("n")), "count")}
         out.append(make("slow_lead_response", kpi="lead_response_time", period=ctx.period, dims=d, evidence=ev,
                         params=params, confidence="high" if lo is not None and lo > peer else "medium",
                         effect=value / peer))
@@ -246,8 +246,8 @@ def rep_win_rate_below_team(ctx: Context) -> list[Finding]:
         peer = 100 * (tx - x) / (tn - n)
         ev = evidence(row, team_value=fnum(total["value"]), rest_of_team_value=peer, rest_of_team_n=tn - n,
                       change_points=t.diff, change_ci_low=t.low, change_ci_high=t.high, pvalue=t.pvalue)
-        params = {"where": where(d), "value": Num(fnum(row["value"]), 1), "peer": Num(peer, 1),
-                  "n": Num(n, 0), "p": PValue(t.pvalue)}
+        params = {"where": where(d), "value": Num(fnum(row["value"]), "percent"), "peer": Num(peer, "percent"),
+                  "n": Num(n, "count"), "p": PValue(t.pvalue)}
         out.append(make("rep_win_rate_below_team", kpi="win_rate", period=ctx.period, dims=d, evidence=ev,
                         params=params, confidence=confidence_of(t.pvalue), effect=abs(t.z) / 2))
     return out
@@ -268,16 +268,12 @@ def pipeline_coverage_low(ctx: Context) -> list[Finding]:
             quota = fnum(row.get("denominator"))
             gap = (target - value) * quota if quota else None
             ev = evidence(row, target=target, pipeline_gap=gap)
-            params = {"where": where(d), "value": Num(value, 2), "target": Num(target, 1),
-                      "gap": {lang: f"{_money(gap, lang)} {ctx.currency}" for lang in locale.languages()}}
+            params = {"where": where(d), "value": Num(value, "ratio"), "target": Num(target, "ratio"),
+                      "gap": {lang: value_text(gap, "money", lang, ctx.currency) for lang in locale.languages()}}
             out.append(make("pipeline_coverage_low", kpi="pipeline_coverage", period=ctx.period, dims=d,
                             evidence=ev, params=params, confidence="high" if value < 0.8 * target else "medium",
                             effect=(target - value) / target * 4))
     return out
-
-
-def _money(x: float | None, lang: str) -> str:
-    return format_number(x, lang, 0)
 
 
 def _against_previous(ctx: Context, df: pd.DataFrame, row: pd.Series, kpi: str, d: dict[str, str]) -> float | None:
@@ -316,7 +312,8 @@ def cycle_lengthening(ctx: Context) -> list[Finding]:
                 out.append(thin_warning(ctx, row, d))
                 continue
             ev = evidence(row, relative_change=(value - prev) / prev, pvalue=p)
-            params = {"where": where(d), "prev": Num(prev, 1), "value": Num(value, 1), "n": Num(fnum(row.get("n")), 0)}
+            params = {"where": where(d), "prev": Num(prev, "days"), "value": Num(value, "days"),
+                      "n": Num(fnum(row.get("n")), "count")}
             out.append(make("cycle_lengthening", kpi="sales_cycle_days", period=ctx.period, dims=d, evidence=ev,
                             params=params, confidence="medium", effect=4 * (value - prev) / prev))
     return out
@@ -340,8 +337,8 @@ def cac_outpacing_clv(ctx: Context) -> list[Finding]:
         return [thin_warning(ctx, cac, {})]
     ev = evidence(ratio, cac=c, cac_previous=cp, cac_change_percent=cac_g, clv=clv, clv_previous=clvp,
                   clv_change_percent=clv_g, n=fnum(cac.get("n")))
-    params = {"where": where({}), "cac_change": Num(cac_g, 1, signed=True), "clv_change": Num(clv_g, 1, signed=True),
-              "value": Num(fnum(ratio["value"]), 2)}
+    params = {"where": where({}), "cac_change": Num(cac_g, "percent", signed=True),
+              "clv_change": Num(clv_g, "percent", signed=True), "value": Num(fnum(ratio["value"]), "ratio")}
     conf = "high" if (fnum(ratio["value"]) or 0) < 3 and cac_g - clv_g > 20 else "medium"
     return [make("cac_outpacing_clv", kpi="clv_cac_ratio", period=ctx.period, dims={}, evidence=ev, params=params,
                  confidence=conf, effect=(cac_g - clv_g) / 10)]
@@ -398,9 +395,9 @@ def revenue_falling(ctx: Context) -> list[Finding]:
                 continue
             change = 100 * (c.value - c.baseline) / c.baseline
             span = Term("span.like", (Term(f"cycle.{c.cycle.name}"),)) if c.cycle else Term(
-                "span.recent", (Num(len(c.baseline_periods), 0),))
-            params = {"where": where(d), "period": ctx.period, "value": Num(abs(change), 1), "span": span,
-                      "n": Num(fnum(row.get("n")), 0), "hint": hint("revenue_growth")}
+                "span.recent", (Num(len(c.baseline_periods), "count"),))
+            params = {"where": where(d), "period": ctx.period, "value": Num(abs(change), "percent"), "span": span,
+                      "n": Num(fnum(row.get("n")), "count"), "hint": hint("revenue_growth")}
             ev = evidence(row, pvalue=c.pvalue, baseline_revenue=c.baseline, change_percent=change,
                           like_periods=c.cycle is not None)
             out.append(make("revenue_falling", kpi="revenue_growth", period=ctx.period, dims=d, evidence=ev,

@@ -155,7 +155,7 @@ def _thin_line(ctx: Context, kpi: str, group: list[Finding]) -> Finding:
     pool = math.ceil(ctx.min_sample / smallest)
     coarser = ctx.grain.coarser
     dims = sorted({d for m in members for d in m})
-    pooled = (Num(pool, 0), Term(f"grains.{ctx.grain}"))
+    pooled = (Num(pool, "count"), Term(f"grains.{ctx.grain}"))
     if dims:
         settle_by = Term("settle.drop", (*pooled, Term(f"dim.{dims[0]}")))
     elif coarser and pool > 1:
@@ -166,9 +166,9 @@ def _thin_line(ctx: Context, kpi: str, group: list[Finding]) -> Finding:
           "n": min(sizes) if sizes else None, "n_max": max(sizes) if sizes else None,
           "min_sample": ctx.min_sample, "periods_to_pool": pool, "thin": True}
     lo, hi = (min(sizes), max(sizes)) if sizes else (None, None)
-    sizes_text = Num(lo, 0) if lo == hi else Term("range", (Num(lo, 0), Num(hi, 0)))
+    sizes_text = Num(lo, "count") if lo == hi else Term("range", (Num(lo, "count"), Num(hi, "count")))
     params = {"kpi": ctx.name(kpi), "period": ctx.period, "members": texts, "sizes": sizes_text,
-              "min_sample": Num(ctx.min_sample, 0), "settle": settle_by}
+              "min_sample": Num(ctx.min_sample, "count"), "settle": settle_by}
     return make("thin_sample", kpi=kpi, period=ctx.period, dims=members[0] if len(members) == 1 else {},
                 evidence=ev, params=params, confidence="low", effect=0.0)
 

@@ -73,8 +73,9 @@ def _one(ctx: Context, row: pd.Series, d: dict[str, str], label: str, current: b
     ev = evidence(row, target=target, pvalue=pvalue_from_interval(value, target, lo, hi), progress_percent=progress, milestone=[m for m in MILESTONES if progress >= m],
                   elapsed_share=elapsed, expected_progress_percent=expected, current_period=current)
     params = {"where": where(d), "kpi": ctx.name(kpi), "period": label, "value": ctx.num(kpi, value),
-              "unit": ctx.unit(kpi), "target": ctx.num(kpi, target), "progress": Num(progress, 0),
-              "milestone": milestone(progress), "elapsed": Num(100 * elapsed, 0), "expected": Num(expected, 0)}
+              "unit": ctx.unit(kpi), "target": ctx.num(kpi, target), "progress": Num(progress, "percent"),
+              "milestone": milestone(progress), "elapsed": Num(100 * elapsed, "percent"),
+              "expected": Num(expected, "percent")}
     if current:
         code = "target_on_pace" if progress >= expected else "target_behind_pace"
     else:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesscope import locale
-from salesscope.i18n import Lang, format_number
+from salesscope.formatting import Num, number, pvalue_text
+from salesscope.i18n import Lang
 
 # The kind of each finding; its words are ``finding.<code>`` in the locale catalogue.
 KIND: dict[str, str] = {
@@ -22,19 +23,6 @@ KIND: dict[str, str] = {
                      "zoom_in", "zoom_out"), "warning"),
     **dict.fromkeys(("anomaly_high", "anomaly_low"), "anomaly"),
 }
-
-DECIMALS = {"percent": 1, "ratio": 2, "hours": 1, "days": 1, "points_per_hour": 2, "leads_per_hour": 2,
-            "money": 0, "money_per_day": 0, "count": 0}
-
-
-@dataclass(frozen=True)
-class Num:
-    """A number to format in the reader's digits; ``signed`` adds a + to positive values."""
-
-    value: float | None
-    decimals: int = 1
-    signed: bool = False
-
 
 @dataclass(frozen=True)
 class Term:
@@ -58,7 +46,7 @@ def hint(kpi: str) -> Term:
 
 @dataclass(frozen=True)
 class PValue:
-    """A p-value with its relation sign: "=0.012", or "<0.001" when smaller."""
+    """A p-value, as people write it: "p = 0.012", "p < 0.001"."""
 
     value: float | None
 
@@ -76,23 +64,15 @@ def dim_value(dim: str, value: str) -> Term | str:
 def fmt(value: Any, lang: Lang) -> str:
     """Format one placeholder value for ``lang``."""
     if isinstance(value, Num):
-        if value.value is None:
-            return "—"
-        text = format_number(value.value, lang, value.decimals)
-        if value.signed and value.value > 0:
-            text = "+" + text
-        return text
+        return value.text(lang)
     if isinstance(value, Term):
         return locale.text(value.catalogue_key, lang, *(fmt(a, lang) for a in value.args))
     if isinstance(value, PValue):
-        if value.value is None:
-            return "—"
-        text = "<0.001" if value.value < 0.001 else f"={value.value:.3f}"
-        return locale.digits(text, lang)
+        return pvalue_text(value.value, lang)
     if isinstance(value, dict):  # a text already given per language
         return value.get(lang) or value[locale.DEFAULT]
     if isinstance(value, float):
-        return format_number(value, lang, 2)
+        return number(value, lang)
     return locale.digits(value, lang)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
@@ -22,22 +23,12 @@ from salesscope.cli.kpi import Wide
 from salesscope.cli.output import csv_safe, records
 from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
-from salesscope.formatting import digits, interval_text, is_missing, number
+from salesscope.formatting import digits
 
 if TYPE_CHECKING:
     from salesscope.forecast.plan import Plan
 
 Lang = Annotated[str, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
-
-
-def _money(v, lang: str) -> str:
-    return number(v, lang, "money")
-
-
-def _range(lo, hi, lang: str) -> str:
-    return interval_text(lo, hi, "money", lang)
-
-
 
 
 def forecast_cmd(
@@ -54,8 +45,8 @@ def forecast_cmd(
 
     Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
     """
-    from salesscope.forecast import forecast
-    from salesscope.forecast.texts import bands_note, stratum, text, unvalued_note
+    from salesscope.forecast import display, forecast
+    from salesscope.forecast.texts import bands_note, stratum, text, track_text, unvalued_note
 
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
@@ -78,10 +69,8 @@ def forecast_cmd(
     grid = Grid([text(c, lang) if c != by else locale.label(locale.word("dim", by, lang)) for c in cols], lang=lang, title=title,
                 numeric={i for i, c in enumerate(cols) if c not in ("period", by)})
     for r in df.to_dict(orient="records"):
-        grid.add(digits(r["period"], lang), *([r[by]] if by else []), _money(r["expected"], lang),
-                 _range(r["low_80"], r["high_80"], lang), _range(r["low_95"], r["high_95"], lang),
-                 _money(r["won_to_date"], lang), _money(r["from_pipeline"], lang), _money(r["from_run_rate"], lang),
-                 "" if is_missing(r["open_deals"]) else number(r["open_deals"], lang, "count"))
+        shown = display.forecast_row(r, lang, "")
+        grid.add(digits(r["period"], lang), *([r[by]] if by else []), *(shown[c] for c in cols[1 + bool(by):]))
     render(console, grid, wide=wide)
     method = df.attrs["method"]
     console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=stratum(df.attrs["stratum"])))
@@ -89,11 +78,9 @@ def forecast_cmd(
     if df.attrs.get("unvalued"):
         console.print(unvalued_note(df.attrs["unvalued"], lang), highlight=False, markup=False)
     if track and track.get("n"):
-        console.print(f"[bold]{text('track_title', lang)}[/]: " + text(
-            "track_line", lang, n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
-            wape=track["wape"], bias=track["bias"], c80=track["coverage_80"], c95=track["coverage_95"]))
+        console.print(f"[bold]{text('track_title', lang)}[/]: " + track_text(track, lang))
     else:
-        console.print(text("track_none", lang))
+        console.print(track_text(track, lang))
 
 
 def plan_cmd(
@@ -130,24 +117,25 @@ def plan_cmd(
 
 
 def _print_plan(p: Plan, lang: str, currency: str, wide: bool) -> None:
+    from salesscope.forecast import display
     from salesscope.forecast.texts import text
 
     title = text("plan_title", lang, target=p.target, period=p.period) + (f" — {p.group}" if p.group else "")
     grid = Grid([text(c, lang) for c in ("item", "needed", "interval_80", "interval_95", "now")], {1, 2, 3, 4},
                 locale.text("cli.in_currency", lang, title=title, currency=currency), lang=lang)
-    f = lambda v: number(v, lang, "count")  # noqa: E731
-    grid.add(text("gap", lang), _money(p.gap, lang), "", "", "")
+    grid.add(text("gap", lang), display.money(p.gap, lang, ""), "", "", "")
     for key, e in p.needs.items():
-        grid.add(text(key, lang), f(e.value), interval_text(e.low_80, e.high_80, "count", lang),
-                 interval_text(e.low_95, e.high_95, "count", lang), f(e.last_period))
+        shown = display.need(key, asdict(e), lang)
+        grid.add(text(key, lang), shown["value"], shown["interval_80"], shown["interval_95"], shown["last_period"])
     render(console, grid, wide=wide)
     if p.channels:
         c = Grid([text(col, lang) for col in ("channel", "leads", "hours", "interval_80", "now")] + ["RRROI"],
                  {1, 2, 3, 4}, text("channel_hours", lang), lang=lang)
         for ch in p.channels:
-            hours = f(ch.hours.value) if ch.hours.value is not None else text("no_hours_rate", lang)
-            c.add(locale.word("channel", ch.channel, lang), f(ch.leads.value), hours, interval_text(ch.hours.low_80, ch.hours.high_80, "count", lang),
-                  f(ch.hours.last_period), text(f"returns_{ch.returns}", lang))
+            shown = display.channel(asdict(ch), lang)
+            hours = shown["hours"] if ch.hours.value is not None else text("no_hours_rate", lang)
+            c.add(locale.word("channel", ch.channel, lang), shown["leads"], hours, shown["interval_80"],
+                  shown["last_period"], text(f"returns_{ch.returns}", lang))
         render(console, c, wide=wide)
     for a in p.assumptions:
         console.print(f"• {a[lang]}")

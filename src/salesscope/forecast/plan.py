@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from salesscope import locale
+from salesscope import locale, semantic
 from salesscope.errors import QueryError
 from salesscope.forecast import data
 from salesscope.forecast.api import _stratum, data_now
@@ -20,6 +20,7 @@ from salesscope.forecast.periods import Period, parse_period, periods_before
 from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
+from salesscope.formatting import Num
 from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_calendar
 
@@ -125,7 +126,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     p = Plan(target=target, period=period.label, period_start=period.start, period_end=period.end,
              base_period=base.label, group=group, days_left=days_left, gap=gap, won_to_date=won,
              pipeline_expected=pipeline, rates={k: r.value for k, r in rates.chain.items()})
-    p.assumptions.append(both("a_gap", won=round(won), pipeline=round(pipeline), gap=round(gap)))
+    p.assumptions.append(both("a_gap", won=Num(won, "money"), pipeline=Num(pipeline, "money"), gap=Num(gap, "money")))
     missing = [(k, r) for k, r in rates.chain.items() if r.value is None or not r.value > 0]
     if missing:
         for k, r in missing:
@@ -141,7 +142,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     last = rates.last
     p.needs = {"wins": _est(wins, wins_d, last.get("wins")), "opportunities": _est(opps, opps_d, last.get("opportunities")),
                "leads": _est(leads, leads_d, last.get("leads")), "outreach": _est(acts, acts_d, last.get("outreach"))}
-    p.assumptions.append(both("a_rates", base=base.label, **{k: round(x, 1) for k, x in v.items()}))
+    p.assumptions.append(both("a_rates", base=base.label, **{k: Num(x, semantic.builtin().indicators[k].unit.value) for k, x in v.items()}))
 
     # Leads to channels: current shares, with extra leads steered away from falling returns.
     chans = rates.channels
@@ -170,7 +171,7 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     if days_left < _days(period):
         p.assumptions.append(both("a_days_left", days=days_left, total=_days(period)))
     if rates.cycle_days is not None:
-        p.assumptions.append(both("a_timing", cycle=round(rates.cycle_days, 1), days=days_left))
+        p.assumptions.append(both("a_timing", cycle=Num(rates.cycle_days, "days"), days=days_left))
         if rates.cycle_days > days_left / 2:
             p.assumptions.append(both("a_cycle_long"))
     p.assumptions.append(both("a_uncertainty", sims=sims))
@@ -181,11 +182,12 @@ def work_back(target: float, gap: float, rates: Rates, base: Period, group: str 
     p.reachable = True
     if rates.capacity_hours is not None and hours_pt > rates.capacity_hours * pace:
         p.reachable = False
-        p.reasons.append(both("why_hours", hours=round(hours_pt), capacity=round(rates.capacity_hours * pace),
+        p.reasons.append(both("why_hours", hours=Num(hours_pt, "hours"), capacity=Num(rates.capacity_hours * pace, "hours"),
                               base=base.label, days=days_left))
     if rates.best_leads and leads > LEADS_MARGIN * rates.best_leads * pace:
         p.reachable = False
-        p.reasons.append(both("why_leads", leads=round(leads), best=round(rates.best_leads * pace), days=days_left))
+        p.reasons.append(both("why_leads", leads=Num(leads, "count"), best=Num(rates.best_leads * pace, "count"),
+                              days=days_left))
     p.reasons.insert(0, both("reachable" if p.reachable else "out_of_reach"))
     return p
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from salesscope import locale
-from salesscope.i18n import format_number
+from salesscope.formatting import Num, number
 
 
 def _show(value: object, lang: str) -> str:
     """A value as the reader's language writes it: digits, separators, or the text in that language."""
     if isinstance(value, dict):
         return str(value.get(lang) or value.get(locale.DEFAULT))
+    if isinstance(value, Num):
+        return value.text(lang)
     if isinstance(value, bool) or value is None:
         return "—" if value is None else str(value)
     if isinstance(value, (int, float)):
-        return format_number(value, lang, 0 if abs(value) >= 100 or float(value).is_integer() else 1)
+        return number(value, lang, "count" if isinstance(value, int) else "")
     return locale.digits(value, lang)
 
 
@@ -25,6 +27,15 @@ def text(key: str, lang: str = "en", **values: object) -> str:
 def both(key: str, **values: object) -> dict[str, str]:
     """The text in every language, for JSON outputs."""
     return {lang: text(key, lang, **values) for lang in locale.languages()}
+
+
+def track_text(track: dict | None, lang: str = "en") -> str:
+    """How the forecast did on past periods, in one sentence (or that there was nothing to test it on)."""
+    if not track or not track.get("n"):
+        return text("track_none", lang)
+    return text("track_line", lang, n_origins=len(track["origins"]), n=track["n"],
+                **{k: Num(track[k], "percent") for k in ("mape", "wape", "bias")},
+                c80=Num(track["coverage_80"], "percent"), c95=Num(track["coverage_95"], "percent"))
 
 
 def unvalued_note(ids: list[str], lang: str = "en", shown: int = 5) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesscope import locale
 from salesscope.errors import InputError
-from salesscope.i18n import format_number
+from salesscope.formatting import number
 
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
@@ -75,11 +75,11 @@ class ImportResult:
         for name, c in self.tables.items():
             style = "red" if c.rejected else None
             loaded = 0 if self.rolled_back else c.loaded
-            t.add_row(locale.word("table", name, lang), *(format_number(n, lang, 0) for n in (c.read, loaded, c.rejected)),
+            t.add_row(locale.word("table", name, lang), *(number(n, lang, "count") for n in (c.read, loaded, c.rejected)),
                       style=style)
         notes = []
         if not self.committed:
-            notes.append(locale.text("ingest.strict", lang, n=format_number(self.rejected, lang, 0), option="--strict"))
+            notes.append(locale.text("ingest.strict", lang, n=number(self.rejected, lang, "count"), option="--strict"))
         if self.rejected and self.quarantine:
             notes.append(f"{locale.text('ingest.quarantine', lang)}: {self.quarantine}")
         notes.extend(self.warnings_in(lang))

@@ -14,8 +14,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from salesscope import charts, locale
-from salesscope.formatting import change_text, evidence_words, interval_text, number
-from salesscope.i18n import Lang, format_date, format_number
+from salesscope.formatting import change_text, evidence_words, interval_text, number, value_text
+from salesscope.i18n import Lang, format_date
 from salesscope.report import outlook
 from salesscope.report.builder import IndicatorInfo, ReportData
 from salesscope.report.texts import digits, format_value, is_missing, reason_text, t
@@ -39,7 +39,7 @@ def _import_summary(summary: Any, lang: Lang) -> str:
     except (TypeError, ValueError, AttributeError):
         return str(summary or "")
     return "; ".join(t(
-        "import_line", lang, table=locale.word("table", name, lang), **{k: format_number(c.get(k, 0), lang, 0) for k in ("read", "loaded", "rejected")})
+        "import_line", lang, table=locale.word("table", name, lang), **{k: number(c.get(k, 0), lang, "count") for k in ("read", "loaded", "rejected")})
         for name, c in tables.items() if isinstance(c, dict))
 
 
@@ -104,7 +104,7 @@ def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data:
     card["target"] = format_value(target, info.unit, lang, cur) if not is_missing(target) else ""
     note = get("reason")
     card["note"] = reason_text(note, lang) if not is_missing(value) and not is_missing(note) and str(note) else ""
-    card["chart"] = _chart(charts.trend(trend, lang=lang), f"trend-{info.id}") if len(trend) else ""
+    card["chart"] = _chart(charts.trend(trend, lang=lang, currency=cur), f"trend-{info.id}") if len(trend) else ""
     return card
 
 
@@ -153,12 +153,11 @@ def _funnel_rows(fun: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
         drop_off=("drop_off", "first"), note=("note", "first"))
     order = {s: i for i, s in enumerate(charts.FUNNEL_STAGES)}
     agg = agg.sort_values("stage", key=lambda s: s.map(order))
-    pct = locale.text("unit.percent", lang)
     return [{"stage": locale.word("funnel", r.stage, lang),
-             "count": "—" if is_missing(r.count) else format_number(r.count, lang, 0),
+             "count": number(r.count, lang, "count"),
              "conversion": (locale.word("funnel", r.note, lang) if isinstance(r.note, str) and r.note
-                            else "—" if is_missing(r.conversion) else format_number(r.conversion, lang, 1) + pct),
-             "drop_off": "—" if is_missing(r.drop_off) else format_number(r.drop_off, lang, 1) + pct}
+                            else value_text(r.conversion, "percent", lang)),
+             "drop_off": value_text(r.drop_off, "percent", lang)}
             for r in agg.itertuples()]
 
 
@@ -204,7 +203,7 @@ def context(data: ReportData) -> dict[str, Any]:
         "imports": [{"started": _when(r.started_at, lang, date_cal), "files": _import_files(r.files),
                      "summary": _import_summary(r.summary, lang)}
                     for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],
-        "quarantine": [{"table": r.table, "reason": r.reason, "rows": format_number(r.rows, lang, 0)}
+        "quarantine": [{"table": r.table, "reason": r.reason, "rows": number(r.rows, lang, "count")}
                        for r in (data.quarantine if data.quarantine is not None else pd.DataFrame()).itertuples()],
         "font_regular": _font("Vazirmatn-Regular.woff2"), "font_bold": _font("Vazirmatn-Bold.woff2"),
         "plotly_js": Markup(_plotly_js()),

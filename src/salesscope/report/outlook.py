@@ -11,10 +11,11 @@ import pandas as pd
 
 from salesscope import locale
 from salesscope.errors import QueryError
-from salesscope.forecast.texts import bands_note, stratum, unvalued_note
+from salesscope.forecast import display
+from salesscope.forecast.texts import bands_note, stratum, track_text, unvalued_note
 from salesscope.forecast.texts import text as ftext
-from salesscope.i18n import Lang, format_date, format_number
-from salesscope.report.texts import digits, format_value, is_missing
+from salesscope.i18n import Lang, format_date
+from salesscope.report.texts import digits
 
 
 def word(key: str, lang: Lang, **values: Any) -> str:
@@ -63,38 +64,18 @@ def iso(text: str, lang: Lang) -> str:
     return PERIOD.sub("\u2066\\1\u2069", text) if locale.is_rtl(lang) else text
 
 
-def _span(lo: Any, hi: Any, lang: Lang) -> str:
-    if is_missing(lo) or is_missing(hi):
-        return "—"
-    return f"{format_number(lo, lang, 0)} – {format_number(hi, lang, 0)}"
-
-
-def _count(v: Any, lang: Lang) -> str:
-    return "—" if is_missing(v) else format_number(v, lang, 0)
-
-
-def _pct(v: Any, lang: Lang) -> str:
-    return "—" if is_missing(v) else format_number(v, lang, 1) + locale.text("unit.percent", lang)
-
-
-def track_text(attrs: dict[str, Any], lang: Lang) -> str:
-    tr = attrs.get("track_record")
-    if not tr or not tr.get("n"):
-        return ftext("track_none", lang)
-    return ftext("track_line", lang, n_origins=len(tr["origins"]), n=tr["n"], mape=tr["mape"], wape=tr["wape"],
-                 bias=tr["bias"], c80=tr["coverage_80"], c95=tr["coverage_95"])
-
-
 def _plan_block(p: dict[str, Any], lang: Lang, currency: str, whole: bool) -> dict[str, Any]:
-    money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
+    money = lambda v: display.money(v, lang, currency)  # noqa: E731
     needs = [[ftext("gap", lang), money(p["gap"]), "", "", ""]]
     for k, e in (p.get("needs") or {}).items():
-        needs.append([ftext(k, lang), _count(e["value"], lang), _span(e["low_80"], e["high_80"], lang),
-                      _span(e["low_95"], e["high_95"], lang), _count(e["last_period"], lang)])
-    channels = [[c["channel"], _count(c["leads"]["value"], lang),
-                 _count(c["hours"]["value"], lang) if c["hours"]["value"] is not None else ftext("no_hours_rate", lang),
-                 _span(c["hours"]["low_80"], c["hours"]["high_80"], lang), _count(c["hours"]["last_period"], lang),
-                 ftext(f"returns_{c['returns']}", lang)] for c in p.get("channels") or []]
+        shown = display.need(k, e, lang)
+        needs.append([ftext(k, lang), shown["value"], shown["interval_80"], shown["interval_95"], shown["last_period"]])
+    channels = []
+    for c in p.get("channels") or []:
+        shown = display.channel(c, lang)
+        channels.append([locale.word("channel", c["channel"], lang), shown["leads"],
+                         shown["hours"] if c["hours"]["value"] is not None else ftext("no_hours_rate", lang),
+                         shown["interval_80"], shown["last_period"], ftext(f"returns_{c['returns']}", lang)])
     return {"title": iso(ftext("plan_title", lang, target="\u2066" + money(p["target"]) + "\u2069",
                                period=p["period"]), lang) + (f" — {p['group']}" if p.get("group") else ""),
             "base": iso(word("base", lang, base=digits(p["base_period"], lang)), lang),
@@ -122,26 +103,22 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
         out["missing"] = word("no_forecast", lang, reason=o.reason or "")
     else:
         df, a = o.frame, o.frame.attrs
-        money = lambda v: format_value(v, "money", lang, currency)  # noqa: E731
         out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
         out["method"] = " ".join(x for x in (
             ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=stratum(a["stratum"])),
             bands_note(a, lang), unvalued_note(a.get("unvalued") or [], lang)) if x)
         out["heads"] = [ftext(k, lang) for k in heads]
-        out["rows"] = [[digits(r["period"], lang), money(r["expected"]), _span(r["low_80"], r["high_80"], lang),
-                        _span(r["low_95"], r["high_95"], lang), money(r["won_to_date"]), money(r["from_pipeline"]),
-                        money(r["from_run_rate"]), _count(r["open_deals"], lang)] for r in df.to_dict("records")]
+        out["rows"] = [[digits(r["period"], lang), *(display.forecast_row(r, lang, currency)[k] for k in heads[1:])]
+                       for r in df.to_dict("records")]
         labels = {"expected": ftext("expected", lang), "band_80": word("band_80", lang), "band_95": word("band_95", lang)}
-        out["chart"] = chart(charts.forecast(df, lang=lang, labels=labels), "forecast-chart")
+        out["chart"] = chart(charts.forecast(df, lang=lang, labels=labels, currency=currency), "forecast-chart")
         out["track_title"] = ftext("track_title", lang)
-        out["track"] = track_text(a, lang)
+        out["track"] = track_text(a.get("track_record"), lang)
         tr = a.get("track_record") or {}
         out["track_heads"] = [word("horizon", lang), word("forecasts", lang), "MAPE", "WAPE", word("bias", lang),
                               word("coverage_80", lang), word("coverage_95", lang)]
         scores = [(word("everything", lang), tr)] + [(digits(h, lang), s) for h, s in (tr.get("by_horizon") or {}).items()]
-        out["track_rows"] = [[h, _count(s["n"], lang), _pct(s["mape"], lang), _pct(s["wape"], lang),
-                              _pct(s["bias"], lang), _pct(s["coverage_80"], lang), _pct(s["coverage_95"], lang)]
-                             for h, s in scores] if tr.get("n") else []
+        out["track_rows"] = [[h, *display.track_row(s, lang).values()] for h, s in scores] if tr.get("n") else []
     if o.plan is not None:
         p = o.plan
         out["plan"] = {"verdict": _pick((p.get("reasons") or [None])[0], lang),
@@ -186,7 +163,7 @@ def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
         r = len(df) + 2
         w.string(ws, r, 0, ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
                                  stratum=stratum(a["stratum"])))
-        w.string(ws, r + 1, 0, track_text(a, lang))
+        w.string(ws, r + 1, 0, track_text(a.get("track_record"), lang))
         if a.get("unvalued"):
             r += 1
             w.string(ws, r + 1, 0, unvalued_note(a["unvalued"], lang))
@@ -220,7 +197,7 @@ def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
             if c < 3:
                 w.string(ws, r, c, v)
             else:
-                w.number(ws, r, c, v, "money" if row[1] == "gap" else "hours" if row[1] == "hours" else "count")
+                w.number(ws, r, c, v, "money" if row[1] == "gap" else display.need_unit(row[1]))
     r = len(rows) + 2
     texts = [_pick(x, lang) for x in o.plan.get("reasons") or []]
     for p in o.plan.get("parts") or [o.plan]:

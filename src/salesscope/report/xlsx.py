@@ -23,8 +23,8 @@ NUMERIC = {"value", "numerator", "denominator", "n", "ci_low", "ci_high", "previ
 DATES = {"period_start", "period_end"}
 # Excel (and LibreOffice) run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@")
-# Columns that are not in the indicator's unit: a win rate's numerator counts won deals.
-PLAIN = {"numerator", "denominator"}
+# Columns that are counts whatever the indicator's unit: a win rate's numerator counts won deals.
+COUNTS = {"n", "days_covered", "numerator", "denominator"}
 
 
 class _Writer:
@@ -113,7 +113,7 @@ def write_xlsx(data: ReportData, out: Path) -> Path:
                 if col in DATES:
                     w.when(ws, r, c, v)
                 elif col in NUMERIC:
-                    w.number(ws, r, c, v, "count" if col in ("n", "days_covered") else "" if col in PLAIN else unit,
+                    w.number(ws, r, c, v, "count" if col in COUNTS else unit,
                              change=col == "change")
                 elif col == "complete":
                     ws.write_boolean(r, c, bool(v))

@@ -29,24 +29,29 @@ def clean(value: Any) -> Any:
     return value
 
 
-def forecast_payload(df) -> dict[str, Any]:
-    """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa."""
-    from salesscope.forecast.texts import bands_note, both, stratum, unvalued_note
+def forecast_payload(df, currency: str) -> dict[str, Any]:
+    """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa;
+    each row and score carries its display strings (``display[lang]``), as every other surface writes them."""
+    from salesscope.forecast import display
+    from salesscope.forecast.texts import bands_note, both, stratum, track_text, unvalued_note
 
     a = df.attrs
     track = a.get("track_record")
     method = both(f"method_{a['method']}", n_closed=a["n_closed"], stratum=stratum(a["stratum"]))
     texts = {"method": {lang: f"{t} {bands_note(a, lang)}" for lang, t in method.items()}}
     if track is not None:
-        texts["track"] = both("track_line", n_origins=len(track["origins"]), n=track["n"], mape=track["mape"],
-                              wape=track["wape"], bias=track["bias"], c80=track["coverage_80"],
-                              c95=track["coverage_95"]) if track.get("n") else both("track_none")
+        texts["track"] = {lang: track_text(track, lang) for lang in ("en", "fa")}
+        track = {**track, "display": display.in_languages(lambda lang: {
+            "all": display.track_row(track, lang),
+            "by_horizon": {h: display.track_row(s, lang) for h, s in (track.get("by_horizon") or {}).items()}})}
+    rows = [{**r, "display": display.in_languages(lambda lang, r=r: display.forecast_row(r, lang, currency))}
+            for r in to_records(df)]
     if a.get("unvalued"):
         texts["unvalued"] = {lang: unvalued_note(a["unvalued"], lang) for lang in ("en", "fa")}
     return clean({"as_of": a["as_of"], "method": a["method"], "notes": list(a.get("notes") or []),
                   "unvalued": list(a.get("unvalued") or []),
                   "stratum": a["stratum"], "n_closed": a["n_closed"], "calibration": a.get("calibration"),
-                  "rows": to_records(df),
+                  "rows": rows,
                   "track_record": track, "texts": texts})
 
 
@@ -58,17 +63,18 @@ def run_forecast(svc: Service, *, periods: int, grain: str, calendar: str | None
     key = ("forecast", periods, grain, calendar, by, track_record, scope)
     return svc.cached(key, lambda: forecast_payload(compute(
         svc.ws, periods=periods, grain=grain, calendar=calendar, by=by, track_record=track_record,
-        scope=scope)), scope)
+        scope=scope), svc.ws.config.currency), scope)
 
 
 def run_plan(svc: Service, *, target: float, period: str, by: str | None, calendar: str | None,
              scope: Scope) -> dict[str, Any]:
     """The plan within ``scope``, cached like the forecast."""
     from salesscope.forecast import plan as compute
+    from salesscope.forecast.display import plan_display
 
     key = ("plan", target, period, by, calendar, scope)
-    return svc.cached(key, lambda: clean(compute(svc.ws, target, period, by=by, calendar=calendar,
-                                                 scope=scope).to_dict()), scope)
+    return svc.cached(key, lambda: clean(plan_display(compute(svc.ws, target, period, by=by, calendar=calendar,
+                                                              scope=scope).to_dict(), svc.ws.config.currency)), scope)
 
 
 @router.get("/forecast")

@@ -2,7 +2,7 @@
 "use strict";
 
 window.SSForecast = (() => {
-  const { T, LANG, RTL, el, api, num, withUnit, digits, date, dimName, table, chartLayout, chartBox } = SS;
+  const { T, LANG, RTL, el, api, digits, date, dimName, table, chartLayout, chartBox } = SS;
   const BYS = ["team", "rep", "channel"];
   const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
   const cfg = { displayModeBar: false, responsive: true };
@@ -11,11 +11,10 @@ window.SSForecast = (() => {
 
   // Period labels inside Persian sentences are isolated (LRI ... PDI) so "1404-Q4" is not reordered.
   const pick = (t) => (!t ? "" : !RTL ? t[LANG] || t.en : (t[LANG] || t.en).replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069"));
-  const money = (v) => (v === null || v === undefined ? "—" : withUnit(v, "money"));
-  const count = (v) => num(v, 0);
-  const span = (lo, hi, f = count) => (lo === null || lo === undefined ? "—" : `${f(lo)} – ${f(hi)}`);
-  // A range in a cell is numbers only and isolated, so "low – high" keeps its order in RTL text.
-  const cell = (lo, hi) => el("bdi", {}, span(lo, hi));
+  // Every number reads as the API's display strings write it (the same text as the terminal and the report).
+  const shown = (x) => (x.display[LANG] || x.display.en);
+  // A range in a cell is isolated, so "low – high" keeps its order in RTL text.
+  const cell = (text) => el("bdi", {}, text);
   const rgba = (hex, a) => `rgba(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(",")},${a})`;
   // Typed digits may be Persian or Arabic-Indic, with either kind of separators.
   const ascii = (s) => String(s || "").trim()
@@ -39,8 +38,8 @@ window.SSForecast = (() => {
         // With a breakdown the bands would overlap; each line carries its 80% interval as error bars.
         error_y: by ? { type: "data", symmetric: false, color, thickness: 1,
           array: part.map((r) => r.high_80 - r.expected), arrayminus: part.map((r) => r.expected - r.low_80) } : undefined,
-        customdata: part.map((r) => [SS.plotText(digits(r.period)), money(r.expected), span(r.low_80, r.high_80, money),
-          span(r.low_95, r.high_95, money)]),
+        customdata: part.map((r) => [SS.plotText(digits(r.period)), shown(r).expected, shown(r).interval_80,
+          shown(r).interval_95]),
         hovertemplate: `%{customdata[0]}<br>${T.forecast_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
           + `<br>${T.band_95}: %{customdata[3]}<extra></extra>` });
     });
@@ -53,26 +52,30 @@ window.SSForecast = (() => {
   function partsTable(rows, by) {
     const cols = ["period", ...(by ? [by] : []), "forecast_expected", "forecast_interval_80", "forecast_interval_95",
       "forecast_won_to_date", "forecast_from_pipeline", "forecast_from_run_rate", "forecast_open_deals"];
-    const data = rows.map((r) => ({ ...r, forecast_expected: r.expected, forecast_interval_80: r, forecast_interval_95: r,
-      forecast_won_to_date: r.won_to_date, forecast_from_pipeline: r.from_pipeline, forecast_from_run_rate: r.from_run_rate,
-      forecast_open_deals: r.open_deals }));
-    return table(cols, data, { period: (v) => SS.periodLabel(v), forecast_expected: money,
-      forecast_interval_80: (r) => cell(r.low_80, r.high_80), forecast_interval_95: (r) => cell(r.low_95, r.high_95),
-      forecast_won_to_date: money, forecast_from_pipeline: money, forecast_from_run_rate: money,
-      forecast_open_deals: (v) => (v === null || v === undefined ? "—" : count(v)) });
+    const data = rows.map((r) => {
+      const s = shown(r);
+      return { ...r, forecast_expected: s.expected, forecast_interval_80: s.interval_80, forecast_interval_95: s.interval_95,
+        forecast_won_to_date: s.won_to_date, forecast_from_pipeline: s.from_pipeline, forecast_from_run_rate: s.from_run_rate,
+        forecast_open_deals: s.open_deals };
+    });
+    const same = (v) => v;
+    return table(cols, data, { period: (v) => SS.periodLabel(v), forecast_expected: same, forecast_interval_80: cell,
+      forecast_interval_95: cell, forecast_won_to_date: same, forecast_from_pipeline: same, forecast_from_run_rate: same,
+      forecast_open_deals: same });
   }
 
   function trackBlock(fc) {
     const tr = fc.track_record;
     if (!tr) return null;
-    const pct = (v) => (v === null || v === undefined ? "—" : withUnit(v, "percent"));
+    const scores = shown(tr);
     const row = (h, s) => ({ horizon: h, forecasts: s.n, MAPE: s.mape, WAPE: s.wape, bias: s.bias,
       coverage_80: s.coverage_80, coverage_95: s.coverage_95 });
-    const rows = tr.n ? [row(T.everything, tr), ...Object.entries(tr.by_horizon).map(([h, s]) => row(h, s))] : [];
+    const rows = tr.n ? [row(T.everything, scores.all), ...Object.entries(scores.by_horizon).map(([h, s]) => row(h, s))] : [];
+    const same = (v) => v;
     return [el("p", { id: "track-line" }, pick(fc.texts.track)),
       rows.length ? table(["horizon", "forecasts", "MAPE", "WAPE", "bias", "coverage_80", "coverage_95"], rows, {
-        horizon: (v) => digits(v), forecasts: count, MAPE: pct, WAPE: pct, bias: pct, coverage_80: pct,
-        coverage_95: pct }) : null];
+        horizon: (v) => digits(v), forecasts: same, MAPE: same, WAPE: same, bias: same, coverage_80: same,
+        coverage_95: same }) : null];
   }
 
   // ---------------------------------------------------------------- plan
@@ -94,10 +97,10 @@ window.SSForecast = (() => {
   }
 
   function needsTable(pp) {
-    const rows = [{ forecast_item: T.forecast_gap, forecast_needed: money(pp.gap), forecast_interval_80: "", forecast_interval_95: "", forecast_now: "" },
-      ...Object.entries(pp.needs).map(([k, e]) => ({ forecast_item: T[`forecast_${k}`] || k, forecast_needed: count(e.value),
-        forecast_interval_80: cell(e.low_80, e.high_80), forecast_interval_95: cell(e.low_95, e.high_95),
-        forecast_now: e.last_period === null ? "—" : count(e.last_period) }))];
+    const rows = [{ forecast_item: T.forecast_gap, forecast_needed: shown(pp).gap, forecast_interval_80: "", forecast_interval_95: "", forecast_now: "" },
+      ...Object.entries(pp.needs).map(([k, e]) => ({ forecast_item: T[`forecast_${k}`] || k, forecast_needed: shown(e).value,
+        forecast_interval_80: cell(shown(e).interval_80), forecast_interval_95: cell(shown(e).interval_95),
+        forecast_now: shown(e).last_period }))];
     const same = (v) => v;
     return table(["forecast_item", "forecast_needed", "forecast_interval_80", "forecast_interval_95", "forecast_now"], rows,
       { forecast_item: same, forecast_needed: same, forecast_interval_80: same, forecast_interval_95: same, forecast_now: same });
@@ -105,11 +108,10 @@ window.SSForecast = (() => {
 
   function channelsTable(pp) {
     if (!pp.channels.length) return null;
-    const rows = pp.channels.map((c) => ({ forecast_channel: T[`channel_${c.channel}`] || c.channel, forecast_leads: count(c.leads.value),
-      forecast_hours: c.hours.value === null ? T.forecast_no_hours_rate : count(c.hours.value),
-      forecast_interval_80: cell(c.hours.low_80, c.hours.high_80),
-      forecast_now: c.hours.last_period === null ? "—" : count(c.hours.last_period),
-      rrroi_returns: `${T[`forecast_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${num(c.rrroi, 2)})`}` }));
+    const rows = pp.channels.map((c) => ({ forecast_channel: T[`channel_${c.channel}`] || c.channel, forecast_leads: shown(c).leads,
+      forecast_hours: c.hours.value === null ? T.forecast_no_hours_rate : shown(c).hours,
+      forecast_interval_80: cell(shown(c).interval_80), forecast_now: shown(c).last_period,
+      rrroi_returns: `${T[`forecast_returns_${c.returns}`] || c.returns}${c.rrroi === null ? "" : ` (${shown(c).rrroi})`}` }));
     return [el("h4", {}, T.forecast_channel_hours), table(["forecast_channel", "forecast_leads", "forecast_hours", "forecast_interval_80", "forecast_now",
       "rrroi_returns"], rows, { forecast_channel: String, forecast_leads: String, forecast_hours: String,
       forecast_interval_80: (v) => v, forecast_now: String, rrroi_returns: String })];
@@ -119,7 +121,7 @@ window.SSForecast = (() => {
 
   function onePlan(pp, whole) {
     // The title's values are nodes, so the period label and the amount stay isolated in RTL.
-    const values = { target: el("bdi", {}, money(pp.target)), period: SS.periodLabel(pp.period) };
+    const values = { target: el("bdi", {}, shown(pp).target), period: SS.periodLabel(pp.period) };
     const title = T.forecast_plan_title.split(/(\{\w+\})/).map((x) => values[x.slice(1, -1)] || x);
     return el("div", { class: "plan-part" },
       el("h3", {}, title, pp.group ? ` — ${pp.group}` : ""),
@@ -165,7 +167,7 @@ window.SSForecast = (() => {
     const fc = await api("/api/v1/forecast", { query });
     const box = chartBox("forecast-chart"), planBox = el("div", { id: "plan-result" });
     const periodsSel = el("select", { id: "periods", onchange: (e) => SS.setParams({ periods: e.target.value }) },
-      Array.from({ length: 12 }, (_, i) => i + 1).map((n) => el("option", { value: n, selected: n === periods }, count(n))));
+      Array.from({ length: 12 }, (_, i) => i + 1).map((n) => el("option", { value: n, selected: n === periods }, digits(n))));
     const last = fc.rows.length ? fc.rows[fc.rows.length - 1].period : "";
     main.replaceChildren(
       el("h1", {}, T.forecast_heading, " ", el("span", { class: "muted as-of" }, `· ${T.as_of} ${date(fc.as_of)}`)),
