@@ -7,7 +7,6 @@ Amounts carry the currency code; the plan's quantities are counts, but for its h
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from salesscope import locale
@@ -69,19 +68,27 @@ def channel(c: dict[str, Any], lang: Lang) -> dict[str, str]:
             "rrroi": value_text(c.get("rrroi"), "points_per_hour", lang)}
 
 
-def in_languages(fn: Callable[[Lang], Any]) -> dict[str, Any]:
-    """``fn(lang)`` for every language: the display strings the API gives."""
-    return {lang: fn(lang) for lang in locale.languages()}
+def row_display(r: dict[str, Any], currency: str) -> dict[str, dict[str, str]]:
+    """A forecast row's display strings in every language, as the API gives them."""
+    return {lang: forecast_row(r, lang, currency) for lang in locale.languages()}
+
+
+def track_display(track: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The track record's scores as they read, overall and per horizon, in every language."""
+    return {lang: {"all": track_row(track, lang),
+                   "by_horizon": {h: track_row(s, lang) for h, s in (track.get("by_horizon") or {}).items()}}
+            for lang in locale.languages()}
 
 
 def plan_display(p: dict[str, Any], currency: str) -> dict[str, Any]:
     """A plan (``Plan.to_dict()``) with display strings on its amounts, needs and channels, parts included."""
-    p["display"] = in_languages(lambda lang: {"target": money(p.get("target"), lang, currency),
-                                              "gap": money(p.get("gap"), lang, currency)})
+    langs = locale.languages()
+    p["display"] = {lang: {"target": money(p.get("target"), lang, currency), "gap": money(p.get("gap"), lang, currency)}
+                    for lang in langs}
     for item, e in (p.get("needs") or {}).items():
-        e["display"] = in_languages(lambda lang, item=item, e=e: need(item, e, lang))
+        e["display"] = {lang: need(item, e, lang) for lang in langs}
     for c in p.get("channels") or []:
-        c["display"] = in_languages(lambda lang, c=c: channel(c, lang))
+        c["display"] = {lang: channel(c, lang) for lang in langs}
     for part in p.get("parts") or []:
         plan_display(part, currency)
     return p

@@ -41,11 +41,8 @@ def forecast_payload(df, currency: str) -> dict[str, Any]:
     texts = {"method": {lang: f"{t} {bands_note(a, lang)}" for lang, t in method.items()}}
     if track is not None:
         texts["track"] = {lang: track_text(track, lang) for lang in ("en", "fa")}
-        track = {**track, "display": display.in_languages(lambda lang: {
-            "all": display.track_row(track, lang),
-            "by_horizon": {h: display.track_row(s, lang) for h, s in (track.get("by_horizon") or {}).items()}})}
-    rows = [{**r, "display": display.in_languages(lambda lang, r=r: display.forecast_row(r, lang, currency))}
-            for r in to_records(df)]
+        track = {**track, "display": display.track_display(track)}
+    rows = [{**r, "display": display.row_display(r, currency)} for r in to_records(df)]
     if a.get("unvalued"):
         texts["unvalued"] = {lang: unvalued_note(a["unvalued"], lang) for lang in ("en", "fa")}
     return clean({"as_of": a["as_of"], "method": a["method"], "notes": list(a.get("notes") or []),
