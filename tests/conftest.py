@@ -26,6 +26,30 @@ def load_rows(ws: salesscope.Workspace, tables: dict[str, list[dict]]) -> None:
         ws.duckdb.unregister("_rows")
 
 
+def rep_files(files: list[Path], rep: str, out_dir: Path) -> list[Path]:
+    """The demo's export files cut to one rep's rows, as a user would cut them to build a store of
+    only that rep's data: rows with the rep's ``rep_id``, the responses to the rep's actions, and
+    no costs (they belong to no rep)."""
+    import pyarrow.parquet as pq
+
+    frames = {Path(f).stem: pq.read_table(f).to_pandas() for f in files}
+    acts = frames["activities"]
+    actions = set(acts.loc[acts["rep_id"] == rep, "activity_id"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, df in frames.items():
+        if "rep_id" in df.columns:
+            rows = df[df["rep_id"] == rep]
+        elif name == "responses":
+            rows = df[df["activity_id"].isin(actions)]
+        else:
+            continue
+        if len(rows):
+            out.append(out_dir / f"{name}.parquet")
+            rows.to_parquet(out[-1], index=False)
+    return out
+
+
 @pytest.fixture
 def make_ws(tmp_path: Path) -> Callable[..., salesscope.Workspace]:
     """Build a workspace holding the given rows: ``make_ws({"leads": [...]}, calendar="jalali")``."""
@@ -72,6 +96,18 @@ def copy_demo(demo_path: Path, tmp_path: Path) -> Callable[[], salesscope.Worksp
         return salesscope.open(dest)
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium (Debian's, through Playwright) for the whole session: the report tests and
+    the dashboard's browser tests open their pages in it, and the product's own PDF printing reuses it."""
+    if not shutil.which("chromium"):
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from salesscope.report.pdf import browser
+
+    with browser() as b:
+        yield b
 
 
 @pytest.hookimpl(hookwrapper=True)

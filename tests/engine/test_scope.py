@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
+from tests.conftest import rep_files
 
 import salesscope
 from salesscope.scope import EVERYTHING, Scope
@@ -31,15 +30,6 @@ VALUES = ["value", "numerator", "denominator", "n", "ci_low", "ci_high", "previo
 NOT_THEIRS = ("outside_scope", "missing_input:costs")
 
 
-def _own_rows(name: str, df: pd.DataFrame, activity_ids: set[str]) -> pd.DataFrame | None:
-    """The rows of one export file that belong to REP."""
-    if "rep_id" in df.columns:
-        return df[df["rep_id"] == REP]
-    if name == "responses":  # a response belongs to whoever made the action it answers
-        return df[df["activity_id"].isin(activity_ids)]
-    return None  # costs: nobody's
-
-
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory) -> tuple[salesscope.Workspace, salesscope.Workspace]:
     from salesscope.demo import write_demo_files
@@ -49,19 +39,8 @@ def stores(tmp_path_factory) -> tuple[salesscope.Workspace, salesscope.Workspace
     files = write_demo_files(root / "files", seed=7, scale=6_000, today=TODAY)
     everyone = salesscope.init(root / "everyone")
     import_files(everyone, files, progress=False)
-    frames = {Path(f).stem: pq.read_table(f).to_pandas() for f in files}
-    activity_ids = set(frames["activities"].loc[frames["activities"]["rep_id"] == REP, "activity_id"])
-    own_dir = root / "own-files"
-    own_dir.mkdir()
-    own_files = []
-    for name, df in frames.items():
-        rows = _own_rows(name, df, activity_ids)
-        if rows is not None and len(rows):
-            path = own_dir / f"{name}.parquet"
-            rows.to_parquet(path, index=False)
-            own_files.append(path)
     alone = salesscope.init(root / "alone")
-    import_files(alone, own_files, progress=False)
+    import_files(alone, rep_files(files, REP, root / "own-files"), progress=False)
     assert alone.row_counts()["quotas"] and alone.row_counts()["responses"]
     yield everyone, alone
     everyone.close()

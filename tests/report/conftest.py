@@ -1,8 +1,8 @@
-"""Fixtures for the report tests: a headless Chromium, a real SMTP server, hand-made and demo reports."""
+"""Fixtures for the report tests: a real SMTP server, hand-made and demo reports (Chromium is shared by
+the whole session: ``chromium`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import sys
 from collections.abc import Iterator
@@ -17,17 +17,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sample import sample_report  # noqa: E402
 
 from salesscope.report.builder import ReportData  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """One headless Chromium for the session (Debian's, through Playwright's Python API)."""
-    if not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from salesscope.report.pdf import browser
-
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(params=["en", "fa"])

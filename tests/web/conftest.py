@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
@@ -26,39 +27,70 @@ def load_demo(ws: salesscope.Workspace, scale: int = 6_000) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_ws(tmp_path_factory) -> Iterator[salesscope.Workspace]:
+def demo_ws(app_store) -> salesscope.Workspace:
+    """The store the shared app serves. Tests read it; a test that writes takes ``own_app``."""
+    return app_store[0]
+
+
+@pytest.fixture(scope="session")
+def app_store(tmp_path_factory) -> Iterator[tuple[salesscope.Workspace, object, str, object]]:
+    """The demo store with one user per role, the shared app on it, the first admin's password, and
+    a pristine copy of the store (taken before any test ran) that ``own_app`` starts from."""
+    import shutil
+
     root = tmp_path_factory.mktemp("web")
     ws = salesscope.init(root / "ws", currency="EUR", min_sample=20)
     load_demo(ws)
+    said: list[str] = []
+    app = create_app(ws, announce=said.append)
+    password = said[0].split(": ", 1)[1].split()[0]
+    users = app.state.users
+    users.create("boss", PASSWORDS["boss"], "admin")
+    users.create("north", PASSWORDS["north"], "manager", team="North")
+    users.create("r01", PASSWORDS["r01"], "rep", rep_id="R01")
+    users.create("r05", PASSWORDS["r05"], "rep", rep_id="R05")
+    ws.duckdb.execute("CHECKPOINT")
+    shutil.copytree(root / "ws", root / "pristine")
+    yield ws, app, password, root / "pristine"
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def r01_alone(app_store, tmp_path_factory) -> Iterator[salesscope.Workspace]:
+    """A store holding only R01's rows of the same demo files (same settings): what a scoped answer
+    for R01 must equal."""
+    from tests.conftest import rep_files
+
+    from salesscope.ingest import import_files
+
+    root = tmp_path_factory.mktemp("r01")
+    files = sorted((app_store[0].path.parent / "demo-files").iterdir())
+    ws = salesscope.init(root / "ws", currency="EUR", min_sample=20)
+    import_files(ws, rep_files(files, "R01", root / "files"), progress=False)
     yield ws
     ws.close()
 
 
 @pytest.fixture(scope="session")
-def admin_password(demo_ws) -> str:
-    return _app_and_password(demo_ws)[1]
-
-
-_STATE: dict = {}
-
-
-def _app_and_password(ws):
-    if "app" not in _STATE:
-        said: list[str] = []
-        app = create_app(ws, announce=said.append)
-        password = said[0].split(": ", 1)[1].split()[0]
-        users = app.state.users
-        users.create("boss", PASSWORDS["boss"], "admin")
-        users.create("north", PASSWORDS["north"], "manager", team="North")
-        users.create("r01", PASSWORDS["r01"], "rep", rep_id="R01")
-        users.create("r05", PASSWORDS["r05"], "rep", rep_id="R05")
-        _STATE.update(app=app, password=password)
-    return _STATE["app"], _STATE["password"]
+def admin_password(app_store) -> str:
+    return app_store[2]
 
 
 @pytest.fixture(scope="session")
-def app(demo_ws):
-    return _app_and_password(demo_ws)[0]
+def app(app_store):
+    """The app every reading test shares. Nothing may change its store: use ``own_app`` to write."""
+    return app_store[1]
+
+
+@pytest.fixture
+def own_app(app_store, tmp_path):
+    """An app of the test's own on a fresh copy of the demo store (same users), for tests that write."""
+    import shutil
+
+    shutil.copytree(app_store[3], tmp_path / "ws")
+    ws = salesscope.open(tmp_path / "ws")
+    yield create_app(ws, announce=lambda _: None)
+    ws.close()
 
 
 def login(client: TestClient, username: str, password: str | None = None) -> str:
@@ -83,9 +115,7 @@ def login_fixture():
     return login
 
 
-@pytest.fixture
-def as_role(app):
-    """A factory: ``as_role("r01")`` gives a logged-in client and its CSRF token."""
+def _clients(app):
     clients = []
 
     def make(username: str) -> tuple[TestClient, str]:
@@ -93,20 +123,33 @@ def as_role(app):
         clients.append(c)
         return c, login(c, username)
 
+    return make, clients
+
+
+@pytest.fixture
+def as_role(app):
+    """A factory: ``as_role("r01")`` gives a logged-in client of the shared app and its CSRF token."""
+    make, clients = _clients(app)
+    yield make
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def own_role(own_app):
+    """``as_role`` on the test's own app (``own_app``), for tests that write."""
+    make, clients = _clients(own_app)
     yield make
     for c in clients:
         c.close()
 
 
 # -- a real server and Debian's Chromium, for the browser tests ---------------------------------
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-dev-shm-usage"]
 
 
-@pytest.fixture(scope="module")
-def server(app):
-    """uvicorn on 127.0.0.1 and a free port, serving the same app (and store) as the API tests."""
+@contextlib.contextmanager
+def serve(app) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 and a free port, serving ``app``; its base URL."""
     import socket
     import threading
     import time
@@ -119,35 +162,55 @@ def server(app):
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    # starting is a few hundred milliseconds; the bound only stops a server that cannot start at all
+    deadline = time.monotonic() + 120
     while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+@pytest.fixture(scope="session")
+def server(app) -> Iterator[str]:
+    """The shared app (and store) of the API tests, served for the browser tests that only read."""
+    with serve(app) as url:
+        yield url
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page on the test server that fails the test on any request elsewhere or script error."""
-    ctx = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=server)
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """The session's one Chromium: the browser tests each open their own context in it."""
+    return chromium
+
+
+@contextlib.contextmanager
+def checked_page(browser, base_url: str):
+    """A page on ``base_url`` that fails the test on any request elsewhere or script error."""
+    ctx = browser.new_context(viewport={"width": 1360, "height": 900}, base_url=base_url)
     pg = ctx.new_page()
     outside: list[str] = []
-    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    pg.on("request", lambda r: outside.append(r.url) if not r.url.startswith(base_url) else None)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     yield pg
     ctx.close()
     assert not outside, f"requests outside the app: {outside}"
     assert not errors, f"script errors: {errors}"
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page on the shared server (reading tests)."""
+    with checked_page(browser, server) as pg:
+        yield pg
+
+
+@pytest.fixture
+def own_page(browser, own_app):
+    """A page on a server of the test's own app (``own_app``), for browser tests that write."""
+    with serve(own_app) as url, checked_page(browser, url) as pg:
+        yield pg

@@ -8,6 +8,25 @@ from fastapi.testclient import TestClient
 RANGE = "from=2026-01-01&to=2026-03-31"
 
 
+def team_reps(ws, team: str | None = None) -> list[str]:
+    """The reps of a team (all reps without one), read from the store beside the app."""
+    return [r for (r,) in ws.duckdb.execute("SELECT rep_id FROM reps WHERE ? IS NULL OR team = ? ORDER BY 1",
+                                            [team, team]).fetchall()]
+
+
+def closing(ws, reps: list[str]) -> set[tuple[str, str]]:
+    """(rep, month) of every deal won or lost by one of ``reps`` in RANGE, read from the store."""
+    return set(ws.duckdb.execute(
+        "SELECT DISTINCT rep_id, strftime(closed_at, '%Y-%m') FROM opportunities WHERE status IN ('won', 'lost') "
+        "AND closed_at >= '2026-01-01' AND closed_at < '2026-04-01' AND list_contains(?, rep_id)",
+        [reps]).fetchall())
+
+
+def defined(rows: list[dict]) -> set[tuple[str, str]]:
+    """(rep, period) of the rows holding a value."""
+    return {(r["rep"], r["period"]) for r in rows if r["value"] is not None}
+
+
 def assert_error(r, status: int, code: str | None = None) -> None:
     assert r.status_code == status, r.text
     body = r.json()
@@ -64,11 +83,13 @@ def test_login_form_needs_its_nonce(app):
         assert r.status_code == 403 and "salesscope_session" not in r.cookies
 
 
-def test_admin_sees_every_rep(as_role):
+def test_admin_sees_every_rep(as_role, demo_ws):
     c, _ = as_role("boss")
-    assert len(c.get("/api/v1/dimensions/rep/values").json()["values"]) == 12
+    everyone = team_reps(demo_ws)
+    assert len(everyone) == 12 and c.get("/api/v1/dimensions/rep/values").json()["values"] == everyone
     rows = c.get(f"/api/v1/indicators?ids=win_rate&by=rep&{RANGE}").json()["rows"]
-    assert {r["rep"] for r in rows} >= {"R01", "R05", "R09"}
+    assert defined(rows) == closing(demo_ws, everyone)
+    assert len({rep for rep, _ in defined(rows)}) >= 10
 
 
 def test_indicators_every_zoom_parameter(as_role):
@@ -133,11 +154,13 @@ def test_rep_asking_for_another_rep_gets_403(as_role, url):
     assert_error(c.get(url), 403, "forbidden")
 
 
-def test_manager_sees_their_team(as_role):
+def test_manager_sees_their_team(as_role, demo_ws):
     c, _ = as_role("north")
     assert c.get("/api/v1/dimensions/team/values").json()["values"] == ["North"]
     rows = c.get(f"/api/v1/indicators?ids=win_rate&by=rep&{RANGE}").json()["rows"]
-    assert {r["rep"] for r in rows} <= {"R01", "R02", "R03", "R04"} and rows
+    assert team_reps(demo_ws, "North") == ["R01", "R02", "R03", "R04"]
+    assert {r["rep"] for r in rows} <= set(team_reps(demo_ws, "North"))
+    assert defined(rows) == closing(demo_ws, team_reps(demo_ws, "North")) and len(defined(rows)) >= 3
     assert c.get(f"/api/v1/indicators?ids=win_rate&where=rep:R02&{RANGE}").status_code == 200
     assert_error(c.get(f"/api/v1/indicators?ids=win_rate&where=rep:R09&{RANGE}"), 403)
     assert_error(c.get(f"/api/v1/indicators?ids=win_rate&where=team:Tehran&{RANGE}"), 403)
@@ -177,12 +200,12 @@ def test_why_endpoint_decomposes_the_change(as_role):
     assert c.get(f"/api/v1/why/sales_cycle_days?{RANGE}").status_code == 400
 
 
-def test_users_admin_only(as_role):
-    rep, rep_csrf = as_role("r01")
+def test_users_admin_only(own_role):
+    rep, rep_csrf = own_role("r01")
     assert_error(rep.get("/api/v1/users"), 403)
     assert_error(rep.post("/api/v1/users", json={"username": "x", "password": "12345678", "role": "admin"},
                           headers={"X-CSRF-Token": rep_csrf}), 403)
-    boss, csrf = as_role("boss")
+    boss, csrf = own_role("boss")
     assert {"boss", "north", "r01"} <= {u["username"] for u in boss.get("/api/v1/users").json()}
     r = boss.post("/api/v1/users", json={"username": "temp", "password": "temp-pass-1", "role": "rep",
                                          "rep_id": "R09"}, headers={"X-CSRF-Token": csrf})
@@ -198,39 +221,38 @@ def test_state_change_needs_csrf(as_role):
     assert_error(c.post("/api/v1/tokens", json={}, headers={"X-CSRF-Token": "wrong"}), 403)
 
 
-def test_api_token_for_scripts(app, as_role):
-    c, csrf = as_role("r01")
+def test_api_token_for_scripts(own_app, own_role):
+    c, csrf = own_role("r01")
     token = c.post("/api/v1/tokens", json={"name": "script"}, headers={"X-CSRF-Token": csrf}).json()["token"]
-    with TestClient(app) as script:
+    with TestClient(own_app) as script:
         me = script.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
         assert me["username"] == "r01" and me["scope"] == {"rep": ["R01"]}
         assert_error(script.get("/api/v1/me", headers={"Authorization": "Bearer ss_forged"}), 401)
-        rows = app.state.service.fetch('SELECT token_hash FROM "_tokens"')
+        rows = own_app.state.service.fetch('SELECT token_hash FROM "_tokens"')
         assert all(token != r[0] for r in rows)
 
 
-def test_own_password_change(as_role, app):
-    c, csrf = as_role("r05")
+def test_own_password_change(own_role):
+    c, csrf = own_role("r05")
     h = {"X-CSRF-Token": csrf}
     assert_error(c.put("/api/v1/users/r05/password", json={"password": "another-pass-1",
                                                            "current_password": "wrong"}, headers=h), 403)
     assert c.put("/api/v1/users/r05/password", json={"password": "another-pass-1",
                                                      "current_password": "rep05-password-1"}, headers=h).status_code == 200
     assert_error(c.put("/api/v1/users/r01/password", json={"password": "hijacked-1"}, headers=h), 403)
-    app.state.users.set_password("r05", "rep05-password-1")
 
 
-def test_subscriptions_table_and_scope(as_role, app):
-    rep, rcsrf = as_role("r01")
+def test_subscriptions_table_and_scope(own_role, own_app):
+    rep, rcsrf = own_role("r01")
     r = rep.post("/api/v1/subscriptions", json={"recipient": "r01@example.com", "schedule": "monthly",
                                                 "language": "fa"}, headers={"X-CSRF-Token": rcsrf})
     assert r.status_code == 201 and r.json()["filter"] == {"rep": "R01"}
     assert_error(rep.post("/api/v1/subscriptions", json={"recipient": "x@example.com", "filter": {"rep": "R05"}},
                           headers={"X-CSRF-Token": rcsrf}), 403)
-    mgr, mcsrf = as_role("north")
+    mgr, mcsrf = own_role("north")
     assert mgr.post("/api/v1/subscriptions", json={"recipient": "n@example.com"},
                     headers={"X-CSRF-Token": mcsrf}).json()["filter"] == {"team": "North"}
-    cols = [r[0] for r in app.state.service.fetch(
+    cols = [r[0] for r in own_app.state.service.fetch(
         "SELECT column_name FROM information_schema.columns WHERE table_name = '_subscriptions' "
         "ORDER BY ordinal_position")]
     assert cols == ["id", "recipient", "language", "schedule", "filter", "last_sent_at", "created_at"]
@@ -241,8 +263,8 @@ def test_subscriptions_table_and_scope(as_role, app):
                           headers={"X-CSRF-Token": rcsrf}), 422)
 
 
-def test_settings_and_cache_invalidation(as_role):
-    c, csrf = as_role("boss")
+def test_settings_and_cache_invalidation(own_role):
+    c, csrf = own_role("boss")
     q = f"/api/v1/indicators?ids=win_rate&{RANGE}"
     before = c.get(q).json()["rows"]
     assert all(r["target"] is None for r in before)
@@ -251,16 +273,14 @@ def test_settings_and_cache_invalidation(as_role):
     assert r.status_code == 200 and r.json()["targets"][0]["kpi"] == "win_rate"
     after = c.get(q).json()["rows"]
     assert all(row["target"] == 1.0 for row in after)
-    c.put("/api/v1/settings", json={"targets": []}, headers={"X-CSRF-Token": csrf})
-    rep, rcsrf = as_role("r01")
+    rep, rcsrf = own_role("r01")
     assert_error(rep.put("/api/v1/settings", json={"language": "fa"}, headers={"X-CSRF-Token": rcsrf}), 403)
 
 
-def test_login_backoff(app):
+def test_login_backoff(own_app):
     from salesscope.web.auth import LoginLimiter
 
-    app.state.limiter = LoginLimiter()
-    with TestClient(app) as c:
+    with TestClient(own_app) as c:
         codes = []
         for _ in range(LoginLimiter.FREE_ATTEMPTS + 1):
             page = c.get("/login")
@@ -268,7 +288,6 @@ def test_login_backoff(app):
             codes.append(c.post("/login", data={"username": "north", "password": "bad", "nonce": nonce}).status_code)
         assert codes[:LoginLimiter.FREE_ATTEMPTS] == [401] * LoginLimiter.FREE_ATTEMPTS
         assert codes[-1] == 429
-    app.state.limiter = LoginLimiter()
 
 
 def test_imports_forbidden_for_reps(as_role):
@@ -277,8 +296,9 @@ def test_imports_forbidden_for_reps(as_role):
                         headers={"X-CSRF-Token": csrf}), 403)
 
 
-def test_import_preview_then_commit(as_role, app):
-    c, csrf = as_role("boss")
+def test_import_preview_then_commit(own_role, own_app):
+    app = own_app
+    c, csrf = own_role("boss")
     h = {"X-CSRF-Token": csrf}
     csv = (b"rep_id,name,team\nR90,Preview Person,West\nR91,,West\n")
     before = app.state.service.fetch('SELECT count(*) FROM "reps"')[0][0]
@@ -298,7 +318,6 @@ def test_import_preview_then_commit(as_role, app):
     assert "West" in c.get("/api/v1/dimensions/team/values").json()["values"]
     assert any(i["import_id"] == done.json()["import_id"] for i in c.get("/api/v1/imports").json()["imports"])
     assert_error(c.post(f"/api/v1/imports/{body['upload_id']}/commit", headers=h), 400, "input_error")
-    app.state.service.execute("DELETE FROM \"reps\" WHERE rep_id = 'R90'")
 
 
 def test_import_bad_file_gives_error_shape(as_role):
@@ -313,11 +332,27 @@ def test_presets_listed(as_role):
     assert isinstance(c.get("/api/v1/imports/presets").json()["presets"], list)
 
 
-def test_rep_advice_never_uses_other_reps_rows(as_role):
+def test_rep_advice_never_uses_other_reps_rows(as_role, r01_alone):
+    """The rep's advice is the advice of a store holding only the rep's rows, numbers included."""
+    import datetime as dt
+
+    from tests.engine.test_scope import close
+
+    from salesscope.advice import findings
+
     c, _ = as_role("r01")
-    r = c.get(f"/api/v1/advice?by=rep&{RANGE}")
-    assert r.status_code == 200
-    assert all(f["dimensions"].get("rep", "R01") == "R01" for f in r.json()["items"])
+    r = c.get("/api/v1/advice?grain=quarter&by=channel,segment&from=2025-10-01&to=2025-12-31")
+    assert r.status_code == 200, r.text
+    got = r.json()["items"]
+    own = [f.to_dict() for f in findings(r01_alone, grain="quarter", by=["channel", "segment"],
+                                         today=dt.date(2026, 1, 1))]
+    numbers = [v for f in got for v in (f.get("evidence") or {}).values()
+               if isinstance(v, int | float) and not isinstance(v, bool) and v]
+    assert len(got) >= 4 and len(numbers) >= 4
+    assert close(got, own), (got, own)
+    everyone = as_role("boss")[0].get("/api/v1/advice?grain=quarter&by=channel,segment&from=2025-10-01"
+                                      "&to=2025-12-31").json()["items"]
+    assert not close(everyone, got)
 
 
 def test_errors_carry_a_persian_message(as_role):

@@ -79,14 +79,25 @@ def test_rep_sees_only_own_breakdown(page, passwords):
     assert page.locator("nav a[data-nav=import]").count() == 0
 
 
-def test_funnel_and_advice_pages(page, passwords):
+def test_funnel_and_advice_pages(page, passwords, as_role):
     _login(page, "north", passwords["north"], f"/funnel?lang=fa&{RANGE}")
     _settled(page)
     assert page.locator("#funnel-chart .main-svg").count() >= 1
     page.screenshot(path=str(SHOTS / "funnel-fa.png"), full_page=True)
 
+    page.goto(f"/advice?lang=fa&{RANGE}")
+    _settled(page)
+    # the page shows the manager's findings, in the API's order, in Persian
+    items = as_role("north")[0].get(f"/api/v1/advice?lang=fa&{RANGE}").json()["items"]
+    shown = page.locator("ol.advice li.finding")
+    assert len(items) >= 3 and shown.count() == len(items)
+    for i, item in enumerate(items):
+        assert item["advice_fa"] in shown.nth(i).inner_text(), i
+    page.screenshot(path=str(SHOTS / "advice-fa.png"), full_page=True)
 
-def test_import_preview_and_commit(page, passwords, tmp_path):
+
+def test_import_preview_and_commit(own_page, passwords, tmp_path):
+    page = own_page
     f = tmp_path / "reps.csv"
     f.write_text("rep_id,name,team\nR95,Browser Person,East\nR96,,East\n", encoding="utf-8")
     _login(page, "boss", passwords["boss"], "/import")
@@ -105,7 +116,8 @@ def test_import_preview_and_commit(page, passwords, tmp_path):
     assert "boss" in log and "reps.csv" in log and "R95" in log, log
 
 
-def test_settings_page_in_persian(page, passwords):
+def test_settings_page_in_persian(own_page, passwords):
+    page = own_page
     _login(page, "boss", passwords["boss"], "/settings?lang=fa")
     _settled(page)
     page.fill("#sub-form input[name=recipient]", "team@example.com")
