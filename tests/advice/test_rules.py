@@ -10,6 +10,7 @@ import pytest
 from salesscope.advice.anomalies import anomaly_findings
 from salesscope.advice.collect import run
 from salesscope.advice.microscope import total_vs_parts
+from salesscope.advice.model import Finding, rank
 from salesscope.advice.rrroi import rrroi_findings
 from salesscope.advice.targets import target_findings
 
@@ -157,7 +158,26 @@ def test_a_mix_shift_is_named_with_its_effects():
     assert "channel referral went from 50.0% to 10.0%" in f.advice_en
 
 
-def test_run_ranks_and_sets_language():
+def test_run_sets_language():
     ctx = rrroi_ctx(0.2, 2.0, 10.0, 0.1, 0.3)
     found = run(ctx, lang="fa")
     assert found and found[0].advice == found[0].advice_fa
+
+
+def test_findings_rank_by_kind_confidence_and_effect():
+    """Scores by hand (kind weight x confidence weight x (1 + effect, at most 4)); a tie goes to the
+    kind listed first (data, advice, warning, anomaly, target)."""
+    def f(name, kind, confidence, effect):
+        return Finding(kind, name, "2024-02", {}, {}, name, name, confidence, code=name, effect=effect)
+
+    made = [f("d_warning", "warning", "medium", 1.0),    # 0.8 x 0.7 x 2     = 1.12
+            f("b_anomaly", "anomaly", "high", 4.0),      # 0.7 x 1.0 x 5     = 3.5
+            f("g_data", "data", "low", 0.0),             # 1.5 x 0.4 x 1     = 0.6
+            f("c1_target", "target", "high", 2 / 3),     # 0.9 x 1.0 x 5/3   = 1.5
+            f("a_target", "target", "high", 10.0),       # 0.9 x 1.0 x 5     = 4.5 (effect capped at 4)
+            f("e_advice", "advice", "medium", 1.0),      # 1.0 x 0.7 x 2     = 1.4
+            f("c2_advice", "advice", "high", 0.5)]       # 1.0 x 1.0 x 1.5   = 1.5
+    ranked = rank(made)
+    assert [x.kpi for x in ranked] == ["a_target", "b_anomaly", "c2_advice", "c1_target", "e_advice",
+                                       "d_warning", "g_data"]
+    assert [x.score for x in ranked] == [4.5, 3.5, 1.5, 1.5, 1.4, 1.12, 0.6]

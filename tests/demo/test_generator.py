@@ -111,6 +111,17 @@ def test_24_months_ending_with_the_last_full_month(tables, facts):
     assert days.min() >= pd.Timestamp("2024-04-01") and days.max() < pd.Timestamp("2026-04-01")
 
 
-def test_default_today_is_the_real_date():
+def test_default_today_is_the_clock_s(monkeypatch):
+    """Without ``today`` the data end with the last full month before the clock's date (the clock is
+    set here, so the test means the same on any day)."""
+    from salesscope.demo import facts, generator
+
+    class Clock(date):
+        @classmethod
+        def today(cls) -> date:
+            return date(2025, 1, 20)
+
+    monkeypatch.setattr(generator, "date", Clock)
+    monkeypatch.setattr(facts, "date", Clock)
     months = generate(scale=5_000)["activities"]["occurred_at"].dt.to_period("M")
-    assert months.max() == pd.Period(date.today(), "M") - 1
+    assert (months.min(), months.max()) == (pd.Period("2023-01"), pd.Period("2024-12"))

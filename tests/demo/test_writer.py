@@ -19,10 +19,8 @@ def test_files_hold_the_same_rows_as_generate(tmp_path, today, monkeypatch):
     assert "reps.parquet" in names and "activities-0001.parquet" in names
     assert "activities-0002.parquet" in names and "activities.parquet" not in names
     assert steps[-1] == (25, 25)
-    for name, frame in tables.items():
-        got = _read(paths, name)
-        assert len(got) == len(frame), name
-        assert list(got.columns) == list(frame.columns), name
+    for name, frame in tables.items():  # row by row, cell by cell, in the same order and types
+        pd.testing.assert_frame_equal(_read(paths, name), frame.reset_index(drop=True), obj=name)
     acts = _read(paths, "activities")
     assert acts["activity_id"].is_unique
     assert 18_000 <= len(acts) <= 22_000

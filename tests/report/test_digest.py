@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesscope.cli import app
-from salesscope.errors import InputError
+from salesscope.errors import InputError, SalesScopeError
 from salesscope.report import digest as dg
 
 TODAY = dt.date(2026, 4, 15)
@@ -137,3 +137,100 @@ def test_the_old_digest_flags_still_work(copy_demo) -> None:
     assert "ana@example.com monthly en [team=North]" in listed.stdout
     removed = subprocess.run([*cli, "--remove", "1", "-w", str(path)], capture_output=True, text=True, timeout=120)
     assert removed.returncode == 0 and "#1" in removed.stdout
+
+
+class Refusing:
+    """An SMTP handler that refuses one recipient (550) and, once told to, drops the session at DATA (421)."""
+
+    def __init__(self, refused: str = "", drop_after: int | None = None) -> None:
+        self.refused, self.drop_after, self.messages = refused, drop_after, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook
+        if address == self.refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        if self.drop_after is not None and len(self.messages) >= self.drop_after:
+            return "421 4.3.0 Closing the connection: out of resources"
+        self.messages.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 with a handler the test sets up."""
+    from aiosmtpd.controller import Controller
+    from tests.report.conftest import _free_port
+
+    started = []
+
+    def start(handler: Refusing) -> int:
+        port = _free_port()
+        ctl = Controller(handler, hostname="127.0.0.1", port=port)
+        ctl.start()
+        started.append(ctl)
+        return port
+
+    yield start
+    for ctl in started:
+        ctl.stop()
+
+
+def _three_subscriptions(ws) -> list:
+    return [dg.add(ws, who, schedule="monthly", language="en", filter={"rep": rep})
+            for who, rep in (("first@example.com", "R01"), ("refused@example.com", "R02"),
+                             ("third@example.com", "R03"))]
+
+
+def test_a_refused_recipient_stops_the_run_and_only_what_went_is_marked_sent(copy_demo, refusing_server) -> None:
+    ws = copy_demo()
+    _three_subscriptions(ws)
+    handler = Refusing(refused="refused@example.com")
+    smtp = dg.SmtpSettings(host="127.0.0.1", port=refusing_server(handler), sender="reports@example.com")
+    with pytest.raises(SalesScopeError, match=r"cannot send.*refused@example\.com.*550"):
+        dg.run_due(ws, smtp, today=TODAY, fmt="none")
+    assert handler.messages == [["first@example.com"]]
+    # the digest that went is not due again; the refused one and the one never tried still are
+    assert [s.recipient for s in dg.due(ws, TODAY)] == ["refused@example.com", "third@example.com"]
+    ws.close()
+
+
+def test_a_server_dropping_the_session_mid_run_leaves_the_rest_due(copy_demo, refusing_server) -> None:
+    ws = copy_demo()
+    _three_subscriptions(ws)
+    handler = Refusing(drop_after=2)
+    smtp = dg.SmtpSettings(host="127.0.0.1", port=refusing_server(handler), sender="reports@example.com")
+    with pytest.raises(SalesScopeError, match="cannot send.*421"):
+        dg.run_due(ws, smtp, today=TODAY, fmt="none")
+    assert handler.messages == [["first@example.com"], ["refused@example.com"]]
+    assert [s.recipient for s in dg.due(ws, TODAY)] == ["third@example.com"]
+    # the next run sends what is left, once
+    handler.drop_after = None
+    sent = dg.run_due(ws, smtp, today=TODAY, fmt="none")
+    assert [s.recipient for s, _ in sent] == ["third@example.com"] and len(handler.messages) == 3
+    assert dg.due(ws, TODAY) == []
+    ws.close()
+
+
+def test_no_server_listening_is_one_clear_error_and_nothing_is_marked_sent(copy_demo, tmp_path) -> None:
+    from tests.report.conftest import _free_port
+
+    ws = copy_demo()
+    _three_subscriptions(ws)
+    path = ws.path
+    ws.close()
+    port = _free_port()  # nothing listens there
+    import subprocess
+    import sys
+
+    cli = str(Path(sys.executable).parent / "salesscope")
+    res = subprocess.run([cli, "digest", "send", "-w", str(path), "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
+                          "--attach", "none", "--today", TODAY.isoformat()], capture_output=True, text=True, timeout=300)
+    assert res.returncode != 0 and "Traceback" not in res.stderr + res.stdout, res.stderr
+    assert f"SMTP 127.0.0.1:{port}: cannot send" in res.stderr + res.stdout, res.stderr
+    import salesscope
+
+    with salesscope.open(path) as ws:
+        assert len(dg.due(ws, TODAY)) == 3
