@@ -20,3 +20,22 @@ def test_ten_findings_then_how_many_more(demo_ws):
     fa = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["advise", "--period", "2026-03", "--lang", "fa",
                                                        "-w", str(demo_ws.path)])
     assert fa.output.splitlines()[-1].endswith("یافتهٔ دیگر (--all)")
+
+
+def test_report_shows_the_top_findings_and_counts_the_rest(demo_ws):
+    """The report ranks like ``advise``: its ten most valuable findings, in order, and how many more."""
+    from salesscope.advice import TOP, findings
+    from salesscope.report.builder import build
+    from salesscope.report.html import render_html
+
+    from .conftest import TODAY
+
+    ranked = findings(demo_ws, today=TODAY)
+    data = build(demo_ws, lang="en", sections=["advice"], today=TODAY)
+    assert len(ranked) > TOP
+    shown = data.advice() + data.warnings()
+    assert len(shown) == TOP
+    assert sorted(f["advice_en"] for f in shown) == sorted(f.advice_en for f in ranked[:TOP])
+    html = render_html(data)
+    assert html.count('<li class="finding') == TOP
+    assert f"{len(ranked) - TOP} more findings" in html and "advise --all" in html

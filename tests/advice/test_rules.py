@@ -105,7 +105,7 @@ def test_anomaly_is_season_aware():
     assert anomaly_findings(series_ctx(values)) == []  # every December is high: the season, not news
     values[-1] = 30 + rng.normal(0, 1)  # a December without its usual peak is the odd one
     [f] = anomaly_findings(series_ctx(values))
-    assert f.code == "anomaly_low" and f.evidence["method"] == "stl"
+    assert f.code == "anomaly_low" and f.evidence["method"] == "like_periods"  # the Decembers before
 
 
 def test_anomaly_never_on_a_thin_sample():
@@ -181,3 +181,31 @@ def test_findings_rank_by_kind_confidence_and_effect():
     assert [x.kpi for x in ranked] == ["a_target", "b_anomaly", "c2_advice", "c1_target", "e_advice",
                                        "d_warning", "g_data"]
     assert [x.score for x in ranked] == [4.5, 3.5, 1.5, 1.5, 1.4, 1.12, 0.6]
+
+
+def quarter_push(periods: int, rng) -> list[float]:
+    """A win rate about 80% in the last month of each quarter and 49% in the others (the series ends
+    just before a quarter's last month)."""
+    return [(80.0 if i % 3 == 2 else 49.0) + rng.normal(0, 1.5) for i in range(periods)]
+
+
+def test_a_value_the_quarter_brings_back_is_not_an_anomaly():
+    rng = np.random.default_rng(4)
+    values = quarter_push(14, rng) + [80.0]  # 2025-03: the quarter's last month, at its usual 80%
+    assert anomaly_findings(series_ctx(values)) == []
+    values[-1] = 49.0  # the same month at the first months' level: the push did not come
+    [f] = anomaly_findings(series_ctx(values))
+    assert f.code == "anomaly_low" and f.evidence["method"] == "like_periods"
+    assert f.evidence["normal_low"] > 60  # the range is the like months', not the whole history's
+
+
+def test_a_value_recurring_at_the_same_phase_is_the_season():
+    """No clear pattern overall, but the same month of the last two quarters reached the value too."""
+    rng = np.random.default_rng(5)
+    values = [30 + rng.normal(0, 1) for _ in range(12)]
+    values[9] = values[6] = 7.0  # the same month of the last two quarters at 7 days
+    values.append(7.0)
+    assert anomaly_findings(series_ctx(values, kpi="sales_cycle_days")) == []
+    values[9] = 30.0  # only once before: an anomaly
+    [f] = anomaly_findings(series_ctx(values, kpi="sales_cycle_days"))
+    assert f.code == "anomaly_low"

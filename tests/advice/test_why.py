@@ -103,3 +103,24 @@ def test_a_period_with_no_closed_deal_is_refused_with_a_reason(tmp_path, capsys)
             main(["why", "win_rate", "--period", period, "-w", str(tmp_path / "ws")])
         err = capsys.readouterr().err
         assert e.value.code != 0 and reason in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_report_explains_the_change(ws_path, lang):
+    from salesscope.report.builder import build
+    from salesscope.report.html import render_html
+
+    ws = salesscope.open(ws_path, read_only=True)  # as salesscope report opens it
+    data = build(ws, lang=lang, period="2026-02", sections=["advice"])
+    ws.close()
+    [w] = data.why
+    channel = next(b for b in w["breakdowns"] if b["dimension"] == "channel")
+    names = ["referral", "email"] if lang == "en" else ["معرفی", "ایمیل"]  # ranked by contribution
+    assert channel["simpson"] and [r[0] for r in channel["rows"]] == names
+    html = render_html(data)
+    assert 'id="why"' in html
+    if lang == "en":
+        assert "Why did it change?" in html and "By channel: mix effect -20.4" in html
+        assert "referral went from 50% to 10%" in html
+    else:
+        assert "چرا تغییر کرد؟" in html and "سیمپسون" in html

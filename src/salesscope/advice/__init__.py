@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from salesscope.advice.model import Confidence, Finding, Kind
+from salesscope.advice.model import TOP, Confidence, Finding, Kind
 from salesscope.advice.texts import KIND
 from salesscope.workspace import batch
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from salesscope.workspace import Workspace
     from salesscope.zoom import Zoom
 
-__all__ = ["KIND", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
+__all__ = ["KIND", "TOP", "Confidence", "Finding", "Kind", "findings", "run", "build_context"]
 
 
 @batch

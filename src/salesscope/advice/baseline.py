@@ -106,7 +106,7 @@ def compare(x: float, n: float, hx: np.ndarray, hn: np.ndarray, grain: str) -> C
     cycle = find_cycle(_rates(hx, hn), grain)
     idx = np.arange(len(hx))
     if cycle is not None:
-        like = idx[((idx - len(hx)) % cycle.length) == 0][-LIKE_PERIODS:]
+        like = like_indexes(len(hx), cycle.length)[-LIKE_PERIODS:]
     else:
         like = idx[-RECENT_PERIODS:]
     like = like[hn[like] > 0]
@@ -136,6 +136,13 @@ class ValueComparison:
     cycle: Cycle | None
     z: float
     pvalue: float
+    spread: float  # the standard deviation the value is measured against (on the log scale with ``log``)
+
+
+def like_indexes(n: int, length: int) -> np.ndarray:
+    """Indexes of a history of ``n`` periods at the same position in a cycle of ``length`` as the period after it."""
+    idx = np.arange(n)
+    return idx[((idx - n) % length) == 0]
 
 
 def compare_values(value: float, history: np.ndarray, grain: str, *, log: bool = False) -> ValueComparison | None:
@@ -155,7 +162,7 @@ def compare_values(value: float, history: np.ndarray, grain: str, *, log: bool =
     cycle = find_cycle(h, grain) if ok.all() else None
     idx = np.arange(len(h))
     if cycle is not None:
-        like = idx[((idx - len(h)) % cycle.length) == 0][-LIKE_PERIODS:]
+        like = like_indexes(len(h), cycle.length)[-LIKE_PERIODS:]
         pos = (idx - len(h)) % cycle.length
         resid = h - np.array([cycle.rates[p] for p in pos])
     else:
@@ -168,8 +175,9 @@ def compare_values(value: float, history: np.ndarray, grain: str, *, log: bool =
     if len(like) == 0 or sd <= 0:
         return None
     base = float(np.mean(h[like]))
-    z = (value - base) / (sd * math.sqrt(1 + 1 / len(like)))
+    spread = sd * math.sqrt(1 + 1 / len(like))
+    z = (value - base) / spread
     p = pvalue_of_z(z)
     if log:
         value, base = math.exp(value), math.exp(base)
-    return ValueComparison(value, base, tuple(int(i) for i in like), cycle, z, 1.0 if p is None else p)
+    return ValueComparison(value, base, tuple(int(i) for i in like), cycle, z, 1.0 if p is None else p, spread)

@@ -27,6 +27,8 @@ KIND_WEIGHT = {Kind.DATA: 1.5, Kind.ADVICE: 1.0, Kind.TARGET: 0.9, Kind.WARNING:
 CONFIDENCE_WEIGHT = {Confidence.HIGH: 1.0, Confidence.MEDIUM: 0.7, Confidence.LOW: 0.4}
 MAX_EFFECT = 4.0
 
+TOP = 10  # findings a reader is shown first, most valuable first (advise, the report); the rest are counted
+
 PUBLIC_KEYS = ("kind", "kpi", "period", "dimensions", "evidence", "advice_en", "advice_fa", "confidence")
 
 

@@ -172,3 +172,58 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
     # The breakdown whose mix moved the total most first.
     out.breakdowns.sort(key=lambda b: -abs(b.decomposition.mix) if b.decomposition else 0.0)
     return out
+
+
+def describe(w: Why, lang: str, name: str, currency: str) -> dict[str, Any]:
+    """Every text of a reading in ``lang``: its headline and, per breakdown, its effects, its cause and a
+    table of members (or why it cannot be split). The CLI, the report and the dashboard show these."""
+    from salesscope import locale
+    from salesscope.advice.frames import member
+    from salesscope.advice.texts import Num, Term, dim_value, fmt, render_why
+    from salesscope.formatting import change_text, unit_text
+
+    unit = unit_text(w.unit, lang, currency)
+
+    def num(x: float | None, signed: bool = False) -> Num:
+        return Num(x, w.unit, signed)
+
+    def share(x: float) -> Num:
+        return Num(100 * x, "percent")
+
+    def change(x: float | None) -> str:
+        return change_text(x, w.unit, lang, currency) or "—"
+
+    def ci(pair: Any) -> str:
+        if not pair:
+            return render_why("no_interval", lang)
+        return locale.text("why.interval", lang, *(change(v) for v in pair))
+
+    out: dict[str, Any] = {
+        "title": render_why("title", lang, kpi=name, period=w.period, before=num(w.before), after=num(w.after),
+                            unit=unit, change=change(w.change), base=w.compared_with),
+        "columns": [render_why(f"col.{c}", lang) for c in ("member", "share", "rate", "mix", "rate_effect", "total")],
+        "breakdowns": []}
+    for b in w.breakdowns:
+        dim, d = Term(f"dim.{b.dimension}"), b.decomposition
+        if d is None:
+            key = "reason.not_available" if (b.reason or "").startswith("not_available") else f"reason.{b.reason}"
+            out["breakdowns"].append({"dimension": b.dimension, "note": render_why(key, lang, dim=dim)})
+            continue
+        top = max(d.effects, key=lambda e: abs(e.mix) if d.cause == "mix" else abs(e.rate))
+        who = member({b.dimension: top.member})
+        if d.cause == "mix":
+            cause = render_why("cause.simpson" if b.simpson else "cause.mix", lang, member=who,
+                               before=share(top.share_before), after=share(top.share_after))
+        else:
+            cause = render_why("cause.rate", lang, member=who, before=num(top.rate_before), after=num(top.rate_after),
+                               unit=unit)
+        rows = [[fmt(dim_value(b.dimension, e.member), lang),
+                 f"{fmt(share(e.share_before), lang)} → {fmt(share(e.share_after), lang)}",
+                 f"{fmt(num(e.rate_before), lang)} → {fmt(num(e.rate_after), lang)}",
+                 fmt(num(e.mix, True), lang), fmt(num(e.rate, True), lang), fmt(num(e.total, True), lang)]
+                for e in d.effects]
+        out["breakdowns"].append({
+            "dimension": b.dimension, "cause": cause, "simpson": b.simpson, "rows": rows,
+            "effects": render_why("effects", lang, dim=dim, mix=change(d.mix), mix_ci=ci(d.mix_ci),
+                                  rate=change(d.rate), rate_ci=ci(d.rate_ci))})
+    return out

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from salesscope import locale
+from salesscope.advice.model import TOP
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -22,7 +23,6 @@ from salesscope.cli.progress import stage
 from salesscope.cli.screen import Grid, render
 from salesscope.formatting import number
 
-TOP = 10
 # The finding's text says where: the table keeps to what fits 80 columns.
 HEADERS = ("kind", "confidence", "indicator", "finding")  # cli.<key> in the catalogue
 

@@ -47,61 +47,23 @@ def why(
 
 
 def show(w, lang: str, ws, *, wide: bool = False) -> None:
-    from salesscope import locale
-    from salesscope.advice.frames import member
-    from salesscope.advice.texts import Num, Term, dim_value, render_why
+    from salesscope.advice.why import describe
     from salesscope.cli.screen import Grid, render
-    from salesscope.formatting import change_text, unit_text
 
     ind = ws.model.indicators[w.kpi]
-    name = ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en
-    unit = unit_text(w.unit, lang, ws.config.currency)
-
-    def num(x, signed=False):
-        return Num(x, w.unit, signed)
-
-    def change(x):
-        return change_text(x, w.unit, lang, ws.config.currency) or "—"
-
-    def ci(pair):
-        if not pair:
-            return render_why("no_interval", lang)
-        return locale.text("why.interval", lang, *(change(v) for v in pair))
-
-    console.print(render_why("title", lang, kpi=name, period=w.period, before=num(w.before), after=num(w.after),
-                             unit=unit, change=change(w.change), base=w.compared_with))
-    for b in w.breakdowns:
-        dim = Term(f"dim.{b.dimension}")
-        d = b.decomposition
-        if d is None:
-            key = "reason.not_available" if (b.reason or "").startswith("not_available") else f"reason.{b.reason}"
-            console.print(render_why(key, lang, dim=dim))
+    said = describe(w, lang, ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en, ws.config.currency)
+    console.print(said["title"])
+    for b in said["breakdowns"]:
+        if "note" in b:
+            console.print(b["note"])
             continue
         console.print()
-        console.print(render_why("effects", lang, dim=dim, mix=change(d.mix), mix_ci=ci(d.mix_ci),
-                                 rate=change(d.rate), rate_ci=ci(d.rate_ci)))
-        top = max(d.effects, key=lambda e: abs(e.mix) if d.cause == "mix" else abs(e.rate))
-        who = member({b.dimension: top.member})
-        if d.cause == "mix":
-            console.print(render_why("cause.simpson" if b.simpson else "cause.mix", lang, member=who,
-                                     before=Num(100 * top.share_before, "percent"), after=Num(100 * top.share_after, "percent")))
-        else:
-            console.print(render_why("cause.rate", lang, member=who, before=num(top.rate_before),
-                                     after=num(top.rate_after), unit=unit))
-        grid = Grid([render_why(f"col.{c}", lang) for c in ("member", "share", "rate", "mix", "rate_effect", "total")],
-                    numeric={1, 2, 3, 4, 5}, lang=lang)
-        for e in d.effects:
-            grid.add(_fmt(dim_value(b.dimension, e.member), lang),
-                     f"{_fmt(Num(100 * e.share_before, 'percent'), lang)} → {_fmt(Num(100 * e.share_after, 'percent'), lang)}",
-                     f"{_fmt(num(e.rate_before), lang)} → {_fmt(num(e.rate_after), lang)}",
-                     _fmt(num(e.mix, True), lang), _fmt(num(e.rate, True), lang), _fmt(num(e.total, True), lang))
+        console.print(b["effects"])
+        console.print(b["cause"])
+        grid = Grid(said["columns"], numeric={1, 2, 3, 4, 5}, lang=lang)
+        for row in b["rows"]:
+            grid.add(*row)
         render(console, grid, wide=wide)
-
-
-def _fmt(value, lang: str) -> str:
-    from salesscope.advice.texts import fmt
-
-    return fmt(value, lang)
 
 
 def register(app: typer.Typer) -> None:

@@ -61,6 +61,7 @@ class ReportData:
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # dim -> tidy for ``period``
     funnel: pd.DataFrame | None = None
     findings: list[dict[str, Any]] | None = None  # None when the advice engine is absent
+    why: list[dict[str, Any]] = field(default_factory=list)  # "why did it change?" readings, in ``lang``
     imports: pd.DataFrame | None = None
     quarantine: pd.DataFrame | None = None
     scope: dict[str, list[str]] = field(default_factory=dict)
@@ -78,11 +79,21 @@ class ReportData:
         """One row per indicator for the report's period."""
         return self.kpis[self.kpis["period"] == self.period]
 
+    def top(self) -> list[dict[str, Any]]:
+        """The most valuable findings, as ``salesscope advise`` shows them; the workbook holds every one."""
+        from salesscope.advice.model import TOP
+
+        return (self.findings or [])[:TOP]
+
+    def more(self) -> int:
+        """How many findings the top leaves out."""
+        return len(self.findings or []) - len(self.top())
+
     def warnings(self) -> list[dict[str, Any]]:
-        return [f for f in self.findings or [] if f["kind"] == "warning"]
+        return [f for f in self.top() if f["kind"] == "warning"]
 
     def advice(self) -> list[dict[str, Any]]:
-        return [f for f in self.findings or [] if f["kind"] != "warning"]
+        return [f for f in self.top() if f["kind"] != "warning"]
 
 
 def catalog_info(ws: Any = None) -> list[IndicatorInfo]:
@@ -127,6 +138,30 @@ def _findings(ws: Any, scope: dict[str, list[str]], **kw: Any) -> list[dict[str,
     from salesscope.advice import findings
 
     return [_as_dict(f) for f in findings(ws, scope=scope or None, **kw)]
+
+
+WHY_KPIS = 2  # ratio indicators whose change the report explains
+
+
+def _why(ws: Any, scope: dict[str, list[str]], found: list[dict[str, Any]], *, period: str, grain: str,
+         calendar: str, lang: Lang, today: dt.date) -> list[dict[str, Any]]:
+    """"Why did it change?" for the proportions the top findings speak of (else the win rate), in ``lang``."""
+    from salesscope.advice.microscope import PROPORTIONS
+    from salesscope.advice.model import TOP
+    from salesscope.advice.why import describe, why
+
+    named = [f["kpi"] for f in found[:TOP] if f["kpi"] in PROPORTIONS]
+    kpis = [k for k in dict.fromkeys([*named, "win_rate"]) if k in ws.model.indicators][:WHY_KPIS]
+    out = []
+    for kpi in kpis:
+        try:
+            w = why(ws, kpi, period=period, grain=grain, calendar=calendar, today=today, scope=scope or None)
+        except QueryError:
+            continue  # no data, or nothing to compare with: nothing to explain
+        ind = ws.model.indicators[kpi]
+        out.append(describe(w, lang, ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en,
+                            ws.config.currency))
+    return out
 
 
 def _as_dict(f: Any) -> dict[str, Any]:
@@ -194,6 +229,8 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
             fun = None
     found = _findings(ws, scope, period=str(chosen["period"]), grain=grain, calendar=calendar,
                       by=by, lang=lang) if "advice" in shown else None
+    why = _why(ws, scope, found, period=str(chosen["period"]), grain=grain, calendar=calendar, lang=lang,
+               today=today) if found is not None else []
     imports, quarantine = data_quality(ws) if "quality" in shown else (None, None)
     outlook = None
     if forecast:
@@ -203,7 +240,7 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     return ReportData(
         workspace=ws.config.name, currency=ws.config.currency, lang=lang, calendar=calendar,
         grain=grain, period=str(chosen["period"]), period_start=start, period_end=end,
-        indicators=infos, kpis=kpis, breakdowns=breakdowns, funnel=fun, findings=found,
+        indicators=infos, kpis=kpis, breakdowns=breakdowns, funnel=fun, findings=found, why=why,
         imports=imports, quarantine=quarantine, scope=scope, outlook=outlook, sections=shown)
 
 

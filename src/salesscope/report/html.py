@@ -200,6 +200,10 @@ def context(data: ReportData) -> dict[str, Any]:
         "funnel_rows": _funnel_rows(fun, lang) if has_funnel else [],
         "advice": [_finding(f, names, lang, data.currency) for f in data.advice()],
         "warnings": [_finding(f, names, lang, data.currency) for f in data.warnings()],
+        "why": data.why,
+        "more_findings": t("more_findings", lang, n=number(data.more(), lang, "count"),
+                           workbook="salesscope report --format xlsx", advise="salesscope advise --all")
+        if data.more() else "",
         "imports": [{"started": _when(r.started_at, lang, date_cal), "files": _import_files(r.files),
                      "summary": _import_summary(r.summary, lang)}
                     for r in (data.imports if data.imports is not None else pd.DataFrame()).itertuples()],

@@ -163,9 +163,16 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
     today = zoom.end + dt.timedelta(days=1) if zoom.end else None
 
     def build() -> dict[str, Any]:
+        from salesscope.advice.why import describe
+
         with svc.reading() as ws:
-            return explain(ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
-                           by=zoom.by or None, against=against, today=today or None, scope=scope).to_dict()
+            w = explain(ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
+                        by=zoom.by or None, against=against, today=today or None, scope=scope)
+            ind = ws.model.indicators[kpi]
+            names = {"en": ind.name_en, "fa": ind.name_fa or ind.name_en}
+            texts = {lang: describe(w, lang, names.get(lang, ind.name_en), ws.config.currency)
+                     for lang in locale.languages()}
+        return {**w.to_dict(), "texts": texts}
 
     return svc.cached(("why", kpi, period, against, zoom, scope), build, scope)
 

@@ -81,6 +81,11 @@ def indicator(request: Request, kpi: str) -> Response:
     return _render(request, "indicator", kpi=kpi)
 
 
+@router.get("/why/{kpi}", response_class=HTMLResponse)
+def why(request: Request, kpi: str) -> Response:
+    return _render(request, "why", kpi=kpi)
+
+
 @router.get("/funnel", response_class=HTMLResponse)
 def funnel(request: Request) -> Response:
     return _render(request, "funnel")

@@ -107,7 +107,7 @@
         el("span", { class: "card-value" }, shown(sel, meta)),
         el("span", { class: "period" }, SS.periodLabel(sel.period)), SS.partial(sel, answer.data_end),
         changeText(meta, sel), statusBadge(sel, meta),
-        intervalText(sel), sampleText(sel),
+        intervalText(sel), sampleText(sel), window.SSWhy.link(id, sel, sel.period),
         sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
       el("section", {}, el("h2", {}, T.trend), el("p", { class: "muted" }, T.click_point), trendBox),
       dims.length ? el("section", {}, el("h2", {}, T.breakdown_by, " ", dimSelect, " · ", SS.periodLabel(sel ? sel.period : "")),
@@ -220,6 +220,7 @@
       el("li", { class: `finding ${f.kind}` },
         el("div", { class: "card-meta" }, el("span", { class: `badge ${f.kind}` }, T[`kind_${f.kind}`] || f.kind),
           el("a", { href: `/indicator/${f.kpi}?${SS.zoomQuery()}` }, kpiName(f.kpi)),
+          window.SSWhy.link(f.kpi, f.evidence, f.period),
           el("span", { class: "period" }, SS.periodLabel(f.period || "")),
           Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${SS.valueName(d, v)}`)),
           el("span", { class: "muted" }, `${T.confidence}: ${T[`confidence_${f.confidence}`] || f.confidence}`)),
@@ -227,6 +228,7 @@
   }
 
   const renderers = { overview, indicator, funnel, advice, forecast: () => window.SSForecast.page(main),
+    why: () => window.SSWhy.page(main),
     import: () => window.SSForms.importPage(main), settings: () => window.SSForms.settingsPage(main) };
 
   async function render() {
