@@ -121,6 +121,6 @@ def test_report_explains_the_change(ws_path, lang):
     assert 'id="why"' in html
     if lang == "en":
         assert "Why did it change?" in html and "By channel: mix effect -20.4" in html
-        assert "referral went from 50% to 10%" in html
+        assert "referral went from 50.0% to 10.0%" in html
     else:
         assert "چرا تغییر کرد؟" in html and "سیمپسون" in html
