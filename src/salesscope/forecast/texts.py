@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from salesscope import locale
-from salesscope.formatting import Num, number
+from salesscope.formatting import Num, digits, number
 
 
 def _show(value: object, lang: str) -> str:
@@ -16,7 +16,7 @@ def _show(value: object, lang: str) -> str:
         return "—" if value is None else str(value)
     if isinstance(value, (int, float)):
         return number(value, lang, "count" if isinstance(value, int) else "")
-    return locale.digits(value, lang)
+    return digits(value, lang)  # a period label keeps its hyphen: 2026-12, not 2026−12
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
