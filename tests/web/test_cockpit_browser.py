@@ -288,3 +288,31 @@ def test_funnel_period_is_chosen_from_its_table(page, passwords, app):
                                     "AND created_at < '2025-12-01'")[0][0]
     first = page.locator("#funnel-chart text.funnel-text, #funnel-chart .bartext").first.text_content()
     assert first.split(" ")[0] == str(leads)
+
+
+def test_the_page_says_an_import_is_running(page, passwords, app):
+    import threading
+
+    _open(page, "boss", passwords["boss"], f"/?{RANGE}")
+    svc, started, release = app.state.service, threading.Event(), threading.Event()
+
+    def hold() -> None:  # what a commit holds: the import mark and the store open for writing
+        with svc.importing(), svc.writing():
+            started.set()
+            release.wait(60)
+
+    writer = threading.Thread(target=hold)
+    writer.start()
+    try:
+        started.wait(30)
+        page.select_option("#zoom select[name=grain]", "quarter")
+        page.click("#zoom button[type=submit]")
+        page.wait_for_selector("#busy:not([hidden])", timeout=30_000)
+        assert "import is running" in page.locator("#busy").inner_text()
+        assert page.locator(".card").count() == 15  # the page keeps what it showed
+    finally:
+        release.set()
+        writer.join()
+    page.wait_for_selector("#busy[hidden]", state="attached", timeout=60_000)
+    _settled(page)
+    assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())

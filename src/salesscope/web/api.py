@@ -74,6 +74,12 @@ def _filter(df, zoom: Zoom):
     return df
 
 
+@router.get("/status")
+def status(svc: SvcDep) -> dict[str, bool]:
+    """Whether an import is under way (answered without the store, so while one runs too)."""
+    return {"importing": svc.import_running}
+
+
 @router.get("/me")
 def me(user: UserDep) -> dict[str, Any]:
     """The logged-in user and what they may see."""

@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,7 +87,7 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
         raise InputError(f"upload {folder.name!r} not found (preview it first)",
                          fa=f"بارگذاری {folder.name!r} پیدا نشد (ابتدا پیش‌نمایش بگیرید)")
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
-    with svc.writing() as ws:
+    with svc.importing() if commit else nullcontext(), svc.writing() as ws:
         result = import_files(ws, paths, progress=False, dry_run=not commit,
                               scope=scope_for(user).as_dict(), actor=user.username, **opts)
     qfile = Path(result.quarantine) if result.quarantine else None

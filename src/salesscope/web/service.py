@@ -68,6 +68,22 @@ class Service:
         self._bytes = 0
         self._owned: dict[Scope, int] = {}
         self._config_version = 0
+        self._imports = 0  # imports under way: readers wait for them, and the dashboard says why
+
+    @contextmanager
+    def importing(self) -> Iterator[None]:
+        """Marks an import under way for :attr:`import_running` (the write itself is separate)."""
+        with self.lock:
+            self._imports += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._imports -= 1
+
+    @property
+    def import_running(self) -> bool:
+        return self._imports > 0
 
     @property
     def ws(self) -> Workspace:

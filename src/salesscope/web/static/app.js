@@ -85,12 +85,18 @@ const SS = (() => {
     if (form) payload = form;
     else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
     let res;
+    // An answer slow in coming may be waiting for an import: if one runs, the page says so.
+    let slowFired = false;
+    const slow = method === "GET" ? setTimeout(() => { slowFired = true; importNotice(true); }, 1500) : null;
     try {
       res = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
     } catch (cause) {
       // The server cannot be reached: the page keeps what it shows, says so, and tries again.
       offline(true);
       const e = new Error(T.offline); e.offline = true; e.cause = cause; throw e;
+    } finally {
+      clearTimeout(slow);
+      if (slowFired) importNotice(false);
     }
     offline(false);
     if (res.status === 401) { location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`; }
@@ -108,6 +114,18 @@ const SS = (() => {
     if (err.offline) return;  // the offline notice says it already
     box.textContent = `${T.error}: ${err.message || err}`;
     box.hidden = false;
+  }
+
+  let waiting = 0;
+  async function importNotice(on) {
+    const box = document.getElementById("busy");
+    if (!box) return;
+    waiting = Math.max(0, waiting + (on ? 1 : -1));
+    if (!on) { if (!waiting) box.hidden = true; return; }
+    try {
+      const r = await fetch("/api/v1/status", { headers: { Accept: "application/json" } });
+      if ((await r.json()).importing && waiting) { box.textContent = T.import_running; box.hidden = false; }
+    } catch (e) { /* the offline notice covers an unreachable server */ }
   }
 
   // While the server cannot be reached a notice says so and the server is asked again every few
