@@ -92,7 +92,8 @@ def test_the_bell_rings_for_a_finding_an_import_brings(page, bell_app, bell_ws):
     page.click("button[type=submit]")
     _settled(page)
     before = _keys(app)
-    page.wait_for_function(f"() => document.getElementById('bell-count').textContent === '{len(before)}'")
+    page.wait_for_function(f"() => document.getElementById('bell-count').textContent === '{len(before)}'",
+                           timeout=120_000)
     assert _count(page) == len(before) > 0  # a first visit: every finding is new
 
     page.click("#bell")
@@ -100,7 +101,7 @@ def test_the_bell_rings_for_a_finding_an_import_brings(page, bell_app, bell_ws):
     page.wait_for_selector("#bell-count", state="hidden")
     page.reload()
     _settled(page)
-    page.wait_for_timeout(500)
+    page.wait_for_selector("#bell[data-loaded=true]", state="attached", timeout=120_000)
     assert _count(page) == 0  # seen stays seen
 
     page.goto("/import")

@@ -61,6 +61,7 @@ def test_imported_names_are_text_on_the_charts(page, passwords, hostile_products
     # No link and no bold made from the data anywhere in the charts.
     assert page.locator("#breakdown a, #trend a").count() == 0
     assert page.locator("#breakdown text tspan[style*='bold']").count() == 0
+    page.locator("#breakdown").scroll_into_view_if_needed()
     for bar in page.locator("#breakdown .bars .point path").all():
         box = bar.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -44,14 +46,36 @@ def _findings(svc: Service, user: User, lang: str) -> list[dict[str, Any]]:
     return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)["items"]
 
 
+# Findings take a while after an import: they are worked out beside the request, which answers
+# "pending" until they are ready, so a page never waits for its bell.
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alerts")
+_jobs: dict[tuple, Future] = {}
+_jobs_lock = threading.Lock()
+
+
+def _findings_soon(svc: Service, user: User, lang: str) -> list[dict[str, Any]] | None:
+    key = (svc.generation(), scope_for(user), lang)
+    with _jobs_lock:
+        job = _jobs.get(key)
+        if job is None:
+            for old in [k for k in _jobs if k[0] != key[0]]:  # another import's: no longer asked for
+                del _jobs[old]
+            job = _jobs[key] = _worker.submit(_findings, svc, user, lang)
+    return job.result() if job.done() else None
+
+
 @router.get("/alerts")
 def alerts(user: UserDep, svc: SvcDep,
            lang: Annotated[str | None, Query(description="language of the sentences")] = None) -> dict[str, Any]:
-    """The findings for the caller's scope, each with ``key`` and ``new`` (not yet marked seen)."""
+    """The findings for the caller's scope, each with ``key`` and ``new`` (not yet marked seen);
+    ``pending`` while they are still being worked out (ask again shortly)."""
     language = lang if lang and locale.supported(lang) else svc.ws.config.language
+    found = _findings_soon(svc, user, language)
+    if found is None:
+        return {"items": [], "new": 0, "pending": True}
     seen = _seen(svc, user)
-    items = [{**f, "key": finding_key(f), "new": finding_key(f) not in seen} for f in _findings(svc, user, language)]
-    return {"items": items, "new": sum(i["new"] for i in items)}
+    items = [{**f, "key": finding_key(f), "new": finding_key(f) not in seen} for f in found]
+    return {"items": items, "new": sum(i["new"] for i in items), "pending": False}
 
 
 @router.post("/alerts/seen")

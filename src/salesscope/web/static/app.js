@@ -320,10 +320,13 @@ const SS = (() => {
     const count = document.getElementById("bell-count");
     if (!bell) return;
     let items = [];
-    const draw = (n) => { count.hidden = !n; count.textContent = digits(n); bell.classList.toggle("has-new", n > 0); };
+    const draw = (n) => { bell.dataset.loaded = "true"; count.hidden = !n; count.textContent = digits(n); bell.classList.toggle("has-new", n > 0); };
     const load = async () => {
-      try { const data = await api("/api/v1/alerts", { query: new URLSearchParams({ lang: LANG }) }); items = data.items; draw(data.new); }
-      catch (e) { /* the bell waits for the next page */ }
+      try {
+        const data = await api("/api/v1/alerts", { query: new URLSearchParams({ lang: LANG }) });
+        if (data.pending) { setTimeout(load, 4000); return; }  // still being worked out
+        items = data.items; draw(data.new);
+      } catch (e) { /* the bell waits for the next page */ }
     };
     bell.addEventListener("click", async () => {
       const open = panel.hidden;
