@@ -44,8 +44,8 @@ def export(
 
     target = choose(to, TARGETS, "--to")
     if target != "postgres" and out is None:
-        raise UsageError(locale.text("export.needs_out", "en", target=target),
-                         fa=locale.text("export.needs_out", "fa", target=target))
+        raise UsageError(locale.text("export.needs_out", "en", target=target, option="--out FOLDER"),
+                         fa=locale.text("export.needs_out", "fa", target=target, option="--out FOLDER"))
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     if target == "postgres":
@@ -65,8 +65,10 @@ def export(
         grid.add(table, number(rows, lang, "count"), locale.text(f"export.{how}", lang))
     render(console, grid)
     if target == "spark":
-        console.print(locale.text("export.spark_hint", lang, warehouse=out.absolute() if out else "",
-                                  database=database or "default"), highlight=False)
+        snippet = (f"backend: {{kind: spark, master: spark://HOST:PORT, warehouse: {out.absolute() if out else ''}, "
+                   f"database: {database or 'default'}}}")
+        console.print(locale.text("export.spark_hint", lang, target="Spark", config="salesscope.yaml", snippet=snippet),
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:
