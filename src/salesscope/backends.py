@@ -14,6 +14,7 @@ import ibis
 
 from salesscope.config import BackendConfig
 from salesscope.errors import WorkspaceError
+from salesscope.locale import Text
 from salesscope.schema import PG_TYPES, SPARK_TYPES, TABLES, Kind, Table, is_extra_column
 from salesscope.sqlvalue import scalar
 
@@ -38,7 +39,7 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
         return con
     if cfg.kind == "spark":
         return connect_spark(cfg)
-    raise WorkspaceError(f"backend {cfg.kind!r} is not one of duckdb, postgres, spark")
+    raise WorkspaceError(Text("error.backend.unknown", kind=cfg.kind))
 
 
 def connect_postgres(cfg: BackendConfig) -> ibis.BaseBackend:
@@ -51,7 +52,7 @@ def connect_postgres(cfg: BackendConfig) -> ibis.BaseBackend:
                                      database=cfg.database, schema=cfg.schema_)
     except psycopg.OperationalError as e:
         where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
-        raise WorkspaceError(f"cannot connect to PostgreSQL at {where}: {str(e).strip()}") from None
+        raise WorkspaceError(Text("error.backend.postgres", where=where, detail=str(e).strip())) from None
 
 
 def spark_session(cfg: BackendConfig) -> SparkSession:
@@ -59,7 +60,7 @@ def spark_session(cfg: BackendConfig) -> SparkSession:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise WorkspaceError("the Spark backend needs pyspark: pip install 'salesscope[spark]'") from None
+        raise WorkspaceError(Text("error.backend.no_pyspark")) from None
     if cfg.master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         # Local workers run this interpreter (and its packages), not whatever python3 is on PATH.
@@ -78,7 +79,7 @@ def spark_session(cfg: BackendConfig) -> SparkSession:
     try:
         return builder.getOrCreate()
     except Exception as e:  # noqa: BLE001 - Java missing or the master unreachable
-        raise WorkspaceError(f"cannot start Spark at {cfg.master}: {e}") from None
+        raise WorkspaceError(Text("error.backend.spark", master=cfg.master, detail=e)) from None
 
 
 def connect_spark(cfg: BackendConfig) -> ibis.BaseBackend:
@@ -132,7 +133,7 @@ def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | No
                              password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
     except psycopg.OperationalError as e:
         where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
-        raise WorkspaceError(f"cannot connect to PostgreSQL at {where}: {str(e).strip()}") from None
+        raise WorkspaceError(Text("error.backend.postgres", where=where, detail=str(e).strip())) from None
     schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
     try:
         with pg.cursor() as cur:

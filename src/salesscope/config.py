@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from salesscope import locale
 from salesscope.errors import ConfigError
+from salesscope.locale import Text
 from salesscope.vocab import Calendar, Dimension
 
 CONFIG_FILE = "salesscope.yaml"
@@ -141,13 +142,13 @@ def load_config(path: Path) -> WorkspaceConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no workspace config here (run 'salesscope init')") from None
+        raise ConfigError(Text("error.config.missing", path=path)) from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+        raise ConfigError(Text("error.config.not_yaml", path=path, detail=e)) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level")
+        raise ConfigError(Text("error.config.not_a_mapping", path=path))
     try:
         return WorkspaceConfig.model_validate(data)
     except ValidationError as e:
@@ -157,7 +158,7 @@ def load_config(path: Path) -> WorkspaceConfig:
             line = _line_of(text, loc)
             where = f"{path}:{line}" if line else str(path)
             problems.append(f"{where} {'.'.join(map(str, loc))}: {err['msg']}")
-        raise ConfigError("\n".join(problems)) from None
+        raise ConfigError(Text("error.config.invalid", problems="\n".join(problems))) from None
 
 
 def save_config(config: WorkspaceConfig, path: Path) -> None:

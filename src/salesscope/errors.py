@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from salesscope.locale import Localized
+
 
 class SalesScopeError(Exception):
     """Base of every error SalesScope raises on purpose; its message is meant for the user.
 
-    ``fa`` carries the same message in Persian where it has been written; the CLI and the API
-    show it beside the English one.
+    The message is a :class:`~salesscope.locale.Text` from the locale catalogues (or texts built
+    from them), shown in the reader's language by :meth:`message_in`; ``str(error)`` is the
+    English one.
     """
 
     code = "error"
 
-    def __init__(self, message: str = "", *, fa: str | None = None) -> None:
-        super().__init__(message)
-        self.message_fa = fa
+    def __init__(self, message: Localized | str = "") -> None:
+        super().__init__(str(message))
+        self.text = message if isinstance(message, Localized) else None
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` (English where the message is not from the catalogues)."""
+        return self.text(lang) if self.text is not None else str(self)
+
+    @property
+    def message_fa(self) -> str | None:
+        """The Persian message, as the API's ``message_fa`` field has always carried it."""
+        return self.text("fa") if self.text is not None else None
 
 
 class ConfigError(SalesScopeError):
@@ -28,9 +40,9 @@ class InputError(SalesScopeError):
 
     code = "input_error"
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None, value: object = None, fa: str | None = None) -> None:
-        super().__init__(message, fa=fa)
+    def __init__(self, message: Localized | str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None, value: object = None) -> None:
+        super().__init__(message)
         self.file, self.row, self.column, self.value = file, row, column, value
 
 

@@ -18,11 +18,6 @@ TO_ASCII_DIGITS = str.maketrans(
     "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬،", "01234567890123456789.,,"
 )
 
-JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر",
-                    "دی", "بهمن", "اسفند")
-JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr",
-                    "Aban", "Azar", "Dey", "Bahman", "Esfand")
-
 
 def to_persian_digits(text: str) -> str:
     """>>> to_persian_digits("12.5%")

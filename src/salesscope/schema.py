@@ -278,10 +278,9 @@ def table_spec(name: str) -> TableSpec:
         return TABLES[Table(name)]
     except ValueError:
         from salesscope.errors import InputError
+        from salesscope.locale import Text
 
-        raise InputError(
-            f"unknown table {name!r}: expected one of {', '.join(t.value for t in Table)}"
-        ) from None
+        raise InputError(Text("error.unknown_table", table=name, options=", ".join(t.value for t in Table))) from None
 
 
 # Store kinds as PostgreSQL and Spark spell them; money stays exact on both.

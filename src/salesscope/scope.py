@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from salesscope.errors import Forbidden, QueryError
+from salesscope.locale import Text
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -55,8 +56,7 @@ class Scope:
                 return cls(teams=(reader.team or "",))
             case "rep":
                 return cls(reps=(reader.rep_id or "",))
-        raise Forbidden(f"unknown role {reader.role!r}: expected admin, manager or rep",
-                        fa=f"نقش {reader.role!r} شناخته نیست؛ یکی از admin، manager یا rep را بدهید")
+        raise Forbidden(Text("error.scope.unknown_role", role=reader.role))
 
     @classmethod
     def parse(cls, value: Scope | Mapping[str, Any] | None) -> Scope:
@@ -70,12 +70,10 @@ class Scope:
         if isinstance(value, Scope):
             return value
         if not isinstance(value, Mapping):
-            raise QueryError(f"scope {value!r} is not valid: expected a mapping like {{'rep': ['R01']}}",
-                             fa=f"محدودهٔ {value!r} معتبر نیست؛ نگاشتی مانند {{'rep': ['R01']}} بدهید")
+            raise QueryError(Text("error.scope.not_a_mapping", value=value))
         for key in value:
             if key not in KEYS:
-                raise QueryError(f"scope {key!r} is not valid: expected one of {', '.join(KEYS)}",
-                                 fa=f"محدودهٔ {key!r} معتبر نیست؛ یکی از این‌ها را بدهید: {', '.join(KEYS)}")
+                raise QueryError(Text("error.scope.unknown_key", key=key, options=", ".join(KEYS)))
         reps, teams = value.get("rep"), value.get("team")
         return cls(reps=None if reps is None else _values(reps),
                    teams=None if teams is None else _values(teams))

@@ -15,6 +15,7 @@ import jdatetime
 
 from salesscope.errors import UsageError
 from salesscope.i18n import to_ascii_digits
+from salesscope.locale import Text
 
 # Years before this are Jalali: the Jalali calendar is now in the 1400s, the Gregorian in the 2000s.
 JALALI_BEFORE = 1700
@@ -28,12 +29,10 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def suggestion(word: str, candidates: Iterable[str]) -> tuple[str, str]:
-    """' (did you mean X?)' in both languages, or empty strings."""
+def suggestion(word: str, candidates: Iterable[str]) -> Text | str:
+    """' (did you mean X?)' as a text, or an empty string when nothing is close."""
     guess = did_you_mean(word, candidates)
-    if not guess:
-        return "", ""
-    return f" (did you mean {guess}?)", f" (منظورتان {guess} است؟)"
+    return Text("error.did_you_mean", guess=guess) if guess else ""
 
 
 def ascii_text(value: str) -> str:
@@ -58,8 +57,7 @@ def parse_number(value: str | float | int, what: str) -> float:
     text = ascii_text(str(value)).replace("\u2212", "-")
     compact = re.sub(r"[,_\s\u066c\u200c]", "", text)
     if not _NUMBER.match(compact):
-        raise UsageError(f"{what} {value!r} is not a number (expected digits like 2500000 or 2,500,000)",
-                         fa=f"مقدار {value!r} برای {what} عدد نیست (مانند ۲۵۰۰۰۰۰ یا ۲٬۵۰۰٬۰۰۰)")
+        raise UsageError(Text("error.typed.not_a_number", what=what, value=value))
     return float(compact)
 
 
@@ -85,5 +83,4 @@ def parse_date(value: str | dt.date, what: str) -> dt.date:
             return dt.date(y, mo, d)
         except ValueError:
             pass
-    raise UsageError(f"{what} {value!r} is not a date: expected ISO like 2026-03-31 or Jalali like 1404/12/29",
-                     fa=f"مقدار {value!r} برای {what} تاریخ نیست: تاریخی مانند 2026-03-31 یا ۱۴۰۴/۱۲/۲۹ بدهید")
+    raise UsageError(Text("error.typed.not_a_date", what=what, value=value))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesscope.errors import WorkspaceError
+from salesscope.locale import Text
 from salesscope.schema import (
     IMPORTS_ADDED,
     IMPORTS_DDL,
@@ -109,22 +110,17 @@ class Workspace:
                 # also runs a reading command): DuckDB shares one configuration per file, so
                 # read through the same kind of connection; nothing here writes.
                 if not read_only or "different configuration" not in str(e):
-                    raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+                    raise WorkspaceError(Text("error.workspace.cannot_open", path=self.store_path, detail=e)) from None
                 read_only = False
             except _duckdb.IOException as e:
                 if "lock" not in str(e).lower():
-                    raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+                    raise WorkspaceError(Text("error.workspace.cannot_open", path=self.store_path, detail=e)) from None
                 if time.monotonic() >= deadline:
-                    raise WorkspaceError(
-                        f"{self.store_path}: the workspace is busy: another program (an import or "
-                        f"'salesscope serve') is using it; waited {wait:g} s (set {LOCK_WAIT_VAR} "
-                        "to wait longer)",
-                        fa=f"{self.store_path}: فضای کاری مشغول است؛ برنامهٔ دیگری (ورود داده یا "
-                           f"'salesscope serve') از آن استفاده می‌کند؛ {wait:g} ثانیه صبر شد "
-                           f"(برای صبر بیشتر {LOCK_WAIT_VAR} را تنظیم کنید)") from None
+                    raise WorkspaceError(Text("error.workspace.busy", path=self.store_path, wait=wait,
+                                              variable=LOCK_WAIT_VAR)) from None
                 time.sleep(0.05)
             except _duckdb.Error as e:  # e.g. opened read-only and read-write in one process
-                raise WorkspaceError(f"{self.store_path}: cannot open the store: {e}") from None
+                raise WorkspaceError(Text("error.workspace.cannot_open", path=self.store_path, detail=e)) from None
         con.execute("SET TimeZone = 'UTC'")  # stored times are local wall-clock, never shifted
         return con
 
@@ -226,8 +222,7 @@ class Workspace:
         if (grain, calendar, by, start, end) != ("month", None, None, None, None):
             from salesscope.errors import QueryError
 
-            raise QueryError("give the zoom either as a Zoom or by its parts (grain, calendar, by, start, end), "
-                             "not both", fa="بزرگ‌نمایی را یا به شکل Zoom بدهید یا با اجزایش، نه هر دو")
+            raise QueryError(Text("error.workspace.zoom_twice"))
         return zoom
 
     def save_config(self) -> None:
@@ -268,8 +263,7 @@ def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: 
     cfg_file = p / CONFIG_FILE
     if cfg_file.exists():
         if not exist_ok:
-            raise WorkspaceError(f"{p}: a workspace already exists here",
-                                 fa=f"در {p} از پیش فضای کاری وجود دارد")
+            raise WorkspaceError(Text("error.workspace.exists", path=p))
         ws = open(p)
         if settings:
             ws.config = WorkspaceConfig.model_validate({**ws.config.model_dump(by_alias=True), **settings})
@@ -279,7 +273,7 @@ def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: 
         p.mkdir(parents=True, exist_ok=True)
         os.chmod(p, 0o700)  # the store holds deals and people: not for other local users
     except OSError as e:
-        raise WorkspaceError(f"{p}: cannot create the workspace: {e.strerror}") from None
+        raise WorkspaceError(Text("error.workspace.cannot_create", path=p, detail=e.strerror)) from None
     from pydantic import ValidationError
 
     try:
@@ -287,7 +281,8 @@ def init(path: str | Path | None = None, *, exist_ok: bool = False, **settings: 
     except ValidationError as e:
         from salesscope.errors import ConfigError
 
-        raise ConfigError("; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())) from None
+        raise ConfigError(Text("error.config.invalid",
+                               problems="; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors()))) from None
     save_config(config, cfg_file)
     ws = Workspace(p, config)
     ws.ensure_tables()
@@ -304,10 +299,7 @@ def open(path: str | Path | None = None, *, read_only: bool = False) -> Workspac
 
     p = Path(path) if path is not None else default_path()
     if not (p / CONFIG_FILE).exists():
-        raise WorkspaceError(f"{p}: not a SalesScope workspace (create one with 'salesscope init -w {p}', "
-                             f"or try 'salesscope demo -w {p}')",
-                             fa=f"{p} فضای کاری سیلزاسکوپ نیست (با 'salesscope init -w {p}' بسازید، یا "
-                                f"'salesscope demo -w {p}' را امتحان کنید)")
+        raise WorkspaceError(Text("error.workspace.missing", path=p))
     ws = Workspace(p, load_config(p / CONFIG_FILE), read_only=read_only)
     if not read_only:
         ws.ensure_tables()

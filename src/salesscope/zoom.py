@@ -17,14 +17,15 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from salesscope.errors import QueryError
+from salesscope.locale import Listed, Text
 from salesscope.vocab import Calendar, Dimension, Grain
 
 if TYPE_CHECKING:
     from salesscope.config import WorkspaceConfig
 
 E = TypeVar("E", bound=StrEnum)
-# What each part is called in messages, in both languages.
-_WHAT = {Grain: ("grain", "دانه‌بندی"), Calendar: ("calendar", "تقویم"), Dimension: ("dimension", "بُعد")}
+# What each part is called in messages.
+_WHAT = {Grain: "grain", Calendar: "calendar", Dimension: "dimension"}
 
 
 def _choice(kind: type[E], value: Any) -> E:
@@ -33,10 +34,8 @@ def _choice(kind: type[E], value: Any) -> E:
     try:
         return kind(str(value).strip().lower())
     except ValueError:
-        en, fa = _WHAT[kind]
-        options = ", ".join(k.value for k in kind)
-        raise QueryError(f"{en} {value!r} is not valid: expected one of {options}",
-                         fa=f"{fa} {value!r} معتبر نیست؛ یکی از این‌ها را بدهید: {options}") from None
+        raise QueryError(Text("error.zoom.bad_choice", what=Text(f"error.zoom.what.{_WHAT[kind]}"), value=value,
+                              options=Listed(k.value for k in kind))) from None
 
 
 def parse_grain(value: Grain | str) -> Grain:
@@ -68,11 +67,7 @@ def parse_dimension(value: Dim) -> Dim:
     if name in Dimension._value2member_map_:
         return Dimension(name)
     if not _DATA_DIMENSION.match(name):
-        options = ", ".join(d.value for d in Dimension)
-        raise QueryError(f"dimension {value!r} is not valid: expected one of {options}, channel_label, "
-                         "an attribute's name or rep_<role>",
-                         fa=f"بُعد {value!r} معتبر نیست؛ یکی از {options}، channel_label، "
-                            "نام یک ویژگی یا rep_<نقش> را بدهید")
+        raise QueryError(Text("error.zoom.bad_dimension", value=value, options=Listed(d.value for d in Dimension)))
     return name
 
 
@@ -88,8 +83,7 @@ def parse_by(value: str | Iterable[Dim] | None) -> tuple[Dim, ...]:
     names = [str(p).strip() for p in parts if p is not None and str(p).strip()]
     dims = tuple(parse_dimension(p) for p in names)
     if len(set(dims)) != len(dims):
-        raise QueryError(f"breakdown {','.join(names)!r} names a dimension twice",
-                         fa=f"تفکیک {','.join(names)!r} یک بُعد را دو بار آورده است")
+        raise QueryError(Text("error.zoom.twice", by=",".join(names)))
     return dims
 
 
@@ -108,8 +102,7 @@ def parse_where(value: Mapping[Any, str] | Iterable[str] | None) -> tuple[tuple[
         for item in value:
             dim, sep, val = str(item).partition(":")
             if not sep:
-                raise QueryError(f"filter {item!r} is not valid: expected dimension:value, e.g. team:North",
-                                 fa=f"پالایهٔ {item!r} معتبر نیست؛ به شکل بُعد:مقدار بدهید، مانند team:North")
+                raise QueryError(Text("error.zoom.bad_filter", item=item))
             pairs.append((dim, val))
     out = {parse_dimension(k): v for k, v in pairs}
     return tuple(out.items())
@@ -140,11 +133,9 @@ class Zoom:
 
     def __post_init__(self) -> None:
         if self.start and self.end and self.start > self.end:
-            raise QueryError(f"--from {self.start} is after --to {self.end}",
-                             fa=f"تاریخ آغاز ({self.start}) پس از تاریخ پایان ({self.end}) است")
+            raise QueryError(Text("error.zoom.start_after_end", start=self.start, end=self.end))
         if not 1 <= self.fiscal_start <= 12:
-            raise QueryError(f"fiscal year start {self.fiscal_start!r} is not valid: expected a month, 1 to 12",
-                             fa=f"ماه آغاز سال مالی ({self.fiscal_start!r}) معتبر نیست؛ عددی از ۱ تا ۱۲ بدهید")
+            raise QueryError(Text("error.zoom.bad_fiscal_start", month=self.fiscal_start))
 
     @classmethod
     def parse(cls, *, grain: Grain | str = Grain.MONTH, calendar: Calendar | str | None = None,

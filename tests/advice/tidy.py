@@ -12,10 +12,10 @@ from salesscope.advice.frames import Context, KpiMeta
 COLUMNS = ["kpi", "period", "period_start", "period_end", "value", "unit", "numerator", "denominator", "n",
            "ci_low", "ci_high", "previous_value", "change", "reason", "target", "status"]
 META = {
-    "rrroi": KpiMeta("rrroi", "RRROI", "بازده زمان مشتری‌یابی", "points_per_hour"),
-    "win_rate": KpiMeta("win_rate", "Win rate", "نرخ موفقیت", "percent"),
-    "churn_rate": KpiMeta("churn_rate", "Churn rate", "نرخ ریزش", "percent", "lower_is_better"),
-    "quota_attainment": KpiMeta("quota_attainment", "Quota attainment", "تحقق سهمیه", "percent"),
+    "rrroi": KpiMeta("rrroi", {"en": "RRROI", "fa": "بازده زمان مشتری‌یابی"}, "points_per_hour"),
+    "win_rate": KpiMeta("win_rate", {"en": "Win rate", "fa": "نرخ موفقیت"}, "percent"),
+    "churn_rate": KpiMeta("churn_rate", {"en": "Churn rate", "fa": "نرخ ریزش"}, "percent", "lower_is_better"),
+    "quota_attainment": KpiMeta("quota_attainment", {"en": "Quota attainment", "fa": "تحقق سهمیه"}, "percent"),
 }
 
 

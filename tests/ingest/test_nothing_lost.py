@@ -73,7 +73,7 @@ def test_error_and_uncalculated_formula_cells_are_rejected_with_a_reason(ws, tmp
     assert ("deals.xlsx[opportunities]:3 column 'amount' has value '#DIV/0!': the cell holds the "
             "error #DIV/0!, not a value (fix the formula in the workbook)") in result.warnings
     assert ("deals.xlsx[opportunities]:3 ستون 'amount' با مقدار '#DIV/0!': خانه به جای مقدار "
-            "خطای #DIV/0! دارد (فرمول را در کارپوشه درست کنید)") in result.warnings_fa
+            "خطای #DIV/0! دارد (فرمول را در کارپوشه درست کنید)") in result.warnings_in("fa")
 
 
 def test_error_cells_in_columns_nobody_maps_are_ignored(ws, tmp_path):
@@ -116,7 +116,7 @@ def test_a_rejected_deal_leaves_its_lead_loaded_without_the_link(ws, write):
         ("L1", "O1"), ("L2", None)]
     assert ("leads.csv:3 column 'opportunity_id' points at opportunities 'O2', which was "
             "rejected in this import: the row is loaded without that link") in result.warnings
-    assert any("leads.csv:3" in w and "بدون این پیوند" in w for w in result.warnings_fa)
+    assert any("leads.csv:3" in w and "بدون این پیوند" in w for w in result.warnings_in("fa"))
     assert rows(ws, "SELECT source_file, source_row, reason_code FROM _quarantine ORDER BY 1") == [
         ("leads.csv", 4, "dangling_reference"), ("opportunities.csv", 3, "order")]
 
@@ -188,7 +188,7 @@ def test_a_deal_won_before_its_lead_was_contacted_is_reported_and_both_load(ws, 
     assert ("1 won deals closed before their lead was first contacted (deal, close date, lead, "
             "first contact: D1 won 2024-01-12 < L1 2024-01-14): both are loaded; check these "
             "dates in the CRM") in result.warnings
-    assert any("D1 won 2024-01-12" in w for w in result.warnings_fa)
+    assert any("D1 won 2024-01-12" in w for w in result.warnings_in("fa"))
     # A later import of other rows does not repeat it.
     again = import_files(ws, [write("reps.csv", "rep_id,name\nR1,Ann\n")], progress=False)
     assert not any("won deals" in w for w in again.warnings)

@@ -131,4 +131,5 @@ def test_jalali_dates(key, iso):
 
 
 def test_jalali_day_out_of_range_texts():
-    assert jalali_to_iso("1402/07/31")[1:] == ("day 1-30 in Mehr 1402", "روز ۱ تا ۳۰ در مهر ۱۴۰۲")
+    iso, problem = jalali_to_iso("1402/07/31")
+    assert iso is None and (problem("en"), problem("fa")) == ("day 1-30 in Mehr 1402", "روز ۱ تا ۳۰ در مهر ۱۴۰۲")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+import csv
+import io
 import re
 import shutil
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -12,13 +16,18 @@ import yaml
 from salesscope import locale
 from salesscope.advice.frames import where
 from salesscope.config import WorkspaceConfig
+from salesscope.engine.indicators import BUILTINS
 from salesscope.engine.reasons import reason_text
 from salesscope.formatting import number
+from salesscope.ingest.messages import Reason
+from salesscope.ingest.readers import MAGIC
 from salesscope.web.strings import catalogue as web_catalogue
 
 SRC = Path(locale.__file__).parents[1]
 # Latin words a Persian reader meets on purpose: indicator acronyms, p-values, input syntax.
 LATIN_IN_PERSIAN = {"RRROI", "LGR", "CLV", "CAC", "STL", "MAPE", "WAPE", "CRM", "YAML", "API", "p", "Q"}
+# Messages about what a user typed quote it as typed: options, commands, column names, example values.
+QUOTING_INPUT = ("meta.", "error.", "failure.", "importing.", "reject.")
 
 
 def test_every_language_has_every_text_with_the_same_placeholders():
@@ -35,9 +44,10 @@ def test_the_catalogue_says_how_the_language_writes(lang):
 
 def test_persian_uses_persian_digits_and_no_stray_english():
     for key, value in locale.own("fa").items():
-        if key.startswith("meta."):
+        if key.startswith(QUOTING_INPUT):
             continue
-        words = re.sub(r"\{[^}]*\}", " ", value)
+        # placeholders, what is quoted or typed as it is (an option and its value), the terminal's markup
+        words = re.sub(r"\{[^}]*\}|'[^']*'|--[a-z][a-z-]*(?: [A-Z_]+)?|\[/?[a-z ]*\]", " ", value)
         assert not re.search(r"[0-9]", words), (key, value)
         # snake_case names are columns and options a user types, not words
         stray = {w for w in re.findall(r"[A-Za-z][A-Za-z0-9_]*", words) if "_" not in w} - LATIN_IN_PERSIAN
@@ -66,6 +76,12 @@ def test_a_missing_text_falls_back_to_english_and_an_unknown_key_fails():
 # -- keys named in code exist --------------------------------------------------------------------
 KEY_CALLS = [  # (files, pattern, prefix of the catalogue key)
     ("**/*.py", r'locale\.text\(\s*"([a-z_.0-9]+)"', ""),
+    ("**/*.py", r'locale\.template\(\s*"([a-z_.0-9]+)"', ""),
+    ("**/*.py", r'\bText\(\s*"([a-z_.0-9]+)"', ""),
+    ("ingest/*.py", r'\bsay\(\s*"([a-z_0-9]+)"', "importing."),
+    ("ingest/*.py", r'\bpurpose\(\s*"([a-z_0-9]+)"', "importing.purpose."),
+    ("cli/*.py", r'\bstage\(\s*"([a-z_0-9]+)"', "progress."),
+    ("cli/digest.py", r'\b_say\(\s*"([a-z_0-9]+)"', "subscription."),
     ("**/*.py", r'\bTerm\(\s*"([a-z_.0-9]+)"', "@term"),
     ("**/*.py", r'\brender_why\(\s*"([a-z_.0-9]+)"', "why."),
     ("**/*.py", r'locale\.(?:word|section)\(\s*"([a-z_]+)"', "@section"),
@@ -102,8 +118,67 @@ def test_every_key_named_in_code_is_in_the_catalogue():
               else key in texts or f"advice.{key}" in texts if prefix == "@term" else f"{prefix}{key}" in texts)
         if not ok and not (prefix == "forecast." and key in ("get", "replace")):
             missing.append(f"{path}: {prefix}{key}")
-    assert found > 100
+    assert found > 300
     assert missing == []
+
+
+def test_every_reason_code_indicator_and_purpose_has_its_words():
+    texts = locale.own("en")
+    needed = [f"reject.{r.value}" for r in Reason]
+    needed += [f"indicator.{i.id}.{what}" for i in BUILTINS for what in ("name", "description")]
+    needed += [f"importing.purpose.{k}" for k in ("id", "time", "status", "channel", "name", "amount", "hours",
+                                                   "rep_id", "other", "when")]
+    needed += [f"importing.binary.{kind}" for _, kind in MAGIC] + ["importing.binary.binary"]
+    assert [k for k in needed if k not in texts] == []
+
+
+# -- no words written in code --------------------------------------------------------------------
+# Code that reads what users type (channel and status spellings, Arabic letters) knows Persian words;
+# no other module writes any.
+READS_PERSIAN = {"vocab.py", "ingest/parse.py", "ingest/typed.py"}
+PERSIAN_LETTERS = re.compile(r"[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
+# Public field names that carry a language and stay as they were (the API's and exports' shapes).
+STABLE_FIELDS = {"message_fa", "warnings_fa", "reason_fa", "advice_fa", "name_fa"}
+
+
+def _code(path: Path) -> str:
+    """A module's code with its docstrings and comments blanked out."""
+    text = path.read_text(encoding="utf-8")
+    docs = {(n.body[0].lineno, n.body[0].col_offset) for n in ast.walk(ast.parse(text))
+            if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    lines = text.splitlines(keepends=True)
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        if tok.type == tokenize.COMMENT or (tok.type == tokenize.STRING and tok.start in docs):
+            (r0, c0), (r1, c1) = tok.start, tok.end
+            for r in range(r0, r1 + 1):
+                line = lines[r - 1]
+                a, b = (c0 if r == r0 else 0), (c1 if r == r1 else len(line.rstrip("\n")))
+                lines[r - 1] = line[:a] + " " * (b - a) + line[b:]
+    return "".join(lines)
+
+
+def test_no_module_writes_words_of_its_own():
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        code = _code(path)
+        if rel not in READS_PERSIAN and PERSIAN_LETTERS.search(code):
+            found.append(f"{rel}: Persian words")
+        if re.search(r"\bfa=(?!=)", code):
+            found.append(f"{rel}: a Persian text given as fa=")
+        found += [f"{rel}: {name}" for name in set(re.findall(r"\b[a-z_]+_fa\b", code)) - STABLE_FIELDS]
+    assert found == []
+
+
+def test_every_error_raised_on_purpose_has_words_in_every_language():
+    """An error of SalesScope's own is raised with a catalogue text, never a bare English string."""
+    errors = r"(?:SalesScopeError|ConfigError|InputError|TooLarge|WorkspaceError|UsageError|QueryError|" \
+             r"AuthError|Forbidden|NotLoggedIn)"
+    bare = re.compile(rf"\b{errors}\(\s*f?[\"']")
+    found = [f"{path.relative_to(SRC)}: {m.group(0)}" for path in sorted(SRC.rglob("*.py"))
+             if "bench" not in path.parts for m in bare.finditer(_code(path))]
+    assert found == []
 
 
 # -- a third language is one file ----------------------------------------------------------------
@@ -143,3 +218,38 @@ def test_catalogues_read_alike_with_either_yaml_parser():
     for path in locale.LOCALE_DIR.glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert yaml.load(text, Loader=locale.LOADER) == yaml.safe_load(text), path.name
+
+
+def test_a_third_language_reaches_errors_imports_and_the_api(with_xx, make_ws, tmp_path):
+    from salesscope.cli.failure import Failure
+    from salesscope.errors import UsageError
+    from salesscope.ingest import import_files
+    from salesscope.typed import parse_number
+    from salesscope.web.app import translations
+
+    data = yaml.safe_load((with_xx / "xx.yaml").read_text(encoding="utf-8"))
+    data["reject"]["negative"] = "xx: below zero"
+    data["importing"]["row_problem"] = "{file}:{row} xx {column} '{value}': {reason}"
+    data["error"]["typed"]["not_a_number"] = "xx: {what} {value!r}"
+    data["failure"]["error"] = "xx-error: {message}"
+    (with_xx / "xx.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(UsageError) as e:
+        parse_number("abc", "--target")
+    assert str(e.value) == "--target 'abc' is not a number (expected digits like 2500000 or 2,500,000)"
+    assert e.value.message_in("xx") == "xx: --target 'abc'"
+    assert translations(e.value.text) == {"message_fa": e.value.message_fa, "message_xx": "xx: --target 'abc'"}
+    assert Failure(e.value.text, 2).lines("xx") == ["xx-error: xx: --target 'abc'"]
+
+    ws = make_ws()
+    deals = tmp_path / "opportunities.csv"
+    deals.write_text("opportunity_id,created_at,status,closed_at,amount\n"
+                     "O1,2024-01-01,open,,100\nO2,2024-01-02,open,,-5\n", encoding="utf-8")
+    result = import_files(ws, [deals], progress=False)
+    assert result.warnings_in("xx") == ["opportunities.csv:3 xx 'amount' '-5': xx: below zero"]
+    assert result.to_dict()["warnings_xx"] == result.warnings_in("xx")
+    assert result.warnings == ["opportunities.csv:3 column 'amount' has value '-5': must not be negative"]
+    with open(result.quarantine, encoding="utf-8") as f:
+        row = next(csv.DictReader(f))
+    assert (row["reason_code"], row["reason"], row["reason_xx"]) == ("negative", "must not be negative", "xx: below zero")
+    assert row["reason_fa"] == locale.text("reject.negative", "fa")

@@ -115,7 +115,7 @@ def test_pdf_is_a4_and_renders(chromium, lang: str, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     if lang == "en":
         for info_ in data.indicators:
-            assert info_.name_en.split()[0] in text
+            assert info_.name("en").split()[0] in text
         assert "undefined:" in text
     else:
         assert PERSIAN_DIGIT.search(text)

@@ -24,9 +24,10 @@ from salesscope.vocab import Direction, Stage, Unit
 
 # A throwaway built-in: declared here, and nowhere else.
 WON_PER_LEAD = Indicator(
-    "won_per_lead", "Deals won per lead", "معامله‌های موفق به ازای هر سرنخ", Stage.RESULTS, Unit.RATIO,
-    Direction.HIGHER_IS_BETTER, Ratio("won", "leads"), "Deals won over leads created, per period.",
-    "معامله‌های موفق تقسیم بر سرنخ‌های ایجادشده در هر دوره.", hints=False)
+    "won_per_lead", Stage.RESULTS, Unit.RATIO, Direction.HIGHER_IS_BETTER, Ratio("won", "leads"), hints=False,
+    names={"en": "Deals won per lead", "fa": "معامله‌های موفق به ازای هر سرنخ"},
+    descriptions={"en": "Deals won over leads created, per period.",
+                  "fa": "معامله‌های موفق تقسیم بر سرنخ‌های ایجادشده در هر دوره."})
 
 USER_CONFIG = """
 indicators:
@@ -121,7 +122,7 @@ def test_one_declaration_reaches_every_surface(declared):
     client = TestClient(app)
     _login(client, said[0].split(": ", 1)[1].split()[0])
     catalog = {c["id"]: c for c in client.get("/api/v1/catalog").json()}
-    assert catalog["won_per_lead"]["name_fa"] == WON_PER_LEAD.name_fa and "meetings_per_lead" in catalog
+    assert catalog["won_per_lead"]["name_fa"] == WON_PER_LEAD.name("fa") and "meetings_per_lead" in catalog
     cards = {c["kpi"] for c in client.get("/api/v1/overview").json()["cards"]}
     assert cards >= set(new)
     r = client.get("/api/v1/indicators/meetings_per_lead/rows",
@@ -169,8 +170,8 @@ def test_explain_sql_runs_as_is_against_the_store(declared):
 
 
 def test_the_model_reports_every_problem_with_its_place(monkeypatch, make_ws):
-    bad = Indicator("bad_one", "Bad", "", Stage.RESULTS, Unit.RATIO, Direction.HIGHER_IS_BETTER,
-                    Ratio("won", "leads"), "", "")
+    bad = Indicator("bad_one", Stage.RESULTS, Unit.RATIO, Direction.HIGHER_IS_BETTER, Ratio("won", "leads"),
+                    names={"en": "Bad", "fa": ""})
     monkeypatch.setattr(indicators, "BUILTINS", (*indicators.BUILTINS, bad))
     ws = make_ws()
     with pytest.raises(ConfigError) as e:

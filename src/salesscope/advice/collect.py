@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.advice.anomalies import anomaly_findings
 from salesscope.advice.frames import Context, KpiMeta, periods, pick_period
 from salesscope.advice.health import biased_before, gather, health_findings
@@ -18,6 +19,7 @@ from salesscope.advice.rules import indicator_findings
 from salesscope.advice.settle import settle
 from salesscope.advice.targets import target_findings
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Dimension
 
@@ -30,7 +32,7 @@ COVERAGE_TARGET = 3.0
 
 
 def _meta(ws: Workspace) -> dict[str, KpiMeta]:
-    return {k: KpiMeta(k, i.name_en, i.name_fa or i.name_en, str(i.unit), str(i.direction))
+    return {k: KpiMeta(k, {lang: i.name(lang) for lang in locale.languages()}, str(i.unit), str(i.direction))
             for k, i in ws.model.indicators.items()}
 
 
@@ -50,9 +52,9 @@ def build_context(ws: Workspace, *, period: str | None = None, zoom: Zoom | None
         period = last_full
     elif str(period) not in set(totals["period"].astype(str)):
         known = ", ".join(periods(totals)["period"].astype(str).tolist()[-6:]) if not totals.empty else "none"
-        raise QueryError(f"period {period!r}: no data for it at the {grain} grain (latest periods: {known})")
+        raise QueryError(Text("error.advice.no_period", period=period, grain=Text(f"grain.{grain}"), known=known))
     if period is None:
-        raise QueryError("no indicator has any data yet: import data first (salesscope import)")
+        raise QueryError(Text("error.advice.no_data"))
     parts: dict[str, pd.DataFrame] = {}
     for dim in dims:
         if not isinstance(dim, Dimension):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +23,7 @@ class KpiMeta:
     """What the rules need to know about an indicator (taken from the engine's catalogue)."""
 
     id: str
-    name_en: str
-    name_fa: str
+    names: Mapping[str, str]  # by language
     unit: str
     direction: str = Direction.HIGHER_IS_BETTER.value
 
@@ -64,11 +64,11 @@ class Context:
     def kpi_meta(self, kpi: str, unit: str | None = None) -> KpiMeta:
         if kpi in self.meta:
             return self.meta[kpi]
-        return KpiMeta(kpi, kpi, kpi, unit or "count")
+        return KpiMeta(kpi, {}, unit or "count")
 
     def name(self, kpi: str) -> dict[str, str]:
-        m = self.kpi_meta(kpi)
-        return {"en": m.name_en, "fa": m.name_fa}
+        names = self.kpi_meta(kpi).names
+        return {lang: names.get(lang) or names.get(locale.DEFAULT) or kpi for lang in locale.languages()}
 
     def unit(self, kpi: str, unit: str | None = None) -> dict[str, str]:
         """The unit written after a value of ``kpi``, as on every other surface (``%``, `` USD``, `` pp/h``)."""

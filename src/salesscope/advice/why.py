@@ -24,6 +24,7 @@ from salesscope.advice.frames import fnum, one, periods, pick_period, previous_p
 from salesscope.advice.microscope import PROPORTIONS, adds_up
 from salesscope.advice.model import clean
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.vocab import Dimension
 
 if TYPE_CHECKING:
@@ -121,38 +122,31 @@ def why(ws: Workspace, kpi: str, *, period: str | None = None, grain: str = "mon
 
     cat = ws.model.indicators
     if kpi not in cat:
-        raise QueryError(f"unknown indicator {kpi!r}: expected one of {', '.join(sorted(cat))}",
-                         fa=f"شاخص ناشناخته {kpi!r}: یکی از این‌ها را بنویسید: {', '.join(sorted(cat))}")
+        raise QueryError(Text("error.kpi.unknown", kpi=kpi, hint="", known=", ".join(sorted(cat))))
     if against not in AGAINST:
-        raise QueryError(f"--against {against!r}: expected previous or like",
-                         fa=f"--against {against!r}: باید previous یا like باشد")
+        raise QueryError(Text("error.why.bad_against", against=against))
     totals = ws.kpis([kpi], grain=grain, calendar=calendar, scope=scope)
     if totals.empty or totals["value"].isna().all():
-        raise QueryError(f"{kpi}: no data yet at the {grain} grain", fa=f"{kpi}: هنوز داده‌ای در دانه‌بندی {grain} نیست")
+        raise QueryError(Text("error.why.no_data", kpi=kpi, grain=grain))
     if period is None:
         period, _ = pick_period(totals, today or dt.date.today(), data_end(ws))
     here = one(totals, kpi, period)
     if here is None or fnum(here.get("denominator")) == 0:  # no cases in the period
-        raise QueryError(f"period {period!r}: no data for {kpi} at the {grain} grain",
-                         fa=f"دورهٔ {period!r}: برای {kpi} در دانه‌بندی {grain} داده‌ای نیست")
+        raise QueryError(Text("error.why.no_period", period=period, kpi=kpi, grain=grain))
     num, den = fnum(here.get("numerator")), fnum(here.get("denominator"))
     if num is None or den is None:
-        raise QueryError(f"{kpi} is not a ratio of two counts or sums, so its change cannot be split into mix "
-                         "and rate; read it with salesscope kpi --by instead",
-                         fa=f"{kpi} نسبت دو شمارش یا جمع نیست، پس تغییر آن را نمی‌توان به اثر ترکیب و اثر نرخ "
-                            "تفکیک کرد؛ به‌جای آن با salesscope kpi --by بخوانید")
+        raise QueryError(Text("error.why.not_a_ratio", kpi=kpi))
     base = _like_period(totals, kpi, str(period), grain) if against == "like" else None
     base = base or previous_period(rows(totals, kpi), str(period))
     prev = one(totals, kpi, base) if base else None
     pnum, pden = (fnum(prev.get("numerator")), fnum(prev.get("denominator"))) if prev is not None else (None, None)
     if prev is None or pnum is None or not pden:
-        raise QueryError(f"{kpi} in {period}: no previous period with data to compare with",
-                         fa=f"{kpi} در {period}: دورهٔ پیشینی با داده برای مقایسه نیست")
+        raise QueryError(Text("error.why.no_previous", kpi=kpi, period=period))
     supported = {d.value for d in cat[kpi].dimensions}
     dims = list(by) if by else [d for d in DEFAULT_BY if d in supported]
     for d in dims:
         if d not in {x.value for x in Dimension}:
-            raise QueryError(f"--by {d}: unknown dimension", fa=f"--by {d}: تفکیک ناشناخته")
+            raise QueryError(Text("error.why.unknown_dimension", dim=d))
     value = fnum(here["value"])
     scale = value / (num / den) if num and value is not None \
         else 100.0 if str(here.get("unit")) == "percent" else 1.0

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -35,17 +36,6 @@ Today = Annotated[str | None, typer.Option("--today", help="Pretend today is thi
 Attach = Annotated[str, typer.Option("--attach", help="The full report as pdf, html, xlsx, or none (summary only).")]
 Link = Annotated[str | None, typer.Option("--link", envvar="SALESSCOPE_DASHBOARD_URL",
                                           help="The dashboard's address, put in every mail.")]
-WORDS = {
-    "subscribed": {"en": "Subscribed {what}", "fa": "مشترک شد: {what}"},
-    "removed": {"en": "Removed subscription #{id}", "fa": "اشتراک #{id} حذف شد"},
-    "none": {"en": "No subscription yet (add one with 'salesscope digest add EMAIL').",
-             "fa": "هنوز اشتراکی نیست (با 'salesscope digest add EMAIL' بسازید)."},
-    "nothing_due": {"en": "Nothing is due.", "fa": "چیزی موعد ارسال ندارد."},
-    "due": {"en": "due", "fa": "موعد ارسال"},
-    "sent_at": {"en": "sent {when}", "fa": "ارسال‌شده {when}"},
-    "sent": {"en": "Sent {what} -> {where}", "fa": "فرستاده شد: {what} -> {where}"},
-    "wrote": {"en": "Wrote {what} -> {where}", "fa": "نوشته شد: {what} -> {where}"},
-}
 
 
 def modern_args(args: list[str]) -> list[str]:
@@ -68,7 +58,7 @@ def _day(today: str | None) -> dt.date:
 
 
 def _say(key: str, lang: str, **fields: object) -> None:
-    console.print(WORDS[key][lang].format(**fields), highlight=False, markup=False)
+    console.print(locale.text(f"subscription.{key}", lang, **fields), highlight=False, markup=False)
 
 
 @app.command("add")
@@ -103,8 +93,8 @@ def list_(today: Today = None, workspace: WorkspaceOpt = DEFAULT_WORKSPACE) -> N
     lang = ws.config.language
     subs = dg.list_all(ws)
     for s in subs:
-        state = WORDS["due"][lang] if dg.is_due(ws, s, day) else \
-            WORDS["sent_at"][lang].format(when=f"{s.last_sent_at:%Y-%m-%d %H:%M}")
+        state = locale.text("subscription.due", lang) if dg.is_due(ws, s, day) else \
+            locale.text("subscription.sent_at", lang, when=f"{s.last_sent_at:%Y-%m-%d %H:%M}")
         console.print(f"{s.describe()}  {state}", highlight=False, markup=False)
     if not subs:
         _say("none", lang)

@@ -14,6 +14,7 @@ from salesscope.cli.common import (
     open_workspace,
     resolve_lang,
 )
+from salesscope.locale import Text
 
 TARGETS = ("parquet", "spark", "postgres")
 
@@ -44,8 +45,7 @@ def export(
 
     target = choose(to, TARGETS, "--to")
     if target != "postgres" and out is None:
-        raise UsageError(locale.text("export.needs_out", "en", target=target, option="--out FOLDER"),
-                         fa=locale.text("export.needs_out", "fa", target=target, option="--out FOLDER"))
+        raise UsageError(Text("export.needs_out", target=target, option="--out FOLDER"))
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     if target == "postgres":

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeGuard
 
+from salesscope import locale
 from salesscope.errors import QueryError, SalesScopeError, UsageError
+from salesscope.locale import Listed, Localized, Text
 from salesscope.typed import suggestion
 
 USAGE_EXIT = 2
@@ -29,15 +31,14 @@ INTERRUPTED_EXIT = 130
 class Failure:
     """What the user reads and the exit code."""
 
-    en: str
-    fa: str
+    message: Localized | str
     exit_code: int
     help_for: str | None = None  # a command path whose --help shows the fix
 
     def lines(self, lang: str) -> list[str]:
-        out = [("خطا: " + self.fa) if lang == "fa" and self.fa else ("error: " + self.en)]
+        out = [locale.text("failure.error", lang, message=self.message)]
         if self.help_for:
-            out.append(("راهنما: " if lang == "fa" else "see: ") + f"{self.help_for} --help")
+            out.append(locale.text("failure.see", lang, command=f"{self.help_for} --help"))
         return out
 
 
@@ -45,10 +46,8 @@ def choose(value: str, choices: Sequence[str], option: str) -> str:
     """``value`` if it is one of ``choices``; otherwise a usage error naming them and the closest one."""
     if value in choices:
         return value
-    hint_en, hint_fa = suggestion(value, choices)
-    listed = ", ".join(choices)
-    raise UsageError(f"{option} {value!r} is not accepted: expected one of {listed}{hint_en}",
-                     fa=f"مقدار {value!r} برای {option} پذیرفته نیست؛ یکی از این‌ها را بدهید: {listed}{hint_fa}")
+    raise UsageError(Text("failure.not_accepted", option=option, value=value, choices=Listed(choices),
+                          hint=suggestion(value, choices)))
 
 
 def writable_file(path: Path | None, option: str = "--out") -> Path | None:
@@ -57,24 +56,21 @@ def writable_file(path: Path | None, option: str = "--out") -> Path | None:
         return None
     folder = Path(path).expanduser().absolute().parent
     if not folder.is_dir():
-        raise UsageError(f"{option} {path}: the folder {folder} does not exist",
-                         fa=f"{option} {path}: پوشهٔ {folder} وجود ندارد")
+        raise UsageError(Text("failure.no_folder", option=option, path=path, folder=folder))
     if not os.access(folder, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {folder} is not writable",
-                         fa=f"{option} {path}: در پوشهٔ {folder} نمی‌توان نوشت")
+        raise UsageError(Text("failure.folder_not_writable", option=option, path=path, folder=folder))
     return path
 
 
 def from_salesscope(e: SalesScopeError, command: str | None) -> Failure:
     usage = isinstance(e, (UsageError, QueryError))
-    return Failure(str(e), e.message_fa or "", USAGE_EXIT if usage else DATA_EXIT,
-                   command if usage else None)
+    return Failure(e.text or str(e), USAGE_EXIT if usage else DATA_EXIT, command if usage else None)
 
 
 def from_os_error(e: OSError) -> Failure:
     where = f"{e.filename}: " if e.filename else ""
     reason = e.strerror or str(e)
-    return Failure(f"{where}{reason}", f"{where}{reason}", DATA_EXIT)
+    return Failure(f"{where}{reason}", DATA_EXIT)
 
 
 class ParserError(Protocol):
@@ -106,25 +102,28 @@ def from_parser(e: ParserError) -> Failure:
     if hasattr(e, "option_name") and hasattr(e, "possibilities"):  # an unknown option
         opt = e.option_name
         options = getattr(e, "possibilities", None) or ()
-        hint_en, hint_fa = suggestion(opt, options) if options else ("", "")
-        if options and not hint_en:
-            hint_en = f" (did you mean {' or '.join(sorted(options))}?)"
-            hint_fa = f" (منظورتان {' یا '.join(sorted(options))} است؟)"
-        return Failure(f"no option {opt}{hint_en}", f"گزینهٔ {opt} وجود ندارد{hint_fa}", code, command)
+        hint = suggestion(opt, options) if options else ""
+        if options and not hint:
+            hint = Text("error.did_you_mean", guess=_either(sorted(options)))
+        return Failure(Text("failure.no_option", option=opt, hint=hint), code, command)
     param = getattr(e, "param", None)
     if hasattr(e, "param_type") and param is not None:  # a required option or argument not given
-        label = _option_label(param)
-        return Failure(f"{label} is required", f"{label} لازم است و داده نشده است", code, command)
+        return Failure(Text("failure.required", option=_option_label(param)), code, command)
     message = getattr(e, "message", None) or e.format_message()
     if param is not None:
-        label = _option_label(param)
-        return Failure(f"{label}: {message}", f"{label}: مقدار پذیرفته نیست ({message})", code, command)
-    return Failure(message[:1].lower() + message[1:], f"دستور را نمی‌توان خواند: {message}", code, command)
+        return Failure(Text("failure.bad_value", option=_option_label(param), detail=message), code, command)
+    return Failure(Text("failure.unreadable", detail=message[:1].lower() + message[1:]), code, command)
+
+
+def _either(options: Sequence[str]) -> Text | str:
+    """``a or b or c`` in the reader's language."""
+    if len(options) < 2:
+        return options[0] if options else ""
+    return Text("failure.either", first=_either(options[:-1]), last=options[-1])
 
 
 def unknown_command(name: str, commands: Iterable[str]) -> Failure:
-    hint_en, hint_fa = suggestion(name, commands)
-    return Failure(f"no command {name!r}{hint_en}", f"دستور {name!r} وجود ندارد{hint_fa}", USAGE_EXIT,
+    return Failure(Text("failure.no_command", command=name, hint=suggestion(name, commands)), USAGE_EXIT,
                    "salesscope")
 
 
@@ -132,9 +131,10 @@ def language_of(argv: Sequence[str]) -> str:
     """The language to answer in before anything is parsed: ``--lang``, else the workspace's."""
     for i, arg in enumerate(argv):
         if arg in ("--lang", "-l") and i + 1 < len(argv):
-            return "fa" if argv[i + 1] == "fa" else "en"
+            return argv[i + 1] if locale.supported(argv[i + 1]) else locale.DEFAULT
         if arg.startswith("--lang="):
-            return "fa" if arg.split("=", 1)[1] == "fa" else "en"
+            lang = arg.split("=", 1)[1]
+            return lang if locale.supported(lang) else locale.DEFAULT
     from salesscope.workspace import DEFAULT_PATH, ENV_VAR
 
     folder = os.environ.get(ENV_VAR) or DEFAULT_PATH
@@ -148,4 +148,4 @@ def language_of(argv: Sequence[str]) -> str:
 
         return load_config(Path(folder) / CONFIG_FILE).language
     except Exception:  # no workspace, or one that cannot be read: its own error will say why
-        return "en"
+        return locale.DEFAULT

@@ -88,24 +88,23 @@ def kpi(
         typer.echo(text)
 
 
-LIST_HEADERS = {
-    "en": ("id", "name", "unit", "direction", "tables", "breakdowns"),
-    "fa": ("شناسه", "نام", "یکا", "جهت", "جدول‌ها", "تفکیک‌ها"),
-}
+LIST_HEADERS = ("id", "name", "unit", "direction", "tables", "breakdowns")  # cli.list.<header>
 
 
 def _list(cat: Mapping[str, Indicator], fmt: str, lang: str, wide: bool) -> None:
-    rows: list[dict[str, Any]] = [{"id": i.id, "name_en": i.name_en, "name_fa": i.name_fa, "stage": i.stage.value, "unit": i.unit.value,
-             "direction": i.direction.value, "tables": [t.value for t in i.tables],
-             "dimensions": sorted(d.value for d in i.dimensions), "formula": i.metric.words()} for i in cat.values()]
+    rows: list[dict[str, Any]] = [{"id": i.id, **{f"name_{code}": i.name(code) for code in locale.languages()},
+                                   "stage": i.stage.value, "unit": i.unit.value,
+                                   "direction": i.direction.value, "tables": [t.value for t in i.tables],
+                                   "dimensions": sorted(d.value for d in i.dimensions), "formula": i.metric.words()}
+                                  for i in cat.values()]
     if fmt == "json":
         import json
 
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    grid = Grid(list(LIST_HEADERS[lang]), lang=lang)
+    grid = Grid([locale.text(f"cli.list.{h}", lang) for h in LIST_HEADERS], lang=lang)
     for r in rows:
-        grid.add(r["id"], r["name_fa"] if lang == "fa" else r["name_en"], r["unit"],
+        grid.add(r["id"], r[f"name_{lang}"], r["unit"],
                  r["direction"].replace("_is_better", ""), ", ".join(r["tables"]), ", ".join(r["dimensions"]) or "—")
     render(console, grid, wide=wide)
 

@@ -12,6 +12,7 @@ from salesscope.cli.failure import choose, writable_file
 from salesscope.cli.screen import Grid
 from salesscope.errors import UsageError
 from salesscope.formatting import change_text, digits, interval_text, number, rounded, value_text
+from salesscope.locale import Text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,8 +69,7 @@ def check_output(fmt: str, out: Path | None, *, list_only: bool = False) -> None
     """Refuse a format or an output file that cannot work, before any work is done."""
     choose(fmt, ("table", "json") if list_only else FRAME_FORMATS, "--format")
     if fmt == "parquet" and out is None:
-        raise UsageError("--format parquet writes a file: add --out FILE.parquet",
-                         fa="قالب parquet فایل می‌نویسد: --out FILE.parquet را هم بدهید")
+        raise UsageError(Text("error.cli.parquet_needs_out"))
     writable_file(out)
 
 

@@ -13,28 +13,18 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from salesscope import locale
 from salesscope.cli.common import err_console
 from salesscope.formatting import number
 
 # How long a stage runs before it is reported without a terminal (settable for scripts and tests).
 AFTER_SECONDS = float(os.environ.get("SALESSCOPE_PROGRESS_AFTER", "1"))
-STAGES = {
-    "kpis": {"en": "computing the indicators", "fa": "محاسبهٔ شاخص‌ها"},
-    "advice": {"en": "looking for findings", "fa": "جست‌وجوی یافته‌ها"},
-    "forecast": {"en": "simulating the pipeline", "fa": "شبیه‌سازی قیف فروش"},
-    "plan": {"en": "working the target back through the funnel", "fa": "محاسبهٔ برنامهٔ رسیدن به هدف"},
-    "report": {"en": "computing the report", "fa": "محاسبهٔ گزارش"},
-    "write": {"en": "writing {target}", "fa": "نوشتن {target}"},
-    "digest": {"en": "building and sending the digests", "fa": "ساختن و فرستادن خلاصه‌ها"},
-    "demo": {"en": "generating demo data", "fa": "ساختن دادهٔ نمونه"},
-}
-DONE = {"en": "{what}: done in {seconds} s", "fa": "{what}: در {seconds} ثانیه انجام شد"}
 
 
 @contextmanager
 def stage(key: str, lang: str = "en", **fields: object) -> Iterator[None]:
-    """Show that ``key``'s stage is running, if it runs for more than a second."""
-    what = STAGES[key][lang].format(**fields)
+    """Show that ``key``'s stage (``progress.<key>``) is running, if it runs for more than a second."""
+    what = locale.text(f"progress.{key}", lang, **fields)
     if err_console.is_terminal:
         with err_console.status(what + "…"):
             yield
@@ -55,5 +45,5 @@ def stage(key: str, lang: str = "en", **fields: object) -> Iterator[None]:
         timer.cancel()
         if said.is_set():
             seconds = number(time.perf_counter() - started, lang)
-            err_console.print(DONE[lang].format(what=what, seconds=seconds),
+            err_console.print(locale.text("progress.done", lang, what=what, seconds=seconds),
                               highlight=False, soft_wrap=True)

@@ -7,6 +7,7 @@ from typing import Annotated, cast
 
 import typer
 
+from salesscope import locale
 from salesscope.cli.common import (
     DEFAULT_WORKSPACE,
     WorkspaceOpt,
@@ -23,8 +24,6 @@ from salesscope.formatting import digits, number
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="en or fa (default: the workspace's).")]
 
 
-WROTE = {"en": "Wrote {target} ({size} MB), period {period}.",
-         "fa": "{target} نوشته شد ({size} مگابایت)، دورهٔ {period}."}
 
 
 def report(
@@ -64,7 +63,8 @@ def report(
     with stage("write", lang, target=written):
         render(data, fmt, written)
     size = number(written.stat().st_size / 1e6, lang)
-    console.print(WROTE[lang].format(target=written, size=size, period=digits(data.period, lang)), highlight=False)
+    console.print(locale.text("cli.wrote", lang, target=written, size=size, period=digits(data.period, lang)),
+                  highlight=False)
 
 
 def register(app: typer.Typer) -> None:

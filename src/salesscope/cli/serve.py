@@ -8,6 +8,7 @@ import typer
 
 from salesscope.cli.common import DEFAULT_WORKSPACE, WorkspaceOpt, console, open_workspace
 from salesscope.errors import SalesScopeError, UsageError
+from salesscope.locale import Text
 
 
 def check_port(host: str, port: int) -> None:
@@ -17,19 +18,14 @@ def check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise UsageError(f"--host {host!r} is not an address of this machine",
-                         fa=f"--host {host!r} نشانی این رایانه نیست") from None
+        raise UsageError(Text("error.cli.bad_host", host=host)) from None
     family, _, _, _, address = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(address)
         except OSError as e:
-            raise SalesScopeError(
-                f"cannot listen on {host}:{port} ({e.strerror}); another program may be using it: "
-                f"choose another with --port",
-                fa=f"نمی‌توان روی {host}:{port} گوش داد ({e.strerror})؛ شاید برنامهٔ دیگری از آن استفاده می‌کند: "
-                   f"با --port درگاه دیگری انتخاب کنید") from None
+            raise SalesScopeError(Text("error.cli.port_taken", host=host, port=port, detail=e.strerror)) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -51,7 +51,7 @@ def show(w, lang: str, ws, *, wide: bool = False) -> None:
     from salesscope.cli.screen import Grid, render
 
     ind = ws.model.indicators[w.kpi]
-    said = describe(w, lang, ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en, ws.config.currency)
+    said = describe(w, lang, ind.name(lang), ws.config.currency)
     console.print(said["title"])
     for b in said["breakdowns"]:
         if "note" in b:

@@ -20,16 +20,10 @@ from salesscope.cli.common import (
 from salesscope.cli.progress import stage
 from salesscope.errors import UsageError
 from salesscope.formatting import number
+from salesscope.locale import Text
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
-
-READY = {
-    "en": "Workspace ready at [bold]{path}[/] (currency {currency}, {calendar} calendar, time zone {timezone}).",
-    "fa": "فضای کاری در [bold]{path}[/] آماده است (ارز {currency}، تقویم {calendar}، منطقهٔ زمانی {timezone}).",
-}
-DEMO_READY = {"en": "Demo workspace ready at [bold]{path}[/] in {seconds} s.",
-              "fa": "فضای کاری نمونه در [bold]{path}[/] در {seconds} ثانیه آماده شد."}
 
 
 def init(
@@ -49,9 +43,9 @@ def init(
     ws = salesscope.init(workspace, currency=currency, calendar=calendar, timezone=timezone,
                          fiscal_year_start_month=fiscal_year_start_month, language=language)
     lang = ws.config.language
-    calendars = {"gregorian": {"en": "gregorian", "fa": "میلادی"}, "jalali": {"en": "jalali", "fa": "شمسی"}}
-    console.print(READY[lang].format(path=ws.path, currency=ws.config.currency, timezone=ws.config.timezone,
-                                     calendar=calendars[ws.config.calendar.value][lang]), highlight=False)
+    console.print(locale.text("workspace.ready", lang, path=ws.path, currency=ws.config.currency,
+                              timezone=ws.config.timezone, calendar=Text(f"calendar.{ws.config.calendar.value}")),
+                  highlight=False)
 
 
 def import_(
@@ -72,8 +66,7 @@ def import_(
     from salesscope.ingest import RejectedRowsError, import_files
 
     if mapping and preset:
-        raise UsageError("give either --mapping or --preset, not both",
-                         fa="یا --mapping بدهید یا --preset، نه هر دو")
+        raise UsageError(Text("error.cli.mapping_or_preset"))
     ws = open_workspace(workspace)
     try:
         result = import_files(ws, files, table=table, mapping=mapping, preset=preset, strict=strict, sheet=sheet,
@@ -110,8 +103,7 @@ def demo(
         ws = salesscope.open(workspace)
         if any(ws.row_counts().values()):
             if not replace:
-                raise UsageError(f"{workspace} already holds data; add --replace to rebuild it as a demo",
-                                 fa=f"{workspace} داده دارد؛ برای ساختن دوبارهٔ آن به‌عنوان نمونه --replace را بدهید")
+                raise UsageError(Text("error.cli.demo_over_data", workspace=workspace))
             ws.close()
             shutil.rmtree(workspace)
     ws = salesscope.init(workspace, exist_ok=True, name="SalesScope demo", language=lang)
@@ -120,7 +112,8 @@ def demo(
             files = write_demo_files(Path(tmp), seed=seed, scale=scale)
         result = import_files(ws, files, progress=True)
     console.print(result.render_table(lang))
-    console.print(DEMO_READY[lang].format(path=ws.path, seconds=number(time.perf_counter() - started, lang)),
+    console.print(locale.text("workspace.demo_ready", lang, path=ws.path,
+                              seconds=number(time.perf_counter() - started, lang)),
                   highlight=False)
     _show_last_month(ws, lang)
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from salesscope.crm.mapping import CrmMapping, load_crm_mapping, view_sql
 from salesscope.errors import ConfigError
+from salesscope.locale import Text
 from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
                 cur.execute(f'DROP VIEW IF EXISTS "{target}"."{name}"')
                 cur.execute(f'CREATE VIEW "{target}"."{name}" AS {view_sql(mapping, table, timezone)}')
             except psycopg.Error as e:
-                raise ConfigError(f"CRM mapping {mapping.name!r}, table {name}: the database "
-                                  f"rejected the view: {str(e).strip()}") from None
+                raise ConfigError(Text("error.crm.view_rejected", mapping=mapping.name, table=name,
+                                       detail=str(e).strip())) from None
             created.append(name)
     return created

@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from salesscope.errors import ConfigError
+from salesscope.locale import Text
 from salesscope.schema import ATTRIBUTE_PREFIX, EXTENSIBLE, PG_TYPES, TABLES, Kind, Table
 from salesscope.vocab import Channel
 
@@ -94,17 +95,17 @@ def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmM
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         builtins = ", ".join(sorted(p.stem for p in BUILTIN.glob("*.yaml")))
-        raise ConfigError(f"{path}: no such CRM mapping (built-in mappings: {builtins})") from None
+        raise ConfigError(Text("error.crm.no_mapping", path=path, builtins=builtins)) from None
     except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+        raise ConfigError(Text("error.config.not_yaml", path=path, detail=e)) from None
     try:
         mapping = CrmMapping.model_validate(data)
     except ValidationError as e:
-        raise ConfigError("\n".join(
-            f"{path} {'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())) from None
+        raise ConfigError(Text("error.config.invalid", problems="\n".join(
+            f"{path} {'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors()))) from None
     problems = check(mapping)
     if problems:
-        raise ConfigError("\n".join(f"{path} {p}" for p in problems))
+        raise ConfigError(Text("error.config.invalid", problems="\n".join(f"{path} {p}" for p in problems)))
     return mapping
 
 

@@ -26,6 +26,7 @@ from salesscope.engine.measures import Agg, Measure
 from salesscope.engine.request import Request
 from salesscope.engine.stats import median_ranks
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.schema import Table
 from salesscope.vocab import Direction, Grain
 
@@ -73,10 +74,8 @@ def check_span(first: dt.date, last: dt.date, grain: Grain) -> None:
     """Refuse a range that holds more than MAX_PERIODS periods of the grain."""
     n = (last - first).days // grain.min_days + 1
     if n > MAX_PERIODS:
-        raise QueryError(f"{first} to {last} holds about {n:,} periods of a {grain}: at most "
-                         f"{MAX_PERIODS:,} per request; narrow --from/--to or choose a coarser grain",
-                         fa=f"بازهٔ {first} تا {last} حدود {n:,} دوره دارد و هر درخواست حداکثر {MAX_PERIODS:,} "
-                            "دوره می‌پذیرد؛ بازه را کوتاه‌تر کنید یا دانه‌بندی درشت‌تری برگزینید")
+        raise QueryError(Text("error.kpi.too_many_periods", first=first, last=last, n=n, grain=Text(f"grain.{grain}"),
+                              most=MAX_PERIODS))
 
 
 class Plan:
@@ -315,12 +314,9 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
         if missing_dims:
             lacking = _lacking(model.facts, ind, missing_dims[0], plan.columns)
             if req.explicit:
-                can = ", ".join(sorted(str(d) for d in can_by)) or "nothing"
-                raise QueryError(
-                    f"{ind.id} cannot be broken down by {missing_dims[0]}: {lacking} "
-                    f"(it can be broken down by: {can})",
-                    fa=f"شاخص {ind.id} را نمی‌توان بر اساس {missing_dims[0]} تفکیک کرد، چون "
-                       f"داده‌های آن این ستون را ندارند (تفکیک‌های ممکن: {can})")
+                can = ", ".join(sorted(str(d) for d in can_by)) or Text("error.kpi.nothing")
+                raise QueryError(Text("error.kpi.cannot_break_down", kpi=ind.id, dim=missing_dims[0],
+                                      lacking=lacking, can=can))
             pending.append((len(todo) + len(pending), ind, f"no_dimension:{missing_dims[0]}"))
             continue
         empty = [t for t in ind.requires if not plan.counts.get(t.value)]
@@ -360,11 +356,11 @@ def compute(ws: Workspace, req: Request) -> pd.DataFrame:
     return _tidy(results, req, plan)
 
 
-def _lacking(facts: Mapping[str, Fact], ind: Indicator, dim: str, columns: dict[str, tuple[str, ...]]) -> str:
+def _lacking(facts: Mapping[str, Fact], ind: Indicator, dim: str, columns: dict[str, tuple[str, ...]]) -> Text:
     for f in ind.facts:
         if dim not in facts[f].dims and dim not in facts[f].extra_dims(columns):
-            return f"the {facts[f].tables[0].value} table has no {stored_column(dim)!r} column"
-    return "its inputs do not carry it"
+            return Text("error.kpi.table_lacks", table=facts[f].tables[0].value, column=stored_column(dim))
+    return Text("error.kpi.inputs_lack")
 
 
 def _tidy(results: list[pd.DataFrame], req: Request, plan: Plan) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.schema import (
     ATTRIBUTE_PREFIX,
     OWNER_COLUMN,
@@ -65,6 +66,5 @@ def check(names: Iterable[str], backend) -> None:
     options = available(store_columns(backend))
     for name in unknown:
         if name not in options:
-            listed = ", ".join(options)
-            raise QueryError(f"dimension {name!r} is not valid: expected one of {listed}",
-                             fa=f"بُعد {name!r} معتبر نیست؛ یکی از این‌ها را بدهید: {listed}")
+            raise QueryError(Text("error.zoom.bad_choice", what=Text("error.zoom.what.dimension"), value=name,
+                                  options=", ".join(options)))

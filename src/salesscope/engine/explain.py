@@ -34,7 +34,7 @@ SERIES = {
 def words(model: SemanticModel, ind: Indicator) -> list[str]:
     """The declaration in words: what it means, its formula, each measure with its filter, each fact."""
     dims = ", ".join(sorted(d.value for d in ind.dimensions)) or "none"
-    lines = [f"{ind.id}: {ind.name_en}", *([ind.description_en] if ind.description_en else []),
+    lines = [f"{ind.id}: {ind.name()}", *([ind.description()] if ind.description() else []),
              f"unit: {ind.unit.value}, {ind.direction.value.replace('_', ' ')}; breakdowns: {dims}",
              f"value = {ind.metric.words()}", "measures:"]
     width = max(len(m) for m in ind.measures)

@@ -14,6 +14,7 @@ from salesscope.engine.facts import NONE, Ctx, Fact, _dim, _people, _record, lea
 from salesscope.engine.links import deals_by_lead
 from salesscope.engine.request import Request
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.schema import Table
 from salesscope.scope import Scope
 from salesscope.vocab import Dimension
@@ -68,16 +69,14 @@ def funnel(ws: Workspace, *, zoom: Zoom | None = None, grain: str = "month", cal
     for d in req.dims:
         if d not in FUNNEL_DIMS and d not in LEAD_STAGES.extra_dims(plan.columns):
             col = stored_column(d)
-            raise QueryError(f"the funnel cannot be broken down by {d}: the leads table has no {col!r} column",
-                             fa=f"قیف را نمی‌توان بر اساس {d} تفکیک کرد: جدول سرنخ‌ها ستون {col!r} ندارد")
+            raise QueryError(Text("error.funnel.cannot_break_down", dim=d, column=col))
     if not plan.counts.get(Table.LEADS.value):
-        raise QueryError("the funnel needs leads: the leads table is empty (missing_input:leads)")
+        raise QueryError(Text("error.funnel.no_leads"))
     be = plan.backend
     measured, separate = _sources(be, LEAD_STAGES.build(plan.ctx).view(), plan.counts)
     facts = LEAD_STAGES.rows(plan.ctx)
     if facts is None:
-        raise QueryError("the funnel's leads cannot be tied to the reps or teams you may see (outside_scope)",
-                         fa="سرنخ‌های قیف به نمایندگان یا تیم‌هایی که می‌توانید ببینید گره نخورده‌اند (outside_scope)")
+        raise QueryError(Text("error.funnel.outside_scope"))
     facts = facts.join(plan.ctx.days, "day")
     agg = facts.group_by(plan.keys).aggregate(
         lead=facts.count(), contacted=facts.count(where=facts.contacted),

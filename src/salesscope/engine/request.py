@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from salesscope.engine import dimensions
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.scope import EVERYTHING, Scope, ScopeArg
 from salesscope.zoom import Zoom
 
@@ -43,8 +44,6 @@ class Request:
             if i not in known:
                 from salesscope.typed import suggestion
 
-                hint_en, hint_fa = suggestion(i, known)
-                raise QueryError(f"unknown indicator {i!r}{hint_en}: expected one of {', '.join(known)}",
-                                 fa=f"شاخص {i!r} شناخته نیست{hint_fa}؛ شاخص‌های موجود: {', '.join(known)}")
+                raise QueryError(Text("error.kpi.unknown", kpi=i, hint=suggestion(i, known), known=", ".join(known)))
         dimensions.check(zoom.breakdown, ws.backend)
         return cls(ids=chosen, explicit=explicit, zoom=zoom, details=details, scope=Scope.parse(scope))

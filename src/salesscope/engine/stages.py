@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from salesscope import locale
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.schema import Table
 from salesscope.scope import Scope, ScopeArg
 
@@ -39,7 +39,7 @@ def has_history(ws: Workspace) -> bool:
 
 
 def _error(key: str) -> QueryError:
-    return QueryError(locale.text(f"stages.{key}", "en"), fa=locale.text(f"stages.{key}", "fa"))
+    return QueryError(Text(f"stages.{key}"))
 
 
 def stage_changes(ws: Workspace, scope: ScopeArg = None) -> pd.DataFrame:

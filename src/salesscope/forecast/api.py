@@ -11,6 +11,7 @@ from salesscope.forecast import backtest as bt
 from salesscope.forecast import bands, data
 from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
+from salesscope.locale import Text
 from salesscope.scope import Scope, ScopeArg
 from salesscope.vocab import Calendar, Grain
 from salesscope.workspace import Workspace, batch
@@ -32,7 +33,7 @@ def data_now(d) -> dt.datetime:
     """The day after the latest recorded creation or close: where the data's present is."""
     last = data.last_event(d)
     if last is None:
-        raise QueryError("forecast needs opportunities: missing_input:opportunities")
+        raise QueryError(Text("error.forecast.no_opportunities"))
     return dt.datetime.combine(last.date() + ONE_DAY, dt.time())
 
 
@@ -53,7 +54,7 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
     >>> df = forecast(ws, periods=3, grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
     """
     if periods < 1:
-        raise QueryError(f"periods must be at least 1, got {periods}")
+        raise QueryError(Text("error.forecast.bad_periods", periods=periods))
     grain, calendar = parse_grain(grain), parse_calendar(calendar or ws.config.calendar)
     by = data.parse_group(by)
     fiscal = ws.config.fiscal_year_start_month
@@ -95,10 +96,7 @@ def _require_amounts(d) -> None:
     row = d.aggregate(n=d.count(), valued=d.amount.count()).to_pandas().iloc[0]
     if int(row["valued"]) == 0:
         n = int(row["n"])
-        raise QueryError(f"the forecast is undefined: none of the {n:,} deals has an amount, so there is no "
-                         "revenue to forecast (no_amounts)",
-                         fa=f"پیش‌بینی تعریف‌نشده است: هیچ‌یک از {n:,} فرصت مبلغی ندارد، پس درآمدی برای پیش‌بینی "
-                            "نیست (no_amounts)")
+        raise QueryError(Text("error.forecast.no_amounts", n=n))
 
 
 def _n_closed(d, as_of: dt.datetime) -> int:

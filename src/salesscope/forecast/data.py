@@ -15,6 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.schema import Table
 from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_dimension
@@ -47,12 +48,12 @@ def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = 
     it) keeps only those reps' or teams' deals, inside the query.
     """
     if not _present(ws, Table.OPPORTUNITIES.value):
-        raise QueryError("forecast needs opportunities: missing_input:opportunities")
+        raise QueryError(Text("error.forecast.no_opportunities"))
     scope = Scope.parse(scope)
     o = ws.table(Table.OPPORTUNITIES)
     if by == "team" or scope.teams is not None:
         if not _present(ws, Table.REPS.value):
-            raise QueryError("a breakdown or scope by team needs the reps table (missing_input:reps)")
+            raise QueryError(Text("error.forecast.no_reps"))
         r = ws.table(Table.REPS)
         r = r.select(_rep_id=r.rep_id, _team=r.team)
         o = o.left_join(r, o.rep_id == r._rep_id)
@@ -83,8 +84,7 @@ def parse_group(by: str | None, allowed: Sequence[str] = GROUP_DIMS) -> str | No
         return None
     dim = str(parse_dimension(by))
     if dim not in allowed:
-        raise QueryError(f"breakdown {by!r} is not supported here: expected one of {', '.join(allowed)}",
-                         fa=f"تفکیک {by!r} اینجا پشتیبانی نمی‌شود؛ یکی از این‌ها را بدهید: {', '.join(allowed)}")
+        raise QueryError(Text("error.forecast.bad_breakdown", by=by, options=", ".join(allowed)))
     return dim
 
 

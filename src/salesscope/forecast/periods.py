@@ -8,6 +8,7 @@ import re
 from salesscope.engine.calendar import ONE_DAY, Period, period_of, shift
 from salesscope.errors import QueryError
 from salesscope.i18n import to_ascii_digits
+from salesscope.locale import Text
 from salesscope.vocab import Calendar, Grain
 
 __all__ = ["Period", "period_of", "periods_from", "periods_before", "parse_period", "ONE_DAY"]
@@ -52,8 +53,7 @@ def parse_period(text: str, calendar: Calendar, fiscal_start: int = 1) -> tuple[
     cal = calendar
     m = _LABEL.match(to_ascii_digits(str(text).strip()).upper())
     if not m:
-        raise QueryError(f"period {text!r} is not a period label: expected YYYY, YYYY-Qn, YYYY-MM, "
-                         "YYYY-Www or YYYY-MM-DD")
+        raise QueryError(Text("error.forecast.bad_period", period=text))
     y, q, w, mo, d = m.groups()
     y = int(y)
     try:
@@ -70,5 +70,5 @@ def parse_period(text: str, calendar: Calendar, fiscal_start: int = 1) -> tuple[
         else:
             grain, first = Grain.YEAR, _first_day(y, fiscal_start, 1, cal)
     except ValueError as e:
-        raise QueryError(f"period {text!r} is not a valid {cal.value} date: {e}") from None
+        raise QueryError(Text("error.forecast.bad_date", period=text, calendar=Text(f"calendar.{cal.value}"), detail=e)) from None
     return period_of(first, grain, cal, fiscal_start), grain

@@ -21,6 +21,7 @@ from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
 from salesscope.forecast.texts import both
 from salesscope.formatting import Num
+from salesscope.locale import Text
 from salesscope.scope import Scope, ScopeArg
 from salesscope.zoom import parse_calendar
 
@@ -36,7 +37,7 @@ def _name(kpi: str) -> dict[str, str]:
     from salesscope.semantic import builtin
 
     model = builtin()
-    return {"en": model.name(kpi, "en"), "fa": model.name(kpi, "fa")}
+    return {lang: model.name(kpi, lang) for lang in locale.languages()}
 
 def _reason(code: str) -> dict[str, str]:
     from salesscope.engine.reasons import reason_text
@@ -202,7 +203,7 @@ def plan(ws: Workspace, target: float, period: str, by: str | None = None, *, si
     >>> plan(ws, 500_000, "2026-Q3").to_dict()["needs"]["leads"]  # doctest: +SKIP
     """
     if not target > 0:
-        raise QueryError(f"target must be a positive amount, got {target}")
+        raise QueryError(Text("error.forecast.target_not_positive", target=target))
     by = data.parse_group(by, ("team", "rep"))
     cal, fiscal = parse_calendar(calendar or ws.config.calendar), ws.config.fiscal_year_start_month
     per, grain = parse_period(period, cal, fiscal)
@@ -213,7 +214,7 @@ def plan(ws: Workspace, target: float, period: str, by: str | None = None, *, si
     else:
         now = data_now(d if scope.everything else data.deals(ws, None, None))
     if dt.datetime.combine(per.end, dt.time()) < now - dt.timedelta(days=1):
-        raise QueryError(f"period {per.label} is already over (the data runs to {now.date() - dt.timedelta(days=1)})")
+        raise QueryError(Text("error.forecast.period_over", period=per.label, end=now.date() - dt.timedelta(days=1)))
     base = periods_before(now.date(), 1, grain, cal, fiscal)[0]
     days_left = min(_days(per), (per.end - now.date()).days + 1)  # ``now`` is the day after the data's last
     r = run(d, max(now, dt.datetime.combine(per.start, dt.time())), [per], Settings(sims=200, seed=seed))

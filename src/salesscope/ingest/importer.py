@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from salesscope import locale
 from salesscope.errors import Forbidden, InputError, WorkspaceError
 from salesscope.ingest import validate
 from salesscope.ingest.mapping import (
@@ -26,12 +27,13 @@ from salesscope.ingest.mapping import (
     matches,
     table_for_name,
 )
-from salesscope.ingest.messages import NOTES, say, sql_format
+from salesscope.ingest.messages import reason_column, reason_columns, say, sql_format
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.readers import Source, make_tmpdir, q, read_file
 from salesscope.ingest.result import ImportResult, RejectedRowsError, TableCounts
 from salesscope.ingest.scope import Scope, changed_keys, check_table, reject_outside
 from salesscope.ingest.typed import Typed, build_typed
+from salesscope.locale import Given, Localized, Text
 from salesscope.schema import (
     IMPORTS_TABLE,
     LOAD_ORDER,
@@ -51,8 +53,6 @@ if TYPE_CHECKING:
     from salesscope.workspace import Workspace
 
 SAMPLE_REJECTIONS = 20  # rejection messages repeated in the warnings; the rest are in the file
-QUARANTINE_COLUMNS = ("import_id", "target_table", "source_file", "source_row", "column_name",
-                      "value", "reason_code", "reason", "reason_fa", "message")
 
 
 def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | None = None,
@@ -81,7 +81,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     >>> import_files(ws, ["deals.csv"], preset="hubspot-deals").to_dict()  # doctest: +SKIP
     """
     if mapping is not None and preset is not None:
-        raise InputError("give a mapping file or a preset, not both")
+        raise InputError(say("mapping_and_preset"))
     m = load_mapping(mapping) if mapping is not None else (
         load_preset(preset) if preset is not None else None)
     if table is not None:
@@ -89,7 +89,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
 
         table = table_spec(table).name.value
     if not paths:
-        raise InputError("no files to import")
+        raise InputError(say("no_files"))
     ws.ensure_tables()
     con = ws.duckdb
     tz = ws.config.timezone
@@ -98,8 +98,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     try:
         ws.quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
-        raise WorkspaceError(f"{ws.quarantine_dir}: cannot create the quarantine folder: "
-                             f"{e.strerror}") from None
+        raise WorkspaceError(say("no_quarantine_folder", path=ws.quarantine_dir, detail=e.strerror)) from None
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
     run.scope, run.actor = scope, actor or _local_user()
@@ -123,8 +122,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
             if not (strict and qfile.exists() and run.rejected_written):
                 qfile.unlink(missing_ok=True)
             if _is_storage_error(e, run.paths):
-                raise WorkspaceError(f"{ws.path}: the import could not be written, nothing was "
-                                     f"loaded: {e}") from None
+                raise WorkspaceError(say("not_written", path=ws.path, detail=e)) from None
             raise
     return result
 
@@ -228,7 +226,7 @@ class _Run:
         self.sources: list[Source] = []
         self.counts: dict[Table, TableCounts] = {}
         self.stages: dict[tuple[Table, bool], validate.Stage] = {}
-        self.warnings: list[tuple[str, str]] = []  # (English, Persian)
+        self.warnings: list[Localized] = []
         self.rejected_written = False
         self.cleanup: list[str] = []  # SQL run after loading: typed relations and their sources
         self.typed: list[tuple[int, Typed]] = []
@@ -241,19 +239,17 @@ class _Run:
             maps = [(t, tm) for t, tm in self.maps if tm.reads(src.path.name, src.sheet)]
             if not maps:
                 patterns = sorted({str(tm.files or tm.sheet) for _, tm in self.maps})
-                en, fa = say("no_table_for_file", file=src.label, patterns="; ".join(patterns))
-                raise InputError(en, fa=fa, file=src.label)
+                raise InputError(say("no_table_for_file", file=src.label, patterns="; ".join(patterns)),
+                                 file=src.label)
             tables = [t for t, _ in maps]
             twice = next((t for t in tables if tables.count(t) > 1), None)
             if twice is not None:
-                en, fa = say("read_twice", file=src.label, table=twice.value)
-                raise InputError(en, fa=fa, file=src.label)
+                raise InputError(say("read_twice", file=src.label, table=twice.value), file=src.label)
             return maps
         target = (Table(self.table) if self.table else table_for_name(src.name_for_table())
                   or table_for_name(src.path.name))
         if target is None:
-            en, fa = say("which_table", file=src.label)
-            raise InputError(en, fa=fa, file=src.label)
+            raise InputError(say("which_table", file=src.label), file=src.label)
         tm, ignored = canonical_mapping(target, src.headers)
         if ignored:
             self.warnings.append(say("columns_ignored", file=src.label, table=target.value,
@@ -267,9 +263,7 @@ class _Run:
         if len(found) == 1:
             return found[0]
         key = "lookup_without_file" if not found else "lookup_ambiguous"
-        en, fa = say(key, target=target, pattern=pattern,
-                     files=", ".join(s.label for s in found))
-        raise InputError(en, fa=fa)
+        raise InputError(say(key, target=target, pattern=pattern, files=", ".join(s.label for s in found)))
 
     def _prepare_stages(self, plan: list[tuple[int, Table, TableMap]]) -> None:
         """One stage per table and mode, with every attribute and rep role declared for the
@@ -295,13 +289,12 @@ class _Run:
         for target, tm in out:
             check_table(target, self.scope, src.label)
             if tm.enrich and self.scope is not None:
-                en, fa = say("enrich_admin_only", file=src.label, table=target.value)
-                raise Forbidden(en, fa=fa)
+                raise Forbidden(say("enrich_admin_only", file=src.label, table=target.value))
         return out
 
     def execute(self, tmp: Path, bar: _Bar, qfile: Path, started: dt.datetime) -> ImportResult:
         con = self.con
-        for ddl in (validate.REJ_DDL, validate.LOADS_DDL, validate.COLS_DDL, validate.GONE_DDL,
+        for ddl in (validate.rej_ddl(), validate.LOADS_DDL, validate.COLS_DDL, validate.GONE_DDL,
                     validate.UNLINKED_DDL):
             con.execute(ddl)
         con.execute("CREATE TEMP TABLE _sources (src INTEGER, label VARCHAR)")
@@ -349,11 +342,9 @@ class _Run:
             c.rejected = rejected.get(target.value, 0)
             c.loaded = c.read - c.rejected
         self._write_quarantine(qfile, started)
-        samples_en, samples_fa = self._samples(qfile)
         result = ImportResult(self.import_id, {t.value: c for t, c in self.counts.items()},
-                              str(qfile), [w[0] for w in self.warnings] + samples_en,
-                              [str(p) for p in self.paths],
-                              warnings_fa=[w[1] for w in self.warnings] + samples_fa)
+                              str(qfile), self.warnings + self._samples(qfile),
+                              [str(p) for p in self.paths])
         if result.rejected:
             # Written before the commit: in strict mode it explains why nothing was loaded.
             self.rejected_written = True
@@ -365,9 +356,7 @@ class _Run:
                 if (target, enrich) in self.stages:
                     bar.step(f"loading {target.value}")
                     load_table(con, target, self.stages[(target, enrich)])
-        for en, fa in validate.won_before_contact(con, stages):
-            result.warnings.append(en)
-            result.warnings_fa.append(fa)
+        result.notes.extend(validate.won_before_contact(con, stages))
         con.execute(f"INSERT INTO {IMPORTS_TABLE} (import_id, started_at, finished_at, files, "
                     "summary, imported_by, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [self.import_id, started, _now(self.tz), json.dumps(result.files),
@@ -403,7 +392,7 @@ class _Run:
         self.cleanup[:0] = drops
         return typed.view
 
-    def _flagged(self) -> list[tuple[str, str]]:
+    def _flagged(self) -> list[Text]:
         """Open deals loaded without a creation date, per source."""
         out = []
         for k, typed in self.typed:
@@ -415,7 +404,7 @@ class _Run:
                                column=typed.columns["created_at"].source, rows=shown + more))
         return out
 
-    def _unlinked_warnings(self) -> list[tuple[str, str]]:
+    def _unlinked_warnings(self) -> list[Text]:
         rows = self.con.execute(
             "SELECT s.label, u.row, u.tbl, u.col, c.scol, u.target, u.value FROM _unlinked u "
             "JOIN _sources s ON s.src = u.src LEFT JOIN _cols c ON c.src = u.src AND "
@@ -424,17 +413,17 @@ class _Run:
         return [say("unlinked", file=f, row=r, column=column_text(t, c, sc), table=tt, value=v)
                 for f, r, t, c, sc, tt, v in rows]
 
-    def _messages_sql(self, lang: int = 0) -> str:
+    def _messages_sql(self, lang: str = locale.DEFAULT) -> str:
         """Each rejection as a row of the quarantine, with its message in a language:
         ``file:row column 'Source column' (table.column) has value '...': reason``."""
         column = ("CASE WHEN c.scol IS NULL OR c.scol = r.col THEN '''' || r.col || '''' "
                   "ELSE '''' || c.scol || ''' (' || r.tbl || '.' || r.col || ')' END")
-        message = sql_format(NOTES["row_problem"][lang], file="s.label", row="r.row",
-                             column=column, value="r.value",
-                             reason="r.reason_fa" if lang else "r.reason")
+        message = sql_format(locale.template("importing.row_problem", lang), lang, file="s.label", row="r.row",
+                             column=column, value="r.value", reason=f"r.{reason_column(lang)}")
+        texts = ", ".join(f"r.{c}" for c in reason_columns())
         return (f"SELECT {lit(self.import_id)} AS import_id, r.tbl AS target_table, "
                 "s.label AS source_file, r.row AS source_row, r.col AS column_name, "
-                f"r.value, r.code AS reason_code, r.reason, r.reason_fa, {message} AS message "
+                f"r.value, r.code AS reason_code, {texts}, {message} AS message "
                 "FROM _rej r JOIN _sources s ON s.src = r.src LEFT JOIN _cols c ON "
                 "c.src = r.src AND c.tbl = r.tbl AND c.col = r.col ORDER BY r.src, r.row, r.col")
 
@@ -453,19 +442,17 @@ class _Run:
         con.execute(f"COPY ({self._messages_sql()}) TO {lit(str(qfile))} (HEADER, DELIMITER ',')")
         qfile.chmod(0o600)  # rejected rows are customer data too
 
-    def _samples(self, qfile: Path) -> tuple[list[str], list[str]]:
-        """The first rejections, in English and Persian, and how many more the file holds."""
-        out: tuple[list[str], list[str]] = ([], [])
-        total = None
-        for lang in (0, 1):
-            rows = self.con.execute(f"SELECT message FROM ({self._messages_sql(lang)}) "
-                                    f"LIMIT {SAMPLE_REJECTIONS + 1}").fetchall()
-            out[lang].extend(r[0] for r in rows[:SAMPLE_REJECTIONS])
-            if len(rows) > SAMPLE_REJECTIONS:
-                if total is None:
-                    total = scalar(self.con.execute("SELECT count(*) FROM _rej"))
-                out[lang].append(say("more_problems", n=total - SAMPLE_REJECTIONS,
-                                     file=str(qfile))[lang])
+    def _samples(self, qfile: Path) -> list[Localized]:
+        """The first rejections, in every language, and how many more the file holds."""
+        by_lang = {lang: [r[0] for r in self.con.execute(
+            f"SELECT message FROM ({self._messages_sql(lang)}) LIMIT {SAMPLE_REJECTIONS + 1}").fetchall()]
+            for lang in locale.languages()}
+        shown = len(by_lang[locale.DEFAULT])
+        out: list[Localized] = [Given({lang: rows[i] for lang, rows in by_lang.items()})
+                                for i in range(min(shown, SAMPLE_REJECTIONS))]
+        if shown > SAMPLE_REJECTIONS:
+            total = scalar(self.con.execute("SELECT count(*) FROM _rej"))
+            out.append(say("more_problems", n=total - SAMPLE_REJECTIONS, file=str(qfile)))
         return out
 
 

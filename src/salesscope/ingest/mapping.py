@@ -28,6 +28,7 @@ from pydantic import (
 from salesscope.config import _line_of
 from salesscope.errors import ConfigError
 from salesscope.ingest.messages import column_purpose, say
+from salesscope.locale import Listed, Text
 from salesscope.schema import (
     EXTENSIBLE,
     TABLES,
@@ -238,8 +239,7 @@ class Mapping(BaseModel):
         if self.columns is not None:
             target = self.table or (Table(table) if table else None)
             if target is None:
-                raise ConfigError(f"{self.name or 'mapping'}: 'columns' given without 'table' "
-                                  "(add 'table: <name>' or pass --table)")
+                raise ConfigError(say("columns_without_table", name=self.name or "mapping"))
             out.append((target, TableMap(columns=self.columns)))
         return out
 
@@ -256,10 +256,10 @@ YEAR_DIRECTIVES = ("%Y", "%y", "%G")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 BOOLEAN_WORDS = "yes, no, on, off, true, false"
 
-Problem = tuple[tuple[Any, ...], str, str]  # where, English, Persian
+Problem = tuple[tuple[Any, ...], Text | str]  # where, what
 
 
-def _format_problems(fmt: DateFormat | None, year_given: bool) -> list[tuple[str, str]]:
+def _format_problems(fmt: DateFormat | None, year_given: bool) -> list[Text]:
     """What is wrong with a date format: an unknown name, or no year and none given."""
     if fmt is None:
         return []
@@ -268,8 +268,7 @@ def _format_problems(fmt: DateFormat | None, year_given: bool) -> list[tuple[str
             return []
         close = difflib.get_close_matches(fmt.lower(), NAMED_FORMATS, n=1, cutoff=0.6)
         return [say("unknown_format", fmt=fmt, names=", ".join(NAMED_FORMATS),
-                    hint=f" (did you mean {close[0]!r}?)" if close else "",
-                    hint_fa=f" (منظورتان {close[0]!r} است؟)" if close else "")]
+                    hint=Text("error.did_you_mean", guess=repr(close[0])) if close else "")]
     pats = [fmt] if isinstance(fmt, str) else fmt
     out = [say("format_not_pattern", fmt=p) for p in pats if "%" not in p]
     yearless = [p for p in pats if "%" in p and not any(y in p for y in YEAR_DIRECTIVES)]
@@ -278,21 +277,21 @@ def _format_problems(fmt: DateFormat | None, year_given: bool) -> list[tuple[str
     return out
 
 
-def _name_problems(names: list[str], spec: TableSpec, what: str) -> list[tuple[str, str, str]]:
-    """Problems of attribute or rep role names: (declared name, English, Persian)."""
+def _name_problems(names: list[str], spec: TableSpec, what: str) -> list[tuple[str, Text]]:
+    """Problems of attribute or rep role names: (declared name, what is wrong)."""
     reserved = {d.value for d in Dimension} | {"channel_label"} | {c.name for c in spec.columns}
     out = []
     seen: dict[str, str] = {}
     for raw in names:
         name = attribute_name(raw)
         if not NAME_RE.match(name):
-            out.append((raw, *say("bad_name", what=what, name=raw)))
+            out.append((raw, say("bad_name", what=say(f"what.{what}"), name=raw)))
         elif what == "attribute" and name in reserved:
-            out.append((raw, *say("reserved_attribute", name=name)))
-        elif what == "rep role" and name in ("id", "owner"):
-            out.append((raw, *say("reserved_role", name=name)))
+            out.append((raw, say("reserved_attribute", name=name)))
+        elif what == "rep_role" and name in ("id", "owner"):
+            out.append((raw, say("reserved_role", name=name)))
         elif name in seen:
-            out.append((raw, *say("same_name", what=what, name=raw, other=seen[name])))
+            out.append((raw, say("same_name", what=say(f"what.{what}"), name=raw, other=seen[name])))
         seen.setdefault(name, raw)
     return out
 
@@ -306,37 +305,36 @@ def _check_table(loc: tuple[Any, ...], table: Table, tm: TableMap,
     valid = [c.name for c in base.columns]
     for name, col in tm.columns.items():
         if name not in valid:
-            problems.append(((*loc, "columns", name), *say(
+            problems.append(((*loc, "columns", name), say(
                 "unknown_column", name=name, table=table.value, valid=", ".join(valid))))
         elif col.row_number and not (base.has_id and name == base.key[0]):
-            problems.append(((*loc, "columns", name), *say("row_number_not_key", name=name)))
+            problems.append(((*loc, "columns", name), say("row_number_not_key", name=name)))
         elif name in base.key and col.template is not None and "}{" in col.template:
-            problems.append(((*loc, "columns", name), *say(
+            problems.append(((*loc, "columns", name), say(
                 "colliding_template", name=name, template=col.template,
                 parts=", ".join(col.sources))))
-    for group, what in (("attributes", "attribute"), ("rep_roles", "rep role")):
+    for group, what in (("attributes", "attribute"), ("rep_roles", "rep_role")):
         declared = list(getattr(tm, group))
         if declared and table not in EXTENSIBLE:
-            problems.append(((*loc, group), *say(
+            problems.append(((*loc, group), say(
                 "not_extensible", group=group, table=table.value,
                 tables=", ".join(t.value for t in EXTENSIBLE))))
             continue
-        problems += [((*loc, group, raw), en, fa)
-                     for raw, en, fa in _name_problems(declared, base, what)]
+        problems += [((*loc, group, raw), problem)
+                     for raw, problem in _name_problems(declared, base, what)]
     for name, col in tm.stored_columns().items():
         if spec.has(name) and spec.column(name).kind in (Kind.TIMESTAMP, Kind.DATE):
             where = (*loc, "columns", name, "format") if col.format is not None else (
                 "dates", "format")
-            problems += [(where, en, fa) for en, fa in
+            problems += [(where, problem) for problem in
                          _format_problems(m.date_format(col), col.year is not None)]
     if tm.enrich and not base.has_id:
-        problems.append(((*loc, "enrich"), *say("enrich_needs_id", table=table.value)))
+        problems.append(((*loc, "enrich"), say("enrich_needs_id", table=table.value)))
     needed = [base.key[0]] if tm.enrich else base.required
     for req in needed:
         if req not in tm.columns:
-            problems.append(((*loc, "columns"), *say("needs_column", table=table.value, column=req,
-                                                      why=column_purpose(table, req)[0],
-                                                      why_fa=column_purpose(table, req)[1])))
+            problems.append(((*loc, "columns"), say("needs_column", table=table.value, column=req,
+                                                     why=column_purpose(table, req))))
     return problems
 
 
@@ -344,8 +342,7 @@ def _check_semantics(m: Mapping) -> list[Problem]:
     """Problems pydantic cannot see: unknown or missing columns, bad formats and names."""
     problems: list[Problem] = []
     if m.dates.format is not None:
-        problems += [(("dates", "format"), en, fa) for en, fa in
-                     _format_problems(m.dates.format, True)]
+        problems += [(("dates", "format"), problem) for problem in _format_problems(m.dates.format, True)]
     for t, tms in m.tables.items():
         if isinstance(tms, list):
             for i, tm in enumerate(tms):
@@ -364,10 +361,8 @@ def _pydantic_problem(err: Any) -> Problem:
     if isinstance(err.get("input"), bool):
         if "[key]" in err["loc"]:
             loc = (*loc[:-1], str(err["input"]).lower())  # the key YAML read as a boolean
-        return (loc, *say("yaml_boolean", words=BOOLEAN_WORDS,
-                          value=str(err["input"]).lower()))
-    msg = err["msg"].removeprefix("Value error, ")
-    return loc, msg, msg
+        return loc, say("yaml_boolean", words=BOOLEAN_WORDS, value=str(err["input"]).lower())
+    return loc, err["msg"].removeprefix("Value error, ")
 
 
 def parse_mapping(text: str, origin: str) -> Mapping:
@@ -377,9 +372,9 @@ def parse_mapping(text: str, origin: str) -> Mapping:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark else origin
-        raise ConfigError(f"{where} not valid YAML: {getattr(e, 'problem', e)}") from None
+        raise ConfigError(say("not_yaml", where=where, detail=getattr(e, "problem", e))) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{origin}:1 expected a mapping with 'tables:' at the top level")
+        raise ConfigError(say("no_top_mapping", origin=origin))
     problems: list[Problem] = []
     mapping: Mapping | None = None
     try:
@@ -388,16 +383,15 @@ def parse_mapping(text: str, origin: str) -> Mapping:
         problems += [_pydantic_problem(err) for err in e.errors()]
     if mapping is not None:
         if not mapping.tables and mapping.columns is None:
-            problems.append(((), *say("no_table")))
+            problems.append(((), say("no_table")))
         problems.extend(_check_semantics(mapping))
     if problems:
-        lines: tuple[list[str], list[str]] = ([], [])
-        for loc, en, fa in problems:
+        lines = []
+        for loc, problem in problems:
             line = _line_of(text, tuple(p for p in loc)) or 1
             path = ".".join(map(str, loc))
-            for out, msg in zip(lines, (en, fa), strict=True):
-                out.append(f"{origin}:{line} {path + ': ' if path else ''}{msg}")
-        raise ConfigError("\n".join(lines[0]), fa="\n".join(lines[1]))
+            lines.append(Listed([f"{origin}:{line} {path + ': ' if path else ''}", problem], ""))
+        raise ConfigError(Listed(lines, "\n"))
     assert mapping is not None
     return mapping
 
@@ -411,7 +405,7 @@ def load_mapping(path: str | Path) -> Mapping:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
-        raise ConfigError(f"{p}: cannot read the mapping file: {e.strerror}") from None
+        raise ConfigError(say("unreadable_mapping", path=p, detail=e.strerror)) from None
     return parse_mapping(text, str(p))
 
 
@@ -425,7 +419,7 @@ def load_preset(name: str) -> Mapping:
     """A shipped preset by name, e.g. ``hubspot-deals``."""
     names = list_presets()
     if name not in names:
-        raise ConfigError(f"unknown preset {name!r}: expected one of {', '.join(names)}")
+        raise ConfigError(say("unknown_preset", name=name, names=", ".join(names)))
     res = resources.files("salesscope.presets").joinpath(f"{name}.yaml")
     return parse_mapping(res.read_text(encoding="utf-8"), f"preset {name}")
 

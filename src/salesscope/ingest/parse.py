@@ -10,8 +10,8 @@ import re
 
 import jdatetime
 
-from salesscope.i18n import JALALI_MONTHS_EN, JALALI_MONTHS_FA, to_persian_digits
 from salesscope.ingest.messages import sql_literal as lit
+from salesscope.locale import Digits, Listed, Text
 
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits to ASCII, for translate() in SQL.
 DIGITS_FROM = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
@@ -47,21 +47,14 @@ def date_patterns(fmt: str | list[str] | None) -> list[str]:
     return [fmt] if isinstance(fmt, str) else list(fmt)
 
 
-def expected_date(fmt: str | list[str] | None) -> tuple[str, str]:
-    """What a date should look like, in English and Persian, for error texts."""
-    if fmt == "dayfirst":
-        return "expected day-first like 13/05/2024", "قالب مورد انتظار: روز اول، مانند 13/05/2024"
-    if fmt == "monthfirst":
-        return ("expected month-first like 05/13/2024",
-                "قالب مورد انتظار: ماه اول، مانند 05/13/2024")
-    if fmt == "jalali":
-        return "expected a Jalali date like 1403/02/24", "قالب مورد انتظار: تاریخ شمسی مانند 1403/02/24"
+def expected_date(fmt: str | list[str] | None) -> Text:
+    """What a date should look like, for error texts."""
+    if fmt in ("dayfirst", "monthfirst", "jalali"):
+        return Text(f"importing.expected_date.{fmt}")
     pats = date_patterns(fmt)
     if pats:
-        shown = " or ".join(pats[:3])
-        return f"expected the format {shown}", f"قالب مورد انتظار: {shown}"
-    return ("expected a date like 2024-05-13 or 2024-05-13 14:30, or Jalali like 1403/02/24",
-            "قالب مورد انتظار: تاریخی مانند 2024-05-13 یا 2024-05-13 14:30، یا شمسی مانند 1403/02/24")
+        return Text("importing.expected_date.format", formats=Listed(pats[:3], Text("importing.expected_date.or")))
+    return Text("importing.expected_date.any")
 
 
 def digits_sql(expr: str) -> str:
@@ -133,24 +126,23 @@ def jalali_key_sql(expr: str) -> str:
     return f"regexp_extract({expr}, {lit(JALALI_RE)}, 0)"
 
 
-def jalali_to_iso(key: str) -> tuple[str | None, str | None, str | None]:
-    """A Jalali date part as (ISO date, None, None), or (None, problem, problem in Persian).
+def jalali_to_iso(key: str) -> tuple[str | None, Text | None]:
+    """A Jalali date part as (ISO date, None), or (None, what is wrong with it).
 
     >>> jalali_to_iso("1402/05/13")
-    ('2023-08-04', None, None)
-    >>> jalali_to_iso("1402/13/40")[1]
+    ('2023-08-04', None)
+    >>> str(jalali_to_iso("1402/13/40")[1])
     'month 1-12'
     """
     y, m, d = (int(p) for p in re.split(r"[/\-.]", key))
     if not 1 <= m <= 12:
-        return None, "month 1-12", "ماه ۱ تا ۱۲"
+        return None, Text("importing.jalali.month")
     leap = jdatetime.date(y, 1, 1).isleap()
     days = 31 if m <= 6 else 30 if m <= 11 else (30 if leap else 29)
     if not 1 <= d <= days:
-        return (None, f"day 1-{days} in {JALALI_MONTHS_EN[m - 1]} {y}",
-                f"روز ۱ تا {to_persian_digits(str(days))} در {JALALI_MONTHS_FA[m - 1]} "
-                f"{to_persian_digits(str(y))}")
-    return jdatetime.date(y, m, d).togregorian().isoformat(), None, None
+        return None, Text("importing.jalali.day", days=Digits(days), month=Text(f"jalali_month.{m}"),
+                          year=Digits(y))
+    return jdatetime.date(y, m, d).togregorian().isoformat(), None
 
 
 def _norm(s: str) -> str:

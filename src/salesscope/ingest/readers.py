@@ -150,34 +150,31 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Path
 
 
 # What a file that is not text usually is, by its first bytes: (English, Persian).
-MAGIC: tuple[tuple[bytes, str, str], ...] = (
-    (b"PK\x03\x04", "it is a ZIP archive, perhaps a workbook: name it .xlsx",
-     "یک بایگانی ZIP است، شاید کارپوشه: پسوند آن را .xlsx بگذارید"),
-    (b"\xd0\xcf\x11\xe0", "it is an old Office file, perhaps a workbook: name it .xls",
-     "یک فایل Office قدیمی است، شاید کارپوشه: پسوند آن را .xls بگذارید"),
-    (b"%PDF", "it is a PDF document", "یک سند PDF است"),
-    (b"PAR1", "it is a Parquet file: name it .parquet",
-     "یک فایل Parquet است: پسوند آن را .parquet بگذارید"),
-    (b"\x7fELF", "it is a program", "یک برنامه است"),
-    (b"MZ", "it is a program", "یک برنامه است"),
+# The first bytes of a file that is not text, and what it is (``importing.binary.<kind>``).
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "zip"),
+    (b"\xd0\xcf\x11\xe0", "office"),
+    (b"%PDF", "pdf"),
+    (b"PAR1", "parquet"),
+    (b"\x7fELF", "program"),
+    (b"MZ", "program"),
 )
 
 
 def _file_error(path: Path, key: str, **params: object) -> InputError:
-    """A file that cannot be read, in one sentence in English and Persian."""
-    en, fa = say(key, file=path.name, **params)
-    return InputError(en, fa=fa, file=path.name)
+    """A file that cannot be read, in one sentence."""
+    return InputError(say(key, file=path.name, **params), file=path.name)
 
 
 def _refuse_binary(path: Path, sample: bytes) -> None:
     """One plain sentence for a file that is not text (a program, a PDF, a renamed workbook)."""
-    kind = next(((en, fa) for magic, en, fa in MAGIC if sample.startswith(magic)), None)
+    kind = next((k for magic, k in MAGIC if sample.startswith(magic)), None)
     if kind is None:
         if b"\x00" not in sample[:8192] or sample.startswith((codecs.BOM_UTF16_LE,
                                                                codecs.BOM_UTF16_BE)):
             return
-        kind = ("it holds binary data", "داده‌های دودویی دارد")
-    raise _file_error(path, "binary_file", kind=kind[0], kind_fa=kind[1])
+        kind = "binary"
+    raise _file_error(path, "binary_file", kind=say(f"binary.{kind}"))
 
 
 def read_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Source:
@@ -319,29 +316,27 @@ def _json_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 obj = _loads(path, line)
             except json.JSONDecodeError as e:
-                raise InputError(f"{path.name}:{i} not valid JSON: {e.msg}", file=path.name,
+                raise InputError(say("json_invalid", file=path.name, row=i, detail=e.msg), file=path.name,
                                  row=i) from None
             if not isinstance(obj, dict):
-                raise InputError(f"{path.name}:{i} expected an object per line", file=path.name,
-                                 row=i)
+                raise InputError(say("json_line_not_object", file=path.name, row=i), file=path.name, row=i)
             yield i, obj
         return
     try:
         data = _loads(path, text)
     except json.JSONDecodeError as e:
-        raise InputError(f"{path.name}:{e.lineno} not valid JSON: {e.msg}", file=path.name,
+        raise InputError(say("json_invalid", file=path.name, row=e.lineno, detail=e.msg), file=path.name,
                          row=e.lineno) from None
     if isinstance(data, dict):
         lists = [k for k, v in data.items() if isinstance(v, list)]
         if len(lists) != 1:
-            raise InputError(f"{path.name}: expected an array of objects, or an object holding "
-                             f"exactly one array (found {len(lists)} arrays)", file=path.name)
+            raise InputError(say("json_arrays", file=path.name, n=len(lists)), file=path.name)
         data = data[lists[0]]
     if not isinstance(data, list):
-        raise InputError(f"{path.name}: expected an array of objects", file=path.name)
+        raise InputError(say("json_not_array", file=path.name), file=path.name)
     for i, obj in enumerate(data, start=1):
         if not isinstance(obj, dict):
-            raise InputError(f"{path.name}: item {i} is not an object", file=path.name, row=i)
+            raise InputError(say("json_item_not_object", file=path.name, row=i), file=path.name, row=i)
         yield i, obj
 
 
@@ -389,8 +384,7 @@ def read_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, tmpdir: Pat
               encoding: str | None = None) -> list[Source]:
     """The readable tables of one input file, chosen by its suffix."""
     if not path.is_file():
-        en, fa = say("no_such_file", path=path)
-        raise InputError(en, fa=fa, file=str(path))
+        raise InputError(say("no_such_file", path=path), file=str(path))
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return [read_csv(con, path, name, tmpdir, delimiter, encoding)]

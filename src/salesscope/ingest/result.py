@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from salesscope import locale
 from salesscope.errors import InputError
 from salesscope.formatting import number
+from salesscope.locale import Digits, Localized, Text
 
 if TYPE_CHECKING:
     from rich.table import Table as RichTable
@@ -34,15 +35,19 @@ class ImportResult:
     import_id: str
     tables: dict[str, TableCounts]
     quarantine: str | None
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Localized] = field(default_factory=list)  # the warnings, shown in the reader's language
     files: list[str] = field(default_factory=list)
     committed: bool = True
     rolled_back: bool = False  # undone because rows were rejected under --strict: nothing was loaded
-    warnings_fa: list[str] = field(default_factory=list)  # the warnings in Persian
 
     def warnings_in(self, lang: str) -> list[str]:
-        """The warnings in a language (``en`` or ``fa``)."""
-        return self.warnings_fa if lang == "fa" and self.warnings_fa else self.warnings
+        """The warnings in a language."""
+        return [note(lang) for note in self.notes]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings in English."""
+        return self.warnings_in(locale.DEFAULT)
 
     @property
     def rejected(self) -> int:
@@ -56,8 +61,9 @@ class ImportResult:
                        for t, c in self.tables.items()},
             "committed": self.committed,
             "quarantine": self.quarantine,
-            "warnings": list(self.warnings),
-            "warnings_fa": list(self.warnings_fa),
+            "warnings": self.warnings,
+            # ``warnings_fa`` (and ``warnings_<lang>`` for every other language with a catalogue)
+            **{f"warnings_{lang}": self.warnings_in(lang) for lang in locale.languages() if lang != locale.DEFAULT},
         }
 
     def to_json(self) -> str:
@@ -99,10 +105,5 @@ class RejectedRowsError(InputError):
     code = "rejected_rows"
 
     def __init__(self, result: ImportResult) -> None:
-        from salesscope.i18n import to_persian_digits
-
-        super().__init__(f"{result.rejected} rows rejected, nothing was loaded (--strict); "
-                         f"see {result.quarantine}",
-                         fa=f"{to_persian_digits(str(result.rejected))} ردیف رد شد و چیزی بارگذاری نشد (--strict)؛ "
-                            f"ببینید {result.quarantine}")
+        super().__init__(Text("importing.strict_rejected", n=Digits(result.rejected), quarantine=result.quarantine))
         self.result = result

@@ -11,8 +11,9 @@ from __future__ import annotations
 import duckdb
 
 from salesscope.errors import Forbidden
-from salesscope.ingest.messages import Reason, sql_literal, sql_text
+from salesscope.ingest.messages import Reason, SqlParam, sql_literal, sql_texts
 from salesscope.ingest.readers import q
+from salesscope.locale import Listed, Text
 from salesscope.schema import LOAD_ORDER, TABLES, Table
 from salesscope.sqlvalue import scalar
 
@@ -22,21 +23,18 @@ Scope = dict[str, list[str]] | None
 ADMIN_ONLY = frozenset({Table.REPS, Table.QUOTAS, Table.COSTS})
 KEYS_RECORDED = 200  # changed keys kept per table in the audit log; the counts are complete
 
-_SCOPE_WORDS = {"team": ("team", "تیم"), "rep": ("rep", "فروشنده")}
 
 
 def check_table(table: Table, scope: Scope, source: str) -> None:
     """Refuse a table that a scoped importer may not write at all."""
     if scope is not None and table in ADMIN_ONLY:
-        raise Forbidden(f"{source}: only an admin can import table {table.value!r}",
-                        fa=f"{source}: فقط مدیر سامانه می‌تواند جدول {table.value!r} را وارد کند")
+        raise Forbidden(Text("importing.admin_only_table", source=source, table=table.value))
 
 
-def describe(scope: Scope, lang: int = 0) -> str:
+def describe(scope: Scope) -> Listed:
     """The scope in words: ``team North``."""
-    if not scope:
-        return ""
-    return "; ".join(f"{_SCOPE_WORDS.get(k, (k, k))[lang]} {', '.join(v)}" for k, v in scope.items())
+    return Listed((Text("importing.scope_part", who=Text(f"dim.{k}") if k in ("team", "rep") else k,
+                        values=", ".join(v)) for k, v in (scope or {}).items()), "; ")
 
 
 def _owner(table: Table, alias: str, schema: str) -> tuple[str, str] | None:
@@ -80,7 +78,8 @@ def reject_outside(con: duckdb.DuckDBPyConnection, tables: list[Table], scope: S
         return
     from salesscope.ingest.validate import drop_rejected
 
-    params = {"scope": sql_literal(describe(scope)), "scope_fa": sql_literal(describe(scope, 1))}
+    words = describe(scope)
+    params: dict[str, SqlParam] = {"scope": lambda lang: sql_literal(words(lang))}
     order = [t for t in LOAD_ORDER if t in tables]  # activities before the responses they own
     for table in order:
         check_table(table, scope, table.value)
@@ -93,19 +92,17 @@ def reject_outside(con: duckdb.DuckDBPyConnection, tables: list[Table], scope: S
 
 
 def _insert_rej(con: duckdb.DuckDBPyConnection, table: Table, col: str, value: str,
-                reason: Reason, params: dict[str, str], source: str) -> None:
+                reason: Reason, params: dict[str, SqlParam], source: str) -> None:
     con.execute(
         f"INSERT INTO _rej SELECT s.__src, {sql_literal(table.value)}, s.__row, {sql_literal(col)},"
-        f" {value}, {sql_literal(reason)}, {sql_text(reason, 0, **params)}, "
-        f"{sql_text(reason, 1, **params)} {source}")
+        f" {value}, {sql_literal(reason)}, {sql_texts(reason, **params)} {source}")
 
 
 def _reject_own_rows(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[str, list[str]],
-                     params: dict[str, str], *, staged_activities: bool) -> None:
+                     params: dict[str, SqlParam], *, staged_activities: bool) -> None:
     owner = _owner(table, "s", "staged" if staged_activities else "stored")
     if owner is None:
-        raise Forbidden(f"only an admin can import table {table.value!r}",
-                        fa=f"فقط مدیر سامانه می‌تواند جدول {table.value!r} را وارد کند")
+        raise Forbidden(Text("importing.admin_only_table", source=table.value, table=table.value))
     joins, rep = owner
     _insert_rej(con, table, "rep_id", rep, Reason.OUTSIDE_SCOPE,
                 {**params, "value": f"coalesce({rep}, '-')"},
@@ -131,7 +128,7 @@ def _reject_own_rows(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[s
 
 
 def _reject_references(con: duckdb.DuckDBPyConnection, table: Table, scope: dict[str, list[str]],
-                       params: dict[str, str], staged: set[str]) -> None:
+                       params: dict[str, SqlParam], staged: set[str]) -> None:
     """A reference to a row staged here is fine (it passed); to a stored row, that row's owner
     must be inside the scope."""
     for col in TABLES[table].columns:

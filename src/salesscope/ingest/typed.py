@@ -3,7 +3,7 @@
 The result holds, per mapped column ``c``: ``r_c`` (the value as the user wrote it: text, or
 the stored value of a typed Parquet column, rendered only for messages), ``c`` (the typed value)
 and ``x_c`` (a reason code when the value cannot be used, else NULL); Jalali problems also carry
-their detail in ``je_c`` / ``jf_c``. A plain text column is its own ``r_c``, and a column that
+their detail in every language (:func:`jalali_problem`). A plain text column is its own ``r_c``, and a column that
 cannot fail has no ``x_c``.
 """
 
@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from salesscope import locale
 from salesscope.errors import InputError
 from salesscope.ingest import parse, readers
 from salesscope.ingest.mapping import ColumnMap, Lookup, Mapping, TableMap, WhenTest, header_key
-from salesscope.ingest.messages import PURPOSES, Reason, column_purpose, say
+from salesscope.ingest.messages import Reason, column_purpose, purpose, say
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.native import NUMERIC, TEMPORAL, dates_safe, reads_natively, value_sql
 from salesscope.ingest.readers import Source, q
+from salesscope.locale import Text
 from salesscope.schema import Column, Kind, Table, TableSpec
 from salesscope.vocab import normalise_channel
 
@@ -73,16 +75,16 @@ class _Headers:
     def text(self, header: str) -> str:
         return self.src.text(header)
 
-    def missing(self, name: str, target: str, why: tuple[str, str] | None) -> InputError:
+    def missing(self, name: str, target: Text | str, why: Text | None) -> InputError:
         """A source column the mapping reads and the file lacks; ``why`` if it is required."""
         found = ", ".join(repr(h) for h in self.src.headers)
         if why is None:
-            en, fa = say("missing_optional_column", file=self.src.label, column=name,
-                         target=target, headers=found)
+            message = say("missing_optional_column", file=self.src.label, column=name, target=target,
+                          headers=found)
         else:
-            en, fa = say("missing_column", file=self.src.label, column=name, target=target,
-                         why=why[0], why_fa=why[1], headers=found)
-        return InputError(en, fa=fa, file=self.src.label, column=name)
+            message = say("missing_column", file=self.src.label, column=name, target=target, why=why,
+                          headers=found)
+        return InputError(message, file=self.src.label, column=name)
 
 
 def arabic_letters_to_persian(text: str) -> str:
@@ -107,7 +109,7 @@ class _Target:
         return f"{self.table.value}.{self.name}"
 
     @property
-    def why(self) -> tuple[str, str] | None:
+    def why(self) -> Text | None:
         return column_purpose(self.table, self.name) if self.required else None
 
 
@@ -135,8 +137,7 @@ class _Lookups:
         if key is None:
             raise hs.missing(lk.key_column, target.where, target.why)
         if self.resolve is None:
-            en, fa = say("lookup_without_file", target=target.where, pattern=lk.file)
-            raise InputError(en, fa=fa)
+            raise InputError(say("lookup_without_file", target=target.where, pattern=lk.file))
         other = self.resolve(lk.file, target.where)
         ohs = _Headers(other)
         found = {}
@@ -216,7 +217,7 @@ def _when_sql(when: dict[str, str | list[str] | WhenTest], hs: _Headers, table: 
     for name, test in when.items():
         h = hs.find(name)
         if h is None:
-            raise hs.missing(name, f"the 'when' of {table.value}", PURPOSES["when"])
+            raise hs.missing(name, say("the_when_of", table=table.value), purpose("when"))
         v = f"lower(trim(CAST({q(h)} AS VARCHAR)))"
         if isinstance(test, str | list):
             test = WhenTest(in_=[test] if isinstance(test, str) else test)
@@ -358,8 +359,12 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     percent: dict[str, bool] = {}
     for (what, name), value in zip(slots, scan[1:], strict=True):
         if what == "jalali" and value:
-            rows = [(k, *parse.jalali_to_iso(k)) for k in value]
-            _lookup(con, f"_jal_{tag}_{name}", ["k", "iso", "e_en", "e_fa"], rows)
+            langs = locale.languages()
+            rows = []
+            for k in value:
+                iso, problem = parse.jalali_to_iso(k)
+                rows.append((k, iso, *(problem(lang) if problem else None for lang in langs)))
+            _lookup(con, f"_jal_{tag}_{name}", ["k", "iso", *(f"e_{lang}" for lang in langs)], rows)
             joins.append(f"LEFT JOIN _jal_{tag}_{name} AS {q('j_' + name)} ON "
                          f"{q('j_' + name)}.k = {parse.jalali_key_sql(t_exprs[name])}")
             out.columns[name].jalali = True
@@ -390,8 +395,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         typed = _typed_sql(info, m, t, tz, percent.get(name, False))
         inner += [f"L.{q('r_' + name)}", f"L.{q('m_' + name)}", f"{typed} AS {q(name)}"]
         if info.jalali:
-            inner += [f"{q('j_' + name)}.e_en AS {q('je_' + name)}",
-                      f"{q('j_' + name)}.e_fa AS {q('jf_' + name)}"]
+            inner += [f"{q('j_' + name)}.{q('e_' + lang)} AS {jalali_problem(name, lang)}"
+                      for lang in locale.languages()]
         if info.kind in TEMPORAL:
             inner.append(f"L.{q('t_' + name)}")
     outer = ["__row"]
@@ -403,7 +408,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             outer.append(f"{_problem_sql(spec.column(name), info, m_exprs[name], targets[name].required)} AS "
                          f"{q('x_' + name)}")
         if info.jalali:
-            outer += [q("je_" + name), q("jf_" + name)]
+            outer += [jalali_problem(name, lang) for lang in locale.languages()]
     # Text parsed into dates and numbers is worth keeping; anything else is cheaper to
     # compute again on the two scans that follow (problems, then staging) than to copy.
     out.view = not any(n in t_exprs for n in out.columns)
@@ -411,6 +416,11 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
                 f"{', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM ({l2}) AS L "
                 f"{' '.join(joins)})")
     return out
+
+
+def jalali_problem(name: str, lang: str) -> str:
+    """The column saying, in ``lang``, what is wrong with column ``name``'s Jalali date."""
+    return q(f"je_{lang}_{name}")
 
 
 def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) -> str:
@@ -425,7 +435,8 @@ def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) 
                        f"substr({t}, length({j}.k) + 1) ELSE {t} END)")
             ts = parse.timestamp_sql(src, tz, info.fmt)
             if info.jalali:
-                ts = f"(CASE WHEN {q('j_' + info.name)}.e_en IS NOT NULL THEN NULL ELSE {ts} END)"
+                problem = f"{q('j_' + info.name)}.{q('e_' + locale.DEFAULT)}"
+                ts = f"(CASE WHEN {problem} IS NOT NULL THEN NULL ELSE {ts} END)"
             return f"CAST({ts} AS DATE)" if info.kind is Kind.DATE else ts
         case Kind.MONEY:
             assert t is not None
@@ -461,7 +472,7 @@ def _problem_sql(column: Column, info: ColumnInfo, m: str, required: bool) -> st
             auto = not parse.date_patterns(info.fmt)
             whens = []
             if info.jalali:
-                whens.append(f"WHEN {q('je_' + name)} IS NOT NULL THEN "
+                whens.append(f"WHEN {jalali_problem(name, locale.DEFAULT)} IS NOT NULL THEN "
                              f"{lit(Reason.BAD_JALALI_DATE)}")
             if auto:
                 whens.append(f"WHEN regexp_matches({q('t_' + name)}, {lit(parse.SLASHED_RE)}) "

@@ -12,16 +12,24 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from salesscope.ingest.messages import STATUS_FA, Reason, say, sql_text
+from salesscope import locale
+from salesscope.ingest.messages import Reason, reason_columns, say, sql_text, sql_texts, sql_words
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
-from salesscope.ingest.typed import TEMPORAL, Typed
+from salesscope.ingest.typed import TEMPORAL, Typed, jalali_problem
+from salesscope.locale import Text
 from salesscope.schema import TABLES, Table, TableSpec
 from salesscope.sqlvalue import scalar
 
-REJ_DDL = ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
-           "value VARCHAR, code VARCHAR, reason VARCHAR, reason_fa VARCHAR)")
+
+def rej_ddl() -> str:
+    """The rejections table: where, the value, the reason code and its text in every language."""
+    texts = ", ".join(f"{c} VARCHAR" for c in reason_columns())
+    return ("CREATE TEMP TABLE _rej (src INTEGER, tbl VARCHAR, row BIGINT, col VARCHAR, "
+            f"value VARCHAR, code VARCHAR, {texts})")
+
+
 # The source column(s) each stored column of a source comes from, for messages.
 COLS_DDL = "CREATE TEMP TABLE _cols (src INTEGER, tbl VARCHAR, col VARCHAR, scol VARCHAR)"
 # Keys of rows rejected in this import, and the links to them cleared on other rows.
@@ -76,7 +84,7 @@ def _excused(typed: Typed, name: str) -> str:
     return "FALSE"
 
 
-def _reason_case(typed: Typed, name: str, lang: int) -> str:
+def _reason_case(typed: Typed, name: str, lang: str) -> str:
     """The text of a column's reason code, in one language, as SQL."""
     info = typed.columns[name]
     whens = []
@@ -85,12 +93,11 @@ def _reason_case(typed: Typed, name: str, lang: int) -> str:
         if reason is Reason.BAD_DATE:
             if info.kind not in TEMPORAL:
                 continue
-            params["expected"] = lit(expected_date(info.fmt)[lang])
+            params["expected"] = lit(expected_date(info.fmt)(lang))
         elif reason is Reason.BAD_JALALI_DATE:
             if not info.jalali:
                 continue
-            params["detail"] = q("je_" + name)
-            params["detail_fa"] = q("jf_" + name)
+            params["detail"] = jalali_problem(name, lang)
         elif reason is Reason.CELL_ERROR:
             if not info.marked:
                 continue
@@ -110,7 +117,7 @@ def _checks(typed: Typed, enrich: bool) -> list[tuple[str, str]]:
         if not info.can_fail:
             continue
         checks.append((f"{lit(name)}, {info.raw}, {q('x_' + name)}, "
-                       f"{_reason_case(typed, name, 0)}, {_reason_case(typed, name, 1)}",
+                       + ", ".join(_reason_case(typed, name, lang) for lang in locale.languages()),
                        f"{q('x_' + name)} IS NOT NULL AND NOT {_ignored(typed, name)} "
                        f"AND NOT {_excused(typed, name)}"))
     for order in typed.spec.orders:
@@ -120,19 +127,15 @@ def _checks(typed: Typed, enrich: bool) -> list[tuple[str, str]]:
         params = {"earlier": lit(typed.columns[e].source or e),
                   "earlier_value": typed.columns[e].raw}
         checks.append((f"{lit(later)}, {typed.columns[later].raw}, {lit(Reason.ORDER)}, "
-                       f"{sql_text(Reason.ORDER, 0, **params)}, "
-                       f"{sql_text(Reason.ORDER, 1, **params)}",
+                       f"{sql_texts(Reason.ORDER, **params)}",
                        f"{q(later)} < {q(e)} AND NOT {_ignored(typed, later)}"))
     if typed.table is Table.OPPORTUNITIES and "status" in typed.columns and not enrich:
         has_close = "closed_at" in typed.columns
         missing = "x_closed_at IS NULL AND closed_at IS NULL" if has_close else "TRUE"
-        params = {"status": "status",
-                  "status_fa": "CASE status " + " ".join(
-                      f"WHEN {lit(k)} THEN {lit(v)}" for k, v in STATUS_FA.items()) + " END"}
+        params = {"status": sql_words("status", "deal_status", ["won", "lost", "open"])}
         checks.append((f"'closed_at', {typed.columns['closed_at'].raw if has_close else 'NULL'}, "
                        f"{lit(Reason.MISSING_CLOSE_DATE)}, "
-                       f"{sql_text(Reason.MISSING_CLOSE_DATE, 0, **params)}, "
-                       f"{sql_text(Reason.MISSING_CLOSE_DATE, 1, **params)}",
+                       f"{sql_texts(Reason.MISSING_CLOSE_DATE, **params)}",
                        f"status IN ('won', 'lost') AND {missing}"))
     return checks
 
@@ -269,8 +272,7 @@ def duplicates(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
     con.execute(
         f"INSERT INTO _rej SELECT d.__src, {lit(stage.table.value)}, d.__row, "
         f"{lit(', '.join(spec.key))}, d.shown, {lit(Reason.DUPLICATE_KEY)}, "
-        f"{sql_text(Reason.DUPLICATE_KEY, 0, **params)}, "
-        f"{sql_text(Reason.DUPLICATE_KEY, 1, **params)} FROM (SELECT __src, __row, {shown} AS "
+        f"{sql_texts(Reason.DUPLICATE_KEY, **params)} FROM (SELECT __src, __row, {shown} AS "
         f"shown, row_number() OVER w AS rn, first_value(__src) OVER w AS fs, first_value(__row) "
         f"OVER w AS fr FROM {stg} WINDOW w AS (PARTITION BY {cols} ORDER BY __src, __row)) d "
         f"JOIN _sources s ON s.src = d.fs WHERE d.rn > 1"
@@ -290,7 +292,7 @@ def not_found(con: duckdb.DuckDBPyConnection, stage: Stage) -> None:
     con.execute(
         f"INSERT INTO _rej SELECT e.__src, {lit(stage.table.value)}, e.__row, "
         f"{lit(stage.spec.key[0])}, e.{key}, {lit(Reason.NOT_FOUND)}, "
-        f"{sql_text(Reason.NOT_FOUND, 0, **params)}, {sql_text(Reason.NOT_FOUND, 1, **params)} "
+        f"{sql_texts(Reason.NOT_FOUND, **params)} "
         f"FROM {stage.name} e WHERE NOT EXISTS (SELECT 1 FROM main.{q(stage.table.value)} r "
         f"WHERE r.{key} = e.{key}) {also}")
     drop_rejected(con, stage)
@@ -313,7 +315,7 @@ def drop_rejected(con: duckdb.DuckDBPyConnection, stage: Stage | Table) -> None:
                       "AND r.src = t.__src AND r.row = t.__row)")
 
 
-def references(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> list[tuple[str, str]]:
+def references(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> list[Text]:
     """Reject dangling references; return one warning per referenced table that is empty."""
     warnings: dict[Table, list[str]] = {}
     # A rejected row leaves the rows that point at it dangling, and those rows in turn theirs
@@ -381,8 +383,7 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
             con.execute(
                 f"INSERT INTO _rej SELECT t.__src, {lit(table.value)}, t.__row, {lit(col.name)}, "
                 f"t.{c}, {lit(Reason.DANGLING_REFERENCE)}, "
-                f"{sql_text(Reason.DANGLING_REFERENCE, 0, **params)}, "
-                f"{sql_text(Reason.DANGLING_REFERENCE, 1, **params)} FROM {stage.name} t "
+                f"{sql_texts(Reason.DANGLING_REFERENCE, **params)} FROM {stage.name} t "
                 f"JOIN _dangling d ON d.v = t.{c} WHERE {rejected}"
             )
     con.execute("DROP TABLE IF EXISTS _dangling")
@@ -394,7 +395,7 @@ def _reference_pass(con: duckdb.DuckDBPyConnection, stages: list[Stage],
 
 
 def won_before_contact(con: duckdb.DuckDBPyConnection, stages: list[Stage],
-                       shown: int = 5) -> list[tuple[str, str]]:
+                       shown: int = 5) -> list[Text]:
     """After loading: deals won before their lead was first contacted (or created), among the
     deals and leads of this import. Both stay loaded; the dates are reported for a check."""
     here = {s.table for s in stages}

@@ -11,13 +11,16 @@ tests fail until every language has every text.
 'تیم'
 >>> text("reason.missing_input", "en", arg="quotas")
 'the quotas table is empty'
+
+Code that does not know the reader's language yet (an error raised deep down, an import's
+warnings) holds a :class:`Text`: a key and its values, rendered in a language when shown.
 """
 
 from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +84,121 @@ def has(key: str) -> bool:
     return key in _load(LOCALE_DIR, DEFAULT)
 
 
+def template(key: str, lang: str) -> str:
+    """The text ``key`` in ``lang`` with its placeholders unfilled."""
+    try:
+        return catalogue(lang)[key]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in the locale catalogue") from None
+
+
 def text(key: str, lang: str, /, *args: object, **values: object) -> str:
-    """The text ``key`` in ``lang`` with its placeholders filled.
+    """The text ``key`` in ``lang`` with its placeholders filled; a value that is itself a
+    :class:`Text` (or :class:`Listed`) is rendered in the same language.
 
     >>> text("grain.month", "fa")
     'ماه'
+    >>> text("reason.missing_input", "fa", arg=Text("table.quotas"))
+    'جدول سهمیه‌ها خالی است'
     """
-    try:
-        template = catalogue(lang)[key]
-    except KeyError:
-        raise KeyError(f"no text {key!r} in the locale catalogue") from None
-    return template.format(*args, **values) if args or values else template
+    found = template(key, lang)
+    if not (args or values):
+        return found
+    return found.format(*(render(a, lang) for a in args), **{k: render(v, lang) for k, v in values.items()})
+
+
+class Text:
+    """A text not yet in a language: a catalogue key and the values of its placeholders.
+
+    >>> t = Text("reason.missing_input", arg="quotas")
+    >>> t("en"), str(t)
+    ('the quotas table is empty', 'the quotas table is empty')
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key, self.values = key, values
+
+    def __call__(self, lang: str) -> str:
+        return text(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self(DEFAULT)
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, {self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.key, repr(sorted(self.values.items()))))
+
+
+class Listed:
+    """Items joined the way the reader's language writes a list (``a, b`` or ``a، b``), or by
+    ``sep`` (a text such as `` or ``) in that language.
+
+    >>> Listed(["a", "b"])("fa")
+    'a، b'
+    """
+
+    __slots__ = ("items", "sep")
+
+    def __init__(self, items: Iterable[object], sep: Text | str | None = None) -> None:
+        self.items, self.sep = list(items), sep
+
+    def __call__(self, lang: str) -> str:
+        parts = [str(render(i, lang)) for i in self.items]
+        return join(parts, lang) if self.sep is None else str(render(self.sep, lang)).join(parts)
+
+    def __str__(self) -> str:
+        return self(DEFAULT)
+
+
+class Digits:
+    """A value written in the reader's digits (``12`` is ``۱۲`` in Persian).
+
+    >>> Digits(1403)("fa")
+    '۱۴۰۳'
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __call__(self, lang: str) -> str:
+        return digits(self.value, lang)
+
+    def __str__(self) -> str:
+        return self(DEFAULT)
+
+
+class Given:
+    """A text already written in each language elsewhere (by SQL, say), by language code;
+    English stands in for a language it lacks."""
+
+    __slots__ = ("texts",)
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self.texts = dict(texts)
+
+    def __call__(self, lang: str) -> str:
+        return self.texts.get(lang, self.texts[DEFAULT])
+
+    def __str__(self) -> str:
+        return self(DEFAULT)
+
+
+# Anything rendered in the reader's language when shown.
+Localized = Text | Listed | Digits | Given
+
+
+def render(value: object, lang: str) -> object:
+    """``value`` in ``lang`` if it is :data:`Localized`; other values as they are."""
+    return value(lang) if isinstance(value, Localized) else value
 
 
 def section(prefix: str, lang: str) -> dict[str, str]:
@@ -131,7 +238,7 @@ def digits(value: object, lang: str) -> str:
 
 def join(parts: list[str], lang: str) -> str:
     """A list in ``lang``'s way: ``a, b`` or ``a، b``."""
-    return text("meta.list", lang).join(parts)
+    return template("meta.list", lang).join(parts)
 
 
 def label(value: str) -> str:

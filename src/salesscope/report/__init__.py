@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from salesscope.errors import QueryError
+from salesscope.locale import Text
 from salesscope.report.builder import ReportData, build
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -40,7 +41,7 @@ def render(data: ReportData, fmt: str, out: Path) -> Path:
 
         write_xlsx(data, out)
     else:
-        raise QueryError(f"report format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise QueryError(Text("error.report.bad_format", format=fmt, options=", ".join(FORMATS)))
     return out
 
 
@@ -56,5 +57,5 @@ def write_report(ws: Any, out: str | Path, *, fmt: str | None = None, **build_kw
     out = Path(out)
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        raise QueryError(f"report format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        raise QueryError(Text("error.report.bad_format", format=fmt, options=", ".join(FORMATS)))
     return render(build(ws, **build_kw), fmt, out)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from salesscope import locale
 from salesscope.errors import QueryError, UsageError
 from salesscope.i18n import Lang, to_ascii_digits
+from salesscope.locale import Text
 from salesscope.workspace import batch
 
 DEFAULT_BREAKDOWNS = ("channel", "team", "rep")
@@ -31,17 +33,15 @@ class IndicatorInfo:
     """What a report needs to know about one indicator (a slice of the engine's catalogue)."""
 
     id: str
-    name_en: str
-    name_fa: str
+    names: Mapping[str, str]  # by language
     stage: str
     unit: str
     direction: str
     dimensions: tuple[str, ...] = ()
-    description_en: str = ""
-    description_fa: str = ""
+    descriptions: Mapping[str, str] = field(default_factory=dict)  # by language
 
     def name(self, lang: Lang) -> str:
-        return self.name_fa if lang == "fa" and self.name_fa else self.name_en
+        return self.names.get(lang) or self.names.get(locale.DEFAULT) or self.id
 
 
 @dataclass
@@ -102,9 +102,9 @@ def catalog_info(ws: Any = None) -> list[IndicatorInfo]:
 
     model = ws.model if ws is not None else builtin()
     return [IndicatorInfo(
-        id=ind.id, name_en=ind.name_en, name_fa=ind.name_fa or ind.name_en, stage=ind.stage.value,
+        id=ind.id, names={lang: ind.name(lang) for lang in locale.languages()}, stage=ind.stage.value,
         unit=ind.unit.value, direction=ind.direction.value, dimensions=tuple(sorted(d.value for d in ind.dimensions)),
-        description_en=ind.description_en, description_fa=ind.description_fa)
+        descriptions={lang: ind.description(lang) for lang in locale.languages()})
         for ind in model.indicators.values()]
 
 
@@ -114,13 +114,13 @@ def _pick_period(kpis: pd.DataFrame, period: str | None, today: dt.date) -> pd.S
     cols = ["period", "period_start", "period_end"] + (["complete"] if "complete" in kpis else [])
     periods = kpis[cols].drop_duplicates("period").sort_values("period_start")
     if periods.empty:
-        raise QueryError("the workspace holds no data to report on (import some files first)")
+        raise QueryError(Text("error.report.no_data"))
     if period is not None:
         wanted = to_ascii_digits(period).strip().replace("/", "-")
         match = periods[periods["period"].astype(str) == wanted]
         if match.empty:
             shown = ", ".join(periods["period"].astype(str).tail(6))
-            raise QueryError(f"period {period!r} has no data: expected one of ... {shown}")
+            raise QueryError(Text("error.report.no_period", period=period, shown=shown))
         return match.iloc[-1]
     ends = pd.to_datetime(periods["period_end"]).dt.date
     finished = periods[ends < today]
@@ -159,8 +159,7 @@ def _why(ws: Any, scope: dict[str, list[str]], found: list[dict[str, Any]], *, p
         except QueryError:
             continue  # no data, or nothing to compare with: nothing to explain
         ind = ws.model.indicators[kpi]
-        out.append(describe(w, lang, ind.name_fa if lang == "fa" and ind.name_fa else ind.name_en,
-                            ws.config.currency))
+        out.append(describe(w, lang, ind.name(lang), ws.config.currency))
     return out
 
 
@@ -252,8 +251,8 @@ def check_sections(sections: Sequence[str] | str | None) -> tuple[str, ...]:
     names = [s for s in names if s]
     unknown = [s for s in names if s not in SECTIONS]
     if unknown or not names:
-        raise UsageError(f"report section {(unknown or [''])[0]!r} is not one of {', '.join(SECTIONS)}",
-                         fa=f"بخش {(unknown or [''])[0]!r} در گزارش نیست؛ بخش‌های ممکن: {', '.join(SECTIONS)}")
+        raise UsageError(Text("error.report.unknown_section", section=(unknown or [""])[0],
+                              options=", ".join(SECTIONS)))
     return tuple(s for s in SECTIONS if s in names)
 
 

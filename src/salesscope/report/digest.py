@@ -18,6 +18,7 @@ from typing import Any
 
 from salesscope import locale
 from salesscope.errors import InputError, SalesScopeError
+from salesscope.locale import Text
 from salesscope.report import texts
 from salesscope.vocab import Grain
 
@@ -60,15 +61,15 @@ def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "
         filter: dict[str, str] | None = None) -> Subscription:  # noqa: A002 - the column's name
     """Subscribe ``recipient`` to a digest of everything or of one team or rep."""
     if "@" not in recipient or recipient.startswith("@") or any(c in recipient for c in " \r\n,;<>"):
-        raise InputError(f"recipient {recipient!r} is not an email address like name@example.com")
+        raise InputError(Text("error.digest.bad_recipient", recipient=recipient))
     if schedule not in SCHEDULES:
-        raise InputError(f"schedule {schedule!r}: expected one of {', '.join(SCHEDULES)}")
+        raise InputError(Text("error.digest.bad_schedule", schedule=schedule, options=", ".join(SCHEDULES)))
     if not locale.supported(language):
-        raise InputError(f"language {language!r}: expected one of {', '.join(locale.languages())}")
+        raise InputError(Text("error.digest.bad_language", language=language, options=", ".join(locale.languages())))
     flt = {k: str(v) for k, v in (filter or {}).items() if v is not None}
     bad = set(flt) - set(FILTER_KEYS)
     if bad:
-        raise InputError(f"filter {sorted(bad)}: a digest can be limited to {' or '.join(FILTER_KEYS)}")
+        raise InputError(Text("error.digest.bad_filter", filter=sorted(bad), options=", ".join(FILTER_KEYS)))
     ensure_table(ws)
     row = ws.duckdb.execute(
         f'INSERT INTO "{TABLE}" (recipient, language, schedule, filter, created_at) VALUES (?, ?, ?, ?, ?) '
@@ -88,8 +89,7 @@ def list_all(ws: Any) -> list[Subscription]:
 def remove(ws: Any, sub_id: int) -> None:
     """Delete subscription ``sub_id``."""
     if not any(s.id == sub_id for s in list_all(ws)):
-        raise InputError(f"no subscription with id {sub_id} (see 'salesscope digest list')",
-                         fa=f"اشتراکی با شناسهٔ {sub_id} نیست ('salesscope digest list' را ببینید)")
+        raise InputError(Text("error.digest.no_subscription", id=sub_id))
     ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE id = ?', [sub_id])
 
 
@@ -223,7 +223,7 @@ def send(digests: list[Digest], smtp: SmtpSettings) -> None:
             for d in digests:
                 server.send_message(d.message(smtp.sender))
     except (OSError, smtplib.SMTPException) as e:
-        raise SalesScopeError(f"SMTP {smtp.host}:{smtp.port}: cannot send: {e}") from None
+        raise SalesScopeError(Text("error.digest.cannot_send", host=smtp.host, port=smtp.port, detail=e)) from None
 
 
 def run_due(ws: Any, smtp: SmtpSettings | None, *, out_dir: Path | None = None, fmt: str = "pdf",

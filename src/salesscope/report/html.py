@@ -85,7 +85,7 @@ def _card(info: IndicatorInfo, row: pd.Series | None, trend: pd.DataFrame, data:
     lang, cur = data.lang, data.currency
     get = (lambda k: row.get(k) if row is not None else None)  # noqa: E731
     value = get("value")
-    card: dict[str, Any] = {"id": info.id, "name": info.name(lang), "other_name": info.name_en if lang != locale.DEFAULT else "",
+    card: dict[str, Any] = {"id": info.id, "name": info.name(lang), "other_name": info.name(locale.DEFAULT) if lang != locale.DEFAULT else "",
                             "defined": not is_missing(value)}
     card["value"] = format_value(value, info.unit, lang, cur)
     card["undefined"] = t("undefined", lang, reason=reason_text(get("reason"), lang)) if is_missing(value) else ""

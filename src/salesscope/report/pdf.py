@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from salesscope.errors import SalesScopeError
+from salesscope.locale import Text
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-dev-shm-usage"]
@@ -22,8 +23,7 @@ def chromium_path() -> str:
     """The Chromium binary: ``$SALESSCOPE_CHROMIUM``, else Debian's ``chromium`` on the PATH."""
     found = os.environ.get(ENV_CHROMIUM) or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise SalesScopeError("PDF needs Chromium: install it (Debian: apt-get install -y chromium) "
-                              f"or set {ENV_CHROMIUM} to its path")
+        raise SalesScopeError(Text("error.report.no_chromium", variable=ENV_CHROMIUM))
     return found
 
 
@@ -43,7 +43,7 @@ def browser() -> Iterator[Any]:
         try:
             b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         except PlaywrightError as e:
-            raise SalesScopeError(f"cannot start Chromium: {str(e).splitlines()[0]}") from None
+            raise SalesScopeError(Text("error.report.chromium_failed", detail=str(e).splitlines()[0])) from None
         _active.append(b)
         try:
             yield b

@@ -27,6 +27,7 @@ from salesscope.engine.facts import Fact
 from salesscope.engine.indicators import Indicator
 from salesscope.engine.measures import Agg, Measure
 from salesscope.errors import ConfigError, QueryError
+from salesscope.locale import Text
 from salesscope.vocab import Dimension, Grain
 
 if TYPE_CHECKING:
@@ -54,15 +55,13 @@ class SemanticModel:
         try:
             return self.indicators[kpi]
         except KeyError:
-            known = ", ".join(self.indicators)
-            raise QueryError(f"unknown indicator {kpi!r}: expected one of {known}",
-                             fa=f"شاخص {kpi!r} شناخته نیست؛ شاخص‌های موجود: {known}") from None
+            raise QueryError(Text("error.kpi.unknown", kpi=kpi, hint="", known=", ".join(self.indicators))) from None
 
     def name(self, kpi: str, lang: str = "en") -> str:
         ind = self.indicators.get(kpi)
         if ind is None:
             return kpi
-        return (ind.name_fa or ind.name_en) if lang == "fa" else ind.name_en
+        return ind.name(lang)
 
     def names(self, lang: str = "en") -> dict[str, str]:
         return {k: self.name(k, lang) for k in self.indicators}
@@ -129,7 +128,7 @@ def build(config: WorkspaceConfig | None = None, config_path: Path | None = None
     problems += [f"measure {m.name}: fact {m.fact!r} is not declared"
                  for m in measures.values() if m.fact not in facts]
     if problems:
-        raise ConfigError("\n".join(problems))
+        raise ConfigError(Text("error.config.invalid", problems="\n".join(problems)))
     indicators = {i.id: _resolve(i, measures, facts) for i in declared}
     version = json.dumps([d.model_dump(mode="json") for d in decls], sort_keys=True) if decls else ""
     model = SemanticModel(
@@ -139,7 +138,7 @@ def build(config: WorkspaceConfig | None = None, config_path: Path | None = None
     )
     problems = check(model, builtins)
     if problems:
-        raise ConfigError("the indicator catalogue has problems:\n" + "\n".join(problems))
+        raise ConfigError(Text("error.model.problems", problems="\n".join(problems)))
     return model
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salesscope import locale
 from salesscope.engine.indicators import Indicator
 
 if TYPE_CHECKING:
@@ -41,8 +42,13 @@ def check(model: SemanticModel, builtins: tuple[Indicator, ...]) -> list[str]:
                 problems.append(f"{place}: no advice hint in {lang!r} (declare hints=False to use the generic one)")
         if not ind.hints and ind.id in model.hints:
             problems.append(f"{place}: says it has no advice hints, but the catalogue holds hint.{ind.id}")
-        if not ind.name_en or not ind.name_fa:
-            problems.append(f"{place}: a name in every language is required")
+        if ind.names:  # its own words: an English name, and no empty one
+            if not ind.names.get(locale.DEFAULT) or not all(ind.names.values()):
+                problems.append(f"{place}: a name in every language is required")
+        else:
+            for lang in LANGS:
+                if not locale.own(lang).get(f"indicator.{ind.id}.name"):
+                    problems.append(f"salesscope/locale/{lang}.yaml: indicator.{ind.id}.name is missing")
         missing = [t for t in ind.requires if t not in ind.tables]
         if missing:
             problems.append(f"{place}: requires {', '.join(t.value for t in missing)}, which none of its measures read")

@@ -130,8 +130,9 @@ def user_parts(decls: list[IndicatorDecl], taken: set[str]) -> UserParts:
         else:
             metric = Sum(tuple(names), decl.scale)
         out.indicators.append(Indicator(
-            decl.id, decl.name_en, decl.name_fa or decl.name_en, Stage.RESULTS, unit, Direction(decl.direction),
-            metric, decl.description, decl.description,
+            decl.id, Stage.RESULTS, unit, Direction(decl.direction), metric,
             requires=tuple(dict.fromkeys(Table(m.table) for m in decl.measures)), estimate=False, hints=False,
+            names={"en": decl.name_en, **({"fa": decl.name_fa} if decl.name_fa else {})},
+            descriptions={"en": decl.description} if decl.description else {},
         ))
     return out

@@ -11,6 +11,7 @@ from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
 from salesscope.errors import QueryError
 from salesscope.formatting import display
+from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
@@ -92,11 +93,11 @@ def catalog(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
     out = []
     for ind in svc.catalog().values():
         out.append({
-            "id": ind.id, "name_en": ind.name_en, "name_fa": ind.name_fa, "stage": str(ind.stage),
+            "id": ind.id, **{f"name_{lang}": ind.name(lang) for lang in locale.languages()}, "stage": str(ind.stage),
             "unit": str(ind.unit), "direction": str(ind.direction),
             "tables": [str(t) for t in ind.tables],
             "dimensions": [str(d) for d in ind.dimensions],
-            "description_en": ind.description_en, "description_fa": ind.description_fa,
+            **{f"description_{lang}": ind.description(lang) for lang in locale.languages()},
         })
     return out
 
@@ -175,9 +176,7 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
             w = explain(ws, kpi, period=period, grain=zoom.grain, calendar=zoom.calendar,
                         by=zoom.by or None, against=against, today=today or None, scope=scope)
             ind = ws.model.indicators[kpi]
-            names = {"en": ind.name_en, "fa": ind.name_fa or ind.name_en}
-            texts = {lang: describe(w, lang, names.get(lang, ind.name_en), ws.config.currency)
-                     for lang in locale.languages()}
+            texts = {lang: describe(w, lang, ind.name(lang), ws.config.currency) for lang in locale.languages()}
         return {**w.to_dict(), "texts": texts}
 
     return svc.cached(("why", kpi, period, against, zoom, scope), build, scope)
@@ -208,8 +207,7 @@ def rows(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
     page = Page(offset, limit, sort, desc, q)
     if format == "csv":
         if not table or len(table) != 1:
-            raise QueryError("a download is of one table: give table=<name>",
-                             fa="دریافت فایل برای یک جدول است؛ table=<نام> را بدهید")
+            raise QueryError(Text("error.web.download_one_table"))
         text = rows_csv(svc, kpi, table[0], period_start, period_end, zoom.filters, scope, page,
                         lang=language, calendar=str(zoom.calendar))
         name = f"{kpi}-{table[0]}-{period_start}-{period_end}.csv"

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from salesscope.config import Language, Target, WorkspaceConfig
 from salesscope.errors import AuthError, ConfigError, InputError
+from salesscope.locale import Text
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
 from salesscope.web.service import Service
@@ -65,12 +66,10 @@ def create_user(body: NewUser, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     require_admin(user)
     team_of = svc.team_of()
     if body.role == "rep" and body.rep_id and body.rep_id not in team_of:
-        raise InputError(f"rep_id {body.rep_id!r}: no such rep in the imported reps",
-                         fa=f"rep_id {body.rep_id!r}: چنین فروشنده‌ای در فروشندگان واردشده نیست",
+        raise InputError(Text("error.users.no_such_rep", rep_id=body.rep_id),
                          column="rep_id", value=body.rep_id)
     if body.role == "manager" and body.team and body.team not in set(team_of.values()):
-        raise InputError(f"team {body.team!r}: no imported rep is in this team",
-                         fa=f"تیم {body.team!r}: هیچ فروشندهٔ واردشده‌ای در این تیم نیست",
+        raise InputError(Text("error.users.no_such_team", team=body.team),
                          column="team", value=body.team)
     return svc_users(svc).create(body.username, body.password, body.role, body.team, body.rep_id).public()
 
@@ -80,8 +79,7 @@ def delete_user(username: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Remove an account and its tokens (admin only; not yourself)."""
     require_admin(user)
     if username == user.username:
-        raise InputError("you cannot delete your own account",
-                         fa="نمی‌توانید حساب کاربری خودتان را حذف کنید")
+        raise InputError(Text("error.users.delete_self"))
     svc_users(svc).delete(username)
     return {"deleted": username}
 
@@ -97,14 +95,13 @@ def set_password(username: str, body: NewPassword, request: Request, user: UserD
         try:
             users.verify(username, body.current_password or "")
         except AuthError:
-            raise Forbidden("the current password is wrong",
-                            fa="گذرواژهٔ فعلی نادرست است") from None
+            raise Forbidden(Text("error.users.wrong_current_password")) from None
         session = getattr(request.state, "session", None)
         keep = session.key if session is not None else None
     else:
         require_admin(user)
         if users.get(username) is None:
-            raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+            raise InputError(Text("error.users.no_user", username=username))
     users.set_password(username, body.password, keep_session=keep)
     return {"changed": username}
 
@@ -178,7 +175,7 @@ def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> di
     elif user.role == "manager" and not flt:
         flt = {"team": user.team or ""}
     if not _allowed_filter(user, flt, svc.team_of()):
-        raise Forbidden("a subscription may only cover what you can see")
+        raise Forbidden(Text("error.digest.outside_scope"))
     with svc.writing() as ws:
         sub = digest.add(ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt)
     return {"id": sub.id, "recipient": sub.recipient, "language": sub.language, "schedule": sub.schedule,
@@ -192,7 +189,7 @@ def delete_subscription(sub_id: int, user: UserDep, svc: SvcDep) -> dict[str, An
 
     visible = {s["id"] for s in list_subscriptions(user, svc)}
     if sub_id not in visible:
-        raise InputError(f"no subscription {sub_id}")
+        raise InputError(Text("error.digest.no_subscription", id=sub_id))
     with svc.writing() as ws:
         digest.remove(ws, sub_id)
     return {"deleted": sub_id}
@@ -238,7 +235,7 @@ def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
             ws.config = WorkspaceConfig.model_validate(data)
         except ValidationError as e:
             problems = "; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())
-            raise ConfigError(problems, fa=f"تنظیمات نامعتبر است: {problems}") from None
+            raise ConfigError(Text("error.config.invalid", problems=problems)) from None
         ws.save_config()
     svc.config_changed()
     return _settings_view(svc.ws.config)

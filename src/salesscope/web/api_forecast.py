@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from salesscope.errors import UsageError
+from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.typed import ascii_text, parse_number
 from salesscope.vocab import Calendar, Grain
@@ -102,6 +103,6 @@ def plan(
     channel, each with 80%/95% intervals, the assumptions, and whether it is within reach."""
     amount = parse_number(target, "target")
     if amount <= 0:
-        raise UsageError(f"target {target!r} must be above zero", fa=f"هدف {target!r} باید بیشتر از صفر باشد")
+        raise UsageError(Text("error.forecast.target_not_positive", target=target))
     return run_plan(svc, target=amount, period=ascii_text(period), by=by,
                     calendar=calendar.value if calendar else None, scope=scope_for(user))

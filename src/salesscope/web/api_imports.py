@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from salesscope.errors import InputError, TooLarge
+from salesscope.locale import Text
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, scope_for
@@ -34,13 +35,12 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def _may_import(user: User) -> None:
     # An import replaces facts for everyone, so only admins and managers may run one.
     if user.role == "rep":
-        raise Forbidden("reps cannot import data", fa="فروشنده نمی‌تواند داده وارد کند")
+        raise Forbidden(Text("error.imports.rep_cannot_import"))
 
 
 def _upload_dir(svc: Service, upload_id: str) -> Path:
     if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", upload_id):
-        raise InputError(f"upload {upload_id!r}: not a valid upload id",
-                         fa=f"شناسهٔ بارگذاری {upload_id!r} معتبر نیست")
+        raise InputError(Text("error.imports.bad_upload_id", upload=upload_id))
     return svc.ws.path / UPLOADS / upload_id
 
 
@@ -84,8 +84,7 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
 
     opts = _read_options(folder)
     if opts.pop("owner", None) != user.username:
-        raise InputError(f"upload {folder.name!r} not found (preview it first)",
-                         fa=f"بارگذاری {folder.name!r} پیدا نشد (ابتدا پیش‌نمایش بگیرید)")
+        raise InputError(Text("error.imports.no_upload", upload=folder.name))
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
     with svc.importing() if commit else nullcontext(), svc.writing() as ws:
         result = import_files(ws, paths, progress=False, dry_run=not commit,
@@ -102,8 +101,8 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
     if not commit or user.role != "admin":
         summary.pop("quarantine", None)  # a server path: for admins only, and only once stored
     if user.role != "admin":
-        for key in ("warnings", "warnings_fa"):
-            summary[key] = [w.replace(str(svc.ws.path), "<workspace>") for w in summary.get(key, [])]
+        for key in [k for k in summary if k.startswith("warnings")]:  # warnings, warnings_fa...
+            summary[key] = [w.replace(str(svc.ws.path), "<workspace>") for w in summary[key]]
     if not commit:
         # A preview says what the import would load (the result itself says nothing was loaded).
         summary["tables"] = {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected}
@@ -184,8 +183,7 @@ async def preview(
                 while chunk := await f.read(1 << 20):  # never the whole file in memory
                     total += len(chunk)
                     if total > MAX_BYTES:
-                        raise TooLarge(f"upload too large: more than {MAX_BYTES // 2**20} MB",
-                                       fa=f"فایل بارگذاری‌شده بزرگ است: بیش از {MAX_BYTES // 2**20} مگابایت")
+                        raise TooLarge(Text("error.imports.upload_too_large", mb=MAX_BYTES // 2**20))
                     out.write(chunk)
         if mapping:
             (folder / "mapping.yaml").write_text(mapping, encoding="utf-8")
@@ -207,8 +205,7 @@ def commit(upload_id: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     _may_import(user)
     folder = _upload_dir(svc, upload_id)
     if not folder.exists():
-        raise InputError(f"upload {upload_id!r} not found (preview it first)",
-                         fa=f"بارگذاری {upload_id!r} پیدا نشد (ابتدا پیش‌نمایش بگیرید)")
+        raise InputError(Text("error.imports.no_upload", upload=upload_id))
     try:
         out = _run(svc, folder, user, commit=True)
     finally:

@@ -20,7 +20,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
+from salesscope import locale
 from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
+from salesscope.locale import Localized, Text
 from salesscope.web.auth import (
     Forbidden,
     LoginLimiter,
@@ -64,15 +66,23 @@ def error_body(code: str, message: str, **extra: object) -> dict:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def translations(message: Localized) -> dict[str, str]:
+    """``message_fa`` (and ``message_<lang>`` for every other language with a catalogue) beside the
+    English ``message``."""
+    return {f"message_{lang}": message(lang) for lang in locale.languages() if lang != locale.DEFAULT}
+
+
 def error_response(exc: SalesScopeError, hide: str | None = None) -> JSONResponse:
     """A SalesScope error as the API answers it: its status, code, message and Persian message.
 
     ``hide``: a server path (the workspace's) replaced by "<workspace>" wherever it appears.
     """
     extra = {}
-    for attr in ("file", "row", "column", "message_fa"):
+    for attr in ("file", "row", "column"):
         if getattr(exc, attr, None) is not None:
             extra[attr] = getattr(exc, attr)
+    if exc.text is not None:
+        extra.update(translations(exc.text))
     body = error_body(exc.code, str(exc), **extra)
     if hide:
         body = json.loads(json.dumps(body, ensure_ascii=False).replace(json.dumps(hide)[1:-1], "<workspace>"))
@@ -109,22 +119,24 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return JSONResponse(error_body("invalid_request", problems,
-                                       message_fa=f"درخواست نامعتبر است: {problems}"), status_code=422)
+                                       **translations(Text("error.web.invalid_request", problems=problems))),
+                            status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if isinstance(exc, BodyTooLarge):
             return error_response(too_large(exc.limit))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        fa = {404: "پیدا نشد", 405: "این روش درخواست پذیرفته نیست"}.get(exc.status_code)
-        return JSONResponse(error_body(code, str(exc.detail), **({"message_fa": fa} if fa else {})),
+        known = code != "http_error"
+        return JSONResponse(error_body(code, str(exc.detail), **(translations(Text(f"error.web.{code}"))
+                                                                  if known else {})),
                             status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return JSONResponse(error_body("internal_error", "unexpected error; see the server log"),
-                            status_code=500)
+        crash = Text("error.web.internal_error")
+        return JSONResponse(error_body("internal_error", str(crash), **translations(crash)), status_code=500)
 
 
 def create_app(ws: Workspace, *, announce: Callable[[str], object] = print) -> FastAPI:

@@ -13,6 +13,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from salesscope.errors import AuthError, Forbidden
+from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.web.users import SESSION_HOURS, User
 
@@ -31,8 +32,7 @@ class TooManyAttempts(AuthError):
     code = "too_many_attempts"
 
     def __init__(self, wait: float) -> None:
-        super().__init__(f"too many failed logins: try again in {int(wait) + 1} s",
-                         fa=f"تلاش ناموفق برای ورود زیاد بود: {int(wait) + 1} ثانیه دیگر دوباره تلاش کنید")
+        super().__init__(Text("error.auth.too_many_attempts", seconds=int(wait) + 1))
         self.wait = wait
 
 
@@ -125,19 +125,16 @@ def authenticate(request: Request) -> User:
     if header.lower().startswith("bearer "):
         user = users.user_for_token(header[7:].strip())
         if user is None:
-            raise NotLoggedIn("invalid, expired or revoked API token",
-                              fa="توکن API نامعتبر، منقضی یا باطل‌شده است")
+            raise NotLoggedIn(Text("error.auth.bad_token"))
         request.state.user = user
         return user
     session = users.session(request.cookies.get(SESSION_COOKIE))
     if session is None:
-        raise NotLoggedIn("log in first (or send an API token as 'Authorization: Bearer ...')",
-                          fa="ابتدا وارد شوید (یا توکن API را با 'Authorization: Bearer ...' بفرستید)")
+        raise NotLoggedIn(Text("error.auth.log_in"))
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent, session.csrf):
-            raise Forbidden("missing or wrong CSRF token (send the X-CSRF-Token header)",
-                            fa="توکن CSRF نیست یا نادرست است (سرآیند X-CSRF-Token را بفرستید)")
+            raise Forbidden(Text("error.auth.csrf_header"))
     request.state.session, request.state.user = session, session.user
     return session.user
 
@@ -149,12 +146,12 @@ def scope_for(user: User) -> Scope:
 
 def require_admin(user: User) -> None:
     if user.role != "admin":
-        raise Forbidden("only an admin can do this", fa="فقط مدیر سامانه می‌تواند این کار را بکند")
+        raise Forbidden(Text("error.auth.admin_only"))
 
 
 def check_where(user: User, where: dict[str, str], team_of: dict[str, str]) -> None:
     """Refuse a filter that names a rep or team outside the user's scope (403, not an empty set)."""
     if not scope_for(user).admits(rep=where.get("rep"), team=where.get("team"), team_of=team_of):
         if user.role == "rep":
-            raise Forbidden("a rep sees only their own rows", fa="فروشنده فقط ردیف‌های خودش را می‌بیند")
-        raise Forbidden("a manager sees only their own team", fa="مدیر فروش فقط تیم خودش را می‌بیند")
+            raise Forbidden(Text("error.auth.rep_own_rows"))
+        raise Forbidden(Text("error.auth.manager_own_team"))

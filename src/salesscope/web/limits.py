@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from salesscope.errors import SalesScopeError, TooLarge
+from salesscope.locale import Text
 
 UPLOAD_PATH = "/api/v1/imports/preview"
 UPLOAD_BYTES = 200 * 1024 * 1024  # files for an import, all together
@@ -31,7 +32,7 @@ def body_limit(path: str) -> int:
 
 def too_large(limit: int) -> TooLarge:
     size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
-    return TooLarge(f"request too large: more than {size}", fa=f"درخواست بزرگ است: بیش از {size}")
+    return TooLarge(Text("error.web.request_too_large", size=size))
 
 
 class BodyTooLarge(HTTPException):

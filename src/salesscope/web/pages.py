@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from salesscope import locale
 from salesscope.errors import AuthError
+from salesscope.locale import Text
 from salesscope.web.auth import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -163,7 +164,7 @@ def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
     session = users.session(cookie)
     if session is not None:
         if not hmac.compare_digest(csrf, session.csrf):
-            raise Forbidden("missing or wrong CSRF token", fa="توکن CSRF نیست یا نادرست است")
+            raise Forbidden(Text("error.auth.csrf"))
         users.end_session(cookie)  # the cookie is dead on the server, not only in this browser
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")

@@ -18,6 +18,7 @@ from salesscope import formatting, locale
 from salesscope.engine import records
 from salesscope.errors import QueryError
 from salesscope.i18n import Lang, format_date, to_ascii_digits
+from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.web.service import Service, to_records
 from salesscope.zoom import Dim, parse_dimension, parse_where
@@ -92,14 +93,12 @@ def _frame(b: records.Behind) -> list[dict[str, Any]]:
 def _select(svc: Service, kpi: str, facts: list[str] | None) -> list[Any]:
     catalog = svc.catalog()
     if kpi not in catalog:
-        raise QueryError(f"unknown indicator {kpi!r}: expected one of {', '.join(catalog)}",
-                         fa=f"شاخص {kpi!r} شناخته نیست؛ شاخص‌های موجود: {', '.join(catalog)}")
+        raise QueryError(Text("error.kpi.unknown", kpi=kpi, known=", ".join(catalog), hint=""))
     names = list(catalog[kpi].facts)
     if facts:
         unknown = [f for f in facts if f not in names]
         if unknown:
-            raise QueryError(f"indicator {kpi!r} has no table {unknown[0]!r}: expected one of {', '.join(names)}",
-                             fa=f"شاخص {kpi!r} جدولی به نام {unknown[0]!r} ندارد؛ یکی از {', '.join(names)}")
+            raise QueryError(Text("error.kpi.no_table", kpi=kpi, table=unknown[0], options=", ".join(names)))
         names = [f for f in names if f in facts]
     return [svc.ws.model.facts[f] for f in names]
 

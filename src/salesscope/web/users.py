@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from salesscope.errors import AuthError, InputError
+from salesscope.locale import Listed, Text
 from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
@@ -79,8 +80,7 @@ def _hash(secret: str) -> str:
 
 
 def _short_password() -> InputError:
-    return InputError("password: expected at least 8 characters",
-                      fa="گذرواژه باید دست‌کم ۸ نویسه باشد")
+    return InputError(Text("error.users.short_password"))
 
 
 _USER_COLS = "username, role, team, rep_id, user_id"
@@ -133,23 +133,20 @@ class UserStore:
                rep_id: str | None = None) -> User:
         username = (username or "").strip()
         if not username or len(username) > 64:
-            raise InputError(f"username {username!r}: expected 1-64 characters",
-                             fa=f"نام کاربری {username!r} باید ۱ تا ۶۴ نویسه باشد")
+            raise InputError(Text("error.users.bad_username", username=username))
         if role not in ROLES:
-            raise InputError(f"role {role!r}: expected one of {', '.join(ROLES)}",
-                             fa=f"نقش {role!r} معتبر نیست؛ یکی از {'، '.join(ROLES)}")
+            raise InputError(Text("error.users.bad_role", role=role, options=Listed(ROLES)))
         if role == "manager" and not team:
-            raise InputError("a manager needs a team", fa="مدیر فروش باید یک تیم داشته باشد")
+            raise InputError(Text("error.users.manager_needs_team"))
         if role == "rep" and not rep_id:
-            raise InputError("a rep needs a rep_id", fa="فروشنده باید rep_id داشته باشد")
+            raise InputError(Text("error.users.rep_needs_rep_id"))
         if len(password or "") < 8:
             raise _short_password()
         user = User(username, cast(Role, role), team if role == "manager" else None,  # a role of ROLES
                     rep_id if role == "rep" else None, uuid.uuid4().hex)
         with self.lock:
             if self.get(username):
-                raise InputError(f"username {username!r} already exists",
-                                 fa=f"نام کاربری {username!r} از پیش وجود دارد")
+                raise InputError(Text("error.users.exists", username=username))
             self.con.execute('INSERT INTO "_users" (username, password_hash, role, team, rep_id, '
                              "created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                              [username, _hasher.hash(password), role, user.team, user.rep_id, _now(),
@@ -161,7 +158,7 @@ class UserStore:
         with self.lock:
             user = self.get(username)
             if user is None:
-                raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+                raise InputError(Text("error.users.no_user", username=username))
             self.con.execute('DELETE FROM "_sessions" WHERE user_id = ?', [user.user_id])
             self.con.execute('DELETE FROM "_tokens" WHERE user_id = ? OR username = ?',
                              [user.user_id, username])
@@ -174,7 +171,7 @@ class UserStore:
         with self.lock:
             user = self.get(username)
             if user is None:
-                raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+                raise InputError(Text("error.users.no_user", username=username))
             self.con.execute('UPDATE "_users" SET password_hash = ? WHERE user_id = ?',
                              [_hasher.hash(password), user.user_id])
             self.con.execute('DELETE FROM "_sessions" WHERE user_id = ? AND session_hash <> ?',
@@ -192,8 +189,7 @@ class UserStore:
                 raise VerificationError
             _hasher.verify(r[0], password)
         except (VerificationError, InvalidHashError):
-            raise AuthError("wrong username or password",
-                            fa="نام کاربری یا گذرواژه نادرست است") from None
+            raise AuthError(Text("error.users.wrong_password")) from None
         user = self.get(username)
         assert user is not None
         return user
@@ -236,11 +232,10 @@ class UserStore:
     # -- API tokens -----------------------------------------------------------------------------
     def new_token(self, username: str, name: str | None = None, days: int = TOKEN_DAYS) -> str:
         if not 1 <= days <= TOKEN_MAX_DAYS:
-            raise InputError(f"expires_in_days {days}: expected 1-{TOKEN_MAX_DAYS}",
-                             fa=f"expires_in_days {days}: باید بین ۱ و {TOKEN_MAX_DAYS} باشد")
+            raise InputError(Text("error.users.token_days", days=days, most=TOKEN_MAX_DAYS))
         user = self.get(username)
         if user is None:
-            raise InputError(f"no user {username!r}", fa=f"کاربری با نام {username!r} نیست")
+            raise InputError(Text("error.users.no_user", username=username))
         token, now = TOKEN_PREFIX + secrets.token_urlsafe(32), _now()
         with self.lock:
             self.con.execute('INSERT INTO "_tokens" (token_hash, username, name, created_at, user_id, '
@@ -288,6 +283,6 @@ class UserStore:
             found = scalar(self.con.execute('SELECT count(*) FROM "_tokens" WHERE user_id = ? AND token_id = ?',
                                             [user.user_id, token_id]))
             if not found:
-                raise InputError(f"no API token {token_id!r}", fa=f"توکن API با شناسهٔ {token_id!r} نیست")
+                raise InputError(Text("error.users.no_token", token=token_id))
             self.con.execute('DELETE FROM "_tokens" WHERE user_id = ? AND token_id = ?',
                              [user.user_id, token_id])

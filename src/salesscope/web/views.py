@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from salesscope.errors import InputError
+from salesscope.locale import Text
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden
 from salesscope.web.service import Service
@@ -64,15 +65,11 @@ def list_views(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
 def save_view(body: NewView, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Save the page and zoom as a named view; ``shared`` shows it to the caller's team as well."""
     if not PAGE.match(body.path):
-        raise InputError(f"path {body.path!r} is not a dashboard page: expected /, /indicator/<id>, /funnel, "
-                         "/advice or /forecast",
-                         fa=f"مسیر {body.path!r} صفحهٔ داشبورد نیست؛ یکی از /، ‎/indicator/<id>‎، ‎/funnel‎، "
-                            "‎/advice‎ یا ‎/forecast‎")
+        raise InputError(Text("error.views.not_a_page", path=body.path))
     query = "&".join(p for p in body.query.lstrip("?").split("&") if p and not p.startswith("lang="))
     shared = _audience(user, svc) if body.shared else None
     if body.shared and shared is None:
-        raise InputError("a view is shared with your team, and you belong to none",
-                         fa="نما با تیم شما به اشتراک گذاشته می‌شود و شما در هیچ تیمی نیستید")
+        raise InputError(Text("error.views.no_team"))
     view_id = uuid.uuid4().hex[:12]
     with svc.writing() as ws:
         ws.duckdb.execute(DDL)
@@ -87,10 +84,9 @@ def delete_view(view_id: str, user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """Remove a view: its owner or an admin."""
     view = next((v for v in _visible(user, svc) if v["id"] == view_id), None)
     if view is None:
-        raise InputError(f"no view {view_id!r}", fa=f"نمایی با شناسهٔ {view_id!r} نیست")
+        raise InputError(Text("error.views.no_view", view=view_id))
     if not view["mine"] and user.role != "admin":
-        raise Forbidden("only its owner or an admin may remove a view",
-                        fa="تنها صاحب نما یا مدیر سامانه می‌تواند آن را بردارد")
+        raise Forbidden(Text("error.views.not_yours"))
     with svc.writing() as ws:
         ws.duckdb.execute(f'DELETE FROM "{TABLE}" WHERE view_id = ?', [view_id])
     return {"deleted": view_id}
