@@ -104,7 +104,7 @@ def from_parser(e: ParserError) -> Failure:
         options = getattr(e, "possibilities", None) or ()
         hint = suggestion(opt, options) if options else ""
         if options and not hint:
-            hint = Text("error.did_you_mean", guess=_either(sorted(options)))
+            hint = Text("error.did_you_mean", guess=Listed(sorted(options), Text("meta.or")))
         return Failure(Text("failure.no_option", option=opt, hint=hint), code, command)
     param = getattr(e, "param", None)
     if hasattr(e, "param_type") and param is not None:  # a required option or argument not given
@@ -113,13 +113,6 @@ def from_parser(e: ParserError) -> Failure:
     if param is not None:
         return Failure(Text("failure.bad_value", option=_option_label(param), detail=message), code, command)
     return Failure(Text("failure.unreadable", detail=message[:1].lower() + message[1:]), code, command)
-
-
-def _either(options: Sequence[str]) -> Text | str:
-    """``a or b or c`` in the reader's language."""
-    if len(options) < 2:
-        return options[0] if options else ""
-    return Text("failure.either", first=_either(options[:-1]), last=options[-1])
 
 
 def unknown_command(name: str, commands: Iterable[str]) -> Failure:

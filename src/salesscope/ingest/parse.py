@@ -53,7 +53,7 @@ def expected_date(fmt: str | list[str] | None) -> Text:
         return Text(f"importing.expected_date.{fmt}")
     pats = date_patterns(fmt)
     if pats:
-        return Text("importing.expected_date.format", formats=Listed(pats[:3], Text("importing.expected_date.or")))
+        return Text("importing.expected_date.format", formats=Listed(pats[:3], Text("meta.or")))
     return Text("importing.expected_date.any")
 
 

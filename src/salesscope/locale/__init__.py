@@ -3,7 +3,8 @@
 A catalogue is a YAML mapping of sections (``dim``, ``reason``, ``finding``, ``report``, ``web``...)
 whose leaves are texts with ``{name}`` placeholders; a text is named by its dotted path
 (``dim.team``, ``reason.missing_input``). Its ``meta`` section says how the language writes:
-direction, digits, decimal and group separators, minus and percent signs, list separator.
+direction, digits, decimal and group separators, minus and percent signs, list separator and the
+word joining alternatives (``or``).
 Adding a language means adding one file; a text missing from it falls back to English, and the
 tests fail until every language has every text.
 
