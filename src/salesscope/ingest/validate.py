@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 import duckdb
 
 from salesscope import locale
-from salesscope.ingest.messages import Reason, reason_columns, say, sql_text, sql_texts, sql_words
+from salesscope.ingest.messages import (
+    Reason,
+    SqlParam,
+    reason_columns,
+    say,
+    sql_text,
+    sql_texts,
+    sql_words,
+)
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.parse import expected_date
 from salesscope.ingest.readers import q
@@ -132,10 +140,10 @@ def _checks(typed: Typed, enrich: bool) -> list[tuple[str, str]]:
     if typed.table is Table.OPPORTUNITIES and "status" in typed.columns and not enrich:
         has_close = "closed_at" in typed.columns
         missing = "x_closed_at IS NULL AND closed_at IS NULL" if has_close else "TRUE"
-        params = {"status": sql_words("status", "deal_status", ["won", "lost", "open"])}
+        status: dict[str, SqlParam] = {"status": sql_words("status", "deal_status", ["won", "lost", "open"])}
         checks.append((f"'closed_at', {typed.columns['closed_at'].raw if has_close else 'NULL'}, "
                        f"{lit(Reason.MISSING_CLOSE_DATE)}, "
-                       f"{sql_texts(Reason.MISSING_CLOSE_DATE, **params)}",
+                       f"{sql_texts(Reason.MISSING_CLOSE_DATE, **status)}",
                        f"status IN ('won', 'lost') AND {missing}"))
     return checks
 
