@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 import pytest
@@ -90,3 +91,20 @@ def test_too_little_history_says_the_bands_are_unchecked(make_ws):
     assert (df["from_track_record"] == 0).all()
     assert "Too little history" in bands_note(df.attrs, "en")
     assert bands_note(df.attrs, "fa").startswith("سابقه")
+
+
+def test_a_past_miss_far_beyond_its_floored_spread_does_not_blow_the_bands_up():
+    """A rep's quarter with nothing won, forecast at 50,000 with the narrowest spread: measured in
+    such spreads the miss is hundreds wide, and a wide spread now must not scale it out of measure."""
+    starts = [dt.date(2020, 1, 1) + dt.timedelta(days=91 * i) for i in range(16)]
+    points = pd.DataFrame({"horizon": 1, "period_start": starts, "expected": 50_000.0,
+                           "low_80": 49_990.0, "high_80": 50_010.0,
+                           "actual": [0.0 if i in (2, 7, 13) else 50_000.0 * (1 + 0.01 * (i % 3)) for i in range(16)]})
+    cal = bands.fit(points, Grain.QUARTER)
+    assert cal is not None and cal.widths["95"] > 100  # the miss, in floored spreads
+    now = pd.DataFrame({"horizon": [1], "period_start": [dt.date(2024, 1, 1)], "expected": [40_000.0],
+                        "low_80": [2_000.0], "high_80": [400_000.0], "low_95": [1_000.0], "high_95": [900_000.0]})
+    out = bands.apply(now, cal)  # RuntimeWarnings fail the test suite: no overflow
+    high = float(out["high_95"].iloc[0])
+    assert high < (40_000 + cal.offset) * math.exp(2 * cal.widest)
+    assert float(out["low_95"].iloc[0]) <= float(out["expected"].iloc[0]) <= high

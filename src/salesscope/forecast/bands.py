@@ -48,6 +48,9 @@ class Calibration:
     cycle: int | None = None      # cycle length in periods when the errors follow a pattern
     shifts: tuple[float, ...] = ()  # mean log error per position of the cycle
     cycle_pvalue: float | None = None
+    # the largest past miss on the log scale: a band reaches at most twice as far (a past spread
+    # cut to SPREAD_FLOOR would otherwise scale a wide one out of all measure)
+    widest: float = math.inf
 
     def shift_at(self, start: dt.date, horizon: int) -> float:
         """The log shift of a forecast of the period starting on ``start``, ``horizon`` periods ahead."""
@@ -170,7 +173,8 @@ def fit(points: pd.DataFrame, grain: Grain) -> Calibration | None:
         centre = centre + seasonal
     z = (err - centre) / spread
     return Calibration(grain, len(pts), offset, _widths(z, len(set(starts)), (found[0] if found else 0) + len(bias)), bias,
-                       found[0] if found else None, shifts, found[1] if found else None)
+                       found[0] if found else None, shifts, found[1] if found else None,
+                       widest=float(np.abs(err - centre).max()))
 
 
 def apply(frame: pd.DataFrame, cal: Calibration | None) -> pd.DataFrame:
@@ -192,7 +196,7 @@ def apply(frame: pd.DataFrame, cal: Calibration | None) -> pd.DataFrame:
     out["from_track_record"] = expected - out["expected"].to_numpy(float)
     out["expected"] = expected
     for name in LEVELS:
-        half = cal.widths[name] * spread
+        half = np.minimum(cal.widths[name] * spread, 2 * cal.widest)
         out[f"low_{name}"] = np.maximum(np.exp(centre - half) - c, floor)
         out[f"high_{name}"] = np.maximum(np.exp(centre + half) - c, expected)
     return out
