@@ -162,7 +162,10 @@ def test_rep_and_manager_see_only_their_people(web, client):
     reps = {w: set(client.get("/api/v1/dimensions/rep/values", headers=bearer(web, w))
                    .json()["values"]) for w in EVERYONE}
     assert reps["r01"] == {"R01"}
-    assert reps["north"] < reps["chief"] and "R01" in reps["north"]
+    stored = web["ws"].duckdb.execute("SELECT rep_id, team FROM reps").fetchall()
+    assert reps["chief"] == {r for r, _ in stored}
+    assert reps["north"] == {r for r, team in stored if team == "North"} and "R01" in reps["north"]
+    assert reps["north"] < reps["chief"]
     rows = client.get("/api/v1/indicators/win_rate/rows", headers=bearer(web, "r01"),
                       params={"period_start": "2024-01-01", "period_end": "2026-12-31"}).json()
     text = str(rows)
