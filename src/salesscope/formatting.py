@@ -277,5 +277,13 @@ def display(row: dict[str, Any], currency: str = "") -> dict[str, dict[str, str]
         out[lang] = {"value": value_text(row.get("value"), unit, lang, currency),
                      "change": change_text(row.get("change"), unit, lang, currency),
                      "interval": interval_text(row.get("ci_low"), row.get("ci_high"), unit, lang, currency),
-                     "n": number(row.get("n"), lang, "count")}
+                     "n": number(row.get("n"), lang, "count"),
+                     "target": value_text(row.get("target"), unit, lang, currency)}
     return out
+
+
+def funnel_display(row: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """How a funnel row's count and conversion read, in both languages."""
+    return {lang: {"count": number(row.get("count"), lang, "count"),
+                   "conversion": value_text(row.get("conversion"), "percent", lang)}
+            for lang in locale.languages()}

@@ -239,3 +239,22 @@ def test_forecast_and_plan_read_the_same_on_every_surface(demo_ws, as_role, tmp_
             cell = items[item]["value"]
             assert excel_text(cell.value, cell.number_format, lang) == d["value"], (item, lang)
             assert "%" not in cell.number_format
+
+
+def test_the_dashboards_funnel_and_targets_read_as_written_by_hand(demo_ws, as_role):
+    """The funnel's counts and conversions and a card's target come from the server as text, the
+    same as every other surface writes them (the page formats none of them itself)."""
+    client, _ = as_role("boss")
+    rows = client.get("/api/v1/funnel", params={"grain": "month", "by": "channel"}).json()["rows"]
+    counted = [r for r in rows if r["count"] is not None and r["conversion"] is not None]
+    assert len(counted) > 20
+    for r in counted:
+        for lang in ("en", "fa"):
+            assert r["display"][lang]["count"] == by_hand(r["count"], "count", lang, ""), r
+            assert r["display"][lang]["conversion"] == by_hand(r["conversion"], "percent", lang, ""), r
+    from salesscope.formatting import display
+
+    for unit, target in (("money", 52300.00000000002), ("percent", 41.25), ("days", 30.0)):
+        shown = display({"value": None, "unit": unit, "target": target}, "EUR")
+        for lang in ("en", "fa"):
+            assert shown[lang]["target"] == by_hand(target, unit, lang, "EUR")

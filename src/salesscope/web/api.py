@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
 from salesscope.errors import QueryError
-from salesscope.formatting import display
+from salesscope.formatting import display, funnel_display
 from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
@@ -136,7 +136,7 @@ def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
     """Counts per funnel stage with conversion and drop-off, at the zoom asked."""
     scope = _scoped(user, svc, zoom)
     df = svc.funnel(zoom=zoom.replace(by=zoom.breakdown), scope=scope)
-    return {"rows": to_records(_filter(df, zoom))}
+    return {"rows": [{**r, "display": funnel_display(r)} for r in to_records(_filter(df, zoom))]}
 
 
 @router.get("/funnel/stages")

@@ -16,7 +16,7 @@
   function statusBadge(row, meta) {
     if (!row || !row.status) return null;
     const target = row.target === null || row.target === undefined ? ""
-      : ` · ${T.target}: ${withUnit(row.target, meta ? meta.unit : "")}`;
+      : ` · ${T.target}: ${row.display ? (row.display[LANG] || row.display.en).target : withUnit(row.target, meta ? meta.unit : "")}`;
     return el("span", { class: `badge ${row.status}` }, `${T[`status_${row.status}`] || row.status}${target}`);
   }
 
@@ -45,7 +45,7 @@
     if (!row || row.n === null || row.n === undefined) return null;
     const thin = row.n < BOOT.min_sample;
     return el("span", { class: thin ? "n thin" : "n", title: thin ? T.thin_sample : "" },
-      `${T.sample_size}: ${num(row.n, 0)}${thin ? ` · ${T.thin_sample}` : ""}`);
+      `${T.sample_size}: ${row.display ? (row.display[LANG] || row.display.en).n : num(row.n, 0)}${thin ? ` · ${T.thin_sample}` : ""}`);
   }
 
   // ---------------------------------------------------------------- overview
@@ -157,6 +157,10 @@
   }
 
   // ---------------------------------------------------------------- funnel
+  // A funnel row's count and conversion as the server writes them.
+  const shownCount = (r) => (r.display ? r.display[LANG] || r.display.en
+    : { count: num(r.count, 0), conversion: withUnit(r.conversion, "percent") });
+
   async function funnel() {
     const q = SS.zoomQuery(), by = (q.get("by") || "").split(",")[0];
     const rows = (await api("/api/v1/funnel", { query: q })).rows;
@@ -175,8 +179,8 @@
       return { type: by ? "bar" : "funnel", name: g === null ? "" : SS.plotText(g),
         y: part.map((r) => T[`funnel_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "outside", cliponaxis: false, hoverinfo: "x+y",
-        text: part.map((r) => (r.conversion === null ? num(r.count, 0)
-          : `${num(r.count, 0)} · ${withUnit(r.conversion, "percent")}`)) };
+        text: part.map((r) => (r.conversion === null ? shownCount(r).count
+          : `${shownCount(r).count} · ${shownCount(r).conversion}`)) };
     });
     await SS.plot(box, traces, chartLayout({ height: 320, barmode: "group",
       margin: { l: 110, r: 20, t: 10, b: 30 }, yaxis: { autorange: "reversed" } }), cfg);
@@ -198,9 +202,9 @@
       if (!r || r.count === null || r.count === undefined) {
         return el("td", { class: "muted", title: r && r.note ? T[`funnel_${r.note}`] || r.note : "" }, "—");
       }
-      return el("td", {}, el("bdi", {}, num(r.count, 0)),
+      return el("td", {}, el("bdi", {}, shownCount(r).count),
         r.conversion === null || r.conversion === undefined ? null
-          : el("span", { class: "muted conv" }, " ", el("bdi", {}, withUnit(r.conversion, "percent"))));
+          : el("span", { class: "muted conv" }, " ", el("bdi", {}, shownCount(r).conversion)));
     };
     const notes = [...new Set(rows.filter((r) => r.note).map((r) => r.note))];
     return el("div", { class: "table-wrap", id: "funnel-table" }, el("table", {},
