@@ -72,11 +72,7 @@ class SharedLock:
         try:
             yield True
         finally:
-            with self._cond:
-                self._depth -= 1
-                if not self._depth:
-                    self._writer = None
-                    self._cond.notify_all()
+            self._release()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -96,11 +92,15 @@ class SharedLock:
         try:
             yield
         finally:
-            with self._cond:
-                self._depth -= 1
-                if not self._depth:
-                    self._writer = None
-                    self._cond.notify_all()
+            self._release()
+
+    def _release(self) -> None:
+        """End one level of this thread's write; the last one lets readers and writers in."""
+        with self._cond:
+            self._depth -= 1
+            if not self._depth:
+                self._writer = None
+                self._cond.notify_all()
 
 
 class Store:
