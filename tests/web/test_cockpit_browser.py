@@ -9,9 +9,11 @@ import io
 import os
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from .signin import open_page, settled
 
 SHOTS = Path(os.environ.get("SALESSCOPE_SCREENSHOTS", "/tmp/salesscope-web-shots"))
 SHOTS.mkdir(parents=True, exist_ok=True)
@@ -22,17 +24,11 @@ pytestmark = [pytest.mark.browser,
 
 
 def _open(page, username: str, password: str, target: str) -> None:
-    page.goto(f"/login?next={quote(target)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-    _settled(page)
+    open_page(page, username, password, target, wait=_settled)
 
 
 def _settled(page) -> None:
-    page.wait_for_selector("main[aria-busy=false]", timeout=60_000)
-    page.wait_for_load_state("networkidle")
+    settled(page)
     page.wait_for_function("() => [...document.querySelectorAll('.rows-table')].every((t) => t.getAttribute('aria-busy') !== 'true')")
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
+
+from .signin import open_page as _open
+from .signin import settled as _settled
 
 SHOTS = Path(os.environ.get("SALESSCOPE_SCREENSHOTS", "/tmp/salesscope-web-shots"))
 SHOTS.mkdir(parents=True, exist_ok=True)
@@ -14,20 +16,6 @@ SHOTS.mkdir(parents=True, exist_ok=True)
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium package")]
 RANGE = "from=2026-01-01&to=2026-03-31"
-
-
-def _open(page, username: str, password: str, target: str) -> None:
-    page.goto(f"/login?next={quote(target)}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-    _settled(page)
-
-
-def _settled(page) -> None:
-    page.wait_for_selector("main[aria-busy=false]", timeout=60_000)
-    page.wait_for_load_state("networkidle")
 
 
 def test_from_the_indicator_to_why_it_changed(page, passwords):
