@@ -257,21 +257,19 @@ def export_parquet(ws: Workspace, warehouse: Path, database: str | None = None) 
                 f"SELECT count(*) FROM (SELECT {names} FROM {done} EXCEPT ALL {store})"))
             if same_columns and not gone:
                 added = f"{store} EXCEPT ALL SELECT {names} FROM {done}"
-                n = scalar(con.execute(f"SELECT count(*) FROM ({added})"))
-                if n:
-                    _write_parquet(con, added, folder / f"part-{len(parts):05d}.parquet")
+                n = _write_parquet(con, added, folder / f"part-{len(parts):05d}.parquet", keep_empty=False)
                 _write_mark(folder, mark)
                 out[table.value] = (n, "appended" if n else "unchanged")
                 continue
         fresh = folder.with_name(folder.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        _write_parquet(con, store, fresh / "part-00000.parquet")
+        n = _write_parquet(con, store, fresh / "part-00000.parquet")
         if parts:
             shutil.rmtree(folder)
         fresh.rename(folder)
         _write_mark(folder, mark)
-        out[table.value] = (scalar(con.execute(f'SELECT count(*) FROM "{table.value}"')), "rewritten" if parts else "new")
+        out[table.value] = (n, "rewritten" if parts else "new")
     return out
 
 
@@ -297,11 +295,16 @@ def _write_mark(folder: Path, mark: list) -> None:
     (folder / MARK).write_text(json.dumps(mark))
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> None:
-    """Write a query's rows to one Parquet file, whole or not at all."""
+def _write_parquet(con: duckdb.DuckDBPyConnection, query: str, path: Path, *, keep_empty: bool = True) -> int:
+    """Write a query's rows to one Parquet file, whole or not at all; the rows written (no file
+    for none unless ``keep_empty``)."""
     part = path.with_name(path.name + ".partial")
-    con.execute(f"COPY ({query}) TO '{_sql_path(part)}' (FORMAT parquet)")
-    part.rename(path)
+    n = scalar(con.execute(f"COPY ({query}) TO '{_sql_path(part)}' (FORMAT parquet)"))
+    if n or keep_empty:
+        part.rename(path)
+    else:
+        part.unlink()
+    return n
 
 
 def use_backend(ws: Workspace, cfg: BackendConfig) -> Workspace:
