@@ -38,3 +38,16 @@ def test_dashboard_scripts_are_compressed_and_revalidated(as_role):
     assert r.num_bytes_downloaded < len(r.content) and "function" in r.text  # decoded by the client
     again = client.get("/static/app.js", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_the_icon_is_served_to_anyone(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as client:  # not signed in: the login page shows the icon too
+        login = client.get("/login")
+        assert '<link rel="icon" href="/static/favicon.svg"' in login.text
+        icon = client.get("/static/favicon.svg")
+        assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+        assert icon.text.startswith("<svg")
+        old = client.get("/favicon.ico")  # what browsers ask for on their own
+        assert old.status_code == 200 and old.content == icon.content

@@ -171,6 +171,12 @@ def logout(request: Request, csrf: Annotated[str, Form()]) -> Response:
     return resp
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers and tools that ask for /favicon.ico get the dashboard's icon (pages name it in a link)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 # -- assets from Python packages -----------------------------------------------------------------
 @router.get("/api/docs", response_class=HTMLResponse)
 def api_docs(request: Request) -> Response:
