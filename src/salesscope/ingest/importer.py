@@ -382,6 +382,7 @@ class _Run:
             # Collapsed repeats are one record, read once: read = loaded + rejected holds.
             self.counts[target].read -= validate.collapse(con, stage)
         self.typed.append((k, typed))
+        self.warnings.extend(typed.notes)
         # Typed relations (views read their lookups) go before the sources they read.
         drops = [f"DROP {'VIEW' if typed.view else 'TABLE'} {typed.relation}"]
         for name in [r[0] for r in con.execute(

@@ -30,6 +30,7 @@ from salesscope.errors import ConfigError
 from salesscope.ingest.messages import column_purpose, say
 from salesscope.locale import Listed, Text
 from salesscope.schema import (
+    ENUM_VALUES,
     EXTENSIBLE,
     TABLES,
     Kind,
@@ -88,6 +89,9 @@ class ColumnMap(BaseModel):
     year: int | None = None  # the year of dates whose format has none
     decimal: Literal[".", ","] | None = None
     scale: Scale | None = None
+    # For a status or purpose: the value of those the map and the vocabulary do not know,
+    # each such value reported in a warning instead of rejecting its rows.
+    otherwise: str | None = None
     optional: bool = False
 
     @model_validator(mode="after")
@@ -313,6 +317,16 @@ def _check_table(loc: tuple[Any, ...], table: Table, tm: TableMap,
             problems.append(((*loc, "columns", name), say(
                 "colliding_template", name=name, template=col.template,
                 parts=", ".join(col.sources))))
+    for name, col in tm.columns.items():
+        if col.otherwise is not None and name in valid:
+            kind = base.column(name).kind
+            if kind not in (Kind.STATUS, Kind.PURPOSE):
+                problems.append(((*loc, "columns", name, "otherwise"), say(
+                    "otherwise_not_vocabulary", name=name)))
+            elif col.otherwise not in ENUM_VALUES[kind]:
+                problems.append(((*loc, "columns", name, "otherwise"), say(
+                    "otherwise_unknown", value=col.otherwise, name=name,
+                    values=", ".join(ENUM_VALUES[kind]))))
     for group, what in (("attributes", "attribute"), ("rep_roles", "rep_role")):
         declared = list(getattr(tm, group))
         if declared and table not in EXTENSIBLE:

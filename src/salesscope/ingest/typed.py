@@ -9,6 +9,7 @@ cannot fail has no ``x_c``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -23,11 +24,13 @@ from salesscope.ingest.messages import Reason, column_purpose, purpose, say
 from salesscope.ingest.messages import sql_literal as lit
 from salesscope.ingest.native import NUMERIC, TEMPORAL, dates_safe, reads_natively, value_sql
 from salesscope.ingest.readers import Source, q
-from salesscope.locale import Text
+from salesscope.locale import Digits, Text
 from salesscope.schema import Column, Kind, Table, TableSpec
 from salesscope.vocab import normalise_channel
 
 __all__ = ["NUMERIC", "TEMPORAL", "ColumnInfo", "Typed", "build_typed"]
+
+UNKNOWN_SHOWN = 10  # values read with a mapping's ``otherwise`` named in its warning
 
 
 
@@ -46,6 +49,7 @@ class ColumnInfo:
     marked: bool = False  # its source cells may hold workbook errors (readers.CELL_ERROR)
     decimal: str | None = None  # a number column's decimal separator; None: read from the data
     mixed_percent: bool = False  # a probability column holding both fractions and percents
+    otherwise: str | None = None  # the status or purpose of values the vocabulary does not know
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Typed:
     columns: dict[str, ColumnInfo] = field(default_factory=dict)
     read: int = 0
     view: bool = False  # a view computed on each scan rather than a table
+    notes: list[Text] = field(default_factory=list)  # warnings about what was read
 
 
 class _Headers:
@@ -207,6 +212,15 @@ def _raw_sql(col: ColumnMap, hs: _Headers, target: _Target, lookups: _Lookups) -
     return _text(expr)
 
 
+def _described(col: ColumnMap, hs: _Headers) -> str:
+    """How messages name where a column's values come from: of a list of source columns, the
+    ones this file has."""
+    if col.from_ is None:
+        return col.describe()
+    found = [h for h in (hs.find(n) for n in col.sources) if h is not None]
+    return " / ".join(found) or col.describe()
+
+
 def _marked(col: ColumnMap, hs: _Headers) -> bool:
     """Whether a column reads source cells that may hold workbook errors."""
     return any(h in hs.src.marked for h in (hs.find(n) for n in col.sources) if h is not None)
@@ -291,10 +305,11 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     for name in names:
         col, kind = columns[name], spec.column(name).kind
         info = ColumnInfo(name, kind, mapping.date_format(col) if mapping else None,
-                          source=lookups.described.get(name) or col.describe(),
+                          source=lookups.described.get(name) or _described(col, hs),
                           marked=_marked(col, hs) or name in lookups.marked)
         info.can_fail = (targets[name].required or info.marked
                          or kind not in (Kind.TEXT, Kind.CHANNEL))
+        info.otherwise = col.otherwise
         out.columns[name] = info
         if name in natives:
             info.native = src.types[natives[name]]
@@ -306,6 +321,9 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
         m = q("r_" + name)
         if col.values:
             m = parse.value_map_sql(m, col.values)
+        if col.template is not None:
+            # A template whose parts are all empty is a missing value, not the text "||".
+            m = f"(CASE WHEN {_shown_sql(col, q('r_' + name))} = '' THEN NULL ELSE {m} END)"
         m_exprs[name] = m
         if kind in TEMPORAL:
             t_exprs[name] = f"trim({parse.digits_sql(m)})"
@@ -341,6 +359,14 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             slots.append(("percent", name))
             aggs.append(f"coalesce(bool_or({v} > 0 AND {v} < 1), FALSE)")
             slots.append(("fraction", name))
+        if info.otherwise is not None:
+            m = m_exprs[name]
+            unknown = f"{m} IS NOT NULL AND {_vocabulary_sql(info.kind, m)} IS NULL"
+            aggs.append(f"count(*) FILTER (WHERE {unknown})")
+            slots.append(("unknown", name))
+            shown = _shown_sql(tm.stored_columns()[name], m)
+            aggs.append(f"list(DISTINCT {shown} ORDER BY {shown}) FILTER (WHERE {unknown})")
+            slots.append(("unknown_values", name))
         if info.kind in NUMERIC and info.native is None and info.decimal is None:
             aggs.append(parse.decimal_comma_column_sql(t_exprs[name]))
             slots.append(("decimal", name))
@@ -357,6 +383,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
     out.read = scan[0]
     joins: list[str] = []
     percent: dict[str, bool] = {}
+    unknown_rows = 0
     for (what, name), value in zip(slots, scan[1:], strict=True):
         if what == "jalali" and value:
             langs = locale.languages()
@@ -382,6 +409,17 @@ def build_typed(con: duckdb.DuckDBPyConnection, src: Source, table: Table, tm: T
             out.columns[name].mixed_percent = scale == "auto" and percent[name] and bool(value)
         elif what == "decimal":
             out.columns[name].decimal = "," if value else "auto"
+        elif what == "unknown":
+            unknown_rows = value
+        elif what == "unknown_values" and unknown_rows:
+            info = out.columns[name]
+            shown = ", ".join(repr(v) for v in value[:UNKNOWN_SHOWN])
+            more = f", ... ({len(value)})" if len(value) > UNKNOWN_SHOWN else ""
+            value_word = (Text(f"deal_status.{info.otherwise}") if info.kind is Kind.STATUS
+                          else info.otherwise)
+            out.notes.append(say("read_as_otherwise", file=src.label, column=info.source,
+                                 target=f"{table.value}.{name}", n=Digits(unknown_rows),
+                                 values=shown + more, value=value_word))
 
     inner = ["L.__row"]
     for name, info in out.columns.items():
@@ -452,12 +490,29 @@ def _typed_sql(info: ColumnInfo, m: str, t: str | None, tz: str, percent: bool) 
             return f"({v} / 100.0)" if percent else v
         case Kind.CHANNEL:
             return f"{q('c_' + info.name)}.ch"
-        case Kind.STATUS:
-            return parse.vocabulary_sql(m, parse.STATUS_SYNONYMS)
-        case Kind.PURPOSE:
-            return parse.vocabulary_sql(m, parse.PURPOSE_SYNONYMS)
+        case Kind.STATUS | Kind.PURPOSE if info.otherwise is not None:
+            return (f"(CASE WHEN {m} IS NULL THEN NULL ELSE coalesce("
+                    f"{_vocabulary_sql(info.kind, m)}, {lit(info.otherwise)}) END)")
+        case Kind.STATUS | Kind.PURPOSE:
+            return _vocabulary_sql(info.kind, m)
         case Kind.TEXT:
             return m
+
+
+def _shown_sql(col: ColumnMap, m: str) -> str:
+    """A mapped value as a warning shows it: a template's value without the separators its
+    empty parts leave at either end (``||Verbal commit`` is ``Verbal commit``)."""
+    if col.template is None:
+        return m
+    literals = "".join(sorted({c for c in re.sub(r"\{[^{}]*\}", "", col.template)
+                               if not c.isalnum()}))
+    return f"trim({m}, {lit(literals)})" if literals else m
+
+
+def _vocabulary_sql(kind: Kind, m: str) -> str:
+    """A status or purpose from its mapped text ``m``; NULL when the vocabulary does not know it."""
+    synonyms = parse.STATUS_SYNONYMS if kind is Kind.STATUS else parse.PURPOSE_SYNONYMS
+    return parse.vocabulary_sql(m, synonyms)
 
 
 def _problem_sql(column: Column, info: ColumnInfo, m: str, required: bool) -> str:
