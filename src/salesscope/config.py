@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from salesscope import locale
 from salesscope.errors import ConfigError
-from salesscope.locale import Text
+from salesscope.locale import Digits, Listed, Text
 from salesscope.vocab import Calendar, Dimension
 
 CONFIG_FILE = "salesscope.yaml"
@@ -19,7 +20,7 @@ CONFIG_FILE = "salesscope.yaml"
 
 def _known_language(code: str) -> str:
     if not locale.supported(code):
-        raise ValueError(f"language {code!r}: expected one of {', '.join(locale.languages())}")
+        raise ValueError(Text("error.config.one_of", value=code, options=Listed(locale.languages())))
     return code
 
 
@@ -101,14 +102,14 @@ class WorkspaceConfig(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (expected an IANA name like Asia/Tehran)") from None
+            raise ValueError(Text("error.config.time_zone", value=v, example="Asia/Tehran")) from None
         return v
 
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
         if not (len(v) == 3 and v.isalpha()):
-            raise ValueError(f"currency {v!r} is not a 3-letter ISO code like USD or IRR")
+            raise ValueError(Text("error.config.currency", value=v, example="IRR"))
         return v.upper()
 
 
@@ -157,8 +158,44 @@ def load_config(path: Path) -> WorkspaceConfig:
             loc = tuple(err["loc"])
             line = _line_of(text, loc)
             where = f"{path}:{line}" if line else str(path)
-            problems.append(f"{where} {'.'.join(map(str, loc))}: {err['msg']}")
-        raise ConfigError(Text("error.config.invalid", problems="\n".join(problems))) from None
+            problems.append(Text("error.config.problem", where=where, field=".".join(map(str, loc)),
+                                 what=validation_problem(err)))
+        raise ConfigError(Text("error.config.invalid", problems=Listed(problems, sep="\n"))) from None
+
+
+# pydantic's error types, as the catalogue words them (``error.config.<key>``).
+_PROBLEMS = {
+    "missing": "missing",
+    "extra_forbidden": "unknown",
+    "int_parsing": "not_integer", "int_type": "not_integer", "int_from_float": "not_integer",
+    "float_parsing": "not_number", "float_type": "not_number",
+    "bool_parsing": "not_bool", "bool_type": "not_bool",
+    "string_type": "not_text",
+    "list_type": "not_list",
+    "dict_type": "not_mapping", "model_type": "not_mapping", "model_attributes_type": "not_mapping",
+    "greater_than_equal": "at_least", "greater_than": "above",
+    "less_than_equal": "at_most", "less_than": "below",
+    "string_pattern_mismatch": "pattern",
+}
+
+
+def validation_problem(err: Any) -> Text:
+    """One of pydantic's validation errors in the reader's language: the value given and what
+    was expected (a validator's own reason when it raised ``ValueError(Text(...))``)."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "value_error" and isinstance(ctx.get("error"), ValueError):
+        reason = ctx["error"].args[0] if ctx["error"].args else None
+        if isinstance(reason, Text):
+            return reason
+    if kind in ("literal_error", "enum"):
+        # pydantic writes the choices as "'a', 'b' or 'c'"
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return Text("error.config.one_of", value=value, options=Listed(choices))
+    if kind in _PROBLEMS:
+        limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), None)
+        return Text(f"error.config.{_PROBLEMS[kind]}", value=value, limit=None if limit is None else Digits(limit),
+                    yes="true", no="false")
+    return Text("error.config.bad_value", value=value)
 
 
 def save_config(config: WorkspaceConfig, path: Path) -> None:

@@ -112,3 +112,35 @@ def test_the_command_runs_on_the_locked_versions():
               if "version" in p}
     for name in ("typer", "rich"):
         assert version(name) == locked[name], name
+
+
+def test_a_mistyped_setting_is_named_with_its_line_and_value_in_the_readers_language(tmp_path):
+    ws = tmp_path / "ws"
+    assert run("init", "-w", str(ws)).returncode == 0
+    cfg = ws / "salesscope.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    for old, new in (("calendar: gregorian", "calendar: julian"), ("min_sample: 30", "min_sample: many"),
+                     ("timezone: UTC", "timezone: Tehran\ntimezon: UTC")):
+        assert old in text
+        text = text.replace(old, new)
+    cfg.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    at = {key: f"salesscope.yaml:{next(i for i, s in enumerate(lines, 1) if s.startswith(key + ':'))} {key}:"
+          for key in ("calendar", "min_sample", "timezone", "timezon")}
+    expected = {
+        "en": {"calendar": "expected one of gregorian, jalali, not 'julian'",
+               "min_sample": "expected a whole number, not 'many'",
+               "timezone": "unknown time zone 'Tehran'",
+               "timezon": "not a known setting"},
+        "fa": {"calendar": "یکی از gregorian، jalali لازم است، نه 'julian'",
+               "min_sample": "عدد صحیح لازم است، نه 'many'",
+               "timezone": "منطقهٔ زمانی ناشناخته 'Tehran'",
+               "timezon": "چنین تنظیمی شناخته نیست"},
+    }
+    for lang, problems in expected.items():
+        out = run("kpi", "--lang", lang, "-w", str(ws))
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        said = out.stderr.splitlines()
+        for key, problem in problems.items():
+            assert any(at[key] in line and problem in line for line in said), (lang, key, out.stderr)
+        assert "Input should" not in out.stderr and "Extra inputs" not in out.stderr

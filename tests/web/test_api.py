@@ -277,6 +277,17 @@ def test_settings_and_cache_invalidation(own_role):
     assert_error(rep.put("/api/v1/settings", json={"language": "fa"}, headers={"X-CSRF-Token": rcsrf}), 403)
 
 
+def test_a_wrong_setting_is_explained_in_each_language(own_role):
+    c, csrf = own_role("boss")
+    r = c.put("/api/v1/settings", json={"calendar": "julian", "min_sample": 0}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert "body.calendar: expected one of gregorian, jalali, not 'julian'" in err["message"]
+    assert "body.min_sample: expected 1 or more, not 0" in err["message"]
+    assert "یکی از gregorian، jalali لازم است، نه 'julian'" in err["message_fa"]
+    assert "body.min_sample: ۱ یا بیشتر لازم است، نه 0" in err["message_fa"]
+
+
 def test_login_backoff(own_app):
     from salesscope.web.auth import LoginLimiter
 

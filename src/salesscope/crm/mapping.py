@@ -26,8 +26,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from salesscope.config import validation_problem
 from salesscope.errors import ConfigError
-from salesscope.locale import Text
+from salesscope.locale import Listed, Text
 from salesscope.schema import ATTRIBUTE_PREFIX, EXTENSIBLE, PG_TYPES, TABLES, Kind, Table
 from salesscope.vocab import Channel
 
@@ -101,8 +102,9 @@ def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmM
     try:
         mapping = CrmMapping.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(Text("error.config.invalid", problems="\n".join(
-            f"{path} {'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors()))) from None
+        raise ConfigError(Text("error.config.invalid", problems=Listed(
+            [Text("error.config.problem", where=path, field=".".join(map(str, er["loc"])),
+                  what=validation_problem(er)) for er in e.errors()], "\n"))) from None
     problems = check(mapping)
     if problems:
         raise ConfigError(Text("error.config.invalid", problems="\n".join(f"{path} {p}" for p in problems)))

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from salesscope.config import _line_of
+from salesscope.config import _line_of, validation_problem
 from salesscope.errors import ConfigError
 from salesscope.ingest.messages import column_purpose, say
 from salesscope.locale import Listed, Text
@@ -98,8 +98,7 @@ class ColumnMap(BaseModel):
     def _one_source(self) -> ColumnMap:
         given = [k for k in SOURCE_KINDS if getattr(self, k) not in (None, False)]
         if len(given) != 1:
-            raise ValueError("give exactly one of 'from' (a source column or a list of them), "
-                             "'template', 'value', 'lookup', 'parts' or 'row_number'")
+            raise ValueError(say("one_source", kinds=Listed(f"'{k.rstrip('_')}'" for k in SOURCE_KINDS)))
         return self
 
     @property
@@ -376,7 +375,7 @@ def _pydantic_problem(err: Any) -> Problem:
         if "[key]" in err["loc"]:
             loc = (*loc[:-1], str(err["input"]).lower())  # the key YAML read as a boolean
         return loc, say("yaml_boolean", words=BOOLEAN_WORDS, value=str(err["input"]).lower())
-    return loc, err["msg"].removeprefix("Value error, ")
+    return loc, validation_problem(err)
 
 
 def parse_mapping(text: str, origin: str) -> Mapping:

@@ -7,9 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from salesscope.config import Language, Target, WorkspaceConfig
+from salesscope.config import Language, Target, WorkspaceConfig, validation_problem
 from salesscope.errors import AuthError, ConfigError, InputError
-from salesscope.locale import Text
+from salesscope.locale import Listed, Text
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
 from salesscope.web.service import Service
@@ -234,8 +234,9 @@ def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
         try:
             ws.config = WorkspaceConfig.model_validate(data)
         except ValidationError as e:
-            problems = "; ".join(f"{'.'.join(map(str, er['loc']))}: {er['msg']}" for er in e.errors())
-            raise ConfigError(Text("error.config.invalid", problems=problems)) from None
+            raise ConfigError(Text("error.config.invalid", problems=Listed(
+                [Text("error.field_problem", field=".".join(map(str, er["loc"])), what=validation_problem(er))
+                 for er in e.errors()], "; "))) from None
         ws.save_config()
     svc.config_changed()
     return _settings_view(svc.ws.config)

@@ -21,8 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
 from salesscope import locale
+from salesscope.config import validation_problem
 from salesscope.errors import AuthError, SalesScopeError, TooLarge, WorkspaceError
-from salesscope.locale import Localized, Text
+from salesscope.locale import Listed, Localized, Text
 from salesscope.web.auth import (
     Forbidden,
     LoginLimiter,
@@ -117,9 +118,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return JSONResponse(error_body("invalid_request", problems,
-                                       **translations(Text("error.web.invalid_request", problems=problems))),
+        problems = Listed([Text("error.field_problem", field=".".join(str(p) for p in e["loc"]),
+                                what=validation_problem(e)) for e in exc.errors()], "; ")
+        invalid = Text("error.web.invalid_request", problems=problems)
+        return JSONResponse(error_body("invalid_request", str(problems), **translations(invalid)),
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
