@@ -57,6 +57,17 @@ def test_hubspot_export_with_labels(ws):
     assert rows(ws, "SELECT source_row, reason_code FROM _quarantine") == [(7, "missing_close_date")]
 
 
+def test_hubspot_closed_flags_say_what_a_custom_stage_means(ws):
+    result = load(ws, "hubspot-deals-export-closed-flags.csv", "hubspot-deals")
+    assert result.to_dict()["tables"]["opportunities"] == {"read": 3, "loaded": 3, "rejected": 0}
+    assert deals(ws, "opportunity_id, status, stage, closed_at, amount") == [
+        ("19001", "won", "Renewed", D(2024, 5, 2, 10), Decimal("6400.00")),
+        ("19002", "lost", "Churned", D(2024, 4, 18, 16, 45), Decimal("3100.00")),
+        ("19003", "open", "Verbal Commit", None, None),
+    ]
+    assert not any("does not know" in w for w in result.warnings)
+
+
 def test_hubspot_internal_names_and_stage_ids(ws):
     result = load(ws, "hubspot-deals-internal-names.csv", "hubspot-deals")
     assert result.to_dict()["tables"]["opportunities"] == {"read": 4, "loaded": 4, "rejected": 0}
@@ -123,10 +134,10 @@ def test_salesforce_report_without_closed_and_won_reads_the_stage(ws):
         ("0065g00000XyZcAAAV", "open", "Verbal Commit", None, Decimal("9000.00")),
         ("0065g00000XyZdAAAV", "open", "Negotiation/Review", None, None),
     ]
-    assert ("salesforce-opportunities-report-no-flags.csv: 1 rows of column "
-            "'{Stage}{StageName}|{Closed}{IsClosed}|{Won}{IsWon}' (opportunities.status) have "
-            "values the mapping does not know, read as open: 'Verbal Commit'; if some of them "
-            "mean another status, add them to the column's values: map") in result.warnings
+    assert ("salesforce-opportunities-report-no-flags.csv: 1 rows of column 'Stage' "
+            "(opportunities.status) have values the mapping does not know, read as open: "
+            "'Verbal Commit'; if some of them mean another status, add them to the column's "
+            "values: map") in result.warnings
 
 
 def test_salesforce_data_loader_export(ws):

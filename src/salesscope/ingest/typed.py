@@ -213,9 +213,9 @@ def _raw_sql(col: ColumnMap, hs: _Headers, target: _Target, lookups: _Lookups) -
 
 
 def _described(col: ColumnMap, hs: _Headers) -> str:
-    """How messages name where a column's values come from: of a list of source columns, the
-    ones this file has."""
-    if col.from_ is None:
+    """How messages name where a column's values come from: of the source columns of a list or
+    a template, the ones this file has."""
+    if col.from_ is None and col.template is None:
         return col.describe()
     found = [h for h in (hs.find(n) for n in col.sources) if h is not None]
     return " / ".join(found) or col.describe()
