@@ -122,18 +122,40 @@ def _present_columns(con: duckdb.DuckDBPyConnection, table: Table) -> list[tuple
     return out
 
 
-def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | None = None) -> dict[str, int]:
-    """Copy the store's canonical tables into PostgreSQL with COPY; returns rows per table."""
+def _pg_connect(cfg: BackendConfig) -> Any:
     import psycopg
 
-    con = ws.duckdb
-    counts: dict[str, int] = {}
     try:
-        pg = psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, dbname=cfg.database,
-                             password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
+        return psycopg.connect(host=cfg.host, port=cfg.port, user=cfg.user, dbname=cfg.database,
+                               password=cfg.password or os.environ.get("PGPASSWORD"), autocommit=False)
     except psycopg.OperationalError as e:
         where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
         raise WorkspaceError(Text("error.backend.postgres", where=where, detail=str(e).strip())) from None
+
+
+def _pg_create(cur: Any, target: str, cols: list[tuple[str, Kind]]) -> None:
+    ddl = ", ".join(f'"{n}" {PG_TYPES[k]}' for n, k in cols)
+    cur.execute(f"DROP TABLE IF EXISTS {target} CASCADE")
+    cur.execute(f"CREATE TABLE {target} ({ddl})")
+
+
+def _pg_copy(cur: Any, con: duckdb.DuckDBPyConnection, target: str, cols: list[str], query: str) -> int:
+    """Stream a store query's rows into a PostgreSQL table with COPY; the rows written."""
+    names = ", ".join(f'"{n}"' for n in cols)
+    reader = con.execute(query).to_arrow_reader(200_000)
+    n = 0
+    with cur.copy(f"COPY {target} ({names}) FROM STDIN (FORMAT csv)") as cp:
+        for batch in reader:
+            cp.write(_csv_bytes(batch))
+            n += batch.num_rows
+    return n
+
+
+def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | None = None) -> dict[str, int]:
+    """Copy the store's canonical tables into PostgreSQL with COPY, replacing them; rows per table."""
+    con = ws.duckdb
+    counts: dict[str, int] = {}
+    pg = _pg_connect(cfg)
     schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
     try:
         with pg.cursor() as cur:
@@ -141,20 +163,82 @@ def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | No
                 cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema_}"')
             for table in tables or list(Table):
                 cols = _present_columns(con, table)
-                ddl = ", ".join(f'"{n}" {PG_TYPES[k]}' for n, k in cols)
-                cur.execute(f'DROP TABLE IF EXISTS {schema}"{table.value}" CASCADE')
-                cur.execute(f'CREATE TABLE {schema}"{table.value}" ({ddl})')
-                names = ", ".join(f'"{n}"' for n, _ in cols)
-                reader = con.execute(f'SELECT {names} FROM "{table.value}"').to_arrow_reader(200_000)
-                with cur.copy(f'COPY {schema}"{table.value}" ({names}) FROM STDIN (FORMAT csv)') as cp:
-                    for batch in reader:
-                        cp.write(_csv_bytes(batch))
-                cur.execute(f'ANALYZE {schema}"{table.value}"')
-                counts[table.value] = scalar(con.execute(f'SELECT count(*) FROM "{table.value}"'))
+                target = f'{schema}"{table.value}"'
+                _pg_create(cur, target, cols)
+                names = [n for n, _ in cols]
+                counts[table.value] = _pg_copy(cur, con, target, names, _select(table, names))
+                cur.execute(f"ANALYZE {target}")
         pg.commit()
     finally:
         pg.close()
     return counts
+
+
+EXPORTED = "_salesscope_exported"  # in the target schema: per table, the mark of what was exported
+
+
+def export_postgres(ws: Workspace, cfg: BackendConfig) -> dict[str, tuple[int, str]]:
+    """Copy the store's canonical tables into PostgreSQL, incrementally, in one transaction.
+
+    The target schema keeps, in ``_salesscope_exported``, a mark of each table's exported rows (its
+    columns, row count, an order-free hash of the rows, and how far into the store's rows it
+    reached). A table exported before is left alone when nothing changed; gets only the rows
+    stored since when the rows it holds are still stored unchanged; and is rewritten whole when
+    stored rows changed or went away (an enrichment, a re-import, a new attribute column) or the
+    target's table no longer holds what was exported. Returns per table the rows written and how:
+    ``new``, ``appended``, ``rewritten`` or ``unchanged``.
+    """
+    con = ws.duckdb
+    out: dict[str, tuple[int, str]] = {}
+    pg = _pg_connect(cfg)
+    schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
+    try:
+        with pg.cursor() as cur:
+            if cfg.schema_:
+                cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema_}"')
+            cur.execute(f'CREATE TABLE IF NOT EXISTS {schema}"{EXPORTED}" (table_name text PRIMARY KEY, mark text NOT NULL)')
+            marks = {t: json.loads(m) for t, m in cur.execute(f'SELECT table_name, mark FROM {schema}"{EXPORTED}"')}
+            for table in Table:
+                cols = _present_columns(con, table)
+                names = [n for n, _ in cols]
+                target = f'{schema}"{table.value}"'
+                store = _select(table, names)
+                end = scalar(con.execute(f'SELECT coalesce(max(rowid) + 1, 0) FROM "{table.value}"'))
+                mark = {"columns": names, "rows_hash": _fingerprint(con, store, names)[1:], "end": end}
+                before = marks.get(table.value)
+                exists = cur.execute("SELECT to_regclass(%s)", [target]).fetchone()[0] is not None
+                held = scalar(cur.execute(f"SELECT count(*) FROM {target}")) if exists and before else None
+                if before and held == before["rows_hash"][0] and before["columns"] == names:
+                    if before["rows_hash"] == mark["rows_hash"]:
+                        out[table.value] = (0, "unchanged")
+                        _pg_mark(cur, schema, table, mark)
+                        continue
+                    kept = f'{store} WHERE rowid < {int(before["end"])}'
+                    if _fingerprint(con, kept, names)[1:] == before["rows_hash"]:
+                        added = f'{store} WHERE rowid >= {int(before["end"])}'
+                        out[table.value] = (_pg_copy(cur, con, target, names, added), "appended")
+                        cur.execute(f"ANALYZE {target}")
+                        _pg_mark(cur, schema, table, mark)
+                        continue
+                _pg_create(cur, target, cols)
+                out[table.value] = (_pg_copy(cur, con, target, names, store), "rewritten" if exists else "new")
+                cur.execute(f"ANALYZE {target}")
+                _pg_mark(cur, schema, table, mark)
+        pg.commit()
+    finally:
+        pg.close()
+    return out
+
+
+def _select(table: Table, names: list[str]) -> str:
+    """The store's query for a table's columns."""
+    cols = ", ".join(f'"{n}"' for n in names)
+    return f'SELECT {cols} FROM "{table.value}"'
+
+
+def _pg_mark(cur: Any, schema: str, table: Table, mark: dict) -> None:
+    cur.execute(f'INSERT INTO {schema}"{EXPORTED}" VALUES (%s, %s) '
+                "ON CONFLICT (table_name) DO UPDATE SET mark = excluded.mark", [table.value, json.dumps(mark)])
 
 
 def _csv_bytes(batch: Any) -> bytes:
@@ -244,7 +328,7 @@ def export_parquet(ws: Workspace, warehouse: Path, database: str | None = None) 
         cols = [n for n, _ in _present_columns(con, table)]
         names = ", ".join(f'"{n}"' for n in cols)
         folder = table_folder(warehouse, table, database)
-        store = f'SELECT {names} FROM "{table.value}"'
+        store = _select(table, cols)
         parts = sorted(folder.glob("*.parquet"))
         mark = _fingerprint(con, store, cols)
         if parts and _read_mark(folder) == mark:

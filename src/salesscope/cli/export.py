@@ -32,8 +32,8 @@ def export(
 ) -> None:
     """Copy the workspace's tables to a warehouse: Parquet files, a Spark warehouse or PostgreSQL.
 
-    Parquet and Spark exports are incremental: a table gets one more file with its new rows, and
-    is rewritten only when stored rows changed. A PostgreSQL export replaces the tables.
+    Exports are incremental: a table gets only its new rows (one more file, or rows appended in
+    PostgreSQL), is left alone when unchanged, and is rewritten only when stored rows changed.
 
     Example: salesscope export --to spark --out /shared/warehouse --database sales
     """
@@ -49,11 +49,11 @@ def export(
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     if target == "postgres":
-        from salesscope.backends import copy_to_postgres
+        from salesscope.backends import export_postgres
         from salesscope.config import BackendConfig
 
         cfg = BackendConfig(kind="postgres", host=host, port=port, user=user, database=database, schema=schema)
-        done = {t: (n, "copied") for t, n in copy_to_postgres(ws, cfg).items()}
+        done = export_postgres(ws, cfg)
     else:
         from salesscope.backends import export_parquet
 
