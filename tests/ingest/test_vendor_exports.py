@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from tests.ingest.conftest import EXPORTS, rows
 
@@ -203,3 +204,50 @@ def test_salesforce_report_footer_is_not_a_deal(ws, tmp_path):
     assert rows(ws, "SELECT DISTINCT source_row, reason_code FROM _quarantine WHERE column_name = "
                     "'status' ORDER BY 1") == [(6, "missing_value"), (7, "missing_value"),
                                                (8, "missing_value")]
+
+
+def _workbook(path, headers: list[str], *data: list) -> None:
+    """An XLSX export as the vendors write it: dates, numbers and booleans as typed cells."""
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(headers)
+    for row in data:
+        sheet.append(row)
+    wb.save(path)
+
+
+def test_hubspot_workbook_with_typed_cells(ws, tmp_path):
+    book = tmp_path / "hubspot-crm-exports-all-deals.xlsx"
+    _workbook(book, ["Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date",
+                     "Deal owner", "Is Closed Won", "Is Deal Closed?"],
+              [19001, "Northwind", "Renewed", 6400, D(2024, 5, 2, 10), D(2024, 3, 1, 9), "Jane Doe",
+               True, True],
+              [19002, "Contoso", "Churned", 3100.5, D(2024, 4, 18, 16, 45), D(2024, 3, 4, 11, 20),
+               "John Roe", False, True],
+              [19003, "Fabrikam", "Verbal Commit", None, D(2024, 7, 31), D(2024, 3, 9, 13, 5),
+               "Jane Doe", False, False])
+    import_files(ws, [book], preset="hubspot-deals", progress=False)
+    assert deals(ws, "opportunity_id, status, stage, created_at, closed_at, amount") == [
+        ("19001", "won", "Renewed", D(2024, 3, 1, 9), D(2024, 5, 2, 10), Decimal("6400.00")),
+        ("19002", "lost", "Churned", D(2024, 3, 4, 11, 20), D(2024, 4, 18, 16, 45),
+         Decimal("3100.50")),
+        ("19003", "open", "Verbal Commit", D(2024, 3, 9, 13, 5), None, None),
+    ]
+
+
+def test_odoo_workbook_with_typed_cells(ws, tmp_path):
+    book = tmp_path / "crm.lead.xlsx"
+    _workbook(book, ["ID", "Opportunity", "Type", "Created on", "Stage", "Probability",
+                     "Expected Revenue", "Active", "Closed Date"],
+              ["__export__.crm_lead_52_0b9e4d", "Desks", "Opportunity", D(2024, 3, 2, 9, 12),
+               "Signed", 100.0, 18500.0, True, D(2024, 4, 20, 15)],
+              ["__export__.crm_lead_54_3c3c3c", "Room", "Opportunity", D(2024, 3, 6, 11),
+               "Qualified", 0.0, 2000.0, False, D(2024, 4, 1, 10)],
+              ["__export__.crm_lead_55_9f9f9f", "Cabinets", "Opportunity", D(2024, 3, 7, 12),
+               "Qualified", 40.0, None, False, None])
+    import_files(ws, [book], preset="odoo-crm", progress=False)
+    assert deals(ws, "opportunity_id, status, closed_at, amount, probability") == [
+        ("__export__.crm_lead_52_0b9e4d", "won", D(2024, 4, 20, 15), Decimal("18500.00"), 1.0),
+        ("__export__.crm_lead_54_3c3c3c", "lost", D(2024, 4, 1, 10), Decimal("2000.00"), 0.0),
+        ("__export__.crm_lead_55_9f9f9f", "open", None, None, 0.4),
+    ]
