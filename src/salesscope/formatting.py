@@ -282,6 +282,15 @@ def display(row: dict[str, Any], currency: str = "") -> dict[str, dict[str, str]
     return out
 
 
+def counts_display(counts: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """How counts (rows read, loaded, rejected...) read, in every language.
+
+    >>> counts_display({"loaded": 12000, "rejected": 3})["en"]
+    {'loaded': '12,000', 'rejected': '3'}
+    """
+    return {lang: {k: number(v, lang, "count") for k, v in counts.items()} for lang in locale.languages()}
+
+
 def funnel_display(row: dict[str, Any]) -> dict[str, dict[str, str]]:
     """How a funnel row's count and conversion read, in both languages."""
     return {lang: {"count": number(row.get("count"), lang, "count"),

@@ -107,15 +107,17 @@ def test_import_preview_and_commit(own_page, passwords, tmp_path):
     page.set_input_files("#import-form input[type=file]", str(f))
     page.click("#import-form button[type=submit]")
     page.wait_for_selector("#commit")
-    assert "name" in page.locator("#import-result table").inner_text()
+    assert page.locator("#import-result .import-summary tr[data-table=reps] td").all_inner_texts() == ["Reps", "2", "1", "1"]
+    assert "name" in page.locator("#import-result table").last.inner_text()  # the rejected row's column
     page.screenshot(path=str(SHOTS / "import-preview.png"), full_page=True)
     page.click("#commit")
     page.wait_for_selector("#import-result .ok")
     page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
     page.reload()
     _settled(page)
-    log = page.locator("#audit").inner_text()
-    assert "boss" in log and "reps.csv" in log and "R95" in log, log
+    log = page.locator("#audit tbody tr").first
+    assert "boss" in log.inner_text() and "reps.csv" in log.inner_text(), log.inner_text()
+    assert log.locator("td.added").get_attribute("title") == "R95"
 
 
 def test_settings_page_in_persian(own_page, passwords):

@@ -7,8 +7,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field, ValidationError
 
+from salesscope import locale
 from salesscope.config import Language, Target, WorkspaceConfig, validation_problem
 from salesscope.errors import AuthError, ConfigError, InputError
+from salesscope.formatting import value_text
 from salesscope.locale import Listed, Text
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, require_admin
@@ -196,18 +198,28 @@ def delete_subscription(sub_id: int, user: UserDep, svc: SvcDep) -> dict[str, An
 
 
 # -- settings ---------------------------------------------------------------------------------
-def _settings_view(cfg: WorkspaceConfig) -> dict[str, Any]:
+def _settings_view(svc: Service) -> dict[str, Any]:
+    cfg = svc.ws.config
     return {"name": cfg.name, "currency": cfg.currency, "calendar": str(cfg.calendar),
             "language": cfg.language, "fiscal_year_start_month": cfg.fiscal_year_start_month,
             "timezone": cfg.timezone, "min_sample": cfg.min_sample,
-            "targets": [t.model_dump(mode="json") for t in cfg.targets]}
+            "targets": [_target_view(t, svc) for t in cfg.targets]}
+
+
+def _target_view(target: Target, svc: Service) -> dict[str, Any]:
+    """A target as set, with ``display``: its value as every surface writes it, unit included."""
+    ind = svc.catalog().get(target.kpi)
+    unit = str(ind.unit) if ind is not None else ""
+    return {**target.model_dump(mode="json"),
+            "display": {lang: {"value": value_text(target.value, unit, lang, svc.ws.config.currency)}
+                        for lang in locale.languages()}}
 
 
 @router.get("/settings", tags=["settings"])
 def get_settings(user: UserDep, svc: SvcDep) -> dict[str, Any]:
     """The workspace settings the dashboard shows: calendar, language, and the targets within the
     caller's scope (a rep's own, a manager's team's and its reps'; an admin's all)."""
-    view = _settings_view(svc.ws.config)
+    view = _settings_view(svc)
     if user.role != "admin":
         team_of = svc.team_of()
         view["targets"] = [t for t in view["targets"] if _target_visible(user, t["by"], team_of)]
@@ -239,4 +251,4 @@ def put_settings(body: Settings, user: UserDep, svc: SvcDep) -> dict[str, Any]:
                  for er in e.errors()], "; "))) from None
         ws.save_config()
     svc.config_changed()
-    return _settings_view(svc.ws.config)
+    return _settings_view(svc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import secrets
@@ -13,12 +14,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
+from salesscope import locale
 from salesscope.errors import InputError, TooLarge
+from salesscope.formatting import counts_display
 from salesscope.locale import Text
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.web.api import SvcDep, UserDep
 from salesscope.web.auth import Forbidden, scope_for
 from salesscope.web.limits import UPLOAD_BYTES
+from salesscope.web.rows import cell_text
 from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
 
@@ -107,9 +111,23 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
         # A preview says what the import would load (the result itself says nothing was loaded).
         summary["tables"] = {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected}
                              for t, c in result.tables.items()}
+    summary["tables"] = _counted(summary["tables"])
     return {"committed": commit, "import_id": result.import_id if commit else None,
             "summary": summary, "rejected": rejected, "rejected_total": result.rejected,
-            "rejected_shown_limit": REJECTED_SHOWN}
+            "rejected_shown_limit": REJECTED_SHOWN,
+            "display": counts_display({"rejected_total": result.rejected, "rejected_shown": len(rejected)})}
+
+
+def _counted(tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each table's counts with ``display``: the same counts as every surface writes them."""
+    return {t: {**c, "display": counts_display({k: v for k, v in c.items() if isinstance(v, int)})}
+            for t, c in tables.items()}
+
+
+def _when(moment: dt.datetime | None, calendar: str) -> dict[str, str]:
+    """When an import ran, in each language and its calendar (Jalali in Persian), to the minute."""
+    return {lang: cell_text("finished_at", moment, lang, locale.text("meta.calendar", lang) or calendar)
+            for lang in locale.languages()}
 
 
 def _read_options(folder: Path) -> dict[str, Any]:
@@ -137,7 +155,8 @@ def history(user: UserDep, svc: SvcDep) -> dict[str, Any]:
 
 def audit_log(svc: Service, by: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Imports newest first: who, when, which files (names, never server paths), the counts per
-    table and the keys each table added and replaced."""
+    table and the keys each table added and replaced, with ``display`` strings for the counts and
+    the moment (``when``)."""
 
     sql = (f'SELECT import_id, started_at, finished_at, imported_by, files, summary, changes FROM '
            f'"{IMPORTS_TABLE}"' + (" WHERE imported_by = ?" if by is not None else "")
@@ -148,8 +167,10 @@ def audit_log(svc: Service, by: str | None = None, limit: int = 100) -> list[dic
         summary = json.loads(summary or "{}")
         out.append({"import_id": import_id, "started_at": started.isoformat() if started else None,
                     "finished_at": finished.isoformat() if finished else None,
+                    "when": _when(finished or started, str(svc.ws.config.calendar)),
                     "imported_by": who, "files": [Path(f).name for f in json.loads(files or "[]")],
-                    "tables": summary.get("tables", {}), "changes": json.loads(changes or "{}")})
+                    "tables": _counted(summary.get("tables", {})),
+                    "changes": _counted(json.loads(changes or "{}"))})
     return out
 
 

@@ -2,33 +2,39 @@
 "use strict";
 
 window.SSForms = (() => {
-  const { T, BOOT, LANG, inLang, el, api, num, digits, table } = SS;
+  const { T, BOOT, LANG, inLang, el, api, digits, table } = SS;
   const TABLES = ["reps", "activities", "responses", "time_log", "leads", "opportunities", "customers", "quotas", "costs"];
   const isAdmin = BOOT.user.role === "admin";
   const note = (text, cls = "ok") => el("p", { class: cls, role: "status" }, text);
 
   function fail(box, err) { box.replaceChildren(note(`${T.error}: ${err.message}`, "error-banner")); }
 
-  function summaryList(summary) {
-    const flat = [];
-    const walk = (v, path) => {
-      if (v && typeof v === "object" && !Array.isArray(v)) Object.entries(v).forEach(([k, x]) => walk(x, path ? `${path}.${k}` : k));
-      else if (Array.isArray(v)) flat.push([path, v.length ? JSON.stringify(v) : "—"]);
-      else flat.push([path, v === null ? "—" : typeof v === "number" ? num(v, 2) : digits(v)]);
-    };
-    walk(summary, "");
-    return el("dl", { class: "summary" }, flat.map(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+  // A count as the server writes it (salesscope.formatting), in the reader's language.
+  const shown = (counts, key) => (counts.display ? (counts.display[LANG] || counts.display.en)[key] : "—");
+  const tableName = (t) => SS.label(T[`table_${t}`] || t);
+
+  // What an import loads: rows read, accepted and rejected per table, and its warnings.
+  function summaryTable(summary) {
+    const tables = Object.entries(summary.tables || {});
+    const warnings = summary[`warnings_${LANG}`] || summary.warnings || [];
+    return el("div", { class: "import-summary" },
+      el("div", { class: "table-wrap" }, el("table", {},
+        el("thead", {}, el("tr", {}, [T.table, T.rows_read, T.rows_accepted, T.rows_rejected].map((h) => el("th", {}, h)))),
+        el("tbody", {}, tables.map(([t, c]) => el("tr", { "data-table": t, class: c.rejected ? "has-rejected" : "" },
+          el("td", {}, tableName(t)), ["read", "loaded", "rejected"].map((k) => el("td", { class: "num" }, shown(c, k)))))))),
+      warnings.length ? el("ul", { class: "warnings" }, warnings.map((w) => el("li", {}, SS.isolate(w)))) : null);
   }
 
   // ---------------------------------------------------------------- import
   async function importPage(main) {
     const presets = (await api("/api/v1/imports/presets")).presets;
     const out = el("div", { id: "import-result" });
+    const history = el("div");
     const form = el("form", { id: "import-form", class: "stack" },
       el("label", {}, T.files, el("input", { type: "file", name: "files", multiple: true, required: true,
         accept: ".csv,.tsv,.txt,.xlsx,.parquet,.json" })),
       el("label", {}, T.table, el("select", { name: "table" }, el("option", { value: "" }, T.auto_detect),
-        TABLES.map((t) => el("option", { value: t }, t)))),
+        TABLES.map((t) => el("option", { value: t }, tableName(t))))),
       el("label", {}, T.preset, el("select", { name: "preset" }, el("option", { value: "" }, T.none),
         presets.map((p) => el("option", { value: p }, p)))),
       el("label", {}, T.mapping, el("textarea", { name: "mapping", rows: 5, dir: "ltr" })),
@@ -43,31 +49,51 @@ window.SSForms = (() => {
           commit.disabled = true;
           try {
             const done = await api(`/api/v1/imports/${res.upload_id}/commit`, { method: "POST" });
-            out.replaceChildren(note(T.committed), el("h2", {}, T.summary), summaryList(done.summary));
+            out.replaceChildren(note(T.committed), el("h2", {}, T.summary), summaryTable(done.summary));
+            history.replaceChildren(await importHistory());
           } catch (err) { fail(out, err); }
         });
-        out.replaceChildren(el("h2", {}, T.summary), summaryList(res.summary),
-          el("h2", {}, T.rejected, ` (${num(res.rejected.length, 0)})`),
+        const counts = res.display[LANG] || res.display.en;
+        out.replaceChildren(el("h2", {}, T.summary), summaryTable(res.summary),
+          el("h2", {}, T.rejected, " ", el("bdi", { class: "muted" }, res.rejected.length < res.rejected_total
+            ? SS.fill(T.rejected_shown, { shown: counts.rejected_shown, total: counts.rejected_total })
+            : `(${counts.rejected_total})`)),
           table(["table", "file", "row", "column", "value", "problem"], res.rejected.map((r) => ({
-            table: r.target_table, file: r.source_file, row: r.source_row, column: r.column_name,
+            table: tableName(r.target_table), file: r.source_file, row: r.source_row, column: r.column_name,
             value: r.value, problem: inLang(r, "reason") }))),
           commit);
       } catch (err) { fail(out, err); }
     });
-    main.replaceChildren(el("h1", {}, T.import_title), form, out, ...(isAdmin ? [await auditLog()] : []));
+    history.replaceChildren(await importHistory());
+    main.replaceChildren(el("h1", {}, T.import_title), form, out, history);
   }
 
-  // Who imported what: every import with its files, counts and the keys it added or replaced.
-  async function auditLog() {
-    const entries = (await api("/api/v1/audit")).imports;
-    const keys = (changes) => Object.entries(changes).map(([t, c]) =>
-      `${t}: ${num(c.added, 0)} ${T.added} (${c.added_keys.join(", ")}${c.added > c.added_keys.length ? ", …" : ""}); `
-      + `${num(c.replaced, 0)} ${T.replaced} (${c.replaced_keys.join(", ")}${c.replaced > c.replaced_keys.length ? ", …" : ""})`).join(" · ");
+  // Who imported what and when: per import and table, rows read, accepted and rejected, and the
+  // keys added and replaced (an admin sees everyone's imports, a manager their own).
+  async function importHistory() {
+    const entries = (await api("/api/v1/imports")).imports;
+    const heads = [T.when, T.imported_by, T.files, T.table, T.rows_read, T.rows_accepted, T.rows_rejected,
+      T.keys_added, T.keys_replaced];
+    const keys = (list, n) => (list && list.length ? list.join(", ") + (n > list.length ? ", …" : "") : "");
+    const rows = entries.flatMap((e) => {
+      const tables = Object.entries(e.tables);
+      if (!tables.length) tables.push(["", {}]);
+      return tables.map(([t, c], i) => {
+        const ch = (e.changes || {})[t] || {};
+        return el("tr", { "data-import": e.import_id },
+          i ? null : [el("td", { rowspan: tables.length }, el("bdi", {}, (e.when || {})[LANG] || "—")),
+            el("td", { rowspan: tables.length }, e.imported_by || "—"),
+            el("td", { rowspan: tables.length, class: "files" }, e.files.join(", "))],
+          el("td", {}, t ? tableName(t) : "—"),
+          ["read", "loaded", "rejected"].map((k) => el("td", { class: `num ${k}` }, shown(c, k))),
+          el("td", { class: "num added", title: keys(ch.added_keys, ch.added) }, ch.display ? shown(ch, "added") : "—"),
+          el("td", { class: "num replaced", title: keys(ch.replaced_keys, ch.replaced) }, ch.display ? shown(ch, "replaced") : "—"));
+      });
+    });
     return el("section", { id: "audit" }, el("h2", {}, T.audit_title),
-      table(["when", "imported_by", "files", "counts", "keys_changed"], entries.map((e) => ({
-        when: e.finished_at || e.started_at, imported_by: e.imported_by || "—", files: e.files.join(", "),
-        counts: Object.entries(e.tables).map(([t, c]) => `${t}: ${num(c.loaded, 0)} / ${num(c.rejected, 0)}`).join(" · "),
-        keys_changed: keys(e.changes || {}) }))));
+      entries.length ? el("div", { class: "table-wrap" }, el("table", {},
+        el("thead", {}, el("tr", {}, heads.map((h) => el("th", {}, h)))), el("tbody", {}, rows)))
+        : el("p", { class: "muted" }, T.no_imports));
   }
 
   // ---------------------------------------------------------------- settings
@@ -103,16 +129,21 @@ window.SSForms = (() => {
   }
 
   function targetsForm(s, kpis) {
-    const msg = el("div"), targets = s.targets.slice();
+    const msg = el("div"), targets = s.targets.map(({ kpi, value, by }) => ({ kpi, value, by }));
+    const said = new Map(s.targets.map((t) => [JSON.stringify([t.kpi, t.by || {}]), t]));
     const list = el("div");
     const name = (id) => { const k = kpis.find((x) => x.id === id); return k ? inLang(k, "name") : id; };
     const save = async () => {
-      try { await api("/api/v1/settings", { method: "PUT", body: { targets } }); msg.replaceChildren(note(T.saved)); draw(); }
+      try {
+        const back = await api("/api/v1/settings", { method: "PUT", body: { targets } });
+        said.clear(); back.targets.forEach((t) => said.set(JSON.stringify([t.kpi, t.by || {}]), t));
+        msg.replaceChildren(note(T.saved)); draw();
+      }
       catch (err) { fail(msg, err); }
     };
     const draw = () => list.replaceChildren(table(["indicator", "filter", "target", ""], targets.map((t, i) => ({
       indicator: name(t.kpi), filter: Object.entries(t.by || {}).map(([d, v]) => `${SS.dimName(d)}: ${v}`).join(", ") || T.everything,
-      target: num(t.value), "": i })), { "": (i) => (isAdmin ? el("button", { type: "button",
+      target: shown(said.get(JSON.stringify([t.kpi, t.by || {}])) || {}, "value"), "": i })), { "": (i) => (isAdmin ? el("button", { type: "button",
       onclick: () => { targets.splice(i, 1); save(); } }, T.remove) : "") }));
     draw();
     // A target is for the company, one team or one rep: the values offered are those the data hold.
