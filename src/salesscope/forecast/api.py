@@ -24,9 +24,8 @@ N_ORIGINS = 24  # past period starts the forecast is rerun from: its track recor
 
 def _stratum(ws: Workspace, scope: Scope) -> str | None:
     """Deals are calibrated by product when products are recorded: a deal keeps its product for life."""
-    d = data.deals(ws, None, "product", scope)
-    named = d.filter(d.stratum != data.NONE)
-    return "product" if int(named.stratum.nunique().to_pandas()) > 1 else None
+    strata = data.deals(ws, None, "product", scope)["stratum"]
+    return "product" if strata[strata != data.NONE].nunique() > 1 else None
 
 
 def data_now(d) -> dt.datetime:
@@ -93,12 +92,9 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
 
 def _require_amounts(d) -> None:
     """Revenue cannot be forecast from deals none of which has an amount: undefined, not zero."""
-    row = d.aggregate(n=d.count(), valued=d.amount.count()).to_pandas().iloc[0]
-    if int(row["valued"]) == 0:
-        n = int(row["n"])
-        raise QueryError(Text("error.forecast.no_amounts", n=n))
+    if d["amount"].count() == 0:
+        raise QueryError(Text("error.forecast.no_amounts", n=len(d)))
 
 
 def _n_closed(d, as_of: dt.datetime) -> int:
-    t = d.filter(d.status.isin(data.CLOSED) & (d.x < data.epoch(as_of)))
-    return int(t.count().to_pandas())
+    return int((d["status"].isin(data.CLOSED) & (d["x"] < data.epoch(as_of))).sum())

@@ -10,7 +10,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from salesscope.forecast import data
 from salesscope.forecast.calibration import fit
@@ -41,7 +40,7 @@ def summarise(run_, groups: list[str] | None = None) -> pd.DataFrame:
 def origins(d, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt.datetime, n: int,
             min_history_days: int) -> list[Period]:
     """Past periods whose start can serve as an as-of date: whole, and with enough history before."""
-    first = d.aggregate(c=d.c.min()).to_pandas().iloc[0]["c"]
+    first = d["c"].min()
     if pd.isna(first):
         return []
     earliest = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=float(first) + min_history_days * DAY_S)
@@ -117,7 +116,7 @@ def calibration(d, *, data_end: dt.datetime, horizon_days: int = 90, step_days: 
     Deals open at each past as-of date are scored with a life table fitted on what was known then.
     """
     settings = settings or Settings()
-    first = d.aggregate(c=d.c.min()).to_pandas().iloc[0]["c"]
+    first = d["c"].min()
     t = float(first) + min_history_days * DAY_S
     end = data.epoch(data_end) - horizon_days * DAY_S
     preds = []
@@ -137,6 +136,8 @@ def calibration(d, *, data_end: dt.datetime, horizon_days: int = 90, step_days: 
     p = pd.concat(preds, ignore_index=True)
     p["decile"] = pd.qcut(p["predicted"].rank(method="first"), bins, labels=False) + 1
     g = p.groupby("decile").agg(n=("won", "size"), wins=("won", "sum"), predicted=("predicted", "mean"))
+    from statsmodels.stats.proportion import proportion_confint
+
     lo, hi = proportion_confint(g["wins"], g["n"], alpha=0.05, method="wilson")
     g["realised"] = g["wins"] / g["n"]
     g["ci_low"], g["ci_high"] = lo, hi

@@ -1,7 +1,8 @@
 """What the forecast reads from the store: life-table counts, the open pipeline, run-rate inputs.
 
-Everything that scans a whole table is aggregated in the database through Ibis; only the deals
-open at a date come back row by row, since those are simulated one by one.
+The deals are read from the store once per forecast, one row each with the few columns the
+forecast uses (a few hundred thousand at most); the life tables, pipelines, run rates and
+revenues of every back-test origin are then counted from those rows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import ibis
-import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from salesscope.errors import QueryError
@@ -41,8 +42,9 @@ def _present(ws: Workspace, name: str) -> bool:
     return name in be.list_tables() and int(be.table(name).count().execute()) > 0
 
 
-def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = None) -> ir.Table:
-    """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``.
+def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = None) -> pd.DataFrame:
+    """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``, read
+    once: a forecast and its back-tests ask them dozens of questions, each a filter over these rows.
 
     ``scope`` (a :class:`Scope`, or ``{"rep": [...]}`` / ``{"team": [...]}`` as ``ws.kpis`` takes
     it) keeps only those reps' or teams' deals, inside the query.
@@ -75,7 +77,7 @@ def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = 
         c=o.created_at.epoch_seconds().cast("float64"), x=o.closed_at.epoch_seconds().cast("float64"),
         amount=o.amount.cast("float64"), probability=o.probability.cast("float64"),
         stage=o.stage, grp=grp.cast("string").fill_null(NONE), stratum=strat,
-    ).filter(lambda t: t.c.notnull())
+    ).filter(lambda t: t.c.notnull()).to_pandas()
 
 
 def parse_group(by: str | None, allowed: Sequence[str] = GROUP_DIMS) -> str | None:
@@ -88,37 +90,50 @@ def parse_group(by: str | None, allowed: Sequence[str] = GROUP_DIMS) -> str | No
     return dim
 
 
-def _closed_before(d: ir.Table, as_of: ir.Value) -> ir.BooleanValue:
-    return d.status.isin(CLOSED) & d.x.notnull() & (d.x < as_of)
+def _closed_before(d: pd.DataFrame, as_of: float | np.ndarray) -> np.ndarray:
+    return (d["status"].isin(CLOSED) & (d["x"] < as_of)).to_numpy(bool)
 
 
-def life_counts(d: ir.Table, origins: Sequence[float], bin_days: float) -> pd.DataFrame:
+def _placeable(d: pd.DataFrame) -> pd.DataFrame:
+    """The deals that can be placed in time: a closed deal without a close date is left out."""
+    return d[~d["status"].isin(CLOSED) | d["x"].notna()]
+
+
+def _sums(codes: np.ndarray, n: int, values: np.ndarray) -> np.ndarray:
+    """Per code, the values added one after the other in row order (as the database adds them)."""
+    return np.bincount(codes, weights=values, minlength=n)
+
+
+def life_counts(d: pd.DataFrame, origins: Sequence[float], bin_days: float) -> pd.DataFrame:
     """Won, lost and still-open (censored) deals per origin, stratum and age bin, as known at each origin."""
-    a = ibis.memtable({"as_of": [float(o) for o in origins]})
-    # A closed deal without a close date cannot be placed in time; it is left out.
-    d = d.filter(~d.status.isin(CLOSED) | d.x.notnull())
-    j = d.cross_join(a).filter(lambda t: t.c < t.as_of)
-    closed = _closed_before(j, j.as_of)
-    dur = ibis.ifelse(closed, j.x - j.c, j.as_of - j.c) / DAY_S
-    event = ibis.ifelse(closed, j.status, ibis.literal("censored"))
-    j = j.mutate(age_bin=(dur / bin_days).floor().cast("int64"), event=event)
-    out = j.group_by(["as_of", "stratum", "age_bin", "event"]).agg(n=j.count()).to_pandas()
-    return out
+    d = _placeable(d)
+    c, x, status = d["c"].to_numpy(float), d["x"].to_numpy(float), d["status"]
+    frames = []
+    for as_of in (float(o) for o in origins):
+        seen = c < as_of
+        closed = _closed_before(d, as_of)[seen]
+        dur = np.where(closed, x[seen] - c[seen], as_of - c[seen]) / DAY_S
+        frames.append(pd.DataFrame({
+            "as_of": as_of, "stratum": d["stratum"].to_numpy()[seen],
+            "age_bin": np.floor(dur / bin_days).astype("int64"),
+            "event": np.where(closed, status.to_numpy()[seen], "censored"),
+        }))
+    j = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["as_of", "stratum", "age_bin", "event"])
+    return j.groupby(["as_of", "stratum", "age_bin", "event"], sort=False).size().rename("n").reset_index()
 
 
-def open_at(d: ir.Table, as_of: float) -> pd.DataFrame:
+def open_at(d: pd.DataFrame, as_of: float) -> pd.DataFrame:
     """The deals open at ``as_of``, one row each, with how they ended if they have."""
-    t = d.filter((d.c < as_of) & ~_closed_before(d, ibis.literal(as_of)))
-    t = t.filter(~t.status.isin(CLOSED) | t.x.notnull())
-    return t.to_pandas()
+    return _placeable(d[(d["c"] < as_of).to_numpy(bool) & ~_closed_before(d, as_of)]).reset_index(drop=True)
 
 
-def creation_counts(d: ir.Table, as_of: float, window_days: int, bucket_days: int) -> pd.DataFrame:
+def creation_counts(d: pd.DataFrame, as_of: float, window_days: int, bucket_days: int) -> pd.DataFrame:
     """Deals created per group and stratum in equal buckets of the trailing window (all buckets present)."""
     lo = as_of - window_days * DAY_S
-    t = d.filter((d.c >= lo) & (d.c < as_of))
-    t = t.mutate(bucket=((ibis.literal(as_of) - t.c) / (bucket_days * DAY_S)).floor().cast("int64"))
-    got = t.group_by(["grp", "stratum", "bucket"]).agg(n=t.count()).to_pandas()
+    t = d[(d["c"] >= lo) & (d["c"] < as_of)]
+    bucket = np.floor((as_of - t["c"].to_numpy(float)) / (bucket_days * DAY_S)).astype("int64")
+    got = t[["grp", "stratum"]].assign(bucket=bucket).groupby(["grp", "stratum", "bucket"]).size()
+    got = got.rename("n").reset_index()
     buckets = range(window_days // bucket_days)
     if got.empty:
         return got
@@ -129,26 +144,31 @@ def creation_counts(d: ir.Table, as_of: float, window_days: int, bucket_days: in
     return out
 
 
-def won_amounts(d: ir.Table, as_of: float, window_days: int) -> pd.DataFrame:
+def won_amounts(d: pd.DataFrame, as_of: float, window_days: int) -> pd.DataFrame:
     """Count, sum and sum of squares of won amounts per group and stratum over the trailing window."""
     lo = as_of - window_days * DAY_S
-    t = d.filter((d.status == "won") & (d.x >= lo) & (d.x < as_of) & d.amount.notnull())
-    g = t.group_by(["grp", "stratum"]).agg(n=t.count(), s=t.amount.sum(), ss=(t.amount * t.amount).sum())
-    return g.to_pandas()
+    t = d[(d["status"] == "won") & (d["x"] >= lo) & (d["x"] < as_of) & d["amount"].notna()]
+    g = t.groupby(["grp", "stratum"])
+    out, codes, amount = g.size().rename("n").reset_index(), g.ngroup().to_numpy(), t["amount"].to_numpy(float)
+    return out.assign(s=_sums(codes, len(out), amount), ss=_sums(codes, len(out), amount * amount))
 
 
-def won_between(d: ir.Table, ranges: Sequence[tuple[float, float]]) -> pd.DataFrame:
+def won_between(d: pd.DataFrame, ranges: Sequence[tuple[float, float]]) -> pd.DataFrame:
     """Won revenue per group within each [start, end) range (``lo``, ``hi`` in epoch seconds)."""
-    r = ibis.memtable({"lo": [float(a) for a, _ in ranges], "hi": [float(b) for _, b in ranges]})
-    t = d.filter((d.status == "won") & d.x.notnull())
-    j = t.cross_join(r).filter(lambda q: (q.x >= q.lo) & (q.x < q.hi))
-    return j.group_by(["lo", "grp"]).agg(won=j.amount.fill_null(0).sum(), n=j.count()).to_pandas()
+    t = d[(d["status"] == "won") & d["x"].notna()]
+    x, amount = t["x"].to_numpy(float), t["amount"].fillna(0).to_numpy(float)
+    frames = []
+    for lo, hi in ranges:
+        m = (x >= lo) & (x < hi)
+        groups, codes = np.unique(t["grp"].to_numpy()[m], return_inverse=True)
+        frames.append(pd.DataFrame({"lo": float(lo), "grp": groups, "won": _sums(codes, len(groups), amount[m]),
+                                    "n": np.bincount(codes, minlength=len(groups)).astype("int64")}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["lo", "grp", "won", "n"])
 
 
-def last_event(d: ir.Table) -> dt.datetime | None:
+def last_event(d: pd.DataFrame) -> dt.datetime | None:
     """The latest creation or close time in the store: the data's 'now'."""
-    row = d.aggregate(c=d.c.max(), x=d.x.max()).to_pandas().iloc[0]
-    vals = [v for v in (row["c"], row["x"]) if pd.notna(v)]
+    vals = [v for v in (d["c"].max(), d["x"].max()) if pd.notna(v)]
     if not vals:
         return None
     return dt.datetime(1970, 1, 1) + dt.timedelta(seconds=float(max(vals)))
