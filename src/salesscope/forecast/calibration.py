@@ -61,12 +61,15 @@ class LifeTable:
 
 def _curve(counts: pd.DataFrame, bin_days: float, horizon_days: float, tail_min: float) -> Curve:
     """One stratum's curves from its counts (columns age_bin, event, n)."""
-    piv = counts.pivot_table(index="age_bin", columns="event", values="n", aggfunc="sum", fill_value=0)
-    k_obs = int(piv.index.max()) + 1 if len(piv) else 1
+    bins, n, event = counts["age_bin"].to_numpy("int64"), counts["n"].to_numpy(float), counts["event"].to_numpy()
+    k_obs = int(bins.max()) + 1 if len(bins) else 1
     k_max = max(k_obs, int(np.ceil(horizon_days / bin_days))) + 1
-    idx = np.arange(k_max)
-    get = lambda col: piv[col].reindex(idx, fill_value=0).to_numpy(float) if col in piv else np.zeros(k_max)  # noqa: E731
-    won, lost, cens = get("won"), get("lost"), get("censored")
+
+    def per_bin(name: str) -> np.ndarray:
+        m = (event == name) & (bins >= 0)
+        return np.bincount(bins[m], weights=n[m], minlength=k_max).astype(float)
+
+    won, lost, cens = per_bin("won"), per_bin("lost"), per_bin("censored")
     events = won + lost + cens
     at_risk = events[::-1].cumsum()[::-1]
     exposure = at_risk - cens / 2.0  # actuarial: a deal censored in a bin was at risk half of it
