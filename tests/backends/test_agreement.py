@@ -74,6 +74,25 @@ def test_the_engine_agrees_with_a_pandas_reference(demo_ws):
     assert not compare(reference, got.drop(index=got.index[-1]))["same"]
 
 
+def test_the_engine_agrees_with_the_lazy_polars_reference(demo_ws):
+    """The benchmark's Polars contender (six indicators by month x channel x rep, its own code) gives
+    the engine's numbers, row for row; and the engine's request for those six is the same again."""
+    from salesscope.bench import compare, polars_ref
+    from salesscope.bench.worker import _months, engine, engine_subset
+
+    months, in_range = _months(demo_ws)
+    got = polars_ref.compute(polars_ref.load(demo_ws.duckdb), months, in_range)
+    everything = engine(demo_ws)
+    reference = everything[everything["kpi"].isin(polars_ref.KPIS)]
+    assert set(got["kpi"]) == set(polars_ref.KPIS) and len(got) > 200
+    result = compare(reference, got)
+    assert result["same"], result["problems"]
+    assert compare(reference, engine_subset(demo_ws))["same"]
+    off = got.copy()
+    off.loc[off.index[off["value"] != 0][len(off) // 3], "value"] *= 1 + 1e-6
+    assert not compare(reference, off)["same"]
+
+
 @pytest.mark.parametrize("backend_kind", ["postgres", "spark"])
 def test_fifteen_indicators_agree_across_backends(demo_ws, on_backend, backend_kind):
     """The engine on PostgreSQL and Spark against the engine on DuckDB (itself checked against pandas

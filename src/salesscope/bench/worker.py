@@ -52,6 +52,14 @@ def engine_batch(ws) -> pd.DataFrame:
         return engine(ws)
 
 
+def engine_subset(ws) -> pd.DataFrame:
+    """The indicators the Polars reference computes, by month x channel x rep, in one request."""
+    from salesscope.bench.polars_ref import KPIS
+
+    df = ws.kpis(list(KPIS), grain="month", by=["channel", "rep"])
+    return df[df["value"].notna()].rename(columns={"period_start": "month"})[["kpi", "month", "channel", "rep", "value"]]
+
+
 def run(task: str, path: str, backend: dict | None) -> pd.DataFrame:
     import salesscope
     from salesscope.config import BackendConfig
@@ -74,6 +82,8 @@ def run(task: str, path: str, backend: dict | None) -> pd.DataFrame:
         return engine_single(ws)
     if task == "engine_batch":
         return engine_batch(ws)
+    if task == "engine_subset":
+        return engine_subset(ws)
     months, in_range = _months(ws)
     if task == "pandas":
         from salesscope.bench import pandas_ref
@@ -83,6 +93,10 @@ def run(task: str, path: str, backend: dict | None) -> pd.DataFrame:
         from salesscope.bench import duckdb_sql
 
         return duckdb_sql.compute(ws.duckdb, months, in_range, ws.config.gross_margin)
+    if task == "polars":
+        from salesscope.bench import polars_ref
+
+        return polars_ref.compute(polars_ref.load(ws.duckdb), months, in_range)
     raise SystemExit(f"unknown task {task!r}")
 
 
@@ -104,6 +118,8 @@ def main() -> None:
     # notebook: they happen before the clock starts, for every contender alike.
     import salesscope.bench.duckdb_sql  # noqa: F401
     import salesscope.bench.pandas_ref  # noqa: F401
+    if task == "polars":
+        import polars  # noqa: F401
     import salesscope.engine.compute  # noqa: F401
     import salesscope.ingest  # noqa: F401
 
