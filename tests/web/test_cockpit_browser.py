@@ -312,3 +312,49 @@ def test_the_page_says_an_import_is_running(page, passwords, app):
     page.wait_for_selector("#busy[hidden]", state="attached", timeout=60_000)
     _settled(page)
     assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
+
+
+def test_a_jalali_date_picked_asks_for_its_gregorian_days(page, passwords, app):
+    _open(page, "boss", passwords["boss"], "/indicator/win_rate?lang=fa&by=team")
+    page.click("#zoom input[name=from] ~ button.pick-date")
+    picker = page.locator(".date-picker")
+    picker.locator("select.pick-year").select_option("1404")
+    picker.locator("select.pick-month").select_option("7")
+    picker.locator("button.day", has_text=re.compile("^۱$")).click()
+    assert page.locator(".date-picker").count() == 0
+    assert page.locator("#zoom input[name=from]").input_value() == "۱۴۰۴/۰۷/۰۱"
+    page.click("#zoom input[name=to] ~ button.pick-date")
+    picker.locator("select.pick-year").select_option("1404")
+    picker.locator("select.pick-month").select_option("9")
+    assert picker.locator("button.day").count() == 30  # Azar has 30 days
+    assert picker.locator(".pick-grid > *").nth(7).text_content() == "۱"  # 1404/09/01 is a Saturday, the first column
+    picker.locator("button.day", has_text="۳۰").click()
+    with page.expect_request(lambda r: "/api/v1/indicators?" in r.url) as asked:
+        page.click("#zoom button[type=submit]")
+    q = parse_qs(urlparse(asked.value.url).query)
+    assert q["from"] == ["2025-09-23"] and q["to"] == ["2025-12-21"]  # 1404/07/01 and 1404/09/30
+    _settled(page)
+    assert page.locator("#headline").get_attribute("data-period") == "1404-09"
+    # the URL keeps the ISO dates, the fields show them on the reader's calendar
+    assert "from=2025-09-23" in page.url
+    assert page.locator("#zoom input[name=to]").input_value() == "۱۴۰۴/۰۹/۳۰"
+    page.screenshot(path=str(SHOTS / "cockpit-datepicker-fa.png"))
+
+
+def test_jalali_dates_convert_as_the_calendar_says(page, passwords):
+    import datetime as dt
+
+    import jdatetime
+
+    _open(page, "boss", passwords["boss"], "/?lang=fa")
+    first = dt.date(2016, 3, 1)  # 1394 to 1406: leap years 1395, 1399, 1403 and their Esfand 30
+    days = [first + dt.timedelta(days=k) for k in range(0, 365 * 12, 3)]
+    days += [jdatetime.date(y, 12, 30).togregorian() for y in (1395, 1399, 1403)]
+    jalali = [jdatetime.date.fromgregorian(date=d) for d in days]
+    texts = [f"{j.year}/{j.month:02d}/{j.day:02d}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) for j in jalali]
+    got = page.evaluate("(texts) => texts.map((t) => [SSDate.parse(t), SSDate.parse(SSDate.format(SSDate.parse(t)))])",
+                        texts)
+    assert [g[0] for g in got] == [d.isoformat() for d in days]
+    assert all(g[0] == g[1] for g in got)  # shown and read back, the same day
+    # days that do not exist: Esfand 30 of a common year, month 13, day 32
+    assert page.evaluate("() => ['1404/12/30', '1404/13/01', '1404/01/32', 'soon'].map(SSDate.parse)") == [None] * 4

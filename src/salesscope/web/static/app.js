@@ -244,16 +244,25 @@ const SS = (() => {
 
   function whereList() { return params().getAll("where"); }
 
+  // Readers of the Jalali calendar pick and type dates in it; the server is sent ISO dates (a text it
+  // cannot read as a date goes as typed, and the server says what is wrong with it).
+  const jalaliField = (input) => input.classList.contains("date-text");
+  const sent = (input) => (jalaliField(input) ? window.SSDate.parse(input.value) || input.value.trim() : input.value.trim());
+
   function initZoom() {
     const form = document.getElementById("zoom");
     if (!form) return;
+    form.querySelectorAll("input.date-text").forEach((input) => window.SSDate.attach(input));
     const fill = () => {
       const q = zoomQuery();
       form.grain.value = q.get("grain") || "month";
       form.calendar.value = q.get("calendar");
       form.by.value = (q.get("by") || "").split(",")[0];
-      form.from.value = q.get("from") || "";
-      form.to.value = q.get("to") || "";
+      // A Jalali field shows the ISO date the URL holds as the reader writes it on their calendar.
+      for (const name of ["from", "to"]) {
+        const v = q.get(name) || "", input = form[name];
+        input.value = jalaliField(input) && /^\d{4}-\d{2}-\d{2}$/.test(v) ? window.SSDate.format(v) : v;
+      }
       // The browser's date picker is Gregorian; the hint shows the same day on the Jalali calendar.
       form.querySelectorAll(".date-hint").forEach((h) => {
         const v = form[h.dataset.for].value;
@@ -274,7 +283,7 @@ const SS = (() => {
       // A period is named on one grain and calendar: another grain or calendar selects its latest.
       const samePeriods = (q.get("grain") || "month") === form.grain.value && q.get("calendar") === form.calendar.value;
       setParams({ grain: form.grain.value, calendar: form.calendar.value, by: form.by.value,
-        from: form.from.value.trim(), to: form.to.value.trim(), period: samePeriods ? q.get("period") : null });
+        from: sent(form.from), to: sent(form.to), period: samePeriods ? q.get("period") : null });
     });
     document.getElementById("zoom-reset").addEventListener("click", () =>
       setParams({ grain: null, calendar: null, by: null, from: null, to: null, where: [], period: null }));
