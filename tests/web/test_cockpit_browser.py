@@ -358,3 +358,27 @@ def test_jalali_dates_convert_as_the_calendar_says(page, passwords):
     assert all(g[0] == g[1] for g in got)  # shown and read back, the same day
     # days that do not exist: Esfand 30 of a common year, month 13, day 32
     assert page.evaluate("() => ['1404/12/30', '1404/13/01', '1404/01/32', 'soon'].map(SSDate.parse)") == [None] * 4
+
+
+def test_what_changed_this_week_is_the_weeks_findings_by_kind(page, passwords, app):
+    from collections import Counter
+
+    from salesscope.advice import findings
+
+    with app.state.service.reading() as ws:
+        found = [f.to_dict() for f in findings(ws, grain="week", lang="en")]
+    assert found, "the demo's last week has findings"
+    _open(page, "boss", passwords["boss"], "/week")
+    assert page.locator("main h1").inner_text().endswith(found[0]["period"])
+    by_kind = Counter(f["kind"] for f in found)
+    tiles = {t.get_attribute("class").split()[-1]: t.locator(".week-count").inner_text()
+             for t in page.locator(".week-kind").all()}
+    assert tiles == {k: f"{n:,}" for k, n in by_kind.items()}
+    for kind in by_kind:
+        group = page.locator(f".week-group[data-kind={kind}] li.finding")
+        mine = [f for f in found if f["kind"] == kind][:3]  # the most valuable three, in the engine's order
+        assert group.count() == len(mine)
+        for i, f in enumerate(mine):
+            assert f["advice_en"] in group.nth(i).inner_text()
+    assert f"All {len(found)} findings" in page.locator("main").inner_text()
+    page.screenshot(path=str(SHOTS / "cockpit-week-en.png"), full_page=True)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
 from salesscope.errors import QueryError
-from salesscope.formatting import display, funnel_display
+from salesscope.formatting import counts_display, display, funnel_display
 from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
@@ -157,6 +157,20 @@ def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
 
     scope = _scoped(user, svc, zoom)
     return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)
+
+
+@router.get("/changes")
+def changes(user: UserDep, svc: SvcDep, zoom: ZoomDep,
+            lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> dict[str, Any]:
+    """What changed in the last finished period of the zoom's grain (the dashboard asks for a week):
+    the advice findings, most valuable first, and how many there are of each kind."""
+    from salesscope.advice.model import Kind
+
+    items = advice(user, svc, zoom, lang)["items"]
+    counts = {str(k): sum(f["kind"] == k for f in items) for k in Kind}
+    kinds = [{"kind": k, "count": n, "display": counts_display({"count": n})} for k, n in counts.items() if n]
+    return {"period": items[0]["period"] if items else None, "total": len(items),
+            "display": counts_display({"total": len(items)}), "kinds": kinds, "items": items}
 
 
 @router.get("/why/{kpi}")

@@ -36,7 +36,7 @@ templates.env.filters["label"] = locale.label
 templates.env.globals["plotly_version"] = version("plotly")
 IMMUTABLE = "public, max-age=31536000, immutable"
 LANG_COOKIE = "salesscope_lang"
-PAGES = {"overview": "", "funnel": "funnel", "advice": "advice", "forecast": "forecast", "import": "import", "settings": "settings"}
+PAGES = {"overview": "", "week": "week", "funnel": "funnel", "advice": "advice", "forecast": "forecast", "import": "import", "settings": "settings"}
 
 
 def _js(value: object) -> str:
@@ -95,6 +95,11 @@ def funnel(request: Request) -> Response:
 @router.get("/advice", response_class=HTMLResponse)
 def advice(request: Request) -> Response:
     return _render(request, "advice")
+
+
+@router.get("/week", response_class=HTMLResponse)
+def week(request: Request) -> Response:
+    return _render(request, "week")
 
 
 @router.get("/forecast", response_class=HTMLResponse)

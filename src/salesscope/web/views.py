@@ -25,7 +25,7 @@ DDL = (f'CREATE TABLE IF NOT EXISTS "{TABLE}" (view_id VARCHAR PRIMARY KEY, name
        "shared_with VARCHAR, created_at TIMESTAMP NOT NULL)")
 EVERYONE = "*"
 # The dashboard's pages a view can open.
-PAGE = re.compile(r"^/(indicator/[A-Za-z0-9_]+|funnel|advice|forecast)?$")
+PAGE = re.compile(r"^/(indicator/[A-Za-z0-9_]+|week|funnel|advice|forecast)?$")
 
 
 class NewView(BaseModel):

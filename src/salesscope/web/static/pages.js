@@ -231,7 +231,43 @@
         el("p", {}, SS.isolate(inLang(f, "advice")))))));
   }
 
-  const renderers = { overview, indicator, funnel, advice, forecast: () => window.SSForecast.page(main),
+  // ---------------------------------------------------------------- what changed this week
+  // One screen: how many findings of each kind the last finished week brought, and the most
+  // valuable few of each kind, linked to their indicator and to the full list.
+  const PER_KIND = 3;
+  function findingItem(f) {
+    return el("li", { class: `finding ${f.kind}` },
+      el("div", { class: "card-meta" },
+        el("a", { href: `/indicator/${f.kpi}?${SS.zoomQuery({ grain: "week", period: f.period })}` }, kpiName(f.kpi)),
+        Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${SS.valueName(d, v)}`)),
+        el("span", { class: "muted" }, `${T.confidence}: ${T[`confidence_${f.confidence}`] || f.confidence}`)),
+      el("p", {}, SS.isolate(inLang(f, "advice"))));
+  }
+
+  async function week() {
+    const data = await api("/api/v1/changes", { query: SS.zoomQuery({ grain: "week", lang: SS.LANG, period: null }) });
+    const said = (x, k) => (x.display[LANG] || x.display.en)[k];
+    if (!data.items.length) {
+      main.replaceChildren(el("h1", {}, T.week_title), el("p", { class: "muted" }, T.week_nothing));
+      return;
+    }
+    const all = `/advice?${SS.zoomQuery({ grain: "week", period: null })}`;
+    main.replaceChildren(
+      el("h1", {}, T.week_title, " · ", SS.periodLabel(data.period)),
+      el("div", { class: "week-kinds" }, data.kinds.map((k) => el("a", { class: `week-kind ${k.kind}`, href: `#week-${k.kind}` },
+        el("span", { class: "week-count" }, said(k, "count")), " ", el("span", {}, T[`kind_many_${k.kind}`])))),
+      el("div", { class: "week-groups" }, data.kinds.map((k) => {
+        const mine = data.items.filter((f) => f.kind === k.kind);
+        return el("section", { class: `week-group ${k.kind}`, id: `week-${k.kind}`, "data-kind": k.kind },
+          el("h2", {}, el("span", { class: `badge ${k.kind}` }, T[`kind_many_${k.kind}`]), " ",
+            el("span", { class: "muted" }, said(k, "count"))),
+          el("ol", { class: "advice" }, mine.slice(0, PER_KIND).map(findingItem)),
+          mine.length > PER_KIND ? el("a", { class: "more", href: all }, SS.fill(T.week_more, { n: said(k, "count") })) : null);
+      })),
+      el("p", {}, el("a", { href: all }, SS.fill(T.week_all, { n: said(data, "total") }))));
+  }
+
+  const renderers = { overview, indicator, funnel, advice, week, forecast: () => window.SSForecast.page(main),
     why: () => window.SSWhy.page(main),
     import: () => window.SSForms.importPage(main), settings: () => window.SSForms.settingsPage(main) };
 
