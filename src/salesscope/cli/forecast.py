@@ -46,7 +46,14 @@ def forecast_cmd(
     Example: salesscope forecast --periods 3 --grain quarter --calendar jalali --by team
     """
     from salesscope.forecast import display, forecast
-    from salesscope.forecast.texts import bands_note, stratum, text, track_text, unvalued_note
+    from salesscope.forecast.texts import (
+        bands_note,
+        compared_text,
+        method_text,
+        text,
+        track_text,
+        unvalued_note,
+    )
 
     choose(fmt, ("table", "csv", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
@@ -58,8 +65,10 @@ def forecast_cmd(
         typer.echo(csv_safe(df).to_csv(index=False), nl=False)
         return
     if fmt == "json":
-        typer.echo(json.dumps({"as_of": df.attrs["as_of"], "method": df.attrs["method"], "rows": records(df),
-                               "unvalued": df.attrs.get("unvalued", []), "track_record": track},
+        typer.echo(json.dumps({"as_of": df.attrs["as_of"], "method": df.attrs["method"],
+                               "notes": df.attrs.get("notes", []), "rows": records(df),
+                               "unvalued": df.attrs.get("unvalued", []), "track_record": track,
+                               "compared": df.attrs.get("compared")},
                               ensure_ascii=False, indent=2, default=str))
         return
     cols = ["period", *([by] if by else []), "expected", "interval_80", "interval_95", "won_to_date",
@@ -72,13 +81,14 @@ def forecast_cmd(
         shown = display.forecast_row(r, lang, "")
         grid.add(digits(r["period"], lang), *([r[by]] if by else []), *(shown[c] for c in cols[1 + bool(by):]))
     render(console, grid, wide=wide)
-    method = df.attrs["method"]
-    console.print(text(f"method_{method}", lang, n_closed=df.attrs["n_closed"], stratum=stratum(df.attrs["stratum"])))
+    console.print(method_text(df.attrs, lang), highlight=False, markup=False)
     console.print(bands_note(df.attrs, lang), highlight=False, markup=False)
     if df.attrs.get("unvalued"):
         console.print(unvalued_note(df.attrs["unvalued"], lang), highlight=False, markup=False)
     if track and track.get("n"):
         console.print(f"[bold]{text('track_title', lang)}[/]: " + track_text(track, lang))
+        if compared_text(df.attrs, lang):
+            console.print(compared_text(df.attrs, lang), highlight=False, markup=False)
     else:
         console.print(track_text(track, lang))
 

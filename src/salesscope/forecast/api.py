@@ -8,7 +8,7 @@ import pandas as pd
 
 from salesscope.errors import QueryError
 from salesscope.forecast import backtest as bt
-from salesscope.forecast import bands, data
+from salesscope.forecast import bands, data, stages
 from salesscope.forecast.periods import ONE_DAY, periods_from
 from salesscope.forecast.simulate import Settings, run
 from salesscope.locale import Text
@@ -50,6 +50,12 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
 
     ``scope`` restricts every deal read (history, pipeline, run-rate, backtest) to some reps or teams.
 
+    Where the store keeps a stage history (a CRM read in place), an open deal's chances come from
+    the deals that were in the same stage for as long (``method`` is ``stage_and_age``, see
+    :mod:`salesscope.forecast.stages`), and ``attrs["compared"]`` holds the track record of the
+    stage-less method on the same origins. Otherwise ``method`` is ``history`` (deal age) and
+    ``notes`` says why stage was not used (``no_stage_history``, ``stage_history_thin``).
+
     >>> df = forecast(ws, periods=3, grain="quarter", calendar="jalali", by="team")  # doctest: +SKIP
     """
     if periods < 1:
@@ -66,16 +72,29 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
     start = dt.datetime.combine(as_of, dt.time()) if as_of else end
     ahead = periods_from(start.date(), periods, grain, calendar, fiscal)
     settings = Settings(sims=sims, seed=seed)
-    r = run(d, start, ahead, settings)
+    entries = stages.history(ws, d, scope)
+    r = run(d, start, ahead, settings, entries)
     out = bt.summarise(r)
     out["horizon"] = out["period"].map({p.label: h + 1 for h, p in enumerate(ahead)})
     calibration = None
+    compared = None
     if track_record:
-        back = bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
-                           data_end=min(end, start), n_origins=N_ORIGINS, settings=Settings(sims=1000, seed=seed))
+        def backtest(stage_entries):
+            return bt.backtest(d, periods=periods, grain=grain, calendar=calendar, fiscal_start=fiscal,
+                               data_end=min(end, start), n_origins=N_ORIGINS, settings=Settings(sims=1000, seed=seed),
+                               stage_entries=stage_entries)
+
+        back = backtest(entries if r.method == "stage_and_age" else None)
         calibration = bands.fit(back, grain)
+        if r.method == "stage_and_age":
+            # the same origins forecast by deal age alone: what the stage history adds
+            other = backtest(None)
+            compared = {"method": "history", "track_record": bt.track_record(bands.walk_forward(other, grain),
+                                                                             other.attrs.get("deals"))}
     out = bands.apply(out, calibration)
     notes = [*r.notes, *([] if calibration else ["bands_unchecked"])]
+    if entries is None and r.method != "stated_probability":
+        notes.append("no_stage_history")
     if by:
         out = out.rename(columns={"group": by})
         cols = COLUMNS[:3] + [by] + COLUMNS[3:]
@@ -84,9 +103,12 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
     out = out[cols]
     out.attrs.update(as_of=start.date().isoformat(), method=r.method, notes=notes,
                      stratum=stratum or "all", n_closed=_n_closed(d, start), sims=sims,
+                     n_open=len(r.open_frame) if r.open_frame is not None else 0,
+                     n_staged=r.n_staged, n_stage_closed=r.n_stage_closed,
                      unvalued=r.unvalued, calibration=calibration.to_dict() if calibration else None)
     if track_record:
-        out.attrs["track_record"] = bt.track_record(bands.walk_forward(back, grain))
+        out.attrs["track_record"] = bt.track_record(bands.walk_forward(back, grain), back.attrs.get("deals"))
+        out.attrs["compared"] = compared
     return out
 
 

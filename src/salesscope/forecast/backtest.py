@@ -58,15 +58,25 @@ def origins(d, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt
 
 
 def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt.datetime,
-             n_origins: int = 12, min_history_days: int = 180, settings: Settings | None = None) -> pd.DataFrame:
-    """Forecast vs actual for every past origin, horizon and group whose period has ended."""
+             n_origins: int = 12, min_history_days: int = 180, settings: Settings | None = None,
+             stage_entries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Forecast vs actual for every past origin, horizon and group whose period has ended.
+
+    ``attrs["deals"]`` holds, per origin, each valued open deal's predicted chance of a win within
+    the forecast's periods and whether it was won in them: ``(origin, p, won)`` (see :func:`brier`).
+    """
     settings = settings or Settings(sims=1000)
-    frames = []
+    frames: list[pd.DataFrame] = []
+    deals: list[tuple[str, float, bool]] = []
     for first in origins(d, grain, calendar, fiscal_start, data_end, n_origins, min_history_days):
         as_of = dt.datetime.combine(first.start, dt.time())
         ahead = [p for p in periods_from(first.start, periods, grain, calendar, fiscal_start)
                  if dt.datetime.combine(p.end + ONE_DAY, dt.time()) <= data_end]
-        r = run(d, as_of, ahead, settings)
+        r = run(d, as_of, ahead, settings, stage_entries)
+        if r.open_frame is not None and len(r.open_frame):
+            o = r.open_frame
+            won = (o["status"] == "won") & (o["x"] < data.epoch(ahead[-1].end + ONE_DAY))
+            deals += [(first.label, float(p), bool(w)) for p, w in zip(o["p_horizon"], won, strict=True)]
         s = summarise(r)
         s["origin"] = first.label
         s["origin_start"] = first.start
@@ -82,11 +92,21 @@ def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start:
     out = pd.concat(frames, ignore_index=True)
     out["in_80"] = (out["actual"] >= out["low_80"]) & (out["actual"] <= out["high_80"])
     out["in_95"] = (out["actual"] >= out["low_95"]) & (out["actual"] <= out["high_95"])
+    out.attrs["deals"] = deals  # plain tuples: pandas compares and copies attrs along with the frame
     return out
 
 
-def track_record(bt: pd.DataFrame) -> dict:
-    """Error and interval coverage of a backtest, overall and per horizon."""
+def brier(deals: list[tuple[str, float, bool]] | None, origins: list[str]) -> float | None:
+    """The mean squared gap between the open deals' predicted chance of a win within the forecast's
+    periods and what happened (1 won, 0 not), over the given origins: 0 is perfect, 0.25 a coin."""
+    kept = set(origins)
+    gaps = [(p - float(won)) ** 2 for origin, p, won in deals or [] if origin in kept]
+    return float(np.mean(gaps)) if gaps else None
+
+
+def track_record(bt: pd.DataFrame, deals: list[tuple[str, float, bool]] | None = None) -> dict:
+    """Error and interval coverage of a backtest, overall and per horizon; with the backtest's
+    ``deals`` (its ``attrs["deals"]``), the Brier score of their win chances over the same origins."""
     def score(b: pd.DataFrame) -> dict:
         pos = b[b["actual"] > 0]
         return {
@@ -102,10 +122,11 @@ def track_record(bt: pd.DataFrame) -> dict:
 
     if bt.empty:
         return {"n": 0, "mape": None, "wape": None, "bias": None, "coverage_80": None, "coverage_95": None,
-                "by_horizon": {}, "origins": []}
+                "brier": None, "by_horizon": {}, "origins": []}
     out = score(bt)
     out["by_horizon"] = {int(h): score(b) for h, b in bt.groupby("horizon")}
     out["origins"] = sorted(bt["origin"].unique().tolist())
+    out["brier"] = brier(deals, out["origins"])
     return out
 
 

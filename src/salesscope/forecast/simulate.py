@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from salesscope.forecast import data
+from salesscope.forecast import data, stages
 from salesscope.forecast.calibration import LifeTable, fit
 from salesscope.forecast.periods import ONE_DAY, Period
 
@@ -25,6 +25,7 @@ class Settings:
     sims: int = 2000
     seed: int = 7
     min_closed: int = 30  # closed deals needed before history outranks stated probabilities
+    min_closed_stage: int = 20  # closed deals a stage cell needs before its own history is used
     tail_min: float = 30.0  # deals at risk below which age bins share one pooled hazard
     min_amounts: int = 5  # won deals needed before a group's own amounts are used
     chunk: int = 250
@@ -42,10 +43,12 @@ class Run:
     pipeline_mean: np.ndarray  # groups x periods
     run_rate_mean: np.ndarray  # groups x periods
     open_deals: np.ndarray  # groups
-    method: str  # "history" or "stated_probability"
+    method: str  # "stage_and_age", "history" (deal age) or "stated_probability"
     notes: list[str] = field(default_factory=list)
     unvalued: list[str] = field(default_factory=list)  # ids of the open deals left out for want of an amount
     open_frame: pd.DataFrame | None = None  # the open deals with their probabilities
+    n_staged: int = 0  # open deals whose chances come from their stage and time in stage
+    n_stage_closed: int = 0  # closed deals with a stage history the stage cells learned from
 
 
 def _edges(as_of: float, periods: list[Period]) -> tuple[np.ndarray, np.ndarray]:
@@ -109,8 +112,29 @@ def _gamma_sum(rng: np.random.Generator, k: np.ndarray, mean: float, var: float)
     return np.where(k > 0, rng.gamma(np.maximum(k * shape, 1e-12), scale), 0.0)
 
 
-def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run:
-    """Simulate revenue per group and period from the store as it stood at ``as_of``."""
+def _by_stage(entries: pd.DataFrame, open_: pd.DataFrame, t0: float, periods: list[Period], settings: Settings,
+              horizon: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """P(won within each period) of the open deals placed in a stage cell, which deals those are
+    (a mask) and how many closed deals the cells learned from."""
+    st = stages.fit_stages(entries, t0, settings.bin_days, horizon, min_closed=settings.min_closed_stage,
+                           tail_min=settings.tail_min)
+    keys, since = st.place(entries, open_["opportunity_id"], t0)
+    staged = keys != ""
+    lo, hi = _edges(t0, periods)
+    q = np.zeros((int(staged.sum()), len(periods)))
+    for j in range(len(periods)):
+        u0, u1 = np.full(len(q), (lo[j] - t0) / DAY_S), np.full(len(q), (hi[j] - t0) / DAY_S)
+        q[:, j] = stages.win_between(st, keys[staged], since[staged], u0, u1)
+    return q, staged, st.n_closed
+
+
+def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings,
+        stage_entries: pd.DataFrame | None = None) -> Run:
+    """Simulate revenue per group and period from the store as it stood at ``as_of``.
+
+    With ``stage_entries`` (a stage history, see :func:`salesscope.forecast.stages.history`) and
+    enough closed deals in it, an open deal's chances come from its stage and time in stage.
+    """
     rng = np.random.default_rng(settings.seed)
     t0 = data.epoch(as_of)
     horizon = (data.epoch(periods[-1].end + ONE_DAY) - t0) / DAY_S
@@ -140,9 +164,17 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
         notes.append("missing_amounts")
     open_ = open_[valued].reset_index(drop=True)
     amounts = open_["amount"].to_numpy(float, copy=True)
+    n_staged = n_stage_closed = 0
     if lt.n_closed >= settings.min_closed:
         method = "history"
         q = deal_probabilities(lt, open_, t0, periods)
+        if stage_entries is not None:
+            by_stage, staged, n_stage_closed = _by_stage(stage_entries, open_, t0, periods, settings, horizon)
+            if n_stage_closed >= settings.min_closed:
+                method, n_staged = "stage_and_age", int(staged.sum())
+                q[staged] = by_stage
+            else:
+                notes.append("stage_history_thin")
     else:
         # Too little closed history to learn from: the CRM's stated probability, closing in the first period.
         method = "stated_probability"
@@ -165,7 +197,7 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
     # Run-rate: deals not yet created, at each group's recent pace; the pace itself varies as it
     # has from month to month (a gamma-Poisson mixture), which widens the interval honestly.
     run_rate_mean = np.zeros((G, P))
-    if method == "history" and len(created):
+    if method != "stated_probability" and len(created):
         wins_per_daily_deal = {s: _new_wins(lt, s, t0, periods) for s in created["stratum"].unique()}
         for g, rows in created.groupby("grp"):
             per_bucket = rows.groupby("bucket")["n"].sum().to_numpy(float)
@@ -181,7 +213,7 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
                 k = rng.poisson(mult[:, None] * mu[None, :])
                 samples[:, gi[g], :] += _gamma_sum(rng, k, mean_amt, var_amt)
                 run_rate_mean[gi[g]] += mu * mean_amt
-    elif method != "history":
+    elif method == "stated_probability":
         notes.append("no_run_rate_without_history")
 
     won_to_date = np.zeros((G, P))
@@ -191,4 +223,4 @@ def run(d, as_of: dt.datetime, periods: list[Period], settings: Settings) -> Run
     samples += won_to_date[None]
     open_count = np.bincount([gi[g] for g in open_["grp"]], minlength=G)
     return Run(as_of, periods, groups, samples, won_to_date, pipeline_mean, run_rate_mean,
-               open_count, method, notes, unvalued, open_)
+               open_count, method, notes, unvalued, open_, n_staged, n_stage_closed)

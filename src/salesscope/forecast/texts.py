@@ -52,6 +52,30 @@ def stratum(value: str) -> dict[str, str]:
     return {lang: locale.word("stratum", value, lang) for lang in locale.languages()}
 
 
+def method_text(attrs: dict, lang: str = "en") -> str:
+    """How the open deals' chances were learned, and why stage was not used where it was not."""
+    out = text(f"method_{attrs['method']}", lang, n_closed=attrs["n_closed"], stratum=stratum(attrs["stratum"]),
+               n_staged=attrs.get("n_staged", 0), n_open=attrs.get("n_open", 0),
+               n_stage_closed=attrs.get("n_stage_closed", 0))
+    notes = attrs.get("notes") or []
+    if "no_stage_history" in notes:
+        out += " " + text("stage_none", lang)
+    elif "stage_history_thin" in notes:
+        out += " " + text("stage_thin", lang, n=attrs.get("n_stage_closed", 0))
+    return out
+
+
+def compared_text(attrs: dict, lang: str = "en") -> str:
+    """The stage-less method's track record on the same origins, beside the stage method's, or ""."""
+    other = (attrs.get("compared") or {}).get("track_record")
+    if not other or not other.get("n"):
+        return ""
+    used = attrs.get("track_record") or {}
+    return text("compared_line", lang, **{k: Num(other[k], "percent") for k in ("mape", "wape", "bias")},
+                c80=Num(other["coverage_80"], "percent"), c95=Num(other["coverage_95"], "percent"),
+                brier_used=Num(used.get("brier")), brier_other=Num(other.get("brier")))
+
+
 def bands_note(attrs: dict, lang: str = "en") -> str:
     """How the bands were drawn: checked against past forecasts (and the expected value corrected), or not."""
     cal = attrs.get("calibration")

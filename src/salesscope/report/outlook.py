@@ -12,7 +12,13 @@ import pandas as pd
 from salesscope import locale
 from salesscope.errors import QueryError
 from salesscope.forecast import display
-from salesscope.forecast.texts import bands_note, stratum, track_text, unvalued_note
+from salesscope.forecast.texts import (
+    bands_note,
+    compared_text,
+    method_text,
+    track_text,
+    unvalued_note,
+)
 from salesscope.forecast.texts import text as ftext
 from salesscope.i18n import Lang, format_date
 from salesscope.report.texts import digits
@@ -105,15 +111,14 @@ def html_context(o: Outlook | None, lang: Lang, currency: str, date_cal: str,
         df, a = o.frame, o.frame.attrs
         out["as_of"] = word("as_of", lang, date=format_date(pd.Timestamp(a["as_of"]).date(), lang, date_cal))
         out["method"] = " ".join(x for x in (
-            ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"], stratum=stratum(a["stratum"])),
-            bands_note(a, lang), unvalued_note(a.get("unvalued") or [], lang)) if x)
+            method_text(a, lang), bands_note(a, lang), unvalued_note(a.get("unvalued") or [], lang)) if x)
         out["heads"] = [ftext(k, lang) for k in heads]
         out["rows"] = [[digits(r["period"], lang), *(display.forecast_row(r, lang, currency)[k] for k in heads[1:])]
                        for r in df.to_dict("records")]
         labels = {"expected": ftext("expected", lang), "band_80": word("band_80", lang), "band_95": word("band_95", lang)}
         out["chart"] = chart(charts.forecast(df, lang=lang, labels=labels, currency=currency), "forecast-chart")
         out["track_title"] = ftext("track_title", lang)
-        out["track"] = track_text(a.get("track_record"), lang)
+        out["track"] = " ".join(x for x in (track_text(a.get("track_record"), lang), compared_text(a, lang)) if x)
         tr = a.get("track_record") or {}
         out["track_heads"] = [word("horizon", lang), word("forecasts", lang), "MAPE", "WAPE", word("bias", lang),
                               word("coverage_80", lang), word("coverage_95", lang)]
@@ -161,9 +166,8 @@ def xlsx_sheets(w: Any, o: Outlook | None, lang: Lang) -> None:
                     w.string(ws, r, c, v)
         a = df.attrs
         r = len(df) + 2
-        w.string(ws, r, 0, ftext(f"method_{a['method']}", lang, n_closed=a["n_closed"],
-                                 stratum=stratum(a["stratum"])))
-        w.string(ws, r + 1, 0, track_text(a.get("track_record"), lang))
+        w.string(ws, r, 0, method_text(a, lang))
+        w.string(ws, r + 1, 0, " ".join(x for x in (track_text(a.get("track_record"), lang), compared_text(a, lang)) if x))
         if a.get("unvalued"):
             r += 1
             w.string(ws, r + 1, 0, unvalued_note(a["unvalued"], lang))

@@ -34,14 +34,21 @@ def forecast_payload(df, currency: str) -> dict[str, Any]:
     """The forecast frame as the API returns it: rows, method, track record, and its texts in en and fa;
     each row and score carries its display strings (``display[lang]``), as every other surface writes them."""
     from salesscope.forecast import display
-    from salesscope.forecast.texts import bands_note, both, stratum, track_text, unvalued_note
+    from salesscope.forecast.texts import (
+        bands_note,
+        compared_text,
+        method_text,
+        track_text,
+        unvalued_note,
+    )
 
     a = df.attrs
     track = a.get("track_record")
-    method = both(f"method_{a['method']}", n_closed=a["n_closed"], stratum=stratum(a["stratum"]))
-    texts = {"method": {lang: f"{t} {bands_note(a, lang)}" for lang, t in method.items()}}
+    texts = {"method": {lang: f"{method_text(a, lang)} {bands_note(a, lang)}" for lang in ("en", "fa")}}
     if track is not None:
         texts["track"] = {lang: track_text(track, lang) for lang in ("en", "fa")}
+    if a.get("compared"):
+        texts["compared"] = {lang: compared_text(a, lang) for lang in ("en", "fa")}
         track = {**track, "display": display.track_display(track)}
     rows = [{**r, "display": display.row_display(r, currency)} for r in to_records(df)]
     if a.get("unvalued"):
@@ -49,6 +56,8 @@ def forecast_payload(df, currency: str) -> dict[str, Any]:
     return clean({"as_of": a["as_of"], "method": a["method"], "notes": list(a.get("notes") or []),
                   "unvalued": list(a.get("unvalued") or []),
                   "stratum": a["stratum"], "n_closed": a["n_closed"], "calibration": a.get("calibration"),
+                  "n_open": a.get("n_open"), "n_staged": a.get("n_staged"), "n_stage_closed": a.get("n_stage_closed"),
+                  "compared": a.get("compared"),
                   "rows": rows,
                   "track_record": track, "texts": texts})
 
