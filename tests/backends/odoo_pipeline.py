@@ -1,6 +1,6 @@
 """Two and a half years of an Odoo CRM pipeline where the stage tells how a deal will end.
 
-Records are written as Odoo writes them (see odoo_schema.sql): each opportunity starts in New
+Records are written as Odoo writes them (see odoo_records.sql): each opportunity starts in New
 when created; each stage move posts a chatter notification (subtype Stage Changed) with a
 tracking value of ``stage_id`` (old and new stage ids); a win moves the deal to the Won stage and
 sets ``date_closed`` and probability 100; "Mark as lost" archives the deal with probability 0,
@@ -19,9 +19,11 @@ import datetime as dt
 
 import numpy as np
 
+from .odoo_db import tracking_sql
+
 START = dt.datetime(2023, 7, 1)
 END = dt.datetime(2026, 1, 31)  # the data's last day
-STAGES = (1, 2, 3)  # New, Qualified, Proposition (odoo_schema.sql); 4 is Won
+STAGES = {1: "New", 2: "Qualified", 3: "Proposition", 4: "Won"}  # crm_stage in odoo_records.sql
 MEAN_DAYS = {1: 30.0, 2: 45.0, 3: 60.0}
 LOST = {1: 0.80, 2: 0.30, 3: 0.05}  # chance of a loss on leaving the stage
 PROBABILITY = {1: 10, 2: 30, 3: 60}  # Odoo's stated probability while in the stage
@@ -45,8 +47,9 @@ def _values(rows: list[tuple]) -> str:
     return ",\n".join("(" + ", ".join(_sql(v) for v in r) + ")" for r in rows)
 
 
-def pipeline_sql(n: int = 900, seed: int = 21) -> str:
-    """INSERTs of ``n`` opportunities created from START to END, with their stage history."""
+def pipeline_sql(version: str, n: int = 900, seed: int = 21) -> str:
+    """INSERTs of ``n`` opportunities created from START to END, with their stage history, in the
+    Odoo ``version``'s columns."""
     rng = np.random.default_rng(seed)
     span = (END - START).total_seconds()
     leads, messages, tracking = [], [], []
@@ -67,7 +70,7 @@ def pipeline_sql(n: int = 900, seed: int = 21) -> str:
                 break
             new = 4 if stage == 3 else stage + 1
             messages.append((msg_id, t, "crm.lead", lead_id, "notification", 4, USERS[user]))
-            tracking.append((900, stage, new, msg_id))
+            tracking.append(("stage_id", stage, new, STAGES[stage], STAGES[new], msg_id))
             msg_id += 1
             stage = new
             if stage == 4:
@@ -85,6 +88,5 @@ def pipeline_sql(n: int = 900, seed: int = 21) -> str:
         + _values(leads) + ";\n"
         "INSERT INTO mail_message (id, date, model, res_id, message_type, subtype_id, author_id) VALUES\n"
         + _values(messages) + ";\n"
-        "INSERT INTO mail_tracking_value (field_id, old_value_integer, new_value_integer, mail_message_id) VALUES\n"
-        + _values(tracking) + ";\n"
+        + tracking_sql(version, tracking)
     )

@@ -7,9 +7,6 @@ stage says much about how it ends and its age little.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import psycopg
 import pytest
 from typer.testing import CliRunner
 
@@ -18,18 +15,16 @@ from salesscope.cli import app
 from salesscope.forecast import forecast
 from salesscope.forecast.texts import compared_text, method_text
 
+from . import odoo_db
 from .odoo_pipeline import pipeline_sql
 
 pytestmark = pytest.mark.postgres
-SCHEMA_SQL = Path(__file__).with_name("odoo_schema.sql")
 
 
 @pytest.fixture(scope="module")
 def pipeline_ws(pg_server, tmp_path_factory):
     cfg = pg_server.create_database("odoo_pipeline")
-    with psycopg.connect(host=cfg.host, port=cfg.port, user="postgres", dbname=cfg.database, autocommit=True) as con:
-        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        con.execute(pipeline_sql())
+    odoo_db.create(cfg, "17.0", pipeline_sql("17.0"))
     backend = cfg.model_dump(by_alias=True) | {"schema": "salesscope", "crm_mapping": "odoo"}
     ws = salesscope.init(tmp_path_factory.mktemp("odoo-pipeline") / "ws", backend=backend)
     yield ws

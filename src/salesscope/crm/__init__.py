@@ -33,6 +33,8 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
             cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         target = schema or scalar(cur.execute("SELECT current_schema()"))
         cur.execute("SELECT set_config('search_path', %s, true)", (f"{mapping.source_schema}",))
+        if mapping.version:
+            _check_version(cur, mapping)
         for table in [*mapping.tables, *mapping.history]:
             name = str(table)
             try:
@@ -43,3 +45,20 @@ def install_views(con: ibis.BaseBackend, mapping: CrmMapping, schema: str | None
                                        detail=str(e).strip())) from None
             created.append(name)
     return created
+
+
+def _check_version(cur, mapping: CrmMapping) -> None:
+    """Refuse a CRM database of a version the mapping does not read, naming both."""
+    import psycopg
+
+    check = mapping.version
+    assert check is not None
+    try:
+        row = cur.execute(check.query).fetchone()
+    except psycopg.Error as e:
+        raise ConfigError(Text("error.crm.version_unknown", mapping=mapping.name, product=check.product,
+                               detail=str(e).strip())) from None
+    found = str(row[0]) if row and row[0] is not None else None
+    if found is None or not check.reads(found):
+        raise ConfigError(Text("error.crm.version_unsupported", mapping=mapping.name, product=check.product,
+                               version=found or "?", supported=", ".join(check.supported)))

@@ -14,7 +14,9 @@ Besides the canonical tables, a mapping may declare:
 - ``history``: views the canonical tables cannot hold, each with its own fixed columns
   (``HISTORY``): a deal's stage changes, and activities planned but not yet done;
 - ``timezone``: the zone the CRM keeps its timestamps in; they are shown as wall-clock times in
-  the workspace's zone, as an import stores them.
+  the workspace's zone, as an import stores them;
+- ``version``: a query giving the CRM database's version, and the versions the mapping reads:
+  another version is refused with a message naming both, before any view is created.
 """
 
 from __future__ import annotations
@@ -74,6 +76,18 @@ class ViewTable(BaseModel):
         return data
 
 
+class VersionCheck(BaseModel):
+    """Which versions of the CRM the mapping reads, and how to ask the database for its own."""
+
+    model_config = ConfigDict(extra="forbid")
+    product: str  # the CRM's name, as the messages give it
+    query: str  # one value: the database's version (``17.0.1.3``)
+    supported: list[str]  # versions read: a version matches itself and its point releases
+
+    def reads(self, found: str) -> bool:
+        return any(found == v or found.startswith(f"{v}.") for v in self.supported)
+
+
 class CrmMapping(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -83,6 +97,7 @@ class CrmMapping(BaseModel):
     shared: dict[str, str] = Field(default_factory=dict)  # name -> SELECT
     tables: dict[Table, ViewTable]
     history: dict[str, ViewTable] = Field(default_factory=dict)
+    version: VersionCheck | None = None
 
 
 def load_crm_mapping(name_or_path: str | Path, base: Path | None = None) -> CrmMapping:
