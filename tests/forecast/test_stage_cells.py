@@ -79,3 +79,33 @@ def test_a_stay_ends_when_the_deal_moves_on():
     # A was in Qualified from day -20 to day 0: looked at on its days 0, 7 and 14 there, not 21
     assert qualified["days"].tolist() == pytest.approx([30, 23, 16])
     assert qualified["bucket"].tolist() == [0, 1, 2]
+
+
+def test_a_thin_stage_history_leaves_the_forecast_to_deal_age_and_says_so(make_ws):
+    """60 closed deals, only 5 of them with a stage history: too few to learn stages from."""
+    import datetime as dt
+
+    from salesscope.forecast import data
+    from salesscope.forecast.periods import periods_from
+    from salesscope.forecast.simulate import Settings, run
+    from salesscope.forecast.texts import method_text
+    from salesscope.vocab import Calendar, Grain
+
+    start = dt.datetime(2025, 1, 6)
+    rows = [{"opportunity_id": f"D{i}", "created_at": start + dt.timedelta(days=4 * i),
+             "closed_at": start + dt.timedelta(days=4 * i + 20), "status": "lost" if i % 3 else "won",
+             "amount": 1000.0, "rep_id": "r1"} for i in range(60)]
+    rows.append({"opportunity_id": "OPEN", "created_at": start + dt.timedelta(days=250), "status": "open",
+                 "amount": 1000.0, "rep_id": "r1"})
+    ws = make_ws({"opportunities": pd.DataFrame(rows)})
+    d = data.deals(ws, None, None)
+    staged = d[d["opportunity_id"].isin([f"D{i}" for i in range(5)] + ["OPEN"])]
+    entries = pd.DataFrame({"opportunity_id": staged["opportunity_id"], "stage": "New", "t": staged["c"],
+                            "status": staged["status"], "x": staged["x"]})
+    as_of = start + dt.timedelta(days=260)
+    r = run(d, as_of, periods_from(as_of.date(), 2, Grain.MONTH, Calendar.GREGORIAN), Settings(sims=200), entries)
+    assert (r.method, r.n_staged, r.n_stage_closed) == ("history", 0, 5)
+    assert "stage_history_thin" in r.notes
+    attrs = {"method": r.method, "n_closed": 60, "stratum": "all", "notes": r.notes, "n_stage_closed": 5}
+    assert "Stage is not used: only 5 closed deals have a stage history" in method_text(attrs, "en")
+    assert "مرحله به کار نرفته است" in method_text(attrs, "fa")

@@ -118,10 +118,10 @@ class StageTable:
         for i, (s, d) in enumerate(zip(stage, days, strict=True)):
             if not isinstance(s, str) or not np.isfinite(d):
                 continue
-            last = moments(d)[-1]
-            for key in (cell(s, int(bucket(last))), cell(s, POOLED)):
+            moment = moments(d)[-1]
+            for key in (cell(s, int(bucket(moment))), cell(s, POOLED)):
                 if key in self.table.curves:
-                    keys[i], since[i] = key, d - last
+                    keys[i], since[i] = key, d - moment
                     break
         return keys, since
 

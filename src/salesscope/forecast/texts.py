@@ -54,7 +54,10 @@ def stratum(value: str) -> dict[str, str]:
 
 def method_text(attrs: dict, lang: str = "en") -> str:
     """How the open deals' chances were learned, and why stage was not used where it was not."""
-    out = text(f"method_{attrs['method']}", lang, n_closed=attrs["n_closed"], stratum=stratum(attrs["stratum"]),
+    method = attrs["method"]
+    if method == "stage_and_age" and attrs.get("n_staged") == attrs.get("n_open"):
+        method = "stage_and_age_all"  # no deal is left to its age alone
+    out = text(f"method_{method}", lang, n_closed=attrs["n_closed"], stratum=stratum(attrs["stratum"]),
                n_staged=attrs.get("n_staged", 0), n_open=attrs.get("n_open", 0),
                n_stage_closed=attrs.get("n_stage_closed", 0))
     notes = attrs.get("notes") or []
