@@ -7,7 +7,8 @@
 -- "checked" marks the tables compared with Odoo 16.0's own model files; the others are as in 17.0
 -- (their columns the mapping reads are the same in every version it supports).
 
--- odoo/addons/base/models/ir_module.py (ir.module.module): base's installed version is Odoo's
+-- odoo/addons/base/models/ir_module.py (ir.module.module: latest_version is the version installed
+-- in the database; base's is Odoo's own, 16.0.1.3)
 CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar NOT NULL, state varchar,
                                latest_version varchar);
 -- odoo/addons/base/models/res_currency.py (res.currency)
@@ -36,7 +37,7 @@ CREATE TABLE crm_team_member (id serial PRIMARY KEY, crm_team_id integer NOT NUL
 -- addons/crm/models/crm_stage.py (crm.stage: name translate=True)
 CREATE TABLE crm_stage (id serial PRIMARY KEY, name jsonb NOT NULL, sequence integer, is_won boolean,
                         fold boolean, team_id integer REFERENCES crm_team);
--- addons/crm/models/crm_lost_reason.py (crm.lost.reason: name translate=True)
+-- addons/crm/models/crm_lost_reason.py (crm.lost.reason, checked: name translate=True, active)
 CREATE TABLE crm_lost_reason (id serial PRIMARY KEY, name jsonb NOT NULL, active boolean);
 -- addons/utm/models/utm_medium.py, utm_source.py, utm_campaign.py (utm.campaign checked: name,
 -- and title translate=True)
@@ -65,7 +66,7 @@ CREATE TABLE mail_activity (
     res_name varchar, activity_type_id integer REFERENCES mail_activity_type, summary varchar,
     note text, date_deadline date NOT NULL, automated boolean,
     user_id integer NOT NULL REFERENCES res_users, create_uid integer, create_date timestamp);
--- addons/mail/models/mail_message_subtype.py (name translate=True)
+-- addons/mail/models/mail_message_subtype.py (checked: name translate=True, internal, res_model)
 CREATE TABLE mail_message_subtype (id serial PRIMARY KEY, name jsonb NOT NULL, internal boolean,
                                    res_model varchar);
 -- addons/mail/models/mail_message.py (mail.message; checked: message_type email, comment,

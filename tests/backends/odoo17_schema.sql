@@ -7,7 +7,8 @@
 -- "checked" marks the tables compared with Odoo 17.0's own model files; the others follow the
 -- 17.0 layout the mapping was first written from.
 
--- odoo/addons/base/models/ir_module.py (ir.module.module): base's installed version is Odoo's
+-- odoo/addons/base/models/ir_module.py (ir.module.module: latest_version is the version installed
+-- in the database; base's is Odoo's own, 17.0.1.3)
 CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar NOT NULL, state varchar,
                                latest_version varchar);
 -- odoo/addons/base/models/res_currency.py (res.currency)
@@ -58,7 +59,7 @@ CREATE TABLE crm_lead (
 -- upload_file, phonecall, and 'meeting' from addons/calendar; keep_done is new in 17.0)
 CREATE TABLE mail_activity_type (id serial PRIMARY KEY, name jsonb NOT NULL, category varchar,
                                  res_model varchar, keep_done boolean, active boolean, sequence integer);
--- addons/mail/models/mail_activity.py (active and date_done are new in 17.0)
+-- addons/mail/models/mail_activity.py (checked: active and date_done, set when archived, are new in 17.0)
 CREATE TABLE mail_activity (
     id serial PRIMARY KEY, res_model_id integer NOT NULL, res_model varchar, res_id integer,
     res_name varchar, activity_type_id integer REFERENCES mail_activity_type, summary varchar,

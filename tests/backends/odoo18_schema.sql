@@ -7,7 +7,8 @@
 -- "checked" marks the tables compared with Odoo 18.0's own model files; the others are as in 17.0
 -- (their columns the mapping reads are the same in every version it supports).
 
--- odoo/addons/base/models/ir_module.py (ir.module.module): base's installed version is Odoo's
+-- odoo/addons/base/models/ir_module.py (ir.module.module: latest_version is the version installed
+-- in the database; base's is Odoo's own, 18.0.1.3)
 CREATE TABLE ir_module_module (id serial PRIMARY KEY, name varchar NOT NULL, state varchar,
                                latest_version varchar);
 -- odoo/addons/base/models/res_currency.py (res.currency)
