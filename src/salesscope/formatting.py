@@ -12,6 +12,7 @@ the API's display strings and the digest.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -289,6 +290,27 @@ def counts_display(counts: dict[str, Any]) -> dict[str, dict[str, str]]:
     {'loaded': '12,000', 'rejected': '3'}
     """
     return {lang: {k: number(v, lang, "count") for k, v in counts.items()} for lang in locale.languages()}
+
+
+def pace_display(pace: dict[str, Any], unit: str, end: dt.date, calendar: str = "gregorian",
+                 currency: str = "") -> dict[str, dict[str, Any]]:
+    """How a target's pace reads (``salesscope.advice.targets.pace``), in every language: progress
+    and expected progress, the value and progress the pace puts at the period's ``end``, and each
+    milestone with the day it falls due (empty when a milestone has no day)."""
+    from salesscope.i18n import format_date
+
+    def day(iso: str | None, lang: Lang) -> str:
+        return format_date(dt.date.fromisoformat(iso), lang, calendar) if iso else ""
+
+    return {lang: {"progress": value_text(pace["progress"], "percent", lang),
+                   "expected": value_text(pace["expected"], "percent", lang),
+                   "projected": value_text(pace["projected"], unit, lang, currency),
+                   "projected_progress": value_text(pace["projected_progress"], "percent", lang),
+                   "end": day(end.isoformat(), lang),
+                   "milestones": [{"percent": number(m["percent"], lang, "count") + unit_text("percent", lang),
+                                   "due": day(m["due"], lang)}
+                                  for m in pace["milestones"]]}
+            for lang in locale.languages()}
 
 
 def funnel_display(row: dict[str, Any]) -> dict[str, dict[str, str]]:

@@ -382,3 +382,35 @@ def test_what_changed_this_week_is_the_weeks_findings_by_kind(page, passwords, a
             assert f["advice_en"] in group.nth(i).inner_text()
     assert f"All {len(found)} findings" in page.locator("main").inner_text()
     page.screenshot(path=str(SHOTS / "cockpit-week-en.png"), full_page=True)
+
+
+def test_a_period_not_over_shows_its_pace_and_milestones(page, passwords):
+    import datetime as dt
+    import math
+
+    from salesscope.formatting import value_text
+    from salesscope.i18n import format_date
+
+    with page.expect_response(lambda r: "/api/v1/indicators?" in r.url and "by=" not in r.url) as got:
+        # the demo's data end with a Gregorian month: the Jalali month 1405-01 is not over
+        _open(page, "boss", passwords["boss"], "/indicator/quota_attainment?calendar=jalali")
+    answer = got.value.json()
+    row = max(answer["rows"], key=lambda r: r["period_start"])
+    start, end = dt.date.fromisoformat(row["period_start"]), dt.date.fromisoformat(row["period_end"])
+    gone, total = (dt.date.fromisoformat(answer["data_end"]) - start).days + 1, (end - start).days + 1
+    assert 0 < gone < total and row["period"] == "1405-01"
+    # quota attainment adds up through the month and is held to its quota (100%) pro rata
+    value = 100 * row["numerator"] / row["denominator"]
+    projected, expected = value * total / gone, 100 * gone / total
+    line = page.locator("#pace .pace").inner_text()
+    status = "On pace" if value >= expected else "Behind pace"
+    assert line.startswith(f"{status}: {value_text(value, 'percent')} of the target, "
+                           f"{value_text(expected, 'percent')} due by now; at this pace "
+                           f"{value_text(projected, 'percent')} by {format_date(end, 'en', 'jalali')}"), line
+    due = {m: start + dt.timedelta(days=math.ceil(total * m / 100) - 1) for m in (50, 90, 100)}
+    stones = page.locator("#pace .milestone")
+    assert [s.inner_text().split(" ✓")[0] for s in stones.all()] == [f"{m}% by {format_date(d, 'en', 'jalali')}" for m, d in due.items()]
+    assert [("reached" in (s.get_attribute("class") or "")) for s in stones.all()] == [value >= m for m in due]
+    # the card says the same pace
+    _open(page, "boss", passwords["boss"], "/?calendar=jalali")
+    assert page.locator(".card[data-kpi=quota_attainment] .pace").inner_text() == line

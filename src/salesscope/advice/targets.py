@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -28,6 +29,38 @@ def progress_of(value: float, target: float, higher_is_better: bool) -> float | 
     if higher_is_better:
         return 100 * value / target if target else None
     return 100 * target / value if value > 0 else None
+
+
+def pace(kpi: str, value: float | None, target: float | None, higher_is_better: bool,
+         start: dt.date, end: dt.date, today: dt.date) -> dict | None:
+    """Where a period not over yet stands against its target on ``today`` (the day after the last
+    the data hold): progress now, the share of the period gone, the progress a steady pace would
+    have by now, the value and progress the present pace puts at the period's end, and for an
+    indicator that accumulates through the period, the day each milestone falls due on a steady
+    pace and whether it is reached. None without a value or a target, or once the period is over.
+
+    >>> p = pace("quota_attainment", 40.0, None, True, dt.date(2026, 4, 1), dt.date(2026, 4, 30),
+    ...          dt.date(2026, 4, 13))
+    >>> round(p["projected"], 1), p["on_pace"], [(m["percent"], m["due"], m["reached"]) for m in p["milestones"]]
+    (100.0, True, [(50, '2026-04-15', False), (90, '2026-04-27', False), (100, '2026-04-30', False)])
+    """
+    target = target or IMPLICIT_TARGET.get(kpi)
+    total, gone = (end - start).days + 1, (today - start).days
+    if value is None or not target or not 0 < gone < total:
+        return None
+    cumulative = kpi in CUMULATIVE
+    share = gone / total
+    projected = value / share if cumulative else value  # a rate holds its level; a sum keeps its speed
+    progress = progress_of(value, target, higher_is_better)
+    at_end = progress_of(projected, target, higher_is_better)
+    if progress is None or at_end is None:
+        return None
+    expected = 100 * share if cumulative else 100.0
+    milestones = [{"percent": m, "due": (start + dt.timedelta(days=math.ceil(total * m / 100) - 1)).isoformat()
+                   if cumulative else None, "reached": progress >= m} for m in MILESTONES]
+    return {"target": target, "progress": progress, "elapsed": share, "expected": expected,
+            "projected": projected, "projected_progress": at_end, "on_pace": progress >= expected,
+            "milestones": milestones}
 
 
 def target_findings(ctx: Context) -> list[Finding]:

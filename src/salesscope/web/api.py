@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
 from salesscope.errors import QueryError
-from salesscope.formatting import counts_display, display, funnel_display
+from salesscope.formatting import counts_display, display, funnel_display, pace_display
 from salesscope.locale import Text
 from salesscope.scope import Scope
 from salesscope.vocab import Calendar, Grain
@@ -59,12 +59,30 @@ def _scoped(user: User, svc: Service, zoom: Zoom) -> Scope:
     return scope_for(user)
 
 
-def _displayed(rows: list[dict[str, Any]], svc: Service) -> list[dict[str, Any]]:
-    """Each row with ``display``: its value, change, interval and n as every surface writes them."""
+def _displayed(rows: list[dict[str, Any]], svc: Service, data_end: Any = None,
+               calendar: str = "gregorian") -> list[dict[str, Any]]:
+    """Each row with ``display``: its value, change, interval and n as every surface writes them;
+    a period the data do not cover to its end (``data_end``) with its ``pace`` where it has a target."""
     currency = svc.ws.config.currency
     for r in rows:
         r["display"] = display(r, currency)
+        if data_end is not None:
+            r["pace"] = _pace(r, svc, dt.date.fromisoformat(str(data_end)[:10]), calendar)
     return rows
+
+
+def _pace(row: dict[str, Any], svc: Service, data_end: dt.date, calendar: str) -> dict[str, Any] | None:
+    from salesscope.advice.targets import pace
+
+    ind = svc.catalog().get(str(row.get("kpi")))
+    if ind is None or not row.get("period_start") or not row.get("period_end"):
+        return None
+    start, end = (dt.date.fromisoformat(str(row[k])[:10]) for k in ("period_start", "period_end"))
+    p = pace(str(row["kpi"]), row.get("value"), row.get("target"), str(ind.direction) == "higher_is_better",
+             start, end, data_end + dt.timedelta(days=1))
+    if p is None:
+        return None
+    return {**p, "display": pace_display(p, str(ind.unit), end, calendar, svc.ws.config.currency)}
 
 
 def _filter(df, zoom: Zoom):
@@ -110,7 +128,8 @@ def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     scope = _scoped(user, svc, zoom)
     id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
     df = svc.kpis(ids=id_list, zoom=zoom.replace(by=zoom.breakdown), scope=scope, details=details)
-    return {"rows": _displayed(to_records(_filter(df, zoom)), svc), "data_end": df.attrs.get("data_end")}
+    data_end = df.attrs.get("data_end")
+    return {"rows": _displayed(to_records(_filter(df, zoom)), svc, data_end, str(zoom.calendar)), "data_end": data_end}
 
 
 @router.get("/overview")
@@ -124,7 +143,8 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
         for kpi, part in df.groupby("kpi", sort=False):
             part = part.sort_values("period_start")
             series = to_records(part[["period", "period_start", "value"]].tail(SPARK_POINTS))
-            last = _displayed(to_records(part.tail(1)), svc)[0] if len(part) else {}
+            last = _displayed(to_records(part.tail(1)), svc, df.attrs.get("data_end"), str(zoom.calendar))[0] \
+                if len(part) else {}
             cards.append({"kpi": kpi, "latest": last, "spark": series})
         return {"cards": cards, "data_end": df.attrs.get("data_end")}
 

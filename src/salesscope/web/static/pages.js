@@ -48,6 +48,22 @@
       `${T.sample_size}: ${row.display ? (row.display[LANG] || row.display.en).n : num(row.n, 0)}${thin ? ` · ${T.thin_sample}` : ""}`);
   }
 
+  // A period not over yet against its target: progress, where the pace puts its end and, for an
+  // indicator that adds up through the period, the milestones' days, all as the server writes them.
+  function paceText(row, withMilestones) {
+    const p = row && row.pace;
+    if (!p) return null;
+    const d = p.display[LANG] || p.display.en;
+    const cumulative = p.milestones.some((m) => m.due);
+    const line = el("div", { class: `pace ${p.on_pace ? "good" : "bad"}` }, SS.isolate(SS.fill(cumulative ? T.pace_sum : T.pace_rate,
+      { ...d, status: p.on_pace ? T.pace_on : T.pace_behind })));
+    if (!withMilestones || !cumulative) return line;
+    return [line, el("div", { class: "milestones" }, `${T.milestones}: `, p.milestones.map((m, i) =>
+      el("span", { class: `milestone${m.reached ? " reached" : ""}`, "data-percent": m.percent },
+        SS.isolate(SS.fill(T.milestone_due, { percent: d.milestones[i].percent, date: d.milestones[i].due })),
+        m.reached ? ` ✓ ${T.milestone_reached}` : "")))];
+  }
+
   // ---------------------------------------------------------------- overview
   async function overview() {
     const data = await api("/api/v1/overview", { query: SS.zoomQuery() });
@@ -66,6 +82,7 @@
         el("div", { class: "card-meta" }, el("span", { class: "period" }, SS.periodLabel(row.period || "")),
           changeText(meta, row), statusBadge(row, meta), SS.partial(row, data.data_end)),
         el("div", { class: "card-meta" }, intervalText(row), sampleText(row)),
+        paceText(row, false),
         spark);
       requestAnimationFrame(() => {
         const pts = card.spark.filter((p) => p.value !== null);
@@ -109,6 +126,7 @@
         changeText(meta, sel), statusBadge(sel, meta),
         intervalText(sel), sampleText(sel), window.SSWhy.link(id, sel, sel.period),
         sel.value === null ? el("span", { class: "reason" }, `${T.reason}: ${reasonText(sel.reason)}`) : null) : null,
+      sel ? el("div", { id: "pace" }, paceText(sel, true)) : null,
       el("section", {}, el("h2", {}, T.trend), el("p", { class: "muted" }, T.click_point), trendBox),
       dims.length ? el("section", {}, el("h2", {}, T.breakdown_by, " ", dimSelect, " · ", SS.periodLabel(sel ? sel.period : "")),
         el("p", { class: "muted" }, T.click_to_drill), barBox, barTable) : null,
