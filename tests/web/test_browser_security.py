@@ -27,7 +27,9 @@ def _login(page, username, password, target="/"):
 
 
 @pytest.fixture
-def csp_violations(page):
+def csp_violations(request):
+    """Content-Security-Policy violations on the test's page (``own_page`` if it has one)."""
+    page = request.getfixturevalue("own_page" if "own_page" in request.fixturenames else "page")
     seen: list[str] = []
     page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
     yield seen
@@ -35,9 +37,10 @@ def csp_violations(page):
 
 
 @pytest.fixture
-def hostile_products(app, as_role):
-    """Two won deals whose product names are markup, imported as an admin would."""
-    c, csrf = as_role("boss")
+def hostile_products(own_role):
+    """Two won deals whose product names are markup, imported as an admin would into the test's own
+    copy of the store (the one ``own_page`` serves)."""
+    c, csrf = own_role("boss")
     csv = ("opportunity_id,created_at,status,closed_at,amount,rep_id,product\n"
            f'O-EVIL-1,2026-03-02,won,2026-03-10,100,R01,"{EVIL.replace(chr(34), chr(34) * 2)}"\n'
            f"O-EVIL-2,2026-03-02,won,2026-03-11,100,R02,{BOLD}\n").encode()
@@ -46,13 +49,10 @@ def hostile_products(app, as_role):
     assert r.status_code == 200 and not r.json()["rejected"], r.text
     assert c.post(f"/api/v1/imports/{r.json()['upload_id']}/commit",
                   headers={"X-CSRF-Token": csrf}).status_code == 200
-    yield
-    svc = app.state.service
-    svc.execute("DELETE FROM opportunities WHERE opportunity_id LIKE 'O-EVIL-%'")
-    svc.config_changed()  # drop cached answers that held the rows
 
 
-def test_imported_names_are_text_on_the_charts(page, passwords, hostile_products, csp_violations):
+def test_imported_names_are_text_on_the_charts(own_page, passwords, hostile_products, csp_violations):
+    page = own_page
     _login(page, "boss", passwords["boss"], f"/indicator/win_rate?by=product&grain=month&{RANGE}")
     page.wait_for_selector("main[aria-busy=false]")
     page.wait_for_selector("#breakdown .xtick text")
