@@ -58,8 +58,9 @@ WEB_PASSWORDS = {"chief": "chief-password-1", "north": "north-password-1",
 
 
 @pytest.fixture(scope="session")
-def web(tmp_path_factory: pytest.TempPathFactory):
-    """A small demo workspace served by the real app, with one user per role and API tokens."""
+def web_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A small demo store with one user per role and their API tokens, built once; tests never
+    open it (``web`` serves each test a copy)."""
     from datetime import date
 
     from salesscope.demo import write_demo_files
@@ -70,12 +71,25 @@ def web(tmp_path_factory: pytest.TempPathFactory):
     ws = salesscope.init(root / "ws", min_sample=20)
     files = write_demo_files(root / "files", seed=7, scale=3000, today=date(2026, 4, 15))
     import_files(ws, files, progress=False)
-    said: list[str] = []
-    app = create_app(ws, announce=said.append)
-    users = app.state.users
+    users = create_app(ws, announce=lambda _: None).state.users
     users.create("chief", WEB_PASSWORDS["chief"], "admin")
     users.create("north", WEB_PASSWORDS["north"], "manager", team="North")
     users.create("r01", WEB_PASSWORDS["r01"], "rep", rep_id="R01")
     tokens = {u: users.new_token(u, "tests") for u in WEB_PASSWORDS}
-    yield {"app": app, "ws": ws, "tokens": tokens, "announced": said}
+    ws.close()
+    return root / "ws", tokens
+
+
+@pytest.fixture
+def web(web_store: tuple[Path, dict[str, str]], tmp_path: Path):
+    """The real app on the test's own copy of the demo store (a test may import, add users, change
+    settings), with one user per role and API tokens."""
+    import shutil
+
+    from salesscope.web import create_app
+
+    store, tokens = web_store
+    shutil.copytree(store, tmp_path / "ws")
+    ws = salesscope.open(tmp_path / "ws")
+    yield {"app": create_app(ws, announce=lambda _: None), "ws": ws, "tokens": tokens}
     ws.close()

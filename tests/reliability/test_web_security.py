@@ -169,8 +169,6 @@ def test_anonymous_callers_get_401_on_every_operation(web, client):
 @pytest.mark.parametrize("who", ["chief", "north", "r01"])
 def test_each_role_may_call_exactly_what_it_should(web, client, who):
     users = web["app"].state.users
-    if users.get("victim") is not None:
-        users.set_password("victim", "victim-password-1")
     for op, (allowed, call) in requests_for(client, web).items():
         r = call(bearer(web, who), who)
         if who in allowed and op in NEEDS_STAGE_HISTORY:  # allowed: refused for the data, not the caller
@@ -262,14 +260,7 @@ def form_login(c: TestClient, username: str, password: str, **headers):
                                   "next": "/"}, headers=headers, follow_redirects=False)
 
 
-@pytest.fixture
-def fresh_limiter(web):
-    web["app"].state.limiter = LoginLimiter()
-    yield
-    web["app"].state.limiter = LoginLimiter()
-
-
-def test_login_is_rate_limited_even_for_the_right_password(web, client, fresh_limiter):
+def test_login_is_rate_limited_even_for_the_right_password(web, client):
     codes = [form_login(client, "north", "wrong-guess").status_code
              for _ in range(LoginLimiter.FREE_ATTEMPTS + 1)]
     assert codes[: LoginLimiter.FREE_ATTEMPTS] == [401] * LoginLimiter.FREE_ATTEMPTS
@@ -278,13 +269,13 @@ def test_login_is_rate_limited_even_for_the_right_password(web, client, fresh_li
     assert r.status_code == 429 and "salesscope_session" not in r.cookies
 
 
-def test_password_spraying_from_one_address_is_rate_limited(web, client, fresh_limiter):
+def test_password_spraying_from_one_address_is_rate_limited(web, client):
     n = LoginLimiter.ADDRESS_FREE_ATTEMPTS
     codes = [form_login(client, f"user{k}", "Summer2026!").status_code for k in range(n + 2)]
     assert codes[:n] == [401] * n and codes[-1] == 429, codes
 
 
-def test_no_one_can_lock_an_account_out_from_another_address(web, fresh_limiter):
+def test_no_one_can_lock_an_account_out_from_another_address(web):
     app = web["app"]
     with TestClient(app, client=("203.0.113.9", 40000)) as stranger:
         codes = [form_login(stranger, "north", "wrong-guess").status_code for _ in range(12)]
@@ -293,7 +284,7 @@ def test_no_one_can_lock_an_account_out_from_another_address(web, fresh_limiter)
         assert form_login(owner, "north", WEB_PASSWORDS["north"]).status_code == 303
 
 
-def test_a_success_clears_the_address_counter_for_an_office_behind_one_address(web, fresh_limiter):
+def test_a_success_clears_the_address_counter_for_an_office_behind_one_address(web):
     n = LoginLimiter.ADDRESS_FREE_ATTEMPTS
     with TestClient(web["app"], client=("192.0.2.10", 40000)) as office:
         first = [form_login(office, f"typo{k}", "wrong-guess").status_code for k in range(n - 1)]
@@ -308,7 +299,7 @@ def cookie_header(r, name: str) -> str:
     return h.lower()
 
 
-def test_session_cookie_flags_over_http_and_behind_https(web, client, fresh_limiter):
+def test_session_cookie_flags_over_http_and_behind_https(web, client):
     r = form_login(client, "north", WEB_PASSWORDS["north"])
     h = cookie_header(r, "salesscope_session")
     assert "httponly" in h and "samesite=lax" in h and "secure" not in h
@@ -321,7 +312,7 @@ def test_session_cookie_flags_over_http_and_behind_https(web, client, fresh_limi
         assert "secure" in cookie_header(r, "salesscope_session")
 
 
-def test_passwords_and_tokens_never_reach_the_logs(web, client, caplog, fresh_limiter):
+def test_passwords_and_tokens_never_reach_the_logs(web, client, caplog):
     caplog.set_level(logging.DEBUG)
     secret = "Very-Secret-Password-9"
     form_login(client, "north", secret)
