@@ -66,6 +66,9 @@ def test_the_api_says_which_method_and_compares(staged):
     assert body["method"] == "stage_and_age" and body["compared"]["method"] == "history"
     assert "same stage for as long" in body["texts"]["method"]["en"]
     assert "بدون مرحله" in body["texts"]["compared"]["fa"]
+    # the scores as every surface writes them, for both methods
+    assert body["track_record"]["display"]["en"]["all"]["wape"].endswith("%")
+    assert body["compared"]["track_record"]["display"]["fa"]["all"]["wape"].endswith("٪")
 
 
 def test_without_a_stage_history_the_forecast_is_stage_less_and_says_why(pipeline_ws, make_ws):

@@ -47,9 +47,12 @@ def forecast_payload(df, currency: str) -> dict[str, Any]:
     texts = {"method": {lang: f"{method_text(a, lang)} {bands_note(a, lang)}" for lang in ("en", "fa")}}
     if track is not None:
         texts["track"] = {lang: track_text(track, lang) for lang in ("en", "fa")}
-    if a.get("compared"):
-        texts["compared"] = {lang: compared_text(a, lang) for lang in ("en", "fa")}
         track = {**track, "display": display.track_display(track)}
+    compared = a.get("compared")
+    if compared:
+        texts["compared"] = {lang: compared_text(a, lang) for lang in ("en", "fa")}
+        other = compared["track_record"]
+        compared = {**compared, "track_record": {**other, "display": display.track_display(other)}}
     rows = [{**r, "display": display.row_display(r, currency)} for r in to_records(df)]
     if a.get("unvalued"):
         texts["unvalued"] = {lang: unvalued_note(a["unvalued"], lang) for lang in ("en", "fa")}
@@ -57,7 +60,7 @@ def forecast_payload(df, currency: str) -> dict[str, Any]:
                   "unvalued": list(a.get("unvalued") or []),
                   "stratum": a["stratum"], "n_closed": a["n_closed"], "calibration": a.get("calibration"),
                   "n_open": a.get("n_open"), "n_staged": a.get("n_staged"), "n_stage_closed": a.get("n_stage_closed"),
-                  "compared": a.get("compared"),
+                  "compared": compared,
                   "rows": rows,
                   "track_record": track, "texts": texts})
 
