@@ -6,7 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 SALESSCOPE = Path(sys.executable).parent / "salesscope"
 
@@ -31,6 +34,24 @@ def test_a_stage_prints_a_line_on_stderr_without_a_terminal(demo_path, tmp_path)
     out = run("import", str(reps), "-w", str(ws))
     assert out.returncode == 0
     assert "import: reading reps.csv" in out.stderr.splitlines() and "import: loading reps" in out.stderr
+
+
+def test_a_stage_that_fails_is_not_reported_done(monkeypatch, capsys):
+    from salesscope.cli import progress
+
+    class AtOnce:  # a timer that fires when started: the stage is announced before it ends
+        def __init__(self, _seconds: float, action: Callable[[], None]) -> None:
+            self.start, self.cancel, self.daemon = action, lambda: None, True
+
+    monkeypatch.setattr(progress.threading, "Timer", AtOnce)
+    monkeypatch.setattr(progress.err_console, "file", sys.stderr)
+    with pytest.raises(RuntimeError), progress.stage("kpis"):
+        raise RuntimeError("the store went away")
+    with progress.stage("kpis"):
+        pass
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["computing the indicators…"] * 2, lines
+    assert len(lines) == 3 and lines[2].startswith("computing the indicators: done in"), lines
 
 
 def test_serve_on_a_busy_port_says_so_before_announcing_anything(tmp_path):

@@ -41,7 +41,10 @@ def stage(key: str, lang: str = "en", **fields: object) -> Iterator[None]:
     timer.start()
     try:
         yield
-    finally:
+    except BaseException:
+        timer.cancel()  # the error says what happened; the stage is not "done"
+        raise
+    else:
         timer.cancel()
         if said.is_set():
             seconds = number(time.perf_counter() - started, lang)
