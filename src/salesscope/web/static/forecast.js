@@ -73,6 +73,7 @@ window.SSForecast = (() => {
     const rows = tr.n ? [row(T.everything, scores.all), ...Object.entries(scores.by_horizon).map(([h, s]) => row(h, s))] : [];
     const same = (v) => v;
     return [el("p", { id: "track-line" }, pick(fc.texts.track)),
+      fc.texts.compared ? el("p", { id: "compared-line" }, pick(fc.texts.compared)) : null,
       rows.length ? table(["horizon", "forecasts", "MAPE", "WAPE", "bias", "coverage_80", "coverage_95"], rows, {
         horizon: (v) => digits(v), forecasts: same, MAPE: same, WAPE: same, bias: same, coverage_80: same,
         coverage_95: same }) : null];
