@@ -109,6 +109,8 @@ class Plan:
                        req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role,
                        tables=ws.table)
         self.keys = ["period_start"] + [str(d) for d in req.dims]
+        self.keyed: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}  # see _keyed
+        self.grids: dict[tuple[int, ...], tuple[list[pd.DataFrame], pd.DataFrame, pd.Index]] = {}  # see _grid
 
     def dimensions(self, ind: Indicator) -> frozenset[str]:
         """What ``ind`` can be broken down by here: its built-in dimensions and the extra ones
@@ -202,9 +204,19 @@ class Plan:
         return out.rename(columns={"_rows": f"_rows_{fact.name}"})
 
 
-def _grid(plan: Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _grid(plan: Plan, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.Index]:
     """Every dimension combination seen in the indicator's facts x every period, combo-major, so
-    that the previous and next period of a row are the rows just before and after it."""
+    that the previous and next period of a row are the rows just before and after it; and its keys.
+    Indicators of the same facts share one (each adds its measures to a copy)."""
+    key = tuple(id(f) for f in frames)
+    held = plan.grids.get(key)
+    if held is None or any(a is not b for a, b in zip(held[0], frames, strict=True)):
+        grid = _new_grid(plan, frames)
+        held = plan.grids[key] = (frames, grid, grid.set_index(plan.keys).index)
+    return held[1], held[2]
+
+
+def _new_grid(plan: Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
     periods = pd.to_datetime(pd.Series(plan.frame["period_start"]))
     n_periods = len(periods)
     dims = plan.keys[1:]
@@ -219,6 +231,14 @@ def _grid(plan: Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
     grid.insert(0, "period_start", np.tile(periods.to_numpy(), len(combos)))
     grid["_pos"] = np.tile(np.arange(n_periods), len(combos))
     return grid
+
+
+def _keyed(plan: Plan, fr: pd.DataFrame) -> pd.DataFrame:
+    """A fact's aggregates indexed by their keys (period and dimension values), made once per frame."""
+    keyed = plan.keyed.get(id(fr))
+    if keyed is None or keyed[0] is not fr:
+        keyed = plan.keyed[id(fr)] = (fr, fr.set_index(plan.keys))
+    return keyed[1]
 
 
 def _targets(ws: Workspace, ind: Indicator, rows: pd.DataFrame, dims: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -254,7 +274,7 @@ def _undefined_rows(plan: Plan, ind: Indicator, reason: str) -> pd.DataFrame:
 def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None], notes: dict) -> pd.DataFrame:
     measures = plan.ws.model.measures
     used = [facts[f] for f in ind.facts if facts.get(f) is not None]
-    grid = _grid(plan, used)
+    grid, at = _grid(plan, used)
     for name in ind.facts:
         fr = facts.get(name)
         wanted = [c for m in ind.measures if measures[m].fact == name for c in measures[m].outputs()]
@@ -262,7 +282,9 @@ def _evaluate(plan: Plan, ind: Indicator, facts: dict[str, pd.DataFrame | None],
             grid = grid.assign(**{c: (0.0 if c in measures and measures[c].additive else np.nan) for c in wanted})
         else:
             cols = [c for c in wanted + [f"_rows_{name}"] if c in fr.columns]
-            grid = grid.merge(fr[plan.keys + cols], on=plan.keys, how="left", sort=False)
+            # the fact's rows placed on the grid's (a left join on the keys, which are unique in a fact)
+            placed = _keyed(plan, fr)[cols].reindex(at)
+            grid = grid.assign(**{c: placed[c].to_numpy() for c in cols})
         for m in ind.measures:
             if measures[m].fact == name and measures[m].additive:
                 grid[m] = grid[m].astype("float64").fillna(0.0)
