@@ -186,3 +186,24 @@ def test_a_column_of_fractions_stays_fractions(ws, write):
     import_files(ws, [p], progress=False)
     assert rows(ws, "SELECT opportunity_id, probability FROM opportunities ORDER BY 1") == [
         ("O1", 0.5), ("O2", 1.0)]
+
+
+def test_a_large_import_stays_within_its_memory_limit_and_loads_every_row(ws, tmp_path, monkeypatch):
+    """The staged rows go to DuckDB's temporary folder beyond the import's memory limit (here far
+    below the data's size), and the machine's own limit is back once the import is done."""
+    from salesscope.demo import generate, write_demo_files
+    from salesscope.ingest import importer, validate
+
+    before = rows(ws, "SELECT current_setting('memory_limit')")
+    monkeypatch.setattr(importer, "IMPORT_MEMORY_BYTES", 64 * 2**20)
+    seen = []
+    check = validate.duplicates
+    monkeypatch.setattr(validate, "duplicates", lambda con, stage: (
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0]), check(con, stage))[1])
+    today = dt.date(2026, 4, 15)
+    paths = write_demo_files(tmp_path / "files", seed=5, scale=100_000, today=today)
+    import_files(ws, paths, progress=False)
+    assert set(seen) == {"64.0 MiB"}
+    assert rows(ws, "SELECT current_setting('memory_limit')") == before
+    want = {name: len(frame) for name, frame in generate(seed=5, scale=100_000, today=today).items()}
+    assert ws.row_counts() == want

@@ -1,18 +1,23 @@
-"""``salesscope bench``: import throughput, the 15 indicators through the engine, and the alternatives.
+"""``salesscope bench``: generation, import, the 15 indicators through the engine, and the alternatives.
 
 Each contender runs in its own process (time and peak memory are its own) on the same workspace:
-the engine on DuckDB, the engine on PostgreSQL, plain pandas, and hand-written DuckDB SQL. Their
-numbers are checked against each other before any time is reported.
+the engine on DuckDB, the engine on PostgreSQL and on a local Spark standalone cluster, plain
+pandas, and hand-written DuckDB SQL. Their numbers are checked against the engine's before any
+time is reported. Every step's measurement is kept in the benchmark's folder, so a run given the
+same folder again resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +29,73 @@ from salesscope.errors import SalesScopeError
 DEFAULT_SCALE = 10_000_000
 TARGETS = {"engine_seconds": 10.0, "speedup_vs_pandas": 5.0, "speedup_vs_postgres": 5.0,
            "ratio_to_duckdb_sql": 2.0, "subset_ratio_to_polars": 1.0, "peak_memory_bytes": 4 * 1024**3, "import_seconds": 60.0}
+# The contenders whose numbers are compared with the engine's, in the order they run.
+CONTENDERS = ("engine", "engine_single", "engine_batch", "duckdb_sql", "pandas", "engine_subset", "polars",
+              "postgres", "spark_cluster")
+# Steps that can be left out (``--skip``); ``spark_cluster`` runs only when asked for.
+STEPS = ("import", *CONTENDERS)
+LOADS = {"postgres": "postgres_load", "spark_cluster": "spark_load"}
 
 
-def _worker(task: str, ws: Path, out: Path, backend: dict | None = None) -> dict[str, Any]:
+class Sampler:
+    """Peak resident memory of some process trees together, sampled every ``interval`` seconds
+    (a contender's process and its children, plus the server processes of its engine)."""
+
+    def __init__(self, pids: Iterable[int], interval: float = 0.25) -> None:
+        import psutil
+
+        self.roots = [psutil.Process(p) for p in pids]
+        self.interval, self.peak = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _total(self) -> int:
+        import psutil
+
+        total = 0
+        for root in self.roots:
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._total())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _worker(task: str, ws: Path, out: Path, options: dict | None = None, servers: Iterable[int] = (),
+            env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run one step in its own process; its own peak memory, and with its servers' (``peak_rss_all``)."""
     cmd = [sys.executable, "-m", "salesscope.bench.worker", task, str(ws), str(out)]
-    if backend:
-        cmd.append(json.dumps(backend))
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SalesScopeError(f"benchmark step {task!r} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    if options:
+        cmd.append(json.dumps(options))
+    log = out.with_suffix(".log")
+    with log.open("w") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
+                                env={**os.environ, **(env or {})})
+        with Sampler([proc.pid, *servers]) as sampler:
+            stdout, _ = proc.communicate()
+    if proc.returncode != 0:
+        raise SalesScopeError(f"benchmark step {task!r} failed:\n{log.read_text(errors='replace')[-3000:]}")
+    step = json.loads(stdout.strip().splitlines()[-1])
+    step["peak_rss_all"] = max(sampler.peak, step["peak_rss"])
+    return step
 
 
 def compare(ref: pd.DataFrame, other: pd.DataFrame, rtol: float = 1e-9) -> dict[str, Any]:
@@ -56,26 +118,55 @@ def compare(ref: pd.DataFrame, other: pd.DataFrame, rtol: float = 1e-9) -> dict[
     return {"same": not problems, "rows": len(a), "problems": problems}
 
 
-def run(scale: int = DEFAULT_SCALE, workdir: Path | None = None, skip_postgres: bool = False,
-        say: Callable[[str], None] = print) -> dict[str, Any]:
-    """Generate, import, measure and compare; return the report written to the JSON file."""
-    import salesscope
-    from salesscope.demo import write_demo_files
+class _Steps:
+    """The measured steps of one benchmark folder, kept as JSON files so a run can resume."""
 
+    def __init__(self, out: Path, say: Callable[[str], None]) -> None:
+        self.out, self.say = out, say
+
+    def measure(self, task: str, ws: Path, **kw: Any) -> dict[str, Any]:
+        done = self.out / f"{task}.json"
+        if done.exists():
+            step = json.loads(done.read_text())
+            self.say(f"{task}: measured before, {_line(step)}")
+            return step
+        self.say(f"{task} ...")
+        step = _worker(task, ws, self.out / f"{task}.parquet", **kw)
+        step["load_average"] = round(os.getloadavg()[0], 1)
+        done.write_text(json.dumps(step))
+        self.say(f"{task}: {_line(step)}")
+        return step
+
+
+def _line(step: dict[str, Any]) -> str:
+    cpu = f" ({step['cpu_seconds']:.1f} s CPU)" if step.get("cpu_seconds") is not None else ""
+    return (f"{step['seconds']:.2f} s{cpu}, peak {step['peak_rss'] / 2**20:,.0f} MB "
+            f"({step['peak_rss_all'] / 2**20:,.0f} MB with its servers), load {step.get('load_average', '?')}")
+
+
+def run(scale: int = DEFAULT_SCALE, workdir: Path | None = None, skip: Iterable[str] = (),
+        spark_cluster: bool = False, say: Callable[[str], None] = print) -> dict[str, Any]:
+    """Generate, import, measure and compare; return the report written to the JSON file.
+
+    ``skip`` names steps of :data:`STEPS` to leave out; the Spark cluster runs only with
+    ``spark_cluster``. A folder that holds an earlier run's data and measurements is reused.
+    """
+    skip = set(skip) | (set() if spark_cluster else {"spark_cluster"})
     base = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="salesscope-bench-"))
-    ws_path, files = base / "ws", base / "files"
-    out = base / "results"
+    ws_path, out = base / "ws", base / "results"
     out.mkdir(parents=True, exist_ok=True)
+
+    def note(message: str) -> None:
+        say(f"{time.strftime('%H:%M:%S')} [{scale:,}] {message}")
+
+    steps = _Steps(out, note)
     report: dict[str, Any] = {"scale": scale, "machine": _machine(), "steps": {}}
-    reuse = (ws_path / "salesscope.yaml").exists()
-    if not reuse:
-        say(f"generating the demo data at scale {scale:,} ...")
-        t0 = time.perf_counter()
-        write_demo_files(files, scale=scale)
-        report["generate_seconds"] = round(time.perf_counter() - t0, 2)
-        salesscope.init(ws_path).close()
-        say("importing ...")
-        report["steps"]["import"] = _worker("import", ws_path, out / "import.parquet")
+    if not (ws_path / "salesscope.yaml").exists() or (out / "generate.json").exists():
+        report["generate"] = steps.measure("generate", base, options={"scale": scale})
+    if "import" not in skip:
+        report["steps"]["import"] = steps.measure("import", ws_path)
+    import salesscope
+
     with salesscope.open(ws_path, read_only=True) as ws:
         counts = ws.row_counts()
     report["rows"] = counts
@@ -83,19 +174,25 @@ def run(scale: int = DEFAULT_SCALE, workdir: Path | None = None, skip_postgres: 
         st = report["steps"]["import"]
         st["rows_per_second"] = round(sum(counts.values()) / st["seconds"])
     results: dict[str, pd.DataFrame] = {}
-    tasks = ["engine", "engine_single", "engine_batch", "duckdb_sql", "pandas"]
-    if _has_polars():
-        tasks += ["engine_subset", "polars"]
+    with ExitStack() as servers:
+        for task in CONTENDERS:
+            if task in skip:
+                continue
+            if task in ("engine_subset", "polars") and not _has_polars():
+                note("Polars is not installed: its contender is left out (pip install 'salesscope[test]')")
+                continue
+            kw: dict[str, Any] = {}
+            if task in LOADS:
+                kw = _engine(task, base, servers, note)
+                report.setdefault("loads", {})[task] = steps.measure(LOADS[task], ws_path, **kw)
+            report["steps"][task] = steps.measure(task, ws_path, **kw)
+            results[task] = pd.read_parquet(out / f"{task}.parquet")
+    if "engine" in results:
+        report["agreement"] = {t: compare(_reference(results, t), results[t]) for t in results
+                               if t not in ("engine", "engine_single")}
     else:
-        say("Polars is not installed: its contender is left out (pip install 'salesscope[test]')")
-    for task in tasks:
-        say(f"measuring {task} ...")
-        report["steps"][task] = _worker(task, ws_path, out / f"{task}.parquet")
-        results[task] = pd.read_parquet(out / f"{task}.parquet")
-    if not skip_postgres:
-        report["steps"].update(_postgres(ws_path, out, results, say))
-    report["agreement"] = {t: compare(_reference(results, t), results[t]) for t in results
-                           if t not in ("engine", "engine_single")}
+        report["agreement"] = {}
+    report["load_average"] = [round(x, 1) for x in os.getloadavg()]
     report["summary"] = _summary(report)
     return report
 
@@ -117,40 +214,45 @@ def _reference(results: dict[str, pd.DataFrame], task: str) -> pd.DataFrame:
     return ref
 
 
-def _postgres(ws_path: Path, out: Path, results: dict, say: Callable[[str], None]) -> dict[str, Any]:
-    import salesscope
-    from salesscope.backends import copy_to_postgres
-    from salesscope.bench.pgserver import PgServer
+def _engine(task: str, base: Path, servers: ExitStack, say: Callable[[str], None]) -> dict[str, Any]:
+    """Start the engine a contender needs (for this run only); how its steps reach it."""
+    if task == "postgres":
+        from salesscope.bench.pgserver import PgServer
 
-    say("starting a throwaway PostgreSQL server and loading the data ...")
-    server = PgServer().start()
-    try:
-        cfg = server.create_database("bench")
-        t0 = time.perf_counter()
-        with salesscope.open(ws_path, read_only=True) as ws:
-            copy_to_postgres(ws, cfg)
-        load = time.perf_counter() - t0
-        say("measuring postgres ...")
-        step = _worker("postgres", ws_path, out / "postgres.parquet", cfg.model_dump(by_alias=True))
-        step["load_seconds"] = round(load, 2)
-        results["postgres"] = pd.read_parquet(out / "postgres.parquet")
-        return {"postgres": step}
-    finally:
-        server.stop()
+        say("starting a throwaway PostgreSQL 15 server ...")
+        pg = PgServer().start()
+        servers.callback(pg.stop)
+        cfg = pg.create_database("bench")
+        return {"options": cfg.model_dump(by_alias=True), "servers": pg.pids()}
+    from salesscope.bench.sparkcluster import SparkCluster
+
+    say("starting a Spark standalone cluster (a master and two workers) ...")
+    cluster = SparkCluster(workers=2, cores=1, memory=SPARK_WORKER_MEMORY).start()
+    servers.callback(cluster.stop)
+    options = {"kind": "spark", "master": cluster.url, "warehouse": str(base / "warehouse"), "database": "sales"}
+    return {"options": options, "servers": [p.pid for p in cluster.processes], "env": SPARK_SUBMIT}
+
+
+# Each worker's executor gets most of its worker's memory; the driver collects small results.
+SPARK_WORKER_MEMORY = "6g"
+SPARK_SUBMIT = {"PYSPARK_SUBMIT_ARGS": "--driver-memory 2g --executor-memory 5g pyspark-shell",
+                "SPARK_LOCAL_IP": "127.0.0.1"}
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
     s = report["steps"]
-    eng = s["engine"]["seconds"]
-    out: dict[str, Any] = {"engine_seconds": round(eng, 3)}
-    if "pandas" in s:
-        out["speedup_vs_pandas"] = round(s["pandas"]["seconds"] / eng, 2)
-    if "postgres" in s:
-        out["speedup_vs_postgres"] = round(s["postgres"]["seconds"] / eng, 2)
-    out["ratio_to_duckdb_sql"] = round(eng / s["duckdb_sql"]["seconds"], 2)
-    if "polars" in s:  # the same six indicators by month x channel x rep
-        out["subset_ratio_to_polars"] = round(s["engine_subset"]["seconds"] / s["polars"]["seconds"], 2)
-    out["peak_memory_bytes"] = s["engine"]["peak_rss"]
+    out: dict[str, Any] = {}
+    if "engine" in s:
+        eng = s["engine"]["seconds"]
+        out["engine_seconds"] = round(eng, 3)
+        for name in ("pandas", "postgres", "spark_cluster"):
+            if name in s:
+                out[f"speedup_vs_{name}"] = round(s[name]["seconds"] / eng, 2)
+        if "duckdb_sql" in s:
+            out["ratio_to_duckdb_sql"] = round(eng / s["duckdb_sql"]["seconds"], 2)
+        if "polars" in s and "engine_subset" in s:  # the same six indicators by month x channel x rep
+            out["subset_ratio_to_polars"] = round(s["engine_subset"]["seconds"] / s["polars"]["seconds"], 2)
+        out["peak_memory_bytes"] = s["engine"]["peak_rss"]
     if "import" in s:
         out["import_seconds"] = round(s["import"]["seconds"], 2)
     met = {}
@@ -165,7 +267,6 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _machine() -> dict[str, Any]:
-    import os
     import platform
 
     import psutil

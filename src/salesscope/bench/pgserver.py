@@ -52,6 +52,10 @@ class PgServer:
         self._run(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o", opts, "-w", "start")
         return self
 
+    def pids(self) -> list[int]:
+        """The server's main process (its children are the backends serving each connection)."""
+        return [int((self.data / "postmaster.pid").read_text().split()[0])]
+
     def stop(self) -> None:
         try:
             self._run(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")

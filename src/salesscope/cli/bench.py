@@ -19,20 +19,28 @@ def register(app: typer.Typer) -> None:
             "--scale", min=1000, help="Demo activities to generate (default 10,000,000); give it several "
                                       "times for the cost curve: --scale 100000 --scale 1000000")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
-        skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Do not measure PostgreSQL.")] = False,
+        skip: Annotated[list[str] | None, typer.Option(
+            "--skip", help="Leave a step out: import, engine, engine_single, engine_batch, duckdb_sql, pandas, "
+                           "engine_subset, polars, postgres (give it several times).")] = None,
+        skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Same as --skip postgres.")] = False,
+        spark_cluster: Annotated[bool, typer.Option(
+            "--spark-cluster", help="Also measure a local Spark standalone cluster (a master and two workers).")] = False,
         workspace: Annotated[Path | None, typer.Option(
             "--workspace", "-w", help="Folder for the benchmark's data (reused if it holds a previous run).")] = None,
     ) -> None:
         """Benchmark: import throughput; the 15 indicators by month x channel x rep through the engine,
-        plain pandas, PostgreSQL and hand-written DuckDB SQL; peak memory; agreement of the numbers."""
-        from salesscope.bench import DEFAULT_SCALE, run
+        plain pandas, PostgreSQL, a Spark cluster and hand-written DuckDB SQL; peak memory; agreement
+        of the numbers. A --workspace folder that holds an earlier run is resumed."""
+        from salesscope.bench import DEFAULT_SCALE, STEPS, run
+        from salesscope.cli.failure import choose
 
+        skipped = [choose(s, STEPS, "--skip") for s in skip or []] + (["postgres"] if skip_postgres else [])
         scales = scale or [DEFAULT_SCALE]
         reports = []
         for n in scales:
             folder = workspace / f"scale-{n}" if workspace and len(scales) > 1 else workspace
-            reports.append(run(scale=n, workdir=folder, skip_postgres=skip_postgres,
-                               say=lambda m: err_console.print(m, style="dim")))
+            reports.append(run(scale=n, workdir=folder, skip=skipped, spark_cluster=spark_cluster,
+                               say=lambda m: err_console.print(m, style="dim", highlight=False, soft_wrap=True)))
             _print(reports[-1])
         if len(reports) > 1:
             _print_curve(reports)
@@ -44,15 +52,21 @@ def register(app: typer.Typer) -> None:
 
 def _print(report: dict) -> None:
     steps, summary = report["steps"], report["summary"]
-    eng = steps["engine"]["seconds"]
+    eng = steps["engine"]["seconds"] if "engine" in steps else None
     table = Table(title=f"SalesScope benchmark, {report['scale']:,} activities")
-    for col in ("contender", "seconds", "x engine", "peak memory (MB)", "same numbers"):
-        table.add_column(col, justify="left" if col == "contender" else "right")
+    for col in ("step", "seconds", "x engine", "peak memory (MB)", "with its servers (MB)", "same numbers"):
+        table.add_column(col, justify="left" if col == "step" else "right")
+    rows = {"generate": report["generate"]} if "generate" in report else {}
     for name, st in steps.items():
+        if name in report.get("loads", {}):
+            rows[f"{name} (load)"] = report["loads"][name]
+        rows[name] = st
+    for name, st in rows.items():
         agree = report["agreement"].get(name)
         same = "" if agree is None else ("yes" if agree["same"] else "NO")
-        ratio = "" if name == "import" else f"{st['seconds'] / eng:.2f}"
-        table.add_row(name, f"{st['seconds']:.2f}", ratio, f"{st['peak_rss'] / 2**20:,.0f}", same)
+        ratio = f"{st['seconds'] / eng:.2f}" if eng and name in steps and name != "import" else ""
+        table.add_row(name, f"{st['seconds']:.2f}", ratio, f"{st['peak_rss'] / 2**20:,.0f}",
+                      f"{st.get('peak_rss_all', st['peak_rss']) / 2**20:,.0f}", same)
     console.print(table)
     for k, v in summary["targets"].items():
         mark = "[green]met[/]" if v["met"] else "[red]missed[/]"

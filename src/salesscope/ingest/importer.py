@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import os
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -141,6 +142,15 @@ def _is_storage_error(e: BaseException, inputs: list[Path]) -> bool:
 # (every check orders by source and row), which lets large inserts run in parallel and in
 # bounded memory.
 IMPORT_SETTINGS = {"enable_progress_bar": "false", "preserve_insertion_order": "false"}
+# An import stages its rows in temporary tables until its one transaction writes them; beyond this
+# much memory (at most half the machine's) DuckDB moves them to its temporary folder beside the
+# store, so a large import's memory stays bounded whatever its size.
+IMPORT_MEMORY_BYTES = 4 * 1024**3
+
+
+def _memory_limit() -> str:
+    machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"'{min(IMPORT_MEMORY_BYTES, machine // 2) // 2**20}MiB'"
 
 
 @contextmanager
@@ -148,13 +158,14 @@ def _import_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB settings for the import, restored afterwards."""
     was = {k: scalar(con.execute(f"SELECT current_setting('{k}')"))
            for k in IMPORT_SETTINGS}
-    for k, v in IMPORT_SETTINGS.items():
+    for k, v in {**IMPORT_SETTINGS, "memory_limit": _memory_limit()}.items():
         con.execute(f"SET {k} = {v}")
     try:
         yield
     finally:
         for k, v in was.items():
             con.execute(f"SET {k} = {lit(str(v))}")
+        con.execute("RESET memory_limit")  # its text ("18.7 GiB") is rounded: back to the exact default
 
 
 def _local_user() -> str:
