@@ -5,7 +5,8 @@ PostgreSQL with initdb/pg_ctl from /usr/lib/postgresql/15/bin in a temporary dir
 on 127.0.0.1 only; Spark as ``local[2]`` with Java 17.
 
 ``on_backend(ws)`` copies a DuckDB workspace's canonical tables into the engine the test is
-parametrised with (duckdb, postgres, spark) and returns the workspace pointed at that engine.
+parametrised with (duckdb, postgres, spark) and returns the workspace pointed at that engine. A store
+opened read-only is copied once per engine for the whole session (Spark takes seconds per table).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -69,21 +71,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(getattr(pytest.mark, kind))
 
 
+@pytest.fixture(scope="session")
+def backend_copies() -> dict[tuple[str, Path], BackendConfig]:
+    """Where each read-only store's tables were already copied, per engine."""
+    return {}
+
+
 @pytest.fixture
-def on_backend(backend_kind: str, request: pytest.FixtureRequest) -> Callable:
-    """``on_backend(ws)``: the DuckDB workspace ``ws`` with its tables copied to the test's engine."""
+def on_backend(backend_kind: str, request: pytest.FixtureRequest,
+               backend_copies: dict[tuple[str, Path], BackendConfig]) -> Callable:
+    """``on_backend(ws)``: the DuckDB workspace ``ws`` with its tables copied to the test's engine.
+    A workspace opened read-only cannot change, so its copy is made once and shared by later tests."""
 
     def move(ws):
         if backend_kind == "duckdb":
             return ws
+        key = (backend_kind, ws.store_path)
+        cfg = backend_copies.get(key) if ws.read_only else None
+        if cfg is None:
+            cfg = copy(ws)
+            if ws.read_only:
+                backend_copies[key] = cfg
+        return use_backend(ws, cfg)
+
+    def copy(ws) -> BackendConfig:
+        name = f"t{next(_names)}_{os.getpid()}"
         if backend_kind == "postgres":
-            cfg = request.getfixturevalue("pg_database")
+            cfg = request.getfixturevalue("pg_server").create_database(name)
             copy_to_postgres(ws, cfg)
-            return use_backend(ws, cfg)
-        session = request.getfixturevalue("spark_session")
-        base = request.getfixturevalue("spark_config")
-        db = f"t{next(_names)}"
-        copy_to_spark(ws, session, database=db)
-        return use_backend(ws, base.model_copy(update={"database": db}))
+            return cfg
+        copy_to_spark(ws, request.getfixturevalue("spark_session"), database=name)
+        return request.getfixturevalue("spark_config").model_copy(update={"database": name})
 
     return move

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,7 @@ def demo_files(tmp_path_factory) -> list:
 
 @pytest.fixture(scope="module")
 def imported(demo_files, tmp_path_factory):
-    """The demo files imported once; each test opens its own copy (a test may point it elsewhere)."""
+    """The demo files imported once; each test opens it read-only (and may point it elsewhere)."""
     path = tmp_path_factory.mktemp("imported") / "ws"
     salesscope.init(path)
     with salesscope.open(path) as ws:
@@ -38,9 +37,9 @@ def imported(demo_files, tmp_path_factory):
 
 
 @pytest.fixture
-def demo_ws(imported, tmp_path):
-    shutil.copytree(imported, tmp_path / "ws")
-    ws = salesscope.open(tmp_path / "ws")
+def demo_ws(imported):
+    """The imported store, read-only: ``on_backend`` copies it to each engine once for the module."""
+    ws = salesscope.open(imported, read_only=True)
     yield ws
     ws.close()
 
@@ -129,15 +128,11 @@ def test_the_funnel_agrees_across_backends(demo_ws, on_backend, backend_kind):
                                   check_dtype=False, rtol=1e-9)
 
 
-@pytest.mark.spark
-def test_spark_medians_are_exact_or_reported(demo_ws, spark_session, spark_config):
+@pytest.mark.parametrize("backend_kind", ["spark"])
+def test_spark_medians_are_exact_or_reported(demo_ws, on_backend, backend_kind):
     """Spark's percentile is approximate: how far its medians are from the exact ones."""
-    from salesscope.backends import copy_to_spark, use_backend
-
     expected = demo_ws.kpis(["sales_cycle_days", "lead_response_time"], grain="month")
-    copy_to_spark(demo_ws, spark_session, database="medians")
-    got = use_backend(demo_ws, spark_config.model_copy(update={"database": "medians"})).kpis(
-        ["sales_cycle_days", "lead_response_time"], grain="month")
+    got = on_backend(demo_ws).kpis(["sales_cycle_days", "lead_response_time"], grain="month")
     a, b = expected["value"].to_numpy(float), got["value"].to_numpy(float)
     assert np.isclose(a, b, rtol=1e-9, equal_nan=True).all(), (
         "Spark medians differ from the exact ones: "

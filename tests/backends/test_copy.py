@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import ibis
 import pytest
@@ -13,9 +14,9 @@ from salesscope.backends import connect_postgres
 from salesscope.errors import WorkspaceError
 
 
-@pytest.fixture
-def small_ws(tmp_path):
-    ws = salesscope.init(tmp_path / "ws")
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    ws = salesscope.init(tmp_path_factory.mktemp("copy") / "ws")
     con = ws.duckdb
     con.execute("INSERT INTO reps (rep_id, name, team, hourly_cost) VALUES "
                 "('r1', 'Sara', 'North', 25.50), ('r2', 'Reza', 'South', NULL)")
@@ -26,6 +27,14 @@ def small_ws(tmp_path):
         "('o2', '2026-01-10 10:00:00', 'lost', '2026-01-20 11:00:00', NULL, 'r2', 'phone', ''),"
         "('o3', '2026-02-10 23:59:59', 'open', NULL, 99.99, NULL, NULL, NULL)"
     )
+    ws.close()
+    return ws.path
+
+
+@pytest.fixture
+def small_ws(small_store):
+    """The store read-only: ``on_backend`` copies it to each engine once for all the tests."""
+    ws = salesscope.open(small_store, read_only=True)
     yield ws
     ws.close()
 
