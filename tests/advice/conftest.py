@@ -1,25 +1,20 @@
-"""A demo workspace (generator + importer) shared by the advice tests, and its findings."""
+"""The session's demo workspace (generator + importer, tests/conftest.py) read by the advice tests,
+and its findings."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from tests.conftest import DEMO_TODAY as TODAY
 
 import salesscope
 from salesscope.advice import findings
-from salesscope.demo import planted_facts, write_demo_files
-from salesscope.ingest import import_files
-
-TODAY = date(2026, 4, 15)
+from salesscope.demo import planted_facts
 
 
 @pytest.fixture(scope="session")
-def demo_ws(tmp_path_factory):
-    root = tmp_path_factory.mktemp("advice-demo")
-    files = write_demo_files(root / "files", seed=7, today=TODAY)
-    ws = salesscope.init(root / "ws")
-    import_files(ws, files, progress=False)
+def demo_ws(demo_path):
+    """The demo built once for the session (the advice tests only read it)."""
+    ws = salesscope.open(demo_path)
     yield ws
     ws.close()
 

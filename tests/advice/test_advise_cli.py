@@ -22,15 +22,15 @@ def test_ten_findings_then_how_many_more(demo_ws):
     assert fa.output.splitlines()[-1].endswith("یافتهٔ دیگر (--all)")
 
 
-def test_report_shows_the_top_findings_and_counts_the_rest(demo_ws):
+def test_report_shows_the_top_findings_and_counts_the_rest(demo_ws, month_findings):
     """The report ranks like ``advise``: its ten most valuable findings, in order, and how many more."""
-    from salesscope.advice import TOP, findings
+    from salesscope.advice import TOP
     from salesscope.report.builder import build
     from salesscope.report.html import render_html
 
     from .conftest import TODAY
 
-    ranked = findings(demo_ws, today=TODAY)
+    ranked = month_findings
     data = build(demo_ws, lang="en", sections=["advice"], today=TODAY)
     assert len(ranked) > TOP
     shown = data.advice() + data.warnings()
