@@ -68,14 +68,14 @@ window.SSForecast = (() => {
     const tr = fc.track_record;
     if (!tr) return null;
     const scores = shown(tr);
-    const row = (h, s) => ({ horizon: h, forecasts: s.n, MAPE: s.mape, WAPE: s.wape, bias: s.bias,
+    const row = (h, s) => ({ horizon: h, forecasts: s.n, mape: s.mape, wape: s.wape, bias: s.bias,
       coverage_80: s.coverage_80, coverage_95: s.coverage_95 });
     const rows = tr.n ? [row(T.everything, scores.all), ...Object.entries(scores.by_horizon).map(([h, s]) => row(h, s))] : [];
     const same = (v) => v;
     return [el("p", { id: "track-line" }, pick(fc.texts.track)),
       fc.texts.compared ? el("p", { id: "compared-line" }, pick(fc.texts.compared)) : null,
-      rows.length ? table(["horizon", "forecasts", "MAPE", "WAPE", "bias", "coverage_80", "coverage_95"], rows, {
-        horizon: (v) => digits(v), forecasts: same, MAPE: same, WAPE: same, bias: same, coverage_80: same,
+      rows.length ? table(["horizon", "forecasts", "mape", "wape", "bias", "coverage_80", "coverage_95"], rows, {
+        horizon: (v) => digits(v), forecasts: same, mape: same, wape: same, bias: same, coverage_80: same,
         coverage_95: same }) : null];
   }
 

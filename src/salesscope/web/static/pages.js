@@ -159,7 +159,7 @@
     await SS.plot(barBox, [{ x: parts.map((r) => r[by]), y: parts.map((r) => r.value), type: "bar",
       marker: { color: parts.map((r) => (r.status === "missed" ? "#c53030" : "#2b6cb0")) },
       customdata: parts.map((r) => SS.plotText(r[by])),
-      text: parts.map((r) => `n=${num(r.n, 0)}`), hovertemplate: "%{customdata}: %{y}<br>%{text}<extra></extra>" }],
+      text: parts.map((r) => `${T.sample_size}: ${r.display ? (r.display[LANG] || r.display.en).n : "—"}`), hovertemplate: "%{customdata}: %{y}<br>%{text}<extra></extra>" }],
     chartLayout({ height: 300, xaxis: { type: "category", ticktext: parts.map((r) => SS.plotText(r[by])),
       tickvals: parts.map((r) => r[by]) } }), cfg);
     barBox.on("plotly_click", (ev) => {
