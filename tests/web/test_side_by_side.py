@@ -148,3 +148,90 @@ def test_a_write_waits_for_readers_and_readers_see_it(service):
     writer.join(SAFETY)
     assert order == ["reader done", "write"]
     assert service.fetch('SELECT count(*) FROM "leads"') == [(2,)]
+
+
+def test_a_cached_page_is_served_while_the_store_is_written(own_app, own_role):
+    """Who is asking and the cached answer are both known without the store: a write (an
+    import committing, a login) does not hold up a page already computed."""
+    svc = own_app.state.service
+    north, _ = own_role("north")
+    first = north.get("/api/v1/overview")
+    assert first.status_code == 200
+    writing, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with svc.writing():
+            writing.set()
+            assert release.wait(SAFETY)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert writing.wait(SAFETY)
+        answers: list = []
+        reader = threading.Thread(target=lambda: answers.append(north.get("/api/v1/overview")))
+        reader.start()
+        reader.join(SAFETY)  # a guard against hanging: the write holds until released
+        assert not release.is_set() and answers, "the cached page waited for the write"
+        assert answers[0].status_code == 200 and answers[0].content == first.content
+    finally:
+        release.set()
+        writer.join(SAFETY)
+
+
+def test_a_question_asked_while_it_is_computed_is_computed_once(service):
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow() -> str:
+        calls.append("first")
+        started.set()
+        assert release.wait(SAFETY)
+        return "computed once"
+
+    def again() -> str:
+        calls.append("again")
+        return "computed twice"
+
+    answers: list[str] = []
+    first = threading.Thread(target=lambda: answers.append(service.cached(("advice",), slow)))
+    first.start()
+    assert started.wait(SAFETY)
+    second = threading.Thread(target=lambda: answers.append(service.cached(("advice",), again)))
+    second.start()
+    second.join(5)  # a second computation would return at once; waiting for the first, it cannot
+    assert second.is_alive()
+    release.set()
+    first.join(SAFETY)
+    second.join(SAFETY)
+    assert calls == ["first"] and answers == ["computed once", "computed once"]
+
+
+def test_a_failed_computation_fails_those_who_waited_for_it_and_is_not_kept(service):
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> str:
+        started.set()
+        assert release.wait(SAFETY)
+        raise ValueError("no such thing")
+
+    errors: list[BaseException] = []
+
+    def ask(compute) -> None:
+        try:
+            service.cached(("bad",), compute)
+        except ValueError as e:
+            errors.append(e)
+
+    first = threading.Thread(target=ask, args=(failing,))
+    first.start()
+    assert started.wait(SAFETY)
+    second = threading.Thread(target=ask, args=(lambda: "not asked",))
+    second.start()
+    second.join(5)
+    assert second.is_alive()
+    release.set()
+    first.join(SAFETY)
+    second.join(SAFETY)
+    assert [str(e) for e in errors] == ["no such thing", "no such thing"]
+    assert service.cached(("bad",), lambda: "asked again") == "asked again"

@@ -24,3 +24,8 @@ def advise(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> list[dict[str, 
     for dim, value in zoom.where:
         items = [f for f in items if (f.get("dimensions") or {}).get(str(dim), value) == value]
     return items
+
+
+def advice_of(svc: Service, zoom: Zoom, scope: Scope, lang: str) -> dict[str, Any]:
+    """The advice page's answer, cached until the next import (the bell reads the same one)."""
+    return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)

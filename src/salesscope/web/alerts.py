@@ -39,11 +39,9 @@ def _seen(svc: Service, user: User) -> set[str]:
 
 
 def _findings(svc: Service, user: User, lang: str) -> list[dict[str, Any]]:
-    from salesscope.web.advice_bridge import advise
+    from salesscope.web.advice_bridge import advice_of
 
-    scope = scope_for(user)
-    zoom = Zoom.parse(config=svc.ws.config)
-    return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)["items"]
+    return advice_of(svc, Zoom.parse(config=svc.ws.config), scope_for(user), lang)["items"]
 
 
 # Findings take a while after an import: they are worked out beside the request, which answers

@@ -120,20 +120,25 @@ def catalog(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/indicators")
+@router.get("/indicators", response_model=dict[str, Any])
 def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
                ids: Annotated[str | None, Query(description="comma-separated indicator ids")] = None,
-               details: bool = False) -> dict[str, Any]:
+               details: bool = False) -> Response:
     """The tidy result of ``salesscope kpi``: one row per indicator x period x dimension values."""
     scope = _scoped(user, svc, zoom)
     id_list = [i.strip() for i in (ids or "").split(",") if i.strip()] or None
-    df = svc.kpis(ids=id_list, zoom=zoom.replace(by=zoom.breakdown), scope=scope, details=details)
-    data_end = df.attrs.get("data_end")
-    return {"rows": _displayed(to_records(_filter(df, zoom)), svc, data_end, str(zoom.calendar)), "data_end": data_end}
+
+    def build() -> dict[str, Any]:
+        df = svc.kpis(ids=id_list, zoom=zoom.replace(by=zoom.breakdown), scope=scope, details=details)
+        data_end = df.attrs.get("data_end")
+        return {"rows": _displayed(to_records(_filter(df, zoom)), svc, data_end, str(zoom.calendar)),
+                "data_end": data_end}
+
+    return svc.answer(("indicators", tuple(id_list or ()), zoom, scope, details), build, scope)
 
 
-@router.get("/overview")
-def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
+@router.get("/overview", response_model=dict[str, Any])
+def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     """One card per indicator: the latest period's value, change, target status, n and a sparkline."""
     scope = _scoped(user, svc, zoom)
 
@@ -148,35 +153,39 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
             cards.append({"kpi": kpi, "latest": last, "spark": series})
         return {"cards": cards, "data_end": df.attrs.get("data_end")}
 
-    return svc.cached(("overview", zoom.replace(by=()), scope), build, scope)
+    return svc.answer(("overview", zoom.replace(by=()), scope), build, scope)
 
 
-@router.get("/funnel")
-def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> dict[str, Any]:
+@router.get("/funnel", response_model=dict[str, Any])
+def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     """Counts per funnel stage with conversion and drop-off, at the zoom asked."""
     scope = _scoped(user, svc, zoom)
-    df = svc.funnel(zoom=zoom.replace(by=zoom.breakdown), scope=scope)
-    return {"rows": [{**r, "display": funnel_display(r)} for r in to_records(_filter(df, zoom))]}
+
+    def build() -> dict[str, Any]:
+        df = svc.funnel(zoom=zoom.replace(by=zoom.breakdown), scope=scope)
+        return {"rows": [{**r, "display": funnel_display(r)} for r in to_records(_filter(df, zoom))]}
+
+    return svc.answer(("funnel", zoom, scope), build, scope)
 
 
-@router.get("/funnel/stages")
-def stage_funnel(user: UserDep, svc: SvcDep) -> dict[str, Any]:
+@router.get("/funnel/stages", response_model=dict[str, Any])
+def stage_funnel(user: UserDep, svc: SvcDep) -> Response:
     """Deals per pipeline stage from the CRM's stage history (a CRM database read in place):
     reached, moved on, still open, conversion and days in stage, within the user's scope."""
     from salesscope.engine.stages import stage_funnel as run
 
     scope = scope_for(user)
-    return svc.cached(("stage_funnel", scope), lambda: {"rows": to_records(run(svc.ws, scope=scope))}, scope)
+    return svc.answer(("stage_funnel", scope), lambda: {"rows": to_records(run(svc.ws, scope=scope))}, scope)
 
 
-@router.get("/advice")
+@router.get("/advice", response_model=dict[str, Any])
 def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
-           lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> dict[str, Any]:
+           lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> Response:
     """What to do about the indicators, from the advice engine, within the user's scope."""
-    from salesscope.web.advice_bridge import advise
+    from salesscope.web.advice_bridge import advice_of
 
     scope = _scoped(user, svc, zoom)
-    return svc.cached(("advice", zoom, scope, lang), lambda: {"items": advise(svc, zoom, scope, lang)}, scope)
+    return svc.answer(("advice", zoom, scope, lang), lambda: advice_of(svc, zoom, scope, lang), scope)
 
 
 @router.get("/changes")
@@ -185,18 +194,19 @@ def changes(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     """What changed in the last finished period of the zoom's grain (the dashboard asks for a week):
     the advice findings, most valuable first, and how many there are of each kind."""
     from salesscope.advice.model import Kind
+    from salesscope.web.advice_bridge import advice_of
 
-    items = advice(user, svc, zoom, lang)["items"]
+    items = advice_of(svc, zoom, _scoped(user, svc, zoom), lang)["items"]
     counts = {str(k): sum(f["kind"] == k for f in items) for k in Kind}
     kinds = [{"kind": k, "count": n, "display": counts_display({"count": n})} for k, n in counts.items() if n]
     return {"period": items[0]["period"] if items else None, "total": len(items),
             "display": counts_display({"total": len(items)}), "kinds": kinds, "items": items}
 
 
-@router.get("/why/{kpi}")
+@router.get("/why/{kpi}", response_model=dict[str, Any])
 def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
         period: Annotated[str | None, Query(description="period label, e.g. 2026-02 (default: last complete)")] = None,
-        against: Annotated[str, Query(pattern="^(previous|like)$")] = "previous") -> dict[str, Any]:
+        against: Annotated[str, Query(pattern="^(previous|like)$")] = "previous") -> Response:
     """Why a ratio indicator changed: mix and rate effects per member of each breakdown, with 95% intervals."""
     from salesscope.advice.why import why as explain
 
@@ -213,7 +223,7 @@ def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
             texts = {lang: describe(w, lang, ind.name(lang), ws.config.currency) for lang in locale.languages()}
         return {**w.to_dict(), "texts": texts}
 
-    return svc.cached(("why", kpi, period, against, zoom, scope), build, scope)
+    return svc.answer(("why", kpi, period, against, zoom, scope), build, scope)
 
 
 @router.get("/dimensions/{dim}/values")

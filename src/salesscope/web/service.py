@@ -1,5 +1,11 @@
 """The web app's one door to the workspace: readers side by side, a cache keyed on the last import,
-and scope."""
+and scope.
+
+The cache's key starts with the store's generation (the last import and the settings' version),
+kept in memory and read again at the end of every write, so a cached answer is served without
+the store: no lock, no connection, no query. A question being computed is computed once: whoever
+asks it meanwhile waits for that computation instead of starting another.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +26,7 @@ from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
     import pandas as pd
+    from fastapi.responses import Response
 
     from salesscope.web.users import UserStore
     from salesscope.workspace import Workspace
@@ -27,12 +35,23 @@ CACHE_BYTES = int(os.environ.get("SALESSCOPE_CACHE_MB", "256")) * 2**20  # answe
 SHARE = 0.25  # of the budget, at most, for the answers of one scope
 
 
+def _last_import(ws: Workspace) -> tuple[str | None, int]:
+    """The last import's id and the number of imports (a store without the table has had none)."""
+    try:
+        row = ws.duckdb.execute(f'SELECT max(import_id), count(*) FROM "{IMPORTS_TABLE}"').fetchone()
+    except Exception:  # noqa: BLE001 - no imports table yet
+        return None, 0
+    return (row[0], row[1]) if row else (None, 0)
+
+
 def size_of(value: Any) -> int:
     """Bytes an answer holds, near enough to budget by: frames by their buffers, the rest as JSON."""
     import pandas as pd
 
     if isinstance(value, pd.DataFrame):
         return int(value.memory_usage(deep=True).sum()) + 1024
+    if isinstance(value, bytes):
+        return len(value) + 1024
     try:
         return len(json.dumps(value, default=str)) * 2 + 1024  # Python objects weigh about twice
     except (TypeError, ValueError):
@@ -61,13 +80,16 @@ class Service:
     users: UserStore  # the accounts, set by the app once their tables exist
 
     def __init__(self, ws: Workspace) -> None:
-        self.store = Store(ws.path)
+        self.store = Store(ws.path, on_write=self._wrote)
         self.store.adopt(ws)  # the server's connections are its store's: read-only unless writing
         self.lock = threading.RLock()  # the cache's bookkeeping only
         self._cache: OrderedDict[tuple, tuple[Any, int, Scope]] = OrderedDict()  # value, size, owner
+        self._computing: dict[tuple, Future] = {}  # answers being computed, for those who ask meanwhile
         self._bytes = 0
         self._owned: dict[Scope, int] = {}
         self._config_version = 0
+        self._last_import: tuple[str | None, int] | None = None  # read at the first question
+        self._listeners: list[Callable[[], object]] = []
         self._imports = 0  # imports under way: readers wait for them, and the dashboard says why
 
     @contextmanager
@@ -102,20 +124,38 @@ class Service:
 
     # -- cache ------------------------------------------------------------------------------
     def generation(self) -> tuple[str | None, int, int]:
-        """Changes whenever an import lands or the config is saved; the cache key's first part."""
-        with self.reading() as ws:
-            try:
-                row = ws.duckdb.execute(
-                    f'SELECT max(import_id), count(*) FROM "{IMPORTS_TABLE}"').fetchone()
-            except Exception:  # noqa: BLE001 - a store without the table has had no import
-                row = (None, 0)
-        return row[0], row[1], self._config_version
+        """Changes whenever an import lands or the config is saved; the cache key's first part.
+        Read from the store once, then at the end of each write (:meth:`_wrote`)."""
+        last = self._last_import
+        if last is None:
+            with self.reading() as ws:
+                last = self._last_import = _last_import(ws)
+        return (*last, self._config_version)
+
+    def on_change(self, listener: Callable[[], object]) -> None:
+        """Call ``listener()`` whenever the generation changes (it must return at once)."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    def _wrote(self, ws: Workspace) -> None:
+        """After every write, on its own connection: the last import, as it now stands."""
+        before = self._last_import
+        try:
+            self._last_import = _last_import(ws)
+        except Exception:  # noqa: BLE001 - a write that broke its connection: read again when asked
+            self._last_import = None
+        if self._last_import != before:
+            self._changed()
 
     def config_changed(self) -> None:
         with self.lock:
             self._config_version += 1
             self._cache.clear()
             self._bytes, self._owned = 0, {}
+        self._changed()
 
     def cached(self, key: tuple, compute: Callable[[], Any], scope: Scope | Mapping | None = EVERYTHING) -> Any:
         """``compute()``, kept until the next import within the cache's byte budget.
@@ -123,7 +163,8 @@ class Service:
         Answers are charged to the scope that asked (users with the same scope see the same
         answers): one scope may hold at most :data:`SHARE` of the budget, so a user asking for
         many large views evicts their own answers first, never everyone else's. An answer larger
-        than a share is returned but not kept.
+        than a share is returned but not kept. While an answer is computed, whoever asks for it
+        too waits for it (and gets its error, if it fails) rather than computing it again.
         """
         full = (self.generation(), *key)
         owner = Scope.parse(scope)
@@ -131,19 +172,46 @@ class Service:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full][0]
-        with self.reading() as ws, ws.sharing():  # one request reads each fact once
-            value = compute()
+            job = self._computing.get(full)
+            mine = job is None
+            if job is None:
+                job = self._computing[full] = Future()
+        if not mine:
+            return job.result()
+        try:
+            with self.reading() as ws, ws.sharing():  # one request reads each fact once
+                value = compute()
+        except BaseException as e:
+            job.set_exception(e)
+            raise
+        finally:
+            with self.lock:
+                del self._computing[full]
+        job.set_result(value)
+        self._keep(full, value, owner)
+        return value
+
+    def answer(self, key: tuple, build: Callable[[], Any], scope: Scope | Mapping | None = EVERYTHING) -> Response:
+        """``build()``'s answer as the JSON response FastAPI would send (Pydantic's encoder:
+        undefined numbers as null), encoded once and kept like any cached answer: a cached page
+        costs a dictionary look-up."""
+        from fastapi.responses import Response
+        from pydantic import TypeAdapter
+
+        body = self.cached(("json", *key), lambda: TypeAdapter(Any).dump_json(build()), scope)
+        return Response(body, media_type="application/json")
+
+    def _keep(self, full: tuple, value: Any, owner: Scope) -> None:
         size = size_of(value)
         if size > CACHE_BYTES * SHARE:
-            return value
+            return
         with self.lock:
-            if full in self._cache:  # computed meanwhile by another request
-                return self._cache[full][0]
+            if full in self._cache:  # kept meanwhile by another request
+                return
             self._cache[full] = (value, size, owner)
             self._bytes += size
             self._owned[owner] = self._owned.get(owner, 0) + size
             self._evict(owner)
-            return value
 
     def _evict(self, owner: Scope) -> None:
         """Drop the oldest answers: the owner's own while over its share, then anyone's."""

@@ -5,12 +5,15 @@ run side by side, and so do other processes' read-only commands (``salesscope kp
 ``salesscope serve``). A write (an import, a login, a setting) waits for the readers in flight,
 closes the read-only connections, opens the store for writing for its own duration only, and
 closes it again: between writes the server holds no write lock on the store.
+
+:attr:`Store.writes` counts the writes that ended: what was read from the store before is still
+true while it is unchanged, so answers kept in memory are served without the store at all.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,9 +109,11 @@ class SharedLock:
 class Store:
     """Read-only workspaces per thread, and a writable one for the length of a write."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_write: Callable[[Workspace], object] | None = None) -> None:
         self.path = Path(path)
         self.lock = SharedLock()
+        self.on_write = on_write  # called with the writable workspace at the end of every write
+        self.writes = 0
         self._local = threading.local()
         self._readers: list[Workspace] = []
         self._adopted: list[Workspace] = []  # the caller's own, read-only, closed by every write too
@@ -156,8 +161,13 @@ class Store:
             try:
                 yield self._writing
             finally:
-                self._writing.close()
-                self._writing = None
+                try:
+                    if self.on_write is not None:
+                        self.on_write(self._writing)
+                finally:
+                    self._writing.close()
+                    self._writing = None
+                    self.writes += 1
 
     def close_readers(self) -> None:
         with self._guard:

@@ -88,11 +88,17 @@ _USER_COLS = "username, role, team, rep_id, user_id"
 
 class UserStore:
     """Users, sessions and tokens in the workspace's DuckDB; ``lock`` keeps each call's statements
-    together."""
+    together.
+
+    A session's or token's lookup is remembered until the store's next write (a login, a
+    revocation, a new password, anything): every request asks, and the answer only changes
+    with a write, so most requests never touch the store to learn who is asking."""
 
     def __init__(self, con: StoreConnection, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock
         self._uses: dict[str, dt.datetime] = {}  # token hash -> last use not written yet
+        # secret's hash -> (store writes when read, user, csrf or last use, expiry)
+        self._known: dict[str, tuple[int, User, object, dt.datetime]] = {}
         with lock:
             for ddl in (USERS_DDL, TOKENS_DDL, SESSIONS_DDL):
                 con.execute(ddl)
@@ -214,15 +220,35 @@ class UserStore:
                               now + dt.timedelta(hours=SESSION_HOURS)])
         return secret
 
+    def _recall(self, key: str) -> tuple[User, object, dt.datetime] | None:
+        """What a lookup of ``key`` found, if no write happened since."""
+        known = self._known.get(key)
+        if known is None or known[0] != self.con.store.writes:
+            return None
+        return known[1], known[2], known[3]
+
+    def _remember(self, key: str, writes: int, user: User, extra: object, expires: dt.datetime) -> None:
+        if len(self._known) > 10_000:  # sessions and tokens in use; never more than a few thousand
+            self._known.clear()
+        self._known[key] = (writes, user, extra, expires)
+
     def session(self, secret: str | None) -> Session | None:
         if not secret:
             return None
-        key = _hash(secret)
-        with self.lock:
-            r = self.con.execute('SELECT user_id, csrf FROM "_sessions" WHERE session_hash = ? '
-                                 "AND expires_at > ?", [key, _now()]).fetchone()
-        user = self.by_id(r[0]) if r else None
-        return Session(user, r[1], key) if user and r else None
+        key, now = _hash(secret), _now()
+        known = self._recall(key)
+        if known is None:
+            writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
+            with self.lock:
+                r = self.con.execute('SELECT user_id, csrf, expires_at FROM "_sessions" WHERE session_hash = ? '
+                                     "AND expires_at > ?", [key, now]).fetchone()
+            user = self.by_id(r[0]) if r else None
+            if r is None or user is None:
+                return None
+            self._remember(key, writes, user, r[1], r[2])
+            known = (user, r[1], r[2])
+        user, csrf, expires = known
+        return Session(user, str(csrf), key) if expires > now else None
 
     def end_session(self, secret: str | None) -> None:
         if secret:
@@ -247,15 +273,26 @@ class UserStore:
     def user_for_token(self, token: str) -> User | None:
         """The token's user while it is valid; its last use is noted (once a minute at most)."""
         key, now = _hash(token), _now()
-        with self.lock:
-            r = self.con.execute('SELECT user_id, last_used_at FROM "_tokens" WHERE token_hash = ? '
-                                 "AND expires_at > ?", [key, now]).fetchone()
-            if r is None:
+        known = self._recall(key)
+        if known is None:
+            writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
+            with self.lock:
+                r = self.con.execute('SELECT user_id, last_used_at, expires_at FROM "_tokens" '
+                                     "WHERE token_hash = ? AND expires_at > ?", [key, now]).fetchone()
+            user = self.by_id(r[0]) if r else None
+            if r is None or user is None:
                 return None
-            if r[1] is None or now - r[1] >= LAST_USE_EVERY:
+            self._remember(key, writes, user, r[1], r[2])
+            known = (user, r[1], r[2])
+        user, used, expires = known
+        if expires <= now:
+            return None
+        with self.lock:
+            if not isinstance(used, dt.datetime) or now - used >= LAST_USE_EVERY:
                 self._uses[key] = now
-            self._write_uses()
-        return self.by_id(r[0])
+            if self._uses:
+                self._write_uses()
+        return user
 
     def _write_uses(self) -> None:
         """Write the noted last uses if the store can be written at once; while another request
