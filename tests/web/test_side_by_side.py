@@ -150,6 +150,52 @@ def test_a_write_waits_for_readers_and_readers_see_it(service):
     assert service.fetch('SELECT count(*) FROM "leads"') == [(2,)]
 
 
+def test_readers_are_answered_while_an_import_preview_runs(own_app, own_role, monkeypatch):
+    """A preview imports into a copy of the store: while it runs, another user's question is
+    computed and answered, and the store itself is never written."""
+    import salesscope.ingest
+
+    svc = own_app.state.service
+    boss, csrf = own_role("boss")
+    north, _ = own_role("north")
+    previewing, answered = threading.Event(), threading.Event()
+    order: list[str] = []
+    real = salesscope.ingest.import_files
+
+    def held_import(*args, **kwargs):
+        previewing.set()
+        answered.wait(SAFETY)  # a preview holding the store would keep the reader out until then
+        order.append("preview imported")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(salesscope.ingest, "import_files", held_import)
+    reps_before = svc.fetch('SELECT count(*) FROM "reps"')[0][0]
+    writes_before = svc.store.writes
+    result: dict[str, object] = {}
+    csv = b"rep_id,name,team\nR90,Preview Person,North\nR91,,North\n"
+    previewer = threading.Thread(target=lambda: result.update(r=boss.post(
+        "/api/v1/imports/preview", files={"files": ("reps.csv", csv, "text/csv")},
+        headers={"X-CSRF-Token": csrf})))
+    previewer.start()
+    try:
+        assert previewing.wait(SAFETY)
+        r = north.get("/api/v1/overview", params={"grain": "quarter"})  # computed now, not cached
+        order.append("reader answered")
+        assert r.status_code == 200 and len(r.json()["cards"]) == 15
+    finally:
+        answered.set()
+        previewer.join(SAFETY)
+    assert order == ["reader answered", "preview imported"]
+    preview = result["r"]
+    assert preview.status_code == 200, preview.text
+    counts = preview.json()["summary"]["tables"]["reps"]
+    assert {k: counts[k] for k in ("read", "loaded", "rejected")} == {"read": 2, "loaded": 1, "rejected": 1}
+    assert svc.store.writes == writes_before  # the store was not opened for writing
+    assert svc.fetch('SELECT count(*) FROM "reps"')[0][0] == reps_before
+    upload = svc.ws.path / "uploads" / preview.json()["upload_id"]
+    assert sorted(p.name for p in upload.iterdir()) == ["files", "options.json"]  # no copy left behind
+
+
 def test_a_cached_page_is_served_while_the_store_is_written(own_app, own_role):
     """Who is asking and the cached answer are both known without the store: a write (an
     import committing, a login) does not hold up a page already computed."""

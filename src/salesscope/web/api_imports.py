@@ -1,4 +1,9 @@
-"""Imports over HTTP: upload files, preview them (imported then rolled back), then commit."""
+"""Imports over HTTP: upload files, preview them, then commit.
+
+A preview is the same import, run on a copy of the store taken beside the readers: the store
+itself is neither locked for writing nor written, so everyone reads on while a large file is
+checked. Only the commit writes the store, alone and in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,13 @@ import re
 import secrets
 import shutil
 import time
-from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
 from salesscope import locale
-from salesscope.errors import InputError, TooLarge
+from salesscope.errors import InputError, TooLarge, WorkspaceError
 from salesscope.formatting import counts_display
 from salesscope.locale import Text
 from salesscope.schema import IMPORTS_TABLE
@@ -25,6 +29,9 @@ from salesscope.web.limits import UPLOAD_BYTES
 from salesscope.web.rows import cell_text
 from salesscope.web.service import Service, to_records
 from salesscope.web.users import User
+
+if TYPE_CHECKING:
+    from salesscope.workspace import Workspace
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
 UPLOADS = "uploads"
@@ -79,9 +86,27 @@ def _tidy_uploads(svc: Service, user: User) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _preview_copy(svc: Service, folder: Path) -> Workspace:
+    """A copy of the store in the upload's folder, for a preview to import into: taken while
+    reading (so no write lands halfway through), readers go on beside it."""
+    from salesscope.ingest.messages import say
+    from salesscope.workspace import Workspace
+
+    target = folder / "preview"
+    target.mkdir()
+    with svc.reading() as ws:
+        try:
+            for source in (ws.store_path, ws.store_path.with_name(ws.store_path.name + ".wal")):
+                if source.exists():
+                    shutil.copyfile(source, target / source.name)
+        except OSError as e:
+            raise WorkspaceError(say("not_written", path=ws.path, detail=e.strerror)) from None
+        return Workspace(target, ws.config)
+
+
 def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, Any]:
-    """Run the importer on an upload within the user's scope; a preview is the same import,
-    rolled back (``dry_run``)."""
+    """Run the importer on an upload within the user's scope; a preview is the same import on a
+    copy of the store, rolled back (``dry_run``), and never waits for or holds up the readers."""
     import pandas as pd
 
     from salesscope.ingest import import_files
@@ -90,17 +115,24 @@ def _run(svc: Service, folder: Path, user: User, *, commit: bool) -> dict[str, A
     if opts.pop("owner", None) != user.username:
         raise InputError(Text("error.imports.no_upload", upload=folder.name))
     paths = sorted(p for p in (folder / "files").iterdir() if p.is_file())
-    with svc.importing() if commit else nullcontext(), svc.writing() as ws:
-        result = import_files(ws, paths, progress=False, dry_run=not commit,
-                              scope=scope_for(user).as_dict(), actor=user.username, **opts)
+    imports = dict(progress=False, scope=scope_for(user).as_dict(), actor=user.username, **opts)
+    if commit:
+        with svc.importing(), svc.writing() as ws:
+            result = import_files(ws, paths, **imports)
+    else:
+        copy = _preview_copy(svc, folder)
+        try:
+            result = import_files(copy, paths, dry_run=True, **imports)
+        finally:
+            copy.close()
     qfile = Path(result.quarantine) if result.quarantine else None
     rejected: list[dict[str, Any]] = []
     if qfile is not None and qfile.exists():
         if result.rejected:
             df = pd.read_csv(qfile, nrows=REJECTED_SHOWN, dtype=str, keep_default_na=False)
             rejected = to_records(df.drop(columns=["import_id"], errors="ignore"))
-        if not commit:
-            qfile.unlink(missing_ok=True)  # a preview leaves no quarantine behind
+    if not commit:
+        shutil.rmtree(folder / "preview", ignore_errors=True)  # the copy and its quarantine
     summary = result.to_dict()
     if not commit or user.role != "admin":
         summary.pop("quarantine", None)  # a server path: for admins only, and only once stored
