@@ -42,6 +42,7 @@ def register(app: typer.Typer) -> None:
 
         check_port(host, port)
         ws = open_workspace(workspace)
-        web = create_app(ws, announce=lambda msg: console.print(f"[bold yellow]{msg}[/]", highlight=False))
+        web = create_app(ws, announce=lambda msg: console.print(f"[bold yellow]{msg}[/]", highlight=False),
+                         warm=True)
         console.print(f"SalesScope on http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json)")
         uvicorn.run(web, host=host, port=port, log_level="warning")

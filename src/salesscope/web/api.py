@@ -105,19 +105,19 @@ def me(user: UserDep) -> dict[str, Any]:
     return {**user.public(), "scope": scope_for(user).as_dict()}
 
 
-@router.get("/catalog")
-def catalog(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
+@router.get("/catalog", response_model=list[dict[str, Any]])
+def catalog(user: UserDep, svc: SvcDep) -> Response:
     """The indicators: id, names and descriptions in both languages, unit, direction, stage."""
-    out = []
-    for ind in svc.catalog().values():
-        out.append({
+    def build() -> list[dict[str, Any]]:
+        return [{
             "id": ind.id, **{f"name_{lang}": ind.name(lang) for lang in locale.languages()}, "stage": str(ind.stage),
             "unit": str(ind.unit), "direction": str(ind.direction),
             "tables": [str(t) for t in ind.tables],
             "dimensions": [str(d) for d in ind.dimensions],
             **{f"description_{lang}": ind.description(lang) for lang in locale.languages()},
-        })
-    return out
+        } for ind in svc.catalog().values()]
+
+    return svc.answer(("catalog",), build)
 
 
 @router.get("/indicators", response_model=dict[str, Any])

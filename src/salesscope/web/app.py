@@ -7,7 +7,8 @@ import logging
 import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
 
@@ -141,12 +143,23 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", str(crash), **translations(crash)), status_code=500)
 
 
-def create_app(ws: Workspace, *, announce: Callable[[str], object] = print) -> FastAPI:
-    """Build the app for an open workspace; creates the first admin and announces its password."""
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    warmer = getattr(app.state, "warmer", None)
+    if warmer is not None:
+        await run_in_threadpool(warmer.stop)
+
+
+def create_app(ws: Workspace, *, announce: Callable[[str], object] = print, warm: bool = False) -> FastAPI:
+    """Build the app for an open workspace; creates the first admin and announces its password.
+
+    ``warm``: compute the default views of every scope in the background, now and after every
+    import, so that first visits are served from the cache (:mod:`salesscope.web.warm`)."""
     from salesscope.web import alerts, api, api_admin, api_forecast, api_imports, pages, views
 
     app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url=None,
-                  redoc_url=None,
+                  redoc_url=None, lifespan=_lifespan,
                   description="Sales indicators at any zoom. Every error is "
                               '`{"error": {"code": ..., "message": ...}}`.')
     # Every file the server writes (the store's WAL, uploads, sessions) is for its owner only,
@@ -179,4 +192,9 @@ def create_app(ws: Workspace, *, announce: Callable[[str], object] = print) -> F
     app.add_middleware(BodyGuard, respond=error_response, authenticate=authenticate)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # scripts, styles and JSON, for browsers that accept it
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets them, refusals too
+    if warm:
+        from salesscope.web.warm import Warmer
+
+        app.state.warmer = Warmer(svc)
+        app.state.warmer.start()
     return app
