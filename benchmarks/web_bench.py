@@ -2,16 +2,23 @@
 
 Run: .venv/bin/python benchmarks/web_bench.py [--requests 200] [--scale 20000]
 Builds a throwaway demo workspace (demo files through the importer), logs in with an API token and
-times, through the real app (ASGI, in process): GET /api/v1/overview, first (computed) and then
-p50/p95 over repeated requests from the cache the last import keys, which is what users hit; the
-first GET /api/v1/advice; and a cached overview asked again and again while another user's cold
-advice computes beside it, against the same cached overview asked alone.
+times, through the real app (ASGI, in process), as after a server start:
+- the first GET /api/v1/overview, asked at once (computed, or joining the computation in advance);
+- how long the server takes to compute the default views in advance (``salesscope serve`` does
+  it after a start and after every import; a tree without it reports nothing), then the first
+  GET /api/v1/advice (a user's first visit once that is done);
+- the first request of three other views (computed), then p50/p95 over repeated requests from
+  the cache the last import keys, which is what users hit;
+- a cached overview asked again and again while another user's cold advice (a view nobody asked
+  for before) computes beside it, against the same cached overview asked alone.
+Give PYTHONPATH=OLD/src to measure another tree with the same script.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import tempfile
 import threading
@@ -48,10 +55,31 @@ def main() -> None:
         app = create_app(ws, announce=lambda _msg: None)
         token = app.state.users.new_token("admin", "bench")
         headers = {"Authorization": f"Bearer {token}"}
+        try:  # what `salesscope serve` does after a start, where the tree has it
+            from salesscope.web.warm import Warmer
+        except ImportError:
+            Warmer = None  # noqa: N806
         with TestClient(app) as client:
             views = ["", "?grain=quarter", "?grain=week&calendar=jalali", "?from=2025-10-01&to=2026-03-31"]
+            started = time.perf_counter()
+            warmer = None
+            if Warmer is not None:
+                warmer = app.state.warmer = Warmer(app.state.service)
+                warmer.start()
+            t = time.perf_counter()
+            r = client.get("/api/v1/overview", headers=headers)
+            first = (time.perf_counter() - t) * 1000
+            assert r.status_code == 200 and len(r.json()["cards"]) == 15, r.text
+            warm_s = None
+            if warmer is not None:
+                warmer.idle.wait()
+                warm_s = time.perf_counter() - started
+            t = time.perf_counter()
+            r = client.get("/api/v1/advice", headers=headers)
+            first_advice = (time.perf_counter() - t) * 1000
+            assert r.status_code == 200, r.text
             cold = []
-            for v in views:
+            for v in views[1:]:
                 t = time.perf_counter()
                 r = client.get(f"/api/v1/overview{v}", headers=headers)
                 cold.append((time.perf_counter() - t) * 1000)
@@ -62,26 +90,34 @@ def main() -> None:
                 r = client.get(f"/api/v1/overview{views[i % len(views)]}", headers=headers)
                 times.append((time.perf_counter() - t) * 1000)
                 assert r.status_code == 200
-            first_advice, beside = cold_beside_cached(client, headers, views[0])
+            cold_advice, beside = cold_beside_cached(client, headers, views[0])
+            if warmer is not None:
+                warmer.stop()
         ws.close()
-    print(f"cold (first request per view, computed): {', '.join(f'{c:.0f}' for c in cold)} ms")
+    print(f"first overview, asked at once after the start: {first:.0f} ms")
+    if warm_s is not None:
+        print(f"default views of every scope computed in advance after {warm_s:.1f} s")
+    print(f"first advice{' (after that)' if warm_s is not None else ''}: {first_advice:.0f} ms")
+    print(f"first request of three other views (computed): {', '.join(f'{c:.0f}' for c in cold)} ms")
     print(f"overview x{args.requests}: p50 {statistics.median(times):.1f} ms, "
           f"p95 {percentile(times, 95):.1f} ms, max {max(times):.1f} ms")
-    print(f"first advice (computed): {first_advice:.0f} ms")
+    print(f"cold advice by quarter (computed): {cold_advice:.0f} ms")
     alone = times[::len(views)]
     print(f"cached overview beside a cold advice request: p50 {statistics.median(beside):.1f} ms, "
           f"p95 {percentile(beside, 95):.1f} ms, max {max(beside):.1f} ms over {len(beside)} requests "
           f"(alone: p50 {statistics.median(alone):.1f} ms, p95 {percentile(alone, 95):.1f} ms)")
+    print("load average at the end: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 def cold_beside_cached(client, headers: dict[str, str], view: str) -> tuple[float, list[float]]:
-    """The first advice request's time, and the times of a cached overview asked meanwhile."""
+    """A cold advice request's time (by quarter: nobody asked for it before), and the times of a
+    cached overview asked meanwhile."""
     done = threading.Event()
     took: list[float] = []
 
     def advise() -> None:
         t = time.perf_counter()
-        r = client.get("/api/v1/advice", headers=headers)
+        r = client.get("/api/v1/advice?grain=quarter", headers=headers)
         took.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200, r.text
         done.set()

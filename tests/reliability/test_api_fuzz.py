@@ -6,6 +6,7 @@ that break the schema on purpose, and sends them to the real app in-process (ASG
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -15,10 +16,21 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 EXAMPLES = 5
-# This test checks answers, not speed (the benchmarks measure that): a request only fails here by
-# hanging, so the bound is wide enough for a cold advice request on a busy 2-core machine.
-REQUEST_TIMEOUT = 180
+# This test checks answers, not speed (the benchmarks measure that): a request fails here only by
+# hanging. The bound follows the targets (docs/performance.md): no first answer of the dashboard
+# or the commands above 2 s at the demo's size (200,000 activities; this workspace holds 3,000) on
+# an idle 2-core machine. On a busy machine a request gets about cores / load of the CPU, so the
+# bound grows with the load average when the request is sent. The margin covers what is not met
+# yet (advice and forecast take 3-5x their target, docs/performance.md) and the load changing
+# while a request runs.
+SLOWEST_TARGET_S = 2.0
+MARGIN = 6
 
+
+def request_timeout() -> float:
+    """Seconds a request may take here: the slowest target, slowed down by the machine's load."""
+    busy = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return SLOWEST_TARGET_S * MARGIN * max(1.0, busy)
 
 def check_error_shape(response) -> None:
     body = response.json()
@@ -28,12 +40,15 @@ def check_error_shape(response) -> None:
     assert isinstance(err.get("message"), str) and err["message"], body
 
 
-def fuzz(operation, mode: GenerationMode, headers: dict[str, str], seen: list[int]) -> None:
+def fuzz(operation, mode: GenerationMode, headers: dict[str, str], seen: list[int],
+         slowest: list[tuple[float, str, str]]) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(operation.as_strategy(generation_mode=mode))
     def run(case) -> None:
-        response = case.call(headers=headers, timeout=REQUEST_TIMEOUT)
+        t = time.monotonic()
+        response = case.call(headers=headers, timeout=request_timeout())
+        slowest.append((time.monotonic() - t, case.method, case.formatted_path))
         seen.append(response.status_code)
         assert response.status_code < 500, (case.method, case.formatted_path, case.query,
                                             response.text[:500])
@@ -55,7 +70,7 @@ def test_fuzzed_requests_never_crash_and_errors_have_one_shape(web, role):
     operations = [r.ok() for r in schema.get_all_operations()]
     assert len(operations) >= 20
     statuses: dict[str, list[int]] = {}
-    took: dict[str, float] = {}
+    slowest: list[tuple[float, str, str]] = []
     for op in operations:
         if role == "chief" and op.method.upper() == "DELETE" and "users" in op.path:
             continue  # fuzzing as the admin must not delete the admin it fuzzes with
@@ -65,10 +80,8 @@ def test_fuzzed_requests_never_crash_and_errors_have_one_shape(web, role):
             continue  # the same code as for the admin, with a scope: fuzzed once is enough
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             seen = statuses.setdefault(f"{op.method.upper()} {op.path}", [])
-            t = time.monotonic()
-            fuzz(op, mode, headers, seen)
-            took[op.label] = took.get(op.label, 0) + time.monotonic() - t
+            fuzz(op, mode, headers, seen, slowest)
     # Every operation was reached, and not only rejected by validation.
     assert all(statuses.values()), [k for k, v in statuses.items() if not v]
     print(role, {k: sorted(set(v)) for k, v in statuses.items()})
-    print("slowest:", sorted(took.items(), key=lambda kv: -kv[1])[:5])
+    print("slowest requests (s):", [(round(t, 2), m, p) for t, m, p in sorted(slowest, reverse=True)[:5]])
