@@ -1,5 +1,5 @@
-"""The session's demo workspace (generator + importer, tests/conftest.py) read by the advice tests,
-and its findings."""
+"""The session's demo workspace (generator + importer, tests/conftest.py), copied for the advice
+tests, and its findings."""
 
 from __future__ import annotations
 
@@ -12,9 +12,14 @@ from salesscope.demo import planted_facts
 
 
 @pytest.fixture(scope="session")
-def demo_ws(demo_path):
-    """The demo built once for the session (the advice tests only read it)."""
-    ws = salesscope.open(demo_path)
+def demo_ws(demo_path, tmp_path_factory):
+    """A copy of the session's demo, open for the whole session: the demo itself must stay closed
+    between tests, for the commands other tests run on it in processes of their own."""
+    import shutil
+
+    path = tmp_path_factory.mktemp("advice-demo") / "ws"
+    shutil.copytree(demo_path, path)
+    ws = salesscope.open(path)
     yield ws
     ws.close()
 
