@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -44,7 +45,10 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
+    from salesscope.web import app as web_app
     from salesscope.web import create_app
+
+    sys.setswitchinterval(getattr(web_app, "SWITCH_INTERVAL", sys.getswitchinterval()))  # as `serve`
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()

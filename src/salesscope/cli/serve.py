@@ -36,13 +36,17 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
     ) -> None:
         """Serve the web dashboard and the REST API (/api/v1, /openapi.json); logins required."""
+        import sys
+
         import uvicorn
 
         from salesscope.web import create_app
+        from salesscope.web.app import SWITCH_INTERVAL
 
         check_port(host, port)
         ws = open_workspace(workspace)
         web = create_app(ws, announce=lambda msg: console.print(f"[bold yellow]{msg}[/]", highlight=False),
                          warm=True)
         console.print(f"SalesScope on http://{host}:{port}/  (API: /api/v1, OpenAPI: /openapi.json)")
+        sys.setswitchinterval(SWITCH_INTERVAL)
         uvicorn.run(web, host=host, port=port, log_level="warning")
