@@ -7,6 +7,8 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,23 +157,30 @@ def copy_to_postgres(ws: Workspace, cfg: BackendConfig, tables: list[Table] | No
     """Copy the store's canonical tables into PostgreSQL with COPY, replacing them; rows per table."""
     con = ws.duckdb
     counts: dict[str, int] = {}
+    with _pg_schema(cfg) as (cur, schema):
+        for table in tables or list(Table):
+            cols = _present_columns(con, table)
+            target = f'{schema}"{table.value}"'
+            _pg_create(cur, target, cols)
+            names = [n for n, _ in cols]
+            counts[table.value] = _pg_copy(cur, con, target, names, _select(table, names))
+            cur.execute(f"ANALYZE {target}")
+    return counts
+
+
+@contextmanager
+def _pg_schema(cfg: BackendConfig) -> Iterator[tuple[Any, str]]:
+    """A cursor on PostgreSQL with the configured schema created, and the prefix that names a table
+    in it; what the block writes is committed when it ends without an error."""
     pg = _pg_connect(cfg)
-    schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
     try:
         with pg.cursor() as cur:
             if cfg.schema_:
                 cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema_}"')
-            for table in tables or list(Table):
-                cols = _present_columns(con, table)
-                target = f'{schema}"{table.value}"'
-                _pg_create(cur, target, cols)
-                names = [n for n, _ in cols]
-                counts[table.value] = _pg_copy(cur, con, target, names, _select(table, names))
-                cur.execute(f"ANALYZE {target}")
+            yield cur, f'"{cfg.schema_}".' if cfg.schema_ else ""
         pg.commit()
     finally:
         pg.close()
-    return counts
 
 
 EXPORTED = "_salesscope_exported"  # in the target schema: per table, the mark of what was exported
@@ -190,43 +199,35 @@ def export_postgres(ws: Workspace, cfg: BackendConfig) -> dict[str, tuple[int, s
     """
     con = ws.duckdb
     out: dict[str, tuple[int, str]] = {}
-    pg = _pg_connect(cfg)
-    schema = f'"{cfg.schema_}".' if cfg.schema_ else ""
-    try:
-        with pg.cursor() as cur:
-            if cfg.schema_:
-                cur.execute(f'CREATE SCHEMA IF NOT EXISTS "{cfg.schema_}"')
-            cur.execute(f'CREATE TABLE IF NOT EXISTS {schema}"{EXPORTED}" (table_name text PRIMARY KEY, mark text NOT NULL)')
-            marks = {t: json.loads(m) for t, m in cur.execute(f'SELECT table_name, mark FROM {schema}"{EXPORTED}"')}
-            for table in Table:
-                cols = _present_columns(con, table)
-                names = [n for n, _ in cols]
-                target = f'{schema}"{table.value}"'
-                store = _select(table, names)
-                end = scalar(con.execute(f'SELECT coalesce(max(rowid) + 1, 0) FROM "{table.value}"'))
-                mark = {"columns": names, "rows_hash": _fingerprint(con, store, names)[1:], "end": end}
-                before = marks.get(table.value)
-                exists = cur.execute("SELECT to_regclass(%s)", [target]).fetchone()[0] is not None
-                held = scalar(cur.execute(f"SELECT count(*) FROM {target}")) if exists and before else None
-                if before and held == before["rows_hash"][0] and before["columns"] == names:
-                    if before["rows_hash"] == mark["rows_hash"]:
-                        out[table.value] = (0, "unchanged")
-                        _pg_mark(cur, schema, table, mark)
-                        continue
-                    kept = f'{store} WHERE rowid < {int(before["end"])}'
-                    if _fingerprint(con, kept, names)[1:] == before["rows_hash"]:
-                        added = f'{store} WHERE rowid >= {int(before["end"])}'
-                        out[table.value] = (_pg_copy(cur, con, target, names, added), "appended")
-                        cur.execute(f"ANALYZE {target}")
-                        _pg_mark(cur, schema, table, mark)
-                        continue
-                _pg_create(cur, target, cols)
-                out[table.value] = (_pg_copy(cur, con, target, names, store), "rewritten" if exists else "new")
-                cur.execute(f"ANALYZE {target}")
-                _pg_mark(cur, schema, table, mark)
-        pg.commit()
-    finally:
-        pg.close()
+    with _pg_schema(cfg) as (cur, schema):
+        cur.execute(f'CREATE TABLE IF NOT EXISTS {schema}"{EXPORTED}" (table_name text PRIMARY KEY, mark text NOT NULL)')
+        marks = {t: json.loads(m) for t, m in cur.execute(f'SELECT table_name, mark FROM {schema}"{EXPORTED}"')}
+        for table in Table:
+            cols = _present_columns(con, table)
+            names = [n for n, _ in cols]
+            target = f'{schema}"{table.value}"'
+            store = _select(table, names)
+            end = scalar(con.execute(f'SELECT coalesce(max(rowid) + 1, 0) FROM "{table.value}"'))
+            mark = {"columns": names, "rows_hash": _fingerprint(con, store, names)[1:], "end": end}
+            before = marks.get(table.value)
+            exists = cur.execute("SELECT to_regclass(%s)", [target]).fetchone()[0] is not None
+            held = scalar(cur.execute(f"SELECT count(*) FROM {target}")) if exists and before else None
+            if before and held == before["rows_hash"][0] and before["columns"] == names:
+                if before["rows_hash"] == mark["rows_hash"]:
+                    out[table.value] = (0, "unchanged")
+                    _pg_mark(cur, schema, table, mark)
+                    continue
+                kept = f'{store} WHERE rowid < {int(before["end"])}'
+                if _fingerprint(con, kept, names)[1:] == before["rows_hash"]:
+                    added = f'{store} WHERE rowid >= {int(before["end"])}'
+                    out[table.value] = (_pg_copy(cur, con, target, names, added), "appended")
+                    cur.execute(f"ANALYZE {target}")
+                    _pg_mark(cur, schema, table, mark)
+                    continue
+            _pg_create(cur, target, cols)
+            out[table.value] = (_pg_copy(cur, con, target, names, store), "rewritten" if exists else "new")
+            cur.execute(f"ANALYZE {target}")
+            _pg_mark(cur, schema, table, mark)
     return out
 
 

@@ -220,33 +220,31 @@ class UserStore:
                               now + dt.timedelta(hours=SESSION_HOURS)])
         return secret
 
-    def _recall(self, key: str) -> tuple[User, object, dt.datetime] | None:
-        """What a lookup of ``key`` found, if no write happened since."""
+    def _found(self, key: str, query: str, now: dt.datetime) -> tuple[User, object, dt.datetime] | None:
+        """The user, the second column and the expiry of the session or token ``key`` that
+        ``query`` finds (its row still valid at ``now``), remembered until the next write."""
         known = self._known.get(key)
-        if known is None or known[0] != self.con.store.writes:
+        if known is not None and known[0] == self.con.store.writes:
+            return known[1], known[2], known[3]
+        writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
+        with self.lock:
+            r = self.con.execute(query, [key, now]).fetchone()
+        user = self.by_id(r[0]) if r else None
+        if r is None or user is None:
             return None
-        return known[1], known[2], known[3]
-
-    def _remember(self, key: str, writes: int, user: User, extra: object, expires: dt.datetime) -> None:
         if len(self._known) > 10_000:  # sessions and tokens in use; never more than a few thousand
             self._known.clear()
-        self._known[key] = (writes, user, extra, expires)
+        self._known[key] = (writes, user, r[1], r[2])
+        return user, r[1], r[2]
 
     def session(self, secret: str | None) -> Session | None:
         if not secret:
             return None
         key, now = _hash(secret), _now()
-        known = self._recall(key)
+        known = self._found(key, 'SELECT user_id, csrf, expires_at FROM "_sessions" WHERE session_hash = ? '
+                                 "AND expires_at > ?", now)
         if known is None:
-            writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
-            with self.lock:
-                r = self.con.execute('SELECT user_id, csrf, expires_at FROM "_sessions" WHERE session_hash = ? '
-                                     "AND expires_at > ?", [key, now]).fetchone()
-            user = self.by_id(r[0]) if r else None
-            if r is None or user is None:
-                return None
-            self._remember(key, writes, user, r[1], r[2])
-            known = (user, r[1], r[2])
+            return None
         user, csrf, expires = known
         return Session(user, str(csrf), key) if expires > now else None
 
@@ -273,17 +271,10 @@ class UserStore:
     def user_for_token(self, token: str) -> User | None:
         """The token's user while it is valid; its last use is noted (once a minute at most)."""
         key, now = _hash(token), _now()
-        known = self._recall(key)
+        known = self._found(key, 'SELECT user_id, last_used_at, expires_at FROM "_tokens" '
+                                 "WHERE token_hash = ? AND expires_at > ?", now)
         if known is None:
-            writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
-            with self.lock:
-                r = self.con.execute('SELECT user_id, last_used_at, expires_at FROM "_tokens" '
-                                     "WHERE token_hash = ? AND expires_at > ?", [key, now]).fetchone()
-            user = self.by_id(r[0]) if r else None
-            if r is None or user is None:
-                return None
-            self._remember(key, writes, user, r[1], r[2])
-            known = (user, r[1], r[2])
+            return None
         user, used, expires = known
         if expires <= now:
             return None
