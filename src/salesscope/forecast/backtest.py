@@ -57,13 +57,30 @@ def origins(d, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt
     return out[::-1]
 
 
+class Outcomes:
+    """Each valued open deal's predicted chance of a win and what happened, ``(origin, p, won)``,
+    as a back-test keeps them in its frame's ``attrs``. Immutable, so the copies pandas makes of a
+    frame's ``attrs`` on every operation share it instead of copying each of its tuples."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[tuple[str, float, bool]]) -> None:
+        self.rows: tuple[tuple[str, float, bool], ...] = tuple(rows)
+
+    def __deepcopy__(self, memo: dict) -> Outcomes:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start: int, data_end: dt.datetime,
              n_origins: int = 12, min_history_days: int = 180, settings: Settings | None = None,
              stage_entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Forecast vs actual for every past origin, horizon and group whose period has ended.
 
     ``attrs["deals"]`` holds, per origin, each valued open deal's predicted chance of a win within
-    the forecast's periods and whether it was won in them: ``(origin, p, won)`` (see :func:`brier`).
+    the forecast's periods and whether it was won in them (:class:`Outcomes`, see :func:`brier`).
     """
     settings = settings or Settings(sims=1000)
     frames: list[pd.DataFrame] = []
@@ -92,19 +109,19 @@ def backtest(d, *, periods: int, grain: Grain, calendar: Calendar, fiscal_start:
     out = pd.concat(frames, ignore_index=True)
     out["in_80"] = (out["actual"] >= out["low_80"]) & (out["actual"] <= out["high_80"])
     out["in_95"] = (out["actual"] >= out["low_95"]) & (out["actual"] <= out["high_95"])
-    out.attrs["deals"] = deals  # plain tuples: pandas compares and copies attrs along with the frame
+    out.attrs["deals"] = Outcomes(deals)
     return out
 
 
-def brier(deals: list[tuple[str, float, bool]] | None, origins: list[str]) -> float | None:
+def brier(deals: Outcomes | None, origins: list[str]) -> float | None:
     """The mean squared gap between the open deals' predicted chance of a win within the forecast's
     periods and what happened (1 won, 0 not), over the given origins: 0 is perfect, 0.25 a coin."""
     kept = set(origins)
-    gaps = [(p - float(won)) ** 2 for origin, p, won in deals or [] if origin in kept]
+    gaps = [(p - float(won)) ** 2 for origin, p, won in (deals.rows if deals else ()) if origin in kept]
     return float(np.mean(gaps)) if gaps else None
 
 
-def track_record(bt: pd.DataFrame, deals: list[tuple[str, float, bool]] | None = None) -> dict:
+def track_record(bt: pd.DataFrame, deals: Outcomes | None = None) -> dict:
     """Error and interval coverage of a backtest, overall and per horizon; with the backtest's
     ``deals`` (its ``attrs["deals"]``), the Brier score of their win chances over the same origins."""
     def score(b: pd.DataFrame) -> dict:
