@@ -95,6 +95,7 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
         "GET /api/v1/overview": (EVERYONE, lambda h, w: c.get("/api/v1/overview", params=q, headers=h)),
         "GET /api/v1/funnel": (EVERYONE, lambda h, w: c.get("/api/v1/funnel", params=q, headers=h)),
         "GET /api/v1/advice": (EVERYONE, lambda h, w: c.get("/api/v1/advice", params=q, headers=h)),
+        "GET /api/v1/changes": (EVERYONE, lambda h, w: c.get("/api/v1/changes", headers=h)),
         "GET /api/v1/dimensions/{dim}/values": (EVERYONE, lambda h, w: c.get(
             "/api/v1/dimensions/rep/values", headers=h)),
         "GET /api/v1/indicators/{kpi}/rows": (EVERYONE, lambda h, w: c.get(
