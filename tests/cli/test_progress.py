@@ -44,7 +44,6 @@ def test_a_stage_that_fails_is_not_reported_done(monkeypatch, capsys):
             self.start, self.cancel, self.daemon = action, lambda: None, True
 
     monkeypatch.setattr(progress.threading, "Timer", AtOnce)
-    monkeypatch.setattr(progress.err_console, "file", sys.stderr)
     with pytest.raises(RuntimeError), progress.stage("kpis"):
         raise RuntimeError("the store went away")
     with progress.stage("kpis"):
