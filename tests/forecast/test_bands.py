@@ -93,6 +93,17 @@ def test_too_little_history_says_the_bands_are_unchecked(make_ws):
     assert bands_note(df.attrs, "fa").startswith("سابقه")
 
 
+def test_history_too_short_for_any_past_forecast_leaves_the_bands_unchecked(make_ws):
+    start = dt.datetime(2025, 6, 2, 10)  # 100 days of deals: no origin has the back-test's history
+    rows = [{"opportunity_id": f"S{i}", "created_at": start + dt.timedelta(days=5 * i),
+             "closed_at": start + dt.timedelta(days=5 * i + 20), "status": "lost" if i % 3 == 0 else "won",
+             "amount": 1000.0, "rep_id": "r1"} for i in range(20)]
+    ws = make_ws({"opportunities": pd.DataFrame(rows)})
+    df = forecast(ws, periods=2)
+    assert "bands_unchecked" in df.attrs["notes"] and df.attrs["calibration"] is None
+    assert df.attrs["track_record"]["n"] == 0 and len(df) == 2
+
+
 def test_a_past_miss_far_beyond_its_floored_spread_does_not_blow_the_bands_up():
     """A rep's quarter with nothing won, forecast at 50,000 with the narrowest spread: measured in
     such spreads the miss is hundreds wide, and a wide spread now must not scale it out of measure."""

@@ -152,6 +152,8 @@ def _widths(z: np.ndarray, periods: int, fitted: int) -> dict[str, float]:
 
 def fit(points: pd.DataFrame, grain: Grain) -> Calibration | None:
     """A calibration from past forecasts (rows with horizon, period_start, expected, low_80, high_80, actual)."""
+    if points.empty:  # no past forecast at all (too little history for any origin)
+        return None
     pts = points.dropna(subset=["expected", "low_80", "high_80", "actual"])
     if len(pts) < MIN_POINTS:
         return None
