@@ -6,7 +6,6 @@ that break the schema on purpose, and sends them to the real app in-process (ASG
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
@@ -16,21 +15,18 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
 EXAMPLES = 5
-# This test checks answers, not speed (the benchmarks measure that): a request fails here only by
-# hanging. The bound follows the targets (docs/performance.md): no first answer of the dashboard
-# or the commands above 2 s at the demo's size (200,000 activities; this workspace holds 3,000) on
-# an idle 2-core machine. On a busy machine a request gets about cores / load of the CPU, so the
-# bound grows with the load average when the request is sent. The margin covers what is not met
-# yet (advice and forecast take 3-5x their target, docs/performance.md) and the load changing
-# while a request runs.
-SLOWEST_TARGET_S = 2.0
-MARGIN = 6
+# This test checks answers, not speed: the benchmarks measure speed against its targets
+# (benchmarks/web_bench.py, docs/performance.md), beside a baseline measured in the same run. A
+# request fails here only by hanging: the bound is far above any answer on this 3,000-activity
+# workspace, even with the machine's cores shared by many processes, so the machine's load
+# cannot fail the test.
+HANG_S = 600.0
 
 
 def request_timeout() -> float:
-    """Seconds a request may take here: the slowest target, slowed down by the machine's load."""
-    busy = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return SLOWEST_TARGET_S * MARGIN * max(1.0, busy)
+    """Seconds after which a request counts as hung."""
+    return HANG_S
+
 
 def check_error_shape(response) -> None:
     body = response.json()
