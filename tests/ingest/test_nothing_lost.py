@@ -192,3 +192,22 @@ def test_a_deal_won_before_its_lead_was_contacted_is_reported_and_both_load(ws, 
     # A later import of other rows does not repeat it.
     again = import_files(ws, [write("reps.csv", "rep_id,name\nR1,Ann\n")], progress=False)
     assert not any("won deals" in w for w in again.warnings)
+
+
+def test_won_before_contact_follows_the_link_from_the_lead_and_rows_stored_earlier(ws, write):
+    # The leads name their deals; the deals come in a later import and are checked against the
+    # stored leads; a lead imported again is checked against the stored deals.
+    import_files(ws, [write("leads.csv", "lead_id,created_at,first_contacted_at,opportunity_id\n"
+                                         "L1,2024-01-02,2024-01-14,D1\nL2,2024-01-02,,D2\n"
+                                         "L3,2024-01-20,,D3\n")], progress=False)
+    deals = write("opportunities.csv", "opportunity_id,created_at,status,closed_at\n"
+                                       "D1,2024-01-10,won,2024-01-12\nD2,2024-01-10,won,2024-01-12\n"
+                                       "D3,2024-01-10,lost,2024-01-12\n")
+    result = import_files(ws, [deals], progress=False)
+    assert ("1 won deals closed before their lead was first contacted (deal, close date, lead, "
+            "first contact: D1 won 2024-01-12 < L1 2024-01-14): both are loaded; check these "
+            "dates in the CRM") in result.warnings
+    again = import_files(ws, [write("leads.csv", "lead_id,created_at,opportunity_id\n"
+                                                 "L2,2024-01-15,D2\n")], progress=False)
+    assert any("D2 won 2024-01-12 < L2 2024-01-15" in w and w.startswith("1 won deals")
+               for w in again.warnings)

@@ -409,21 +409,26 @@ def won_before_contact(con: duckdb.DuckDBPyConnection, stages: list[Stage],
     here = {s.table for s in stages}
     if not here & {Table.LEADS, Table.OPPORTUNITIES}:
         return []
-    mine = []
-    for t, key in ((Table.OPPORTUNITIES, "o.opportunity_id"), (Table.LEADS, "l.lead_id")):
-        for s in stages:
-            if s.table is t:
-                mine.append(f"{key} IN (SELECT {q(s.spec.key[0])} FROM {s.name})")
-    # The link may be on either side; two equality joins keep it fast on large stores.
-    rows = con.execute(
-        "WITH links AS (SELECT opportunity_id, lead_id FROM main.opportunities WHERE lead_id IS "
-        "NOT NULL UNION SELECT opportunity_id, lead_id FROM main.leads WHERE opportunity_id IS "
-        "NOT NULL) SELECT o.opportunity_id, CAST(o.closed_at AS DATE), l.lead_id, "
-        "CAST(coalesce(l.first_contacted_at, l.created_at) AS DATE) FROM links k "
+    keys: dict[Table, list[str]] = {}
+    for s in stages:
+        keys.setdefault(s.table, []).append(f"SELECT {q(s.spec.key[0])} FROM {s.name}")
+    mine = [f"SELECT * FROM links WHERE {q(TABLES[t].key[0])} IN ({' UNION ALL '.join(sql)})"
+            for t, sql in keys.items() if t in (Table.OPPORTUNITIES, Table.LEADS)]
+    # The pairs are found by equality joins alone and their dates compared afterwards: within
+    # the import's transaction the new rows carry no statistics, and a date comparison inside
+    # the join lets DuckDB pair every won deal with every lead (quadratic in the import's size).
+    # The link may be on either side.
+    con.execute(
+        "CREATE TEMP TABLE _won_links AS WITH links AS (SELECT opportunity_id, lead_id FROM "
+        "main.opportunities WHERE lead_id IS NOT NULL UNION SELECT opportunity_id, lead_id FROM "
+        f"main.leads WHERE opportunity_id IS NOT NULL), mine AS ({' UNION '.join(mine)}) "
+        "SELECT o.opportunity_id, o.closed_at, l.lead_id, coalesce(l.first_contacted_at, "
+        "l.created_at) AS contacted FROM mine k "
         "JOIN main.opportunities o ON o.opportunity_id = k.opportunity_id "
-        "JOIN main.leads l ON l.lead_id = k.lead_id "
-        "WHERE o.status = 'won' AND o.closed_at < coalesce(l.first_contacted_at, l.created_at) "
-        f"AND ({' OR '.join(mine)}) ORDER BY 1").fetchall()
+        "JOIN main.leads l ON l.lead_id = k.lead_id WHERE o.status = 'won'")
+    rows = con.execute("SELECT opportunity_id, CAST(closed_at AS DATE), lead_id, CAST(contacted AS DATE) "
+                       "FROM _won_links WHERE closed_at < contacted ORDER BY 1").fetchall()
+    con.execute("DROP TABLE _won_links")
     if not rows:
         return []
     cases = "; ".join(f"{o} won {c} < {lead} {f}" for o, c, lead, f in rows[:shown])
