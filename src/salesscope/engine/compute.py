@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from salesscope.engine import calendar as cal
+from salesscope.engine import rollup
 from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
 from salesscope.engine.dimensions import store_columns, stored_column
 from salesscope.engine.facts import Ctx, Fact
@@ -109,6 +110,8 @@ class Plan:
                        req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role,
                        tables=ws.table)
         self.keys = ["period_start"] + [str(d) for d in req.dims]
+        self.rollups = ws.shared(("rollups",), lambda: rollup.available(self.backend, self.counts, self.columns,
+                                                                         ws.config.rep_role))
         self.keyed: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}  # see _keyed
         self.grids: dict[tuple[int, ...], tuple[list[pd.DataFrame], pd.DataFrame, pd.Index]] = {}  # see _grid
 
@@ -119,9 +122,10 @@ class Plan:
         return frozenset(ind.dimensions) | (frozenset.intersection(*extra) if extra else frozenset())
 
     # -- building the queries ------------------------------------------------------------------
-    def fact_table(self, fact: Fact) -> ibis.Table | None:
-        """The fact placed in periods and restricted to the request's scope; None if out of scope."""
-        t = fact.rows(self.ctx)
+    def fact_table(self, fact: Fact, rows: ibis.Table | None = None) -> ibis.Table | None:
+        """The fact (or ``rows``, its rollup) placed in periods and restricted to the request's
+        scope; None if out of scope."""
+        t = fact.rows(self.ctx, rows)
         if t is None:
             return None
         if not fact.snapshot:
@@ -142,8 +146,27 @@ class Plan:
     def aggregate_expr(self, fact: Fact, measures: list[Measure]) -> ibis.Table | None:
         """One grouped query for all of a fact's measures (None when the fact is out of scope)."""
         t = self.fact_table(fact)
+        return None if t is None else self.aggregate_rows(t, measures)
+
+    def rollup_expr(self, fact: Fact, measures: list[Measure], rolled: rollup.Rollup) -> ibis.Table | None:
+        """The same query as :meth:`aggregate_expr`, combined from the fact's per-day rollup (and its
+        medians' values), with the same numbers (None when the fact is out of scope)."""
+        t = self.fact_table(fact, self.ws.table(rolled.table))
         if t is None:
             return None
+        sums = [m for m in measures if m.agg in rollup.DECOMPOSABLE]
+        t = rollup.group_means(sums, t, self.keys)
+        out = t.group_by(self.keys).aggregate(_rows=t._rows.sum().cast("int64"),
+                                              **{m.name: rollup.combined(m, t) for m in sums})
+        medians = [Measure(m.name, m.fact, m.agg, f"v__{rollup.key(m)}") for m in measures if m.agg in rollup.MEDIANS]
+        if medians:
+            values = self.fact_table(fact, self.ws.table(rolled.values_table))
+            assert values is not None  # the same scope as the rollup's
+            out = out.join(self.aggregate_rows(values, medians).drop("_rows"), self.keys)
+        return out
+
+    def aggregate_rows(self, t: ibis.Table, measures: list[Measure]) -> ibis.Table:
+        """``t``'s rows (placed in periods) grouped by the request's keys, with the measures."""
         medians = [m for m in measures if m.agg is Agg.MEDIAN_CI]
         for m in medians:
             # The median's interval bounds are order statistics: rank each measured value within
@@ -194,7 +217,13 @@ class Plan:
         return frame
 
     def _run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
-        expr = self.aggregate_expr(fact, measures)
+        rolled = self.rollups.get(fact.name)
+        if rolled is not None and rolled.serves(self.keys[1:], measures):
+            rollup.reads["rollup"] += 1
+            expr = self.rollup_expr(fact, measures, rolled)
+        else:
+            rollup.reads["raw"] += 1
+            expr = self.aggregate_expr(fact, measures)
         if expr is None:
             return None
         out = self.backend.execute(expr)

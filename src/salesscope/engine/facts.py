@@ -122,10 +122,11 @@ class Fact:
         """The input columns that tie a row to a person (a user's scope filters on them)."""
         return ("rep_id",) if Dimension.REP in self.dims else ()
 
-    def rows(self, ctx: Ctx) -> ir.Table | None:
-        """The fact's rows the reader may see: by the rep its scope columns name, and that rep's
-        team (None when no column ties its rows to a person)."""
-        t = self.build(ctx).view()  # a fresh relation: a built fact may end in a join chain
+    def rows(self, ctx: Ctx, rows: ir.Table | None = None) -> ir.Table | None:
+        """The fact's rows (or ``rows``, its rollup) the reader may see: by the rep its scope
+        columns name, and that rep's team (None when no column ties its rows to a person)."""
+        # a fresh relation: a built fact may end in a join chain
+        t = self.build(ctx).view() if rows is None else rows
         if not self.scope_columns:
             return t if ctx.scope.everything else None
         return ctx.scope.restrict(t, rep=DIM_COLUMN[Dimension.REP], team=DIM_COLUMN[Dimension.TEAM])

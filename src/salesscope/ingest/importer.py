@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from salesscope import locale
+from salesscope.engine import rollup
 from salesscope.errors import Forbidden, InputError, WorkspaceError
 from salesscope.ingest import validate
 from salesscope.ingest.mapping import (
@@ -114,6 +115,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                 result.committed = False
                 con.execute("ROLLBACK")
                 return result
+            rollup.refresh(con, rep_role=ws.config.rep_role)  # the engine's per-day aggregates, same transaction
             con.execute("COMMIT")
         except BaseException as e:
             try:

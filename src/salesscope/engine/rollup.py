@@ -1,0 +1,237 @@
+"""Per-day rollups of the facts, kept in the store beside the canonical tables.
+
+For every built-in fact that is placed in time by a day, the import writes (in its own
+transaction, :func:`refresh`) one table ``_rollup_<fact>``: the fact's rows grouped by day and by
+every dimension the fact carries (the built-in ones and the extra ones the store declares:
+channel label, attributes, rep roles), holding per group the partial aggregates of each
+decomposable measure under the measure's own condition:
+
+- ``COUNT``: the count of rows that meet the condition;
+- ``SUM``: the sum of the values;
+- ``MEAN``: the sum and the count of the non-empty values;
+- ``STD``: the sum, the count and the sum of squared deviations from the group's own mean, which
+  combine exactly (Chan et al.'s pairwise update) into the standard deviation of any coarser group.
+
+Medians cannot be combined from partials, so a fact with medians also gets
+``_rollup_<fact>__values``: its rows reduced to the day, the dimensions and each median's measured
+value (empty where the condition fails). Medians and their order-statistic intervals are computed
+from it exactly as from the raw rows, without the joins that built the fact.
+
+Snapshot facts (open deals and active customers at each period's start or end) are joined to the
+periods themselves and have no rollup. A rollup is read only while it matches the store: the rows
+of every canonical table, their columns and the workspace's rep role must be those it was built
+from (``_rollup_meta``), otherwise the engine reads the raw rows, as it does on PostgreSQL, Spark or
+a store no import wrote since rollups existed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from salesscope.engine.facts import DIM_COLUMN, FACTS, Ctx, Fact
+from salesscope.engine.measures import MEASURES, Agg, Measure
+from salesscope.schema import Table
+
+if TYPE_CHECKING:
+    import duckdb
+    import ibis
+    import ibis.expr.types as ir
+
+PREFIX = "_rollup_"
+META = "_rollup_meta"
+VALUES = "__values"
+DAYS = "_rollup_days"
+# Bump when a fact's rows or a measure's meaning change, so that rollups built before are not read.
+VERSION = 1
+DECOMPOSABLE = (Agg.COUNT, Agg.SUM, Agg.MEAN, Agg.STD)
+MEDIANS = (Agg.MEDIAN, Agg.MEDIAN_CI)
+# Besides its dimensions, what a fact's rows are grouped by because the engine filters on it.
+GROUPED = {"quotas": ("level",)}
+# How many fact queries each path answered in this process (what the tests check).
+reads: Counter[str] = Counter()
+
+
+def key(m: Measure) -> str:
+    """A measure's name in a rollup's columns, tied to its definition (a changed measure is not read)."""
+    digest = hashlib.sha1(repr((m.fact, m.agg.value, m.column, m.where)).encode()).hexdigest()[:8]
+    return f"{m.name}_{digest}"
+
+
+def rolled_facts() -> list[Fact]:
+    return [f for f in FACTS.values() if not f.snapshot]
+
+
+def grouping(fact: Fact, columns: dict[str, tuple[str, ...]]) -> list[str]:
+    """The columns a fact's rollup is grouped by besides the day."""
+    dims = sorted(DIM_COLUMN[d] for d in fact.dims) + sorted(fact.extra_dims(columns))
+    return dims + list(GROUPED.get(fact.name, ()))
+
+
+def partials(m: Measure, t: ir.Table) -> dict[str, ir.Value]:
+    """The partial aggregates of a decomposable measure over one group of the fact's rows."""
+    k, where = key(m), m.condition(t)
+    if m.agg is Agg.COUNT:
+        return {f"c__{k}": t.count(where=where) if where is not None else t.count()}
+    v = m.value(t)
+    out = {f"s__{k}": v.sum(where=where)}
+    if m.agg in (Agg.MEAN, Agg.STD):
+        out[f"n__{k}"] = v.count(where=where)
+    if m.agg is Agg.STD:
+        out[f"q__{k}"] = (v.var(how="pop", where=where) * v.count(where=where)).cast("float64")
+    return out
+
+
+def masked(m: Measure, t: ir.Table) -> ir.Value:
+    """A median's measured value, empty where its condition fails."""
+    import ibis
+
+    cond = m.condition(t)
+    return m.value(t) if cond is None else ibis.ifelse(cond, m.value(t), ibis.null("float64"))
+
+
+def measures_of(fact: Fact) -> list[Measure]:
+    return [m for m in MEASURES.values() if m.fact == fact.name]
+
+
+# -- building (inside an import's transaction) -------------------------------------------------
+
+def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None) -> None:
+    """Rebuild every rollup from the store's rows, on ``con`` (inside its open transaction)."""
+    import ibis
+
+    from salesscope.engine.compute import table_stats
+    from salesscope.engine.dimensions import store_columns
+
+    backend = ibis.duckdb.from_connection(con)
+    for name in backend.list_tables():
+        if name.startswith(PREFIX):
+            con.execute(f'DROP TABLE "{name}"')
+    counts, _ = table_stats(backend)
+    columns = store_columns(backend)
+    _days_table(con, backend)
+    ctx = Ctx(backend, backend.table(DAYS), backend.table(DAYS), row_counts=counts, columns=columns,
+              rep_role=rep_role)
+    built: dict[str, Any] = {}
+    for fact in rolled_facts():
+        if not all(counts.get(t.value) for t in fact.tables[:1]) or fact.tables[0].value not in columns:
+            continue
+        t = fact.build(ctx)
+        by = grouping(fact, columns)
+        ms = measures_of(fact)
+        aggs: dict[str, ir.Value] = {"_rows": t.count()}
+        for m in ms:
+            if m.agg in DECOMPOSABLE:
+                aggs |= partials(m, t)
+        name = PREFIX + fact.name
+        con.execute(f'CREATE TABLE "{name}" AS {backend.compile(t.group_by(["day", *by]).aggregate(**aggs))}')
+        values = [m for m in ms if m.agg in MEDIANS]
+        if values:
+            rows = t.select("day", *by, **{f"v__{key(m)}": masked(m, t) for m in values})
+            con.execute(f'CREATE TABLE "{name}{VALUES}" AS {backend.compile(rows)}')
+        built[fact.name] = {"dims": by, "columns": sorted(aggs),
+                            "values": sorted(f"v__{key(m)}" for m in values)}
+    con.execute(f'DROP TABLE "{DAYS}"')
+    meta = {"version": VERSION, "counts": counts, "columns": {k: list(v) for k, v in columns.items()},
+            "rep_role": rep_role, "facts": built}
+    con.execute(f'CREATE TABLE "{META}" (meta VARCHAR)')
+    con.execute(f'INSERT INTO "{META}" VALUES (?)', [json.dumps(meta, sort_keys=True)])
+
+
+def _days_table(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend) -> None:
+    """Every day a quota or a cost may be spread over (they are spread evenly over their days)."""
+    present = set(backend.list_tables())
+    spans = []
+    if Table.QUOTAS.value in present:
+        spans.append("SELECT min(period_start) AS lo, max(period_end) AS hi FROM quotas")
+    if Table.COSTS.value in present:
+        spans.append("SELECT min(coalesce(day, period_start)), max(coalesce(day, period_end)) FROM costs")
+    span = " UNION ALL ".join(spans) or "SELECT NULL::DATE, NULL::DATE"
+    con.execute(f'CREATE TABLE "{DAYS}" AS SELECT CAST(d AS DATE) AS day, CAST(d AS DATE) AS period_start '
+                f"FROM (SELECT min(lo) AS lo, max(hi) AS hi FROM ({span})) s, "
+                "range(s.lo, s.hi + INTERVAL 1 DAY, INTERVAL 1 DAY) r(d) WHERE s.lo IS NOT NULL")
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rollup:
+    """One fact's rollup as stored: its tables, what it is grouped by, which measures it holds."""
+
+    fact: str
+    dims: frozenset[str]
+    columns: frozenset[str]
+    values: frozenset[str]  # the medians' values (empty: no values table)
+
+    @property
+    def table(self) -> str:
+        return PREFIX + self.fact
+
+    @property
+    def values_table(self) -> str:
+        return PREFIX + self.fact + VALUES
+
+    def serves(self, dims: list[str], measures: list[Measure]) -> bool:
+        """Whether the rollup answers these measures by these dimensions."""
+        if not set(dims) <= self.dims:
+            return False
+        for m in measures:
+            k = key(m)
+            if m.agg in MEDIANS and f"v__{k}" not in self.values:
+                return False
+            if m.agg in DECOMPOSABLE and not {f"c__{k}", f"s__{k}"} & self.columns:
+                return False
+        return True
+
+
+def available(backend: ibis.BaseBackend, counts: dict[str, int], columns: dict[str, tuple[str, ...]],
+              rep_role: str | None) -> dict[str, Rollup]:
+    """The rollups that match the store as it is now (none when the store has none or they are
+    stale): what the meta table says was built from exactly these rows, columns and rep role."""
+    tables = set(backend.list_tables())
+    if META not in tables:
+        return {}
+    raw = backend.table(META).execute()
+    if len(raw) != 1:
+        return {}
+    meta = json.loads(raw["meta"].iloc[0])
+    if (meta.get("version") != VERSION or meta.get("rep_role") != rep_role or meta.get("counts") != counts
+            or meta.get("columns") != {k: list(v) for k, v in columns.items()}):
+        return {}
+    return {fact: Rollup(fact, frozenset(info["dims"]), frozenset(info["columns"]), frozenset(info["values"]))
+            for fact, info in meta["facts"].items()
+            if PREFIX + fact in tables and (not info["values"] or PREFIX + fact + VALUES in tables)}
+
+
+def combined(m: Measure, t: ir.Table) -> ir.Value:
+    """A decomposable measure of a group, combined from its days' partials in ``t`` (a STD also
+    reads its group's mean, ``_mean_<name>``, see :func:`group_means`)."""
+    import ibis
+
+    k = key(m)
+    match m.agg:
+        case Agg.COUNT:
+            return t[f"c__{k}"].sum().cast("int64")
+        case Agg.SUM:
+            return t[f"s__{k}"].sum()
+        case Agg.MEAN:
+            n = t[f"n__{k}"].sum()
+            return ibis.ifelse(n > 0, t[f"s__{k}"].sum() / n.cast("float64"), ibis.null("float64"))
+        case Agg.STD:
+            n, each = t[f"n__{k}"].sum(), t[f"n__{k}"].cast("float64")
+            dev = t[f"s__{k}"] / each - t[f"_mean_{m.name}"]
+            m2 = t[f"q__{k}"].sum().fill_null(0.0) + (each * dev * dev).sum().fill_null(0.0)
+            var = ibis.greatest(m2, 0.0) / (n - 1).cast("float64")
+            return ibis.ifelse(n > 1, var.sqrt(), ibis.null("float64"))
+    raise ValueError(m.agg)
+
+
+def group_means(measures: list[Measure], t: ir.Table, keys: list[str]) -> ir.Table:
+    """``t`` with the mean of each STD's values over its group (the centre its deviations combine around)."""
+    by = [t[k] for k in keys]
+    return t.mutate(**{f"_mean_{m.name}": t[f"s__{key(m)}"].sum().over(group_by=by)
+                       / t[f"n__{key(m)}"].sum().over(group_by=by).cast("float64")
+                       for m in measures if m.agg is Agg.STD})
