@@ -86,7 +86,8 @@ def requests_for(c: TestClient, web) -> dict[str, tuple[set[str], object]]:
         "DELETE /api/v1/views/{view_id}": (EVERYONE, lambda h, w: c.delete(
             f"/api/v1/views/{own_view(w)}", headers=h)),
         "GET /api/v1/alerts": (EVERYONE, lambda h, w: c.get("/api/v1/alerts", headers=h)),
-        "POST /api/v1/alerts/seen": (EVERYONE, lambda h, w: c.post("/api/v1/alerts/seen", headers=h)),
+        "POST /api/v1/alerts/seen": (EVERYONE, lambda h, w: c.post("/api/v1/alerts/seen", headers=h,
+                                                                        json={"keys": ["0" * 24]})),
         "GET /api/v1/funnel/stages": (EVERYONE, lambda h, w: c.get("/api/v1/funnel/stages", headers=h)),
         "GET /api/v1/me": (EVERYONE, lambda h, w: c.get("/api/v1/me", headers=h)),
         "GET /api/v1/catalog": (EVERYONE, lambda h, w: c.get("/api/v1/catalog", headers=h)),

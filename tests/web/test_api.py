@@ -255,7 +255,7 @@ def test_subscriptions_table_and_scope(own_role, own_app):
     cols = [r[0] for r in own_app.state.service.fetch(
         "SELECT column_name FROM information_schema.columns WHERE table_name = '_subscriptions' "
         "ORDER BY ordinal_position")]
-    assert cols == ["id", "recipient", "language", "schedule", "filter", "last_sent_at", "created_at"]
+    assert cols == ["id", "recipient", "language", "schedule", "filter", "last_sent_at", "created_at", "owner"]
     mine = rep.get("/api/v1/subscriptions").json()
     assert [s["recipient"] for s in mine] == ["r01@example.com"]
     assert rep.delete(f"/api/v1/subscriptions/{mine[0]['id']}", headers={"X-CSRF-Token": rcsrf}).status_code == 200

@@ -29,8 +29,11 @@ DDL = (
     "CREATE SEQUENCE IF NOT EXISTS _subscriptions_id_seq START 1;"
     f'CREATE TABLE IF NOT EXISTS "{TABLE}" (id INTEGER DEFAULT nextval(\'_subscriptions_id_seq\'), '
     "recipient VARCHAR NOT NULL, language VARCHAR NOT NULL, schedule VARCHAR NOT NULL, filter VARCHAR, "
-    "last_sent_at TIMESTAMP, created_at TIMESTAMP NOT NULL)"
+    "last_sent_at TIMESTAMP, created_at TIMESTAMP NOT NULL, owner VARCHAR)"
 )
+# Who subscribed through the dashboard (a user id): their bell shows the findings of their digests.
+ADD_OWNER = f'ALTER TABLE "{TABLE}" ADD COLUMN IF NOT EXISTS owner VARCHAR'
+COLUMNS = "id, recipient, language, schedule, filter, last_sent_at, created_at"
 
 
 @dataclass
@@ -43,6 +46,10 @@ class Subscription:
     last_sent_at: dt.datetime | None
     created_at: dt.datetime | None
 
+    @classmethod
+    def of_row(cls, r: tuple) -> Subscription:
+        return cls(int(r[0]), r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6])
+
     def describe(self) -> str:
         flt = ", ".join(f"{k}={v}" for k, v in self.filter.items()) or "all"
         return f"#{self.id} {self.recipient} {self.schedule} {self.language} [{flt}]"
@@ -51,6 +58,7 @@ class Subscription:
 def ensure_table(ws: Any) -> None:
     """Create the subscriptions table if absent (the web API and the CLI share it through here)."""
     ws.duckdb.execute(DDL)
+    ws.duckdb.execute(ADD_OWNER)
 
 
 def _now() -> dt.datetime:
@@ -58,8 +66,10 @@ def _now() -> dt.datetime:
 
 
 def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "en",
-        filter: dict[str, str] | None = None) -> Subscription:  # noqa: A002 - the column's name
-    """Subscribe ``recipient`` to a digest of everything or of one team or rep."""
+        filter: dict[str, str] | None = None,  # noqa: A002 - the column's name
+        owner: str | None = None) -> Subscription:
+    """Subscribe ``recipient`` to a digest of everything or of one team or rep (``owner``: the user
+    id of whoever subscribed in the dashboard)."""
     if "@" not in recipient or recipient.startswith("@") or any(c in recipient for c in " \r\n,;<>"):
         raise InputError(Text("error.digest.bad_recipient", recipient=recipient))
     if schedule not in SCHEDULES:
@@ -72,18 +82,28 @@ def add(ws: Any, recipient: str, *, schedule: str = "monthly", language: str = "
         raise InputError(Text("error.digest.bad_filter", filter=sorted(bad), options=", ".join(FILTER_KEYS)))
     ensure_table(ws)
     row = ws.duckdb.execute(
-        f'INSERT INTO "{TABLE}" (recipient, language, schedule, filter, created_at) VALUES (?, ?, ?, ?, ?) '
-        "RETURNING id", [recipient, language, schedule, json.dumps(flt, ensure_ascii=False), _now()]).fetchone()
+        f'INSERT INTO "{TABLE}" (recipient, language, schedule, filter, created_at, owner) '
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        [recipient, language, schedule, json.dumps(flt, ensure_ascii=False), _now(), owner]).fetchone()
     return next(s for s in list_all(ws) if s.id == row[0])
 
 
 def list_all(ws: Any) -> list[Subscription]:
     """Every subscription, oldest first."""
     ensure_table(ws)
-    rows = ws.duckdb.execute(
-        f'SELECT id, recipient, language, schedule, filter, last_sent_at, created_at FROM "{TABLE}" '
-        "ORDER BY id").fetchall()
-    return [Subscription(int(r[0]), r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+    rows = ws.duckdb.execute(f'SELECT {COLUMNS} FROM "{TABLE}" ORDER BY id').fetchall()
+    return [Subscription.of_row(r) for r in rows]
+
+
+def owned_by(ws: Any, owner: str) -> list[Subscription]:
+    """The subscriptions ``owner`` made in the dashboard, oldest first; read only (a reader's
+    connection may not create the table)."""
+    has = ws.duckdb.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? "
+                            "AND column_name = 'owner'", [TABLE]).fetchone()[0]
+    if not has:
+        return []
+    rows = ws.duckdb.execute(f'SELECT {COLUMNS} FROM "{TABLE}" WHERE owner = ? ORDER BY id', [owner]).fetchall()
+    return [Subscription.of_row(r) for r in rows]
 
 
 def remove(ws: Any, sub_id: int) -> None:
@@ -164,6 +184,25 @@ def summary(data: Any) -> list[str]:
     return lines
 
 
+def report_of(ws: Any, sub: Subscription, today: dt.date, *, sections: tuple[str, ...] | None = None,
+              lang: str | None = None) -> Any:
+    """What ``sub``'s digest reports on ``today``: its last finished week or month, its filter as the
+    scope, in its language (or ``lang``)."""
+    from salesscope.report.builder import build, scope_from_filter
+
+    _, end = last_finished(ws, sub.schedule, today)
+    lang = lang or sub.language
+    return build(ws, lang=lang if locale.supported(lang) else locale.DEFAULT, grain=SCHEDULES[sub.schedule],
+                 scope=scope_from_filter(sub.filter), today=end + dt.timedelta(days=1), sections=sections,
+                 forecast=sections is None)
+
+
+def findings(ws: Any, sub: Subscription, today: dt.date | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+    """The advice findings ``sub``'s digest carries on ``today`` (its report's advice section), as the
+    advice engine's dicts; the dashboard's bell shows these."""
+    return report_of(ws, sub, today or dt.date.today(), sections=("advice",), lang=lang).findings or []
+
+
 def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: str = "pdf",
             link: str | None = None) -> Digest:
     """Build ``sub``'s report (its filter as the scope) as a mail: the indicators inline, the full
@@ -171,13 +210,10 @@ def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: st
     link to the dashboard when one is given."""
     from salesscope.formatting import number
     from salesscope.report import render_bytes
-    from salesscope.report.builder import build, scope_from_filter
 
     today = today or dt.date.today()
-    lang = sub.language if locale.supported(sub.language) else locale.DEFAULT
-    start, end = last_finished(ws, sub.schedule, today)
-    data = build(ws, lang=lang, grain=SCHEDULES[sub.schedule], scope=scope_from_filter(sub.filter),
-                 today=end + dt.timedelta(days=1))
+    data = report_of(ws, sub, today)
+    lang = data.lang
     schedule = texts.t(sub.schedule, lang)
     period = locale.digits(data.period, lang)
     scope = "; ".join(f"{locale.word('dim', k, lang)}: {v}" for k, v in sub.filter.items())
@@ -195,8 +231,9 @@ def compose(ws: Any, sub: Subscription, *, today: dt.date | None = None, fmt: st
             notes.append(texts.t("digest_attached", lang, name=filename))
     if link:
         notes.append(texts.t("digest_link", lang, url=link))
+    advice = [f"• {f[f'advice_{lang}']}" for f in data.top()]
     body = "\n".join([texts.t("digest_body", lang, schedule=schedule, period=period, scope=scope_line), "",
-                      *summary(data), "", *notes])
+                      *summary(data), "", *([texts.t("advice", lang), *advice, ""] if advice else []), *notes])
     return Digest(sub, texts.t("digest_subject", lang, schedule=schedule, period=period), body,
                   payload, filename, mime)
 

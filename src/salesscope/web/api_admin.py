@@ -143,7 +143,17 @@ def svc_users(svc: Service) -> UserStore:
 
 
 # -- subscriptions ---------------------------------------------------------------------------
-def _allowed_filter(user: User, flt: dict[str, str], team_of: dict[str, str]) -> bool:
+def default_filter(user: User) -> dict[str, str]:
+    """A digest's filter when none is asked for: a rep's own rows, a manager's team, an admin's all."""
+    if user.role == "rep":
+        return {"rep": user.rep_id or ""}
+    if user.role == "manager":
+        return {"team": user.team or ""}
+    return {}
+
+
+def allowed_filter(user: User, flt: dict[str, str], team_of: dict[str, str]) -> bool:
+    """Whether a digest of ``flt`` stays inside what ``user`` may see."""
     if user.role == "admin":
         return True
     if user.role == "manager":
@@ -163,7 +173,7 @@ def list_subscriptions(user: UserDep, svc: SvcDep) -> list[dict[str, Any]]:
     return [{"id": s.id, "recipient": s.recipient, "language": s.language, "schedule": s.schedule,
              "filter": s.filter, "created_at": s.created_at.isoformat() if s.created_at else None,
              "last_sent_at": s.last_sent_at.isoformat() if s.last_sent_at else None}
-            for s in subs if _allowed_filter(user, s.filter, team_of)]
+            for s in subs if allowed_filter(user, s.filter, team_of)]
 
 
 @router.post("/subscriptions", status_code=201, tags=["subscriptions"])
@@ -171,15 +181,12 @@ def create_subscription(body: NewSubscription, user: UserDep, svc: SvcDep) -> di
     """Subscribe an address to a weekly or monthly digest of a team, a rep or (admins) everything."""
     from salesscope.report import digest
 
-    flt: dict[str, str] = {k: v for k, v in body.filter.items()}
-    if user.role == "rep":
-        flt = {"rep": user.rep_id or ""} if not flt else flt
-    elif user.role == "manager" and not flt:
-        flt = {"team": user.team or ""}
-    if not _allowed_filter(user, flt, svc.team_of()):
+    flt: dict[str, str] = {str(k): v for k, v in body.filter.items()} or default_filter(user)
+    if not allowed_filter(user, flt, svc.team_of()):
         raise Forbidden(Text("error.digest.outside_scope"))
     with svc.writing() as ws:
-        sub = digest.add(ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt)
+        sub = digest.add(ws, body.recipient, schedule=body.schedule, language=body.language, filter=flt,
+                         owner=user.user_id)
     return {"id": sub.id, "recipient": sub.recipient, "language": sub.language, "schedule": sub.schedule,
             "filter": sub.filter, "created_at": sub.created_at.isoformat() if sub.created_at else None}
 

@@ -322,8 +322,8 @@ const SS = (() => {
     await load();
   }
 
-  // The bell: findings for the reader's scope (those of their digest); the count is of those not
-  // seen before; opening the list marks them seen.
+  // The bell: the findings of the reader's e-mail digests; the count is of those not seen before;
+  // opening the list marks those it shows seen.
   async function initBell() {
     const bell = document.getElementById("bell"), panel = document.getElementById("bell-panel");
     const count = document.getElementById("bell-count");
@@ -345,11 +345,12 @@ const SS = (() => {
       panel.replaceChildren(el("h3", {}, T.alerts),
         items.length ? el("ul", {}, items.map((f) => el("li", { class: f.new ? "new" : "" },
           el("span", { class: `badge ${f.kind}` }, T[`kind_${f.kind}`] || f.kind), " ",
-          el("a", { href: `/indicator/${f.kpi}?${zoomQuery({ period: f.period })}` }, kpiName(f.kpi)), " ",
+          el("a", { href: `/indicator/${f.kpi}?${zoomQuery({ period: f.period, grain: f.grain, from: null, to: null })}` }, kpiName(f.kpi)), " ",
           periodLabel(f.period || ""), f.new ? el("span", { class: "badge new-badge" }, T.alert_new) : null,
           el("p", {}, isolate(inLang(f, "advice")))))) : el("p", { class: "muted" }, T.no_advice));
-      if (items.some((f) => f.new)) {
-        try { await api("/api/v1/alerts/seen", { method: "POST" }); draw(0); } catch (e) { /* shown again next time */ }
+      const fresh = items.filter((f) => f.new).map((f) => f.key);
+      if (fresh.length) {
+        try { await api("/api/v1/alerts/seen", { method: "POST", body: { keys: fresh } }); draw(0); } catch (e) { /* shown again next time */ }
       }
     });
     await load();
