@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from salesscope.engine import calendar as cal
 from salesscope.engine import rollup
+from salesscope.engine.catalog import Catalog
 from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
 from salesscope.engine.dimensions import store_columns, stored_column
 from salesscope.engine.facts import Ctx, Fact
@@ -42,14 +43,15 @@ TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table
                Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
 
 
-def table_stats(backend: ibis.BaseBackend) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
+def table_stats(backend: ibis.BaseBackend, catalog: Catalog | None = None,
+                ) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
     """Rows per canonical table and the span of the data's dates, in one query."""
-    present = set(backend.list_tables())
+    catalog = catalog or Catalog(backend)
     parts = []
     for t in Table:
-        if t.value not in present:
+        if t.value not in catalog.names:
             continue
-        tbl = backend.table(t.value)
+        tbl = catalog.table(t.value)
         col = TIME_COLUMN.get(t)
         lo = tbl[col].cast("date").min() if col else ibis.null("date")
         hi = tbl[col].cast("date").max() if col else ibis.null("date")
@@ -85,7 +87,8 @@ class Plan:
     def __init__(self, ws: Workspace, req: Request) -> None:
         self.ws, self.req = ws, req
         self.backend = ws.backend
-        self.counts, found = ws.shared(("table_stats",), lambda: table_stats(self.backend))
+        self.catalog: Catalog = ws.shared(("catalog",), lambda: Catalog(self.backend))
+        self.counts, found = ws.shared(("table_stats",), lambda: table_stats(self.backend, self.catalog))
         self.data_span = found  # the first and last day the data holds, or None
         first, last = req.start, req.end
         if first is None or last is None:
@@ -105,12 +108,12 @@ class Plan:
             "t_end": pa.array([dt.datetime.combine(p.end + cal.ONE_DAY, dt.time()) for p in self.periods],
                               pa.timestamp("us")),
         })
-        self.columns = ws.shared(("columns",), lambda: store_columns(self.backend))
+        self.columns = ws.shared(("columns",), lambda: store_columns(self.backend, catalog=self.catalog))
         self.ctx = Ctx(self.backend, ibis.memtable(cal.day_table(self.periods)), ibis.memtable(pt),
                        req.scope, self.counts, columns=self.columns, rep_role=ws.config.rep_role,
-                       tables=ws.table)
+                       tables=self.catalog.table)
         self.keys = ["period_start"] + [str(d) for d in req.dims]
-        self.rollups = ws.shared(("rollups",), lambda: rollup.available(self.backend, self.counts, self.columns,
+        self.rollups = ws.shared(("rollups",), lambda: rollup.available(self.catalog, self.counts, self.columns,
                                                                          ws.config.rep_role))
         self.keyed: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}  # see _keyed
         self.grids: dict[tuple[int, ...], tuple[list[pd.DataFrame], pd.DataFrame, pd.Index]] = {}  # see _grid
@@ -151,7 +154,7 @@ class Plan:
     def rollup_expr(self, fact: Fact, measures: list[Measure], rolled: rollup.Rollup) -> ibis.Table | None:
         """The same query as :meth:`aggregate_expr`, combined from the fact's per-day rollup (and its
         medians' values), with the same numbers (None when the fact is out of scope)."""
-        t = self.fact_table(fact, self.ws.table(rolled.table))
+        t = self.fact_table(fact, self.catalog.table(rolled.table))
         if t is None:
             return None
         sums = [m for m in measures if m.agg in rollup.DECOMPOSABLE]
@@ -160,7 +163,7 @@ class Plan:
                                               **{m.name: rollup.combined(m, t) for m in sums})
         medians = [Measure(m.name, m.fact, m.agg, f"v__{rollup.key(m)}") for m in measures if m.agg in rollup.MEDIANS]
         if medians:
-            values = self.fact_table(fact, self.ws.table(rolled.values_table))
+            values = self.fact_table(fact, self.catalog.table(rolled.values_table))
             assert values is not None  # the same scope as the rollup's
             out = out.join(self.aggregate_rows(values, medians).drop("_rows"), self.keys)
         return out

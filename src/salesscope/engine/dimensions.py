@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from salesscope.engine.catalog import Catalog
 from salesscope.errors import QueryError
 from salesscope.locale import Text
 from salesscope.schema import (
@@ -44,10 +45,11 @@ def stored_column(dim: str) -> str:
     return attribute_column(dim)
 
 
-def store_columns(backend, tables: Iterable[Table] = tuple(Table)) -> dict[str, tuple[str, ...]]:
+def store_columns(backend, tables: Iterable[Table] = tuple(Table), *,
+                  catalog: Catalog | None = None) -> dict[str, tuple[str, ...]]:
     """The stored columns of each canonical table present in the store."""
-    present = set(backend.list_tables())
-    return {t.value: tuple(backend.table(t.value).columns) for t in tables if t.value in present}
+    catalog = catalog or Catalog(backend)
+    return {t.value: tuple(catalog.table(t.value).columns) for t in tables if t.value in catalog.names}
 
 
 def available(columns: Mapping[str, Iterable[str]]) -> list[str]:

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     import ibis
     import ibis.expr.types as ir
 
+    from salesscope.engine.catalog import Catalog
+
 PREFIX = "_rollup_"
 META = "_rollup_meta"
 VALUES = "__values"
@@ -187,14 +189,14 @@ class Rollup:
         return True
 
 
-def available(backend: ibis.BaseBackend, counts: dict[str, int], columns: dict[str, tuple[str, ...]],
+def available(catalog: Catalog, counts: dict[str, int], columns: dict[str, tuple[str, ...]],
               rep_role: str | None) -> dict[str, Rollup]:
     """The rollups that match the store as it is now (none when the store has none or they are
     stale): what the meta table says was built from exactly these rows, columns and rep role."""
-    tables = set(backend.list_tables())
+    tables = catalog.names
     if META not in tables:
         return {}
-    raw = backend.table(META).execute()
+    raw = catalog.table(META).execute()
     if len(raw) != 1:
         return {}
     meta = json.loads(raw["meta"].iloc[0])
