@@ -1,4 +1,4 @@
-"""The store's tables as Ibis tables, every schema read in one query.
+"""The store's tables as Ibis tables (every schema read in one query), their rows and dates.
 
 Ibis reads a table's schema with one query per table (``DESCRIBE``); a request names some twenty
 tables, so on DuckDB the schemas of all of them are read at once from ``information_schema`` and
@@ -8,7 +8,10 @@ the tables built from them, the same tables ``backend.table`` returns. Other eng
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
+
+from salesscope.schema import Table
 
 if TYPE_CHECKING:
     import ibis
@@ -44,3 +47,37 @@ def _duckdb_schemas(backend) -> dict:
     for table, column, typ, nullable in rows:
         cols.setdefault(table, {})[column] = types.from_string(typ, nullable=nullable == "YES")
     return {t: sch.Schema(c) for t, c in cols.items()}
+
+
+# The time column that dates each table, to find the data's range when none is asked for.
+TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table.OPPORTUNITIES: "created_at",
+               Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
+
+
+def table_stats(backend: ibis.BaseBackend, catalog: Catalog | None = None,
+                ) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
+    """Rows per canonical table and the span of the data's dates, in one query."""
+    import ibis
+    import pandas as pd
+
+    catalog = catalog or Catalog(backend)
+    parts = []
+    for t in Table:
+        if t.value not in catalog.names:
+            continue
+        tbl = catalog.table(t.value)
+        col = TIME_COLUMN.get(t)
+        lo = tbl[col].cast("date").min() if col else ibis.null("date")
+        hi = tbl[col].cast("date").max() if col else ibis.null("date")
+        if t is Table.OPPORTUNITIES:  # a deal closed later than any record was created
+            hi = ibis.greatest(hi, tbl.closed_at.cast("date").max().fill_null(hi))
+        parts.append(tbl.aggregate(name=ibis.literal(t.value), rows=tbl.count(), lo=lo, hi=hi))
+    counts = {t.value: 0 for t in Table}
+    if not parts:
+        return counts, None
+    df = backend.execute(ibis.union(*parts))
+    counts |= {r.name: int(r.rows) for r in df.itertuples()}
+    dated = df[df["rows"] > 0].dropna(subset=["lo", "hi"])
+    if dated.empty:
+        return counts, None
+    return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from salesscope.engine import calendar as cal
 from salesscope.engine import rollup
-from salesscope.engine.catalog import Catalog
+from salesscope.engine.catalog import Catalog, table_stats
 from salesscope.engine.coverage import COVERAGE_COLUMNS, coverage_frame
 from salesscope.engine.dimensions import store_columns, stored_column
 from salesscope.engine.facts import Ctx, Fact
@@ -29,7 +29,6 @@ from salesscope.engine.request import Request
 from salesscope.engine.stats import median_ranks
 from salesscope.errors import QueryError
 from salesscope.locale import Text
-from salesscope.schema import Table
 from salesscope.vocab import Direction, Grain
 
 if TYPE_CHECKING:
@@ -38,37 +37,6 @@ if TYPE_CHECKING:
 TIDY_COLUMNS = ["kpi", "period", "period_start", "period_end"]
 VALUE_COLUMNS = ["value", "unit", "numerator", "denominator", "n", "ci_low", "ci_high",
                  "previous_value", "change", "reason", "target", "status", *COVERAGE_COLUMNS]
-# The time column that dates each table, to find the data's range when none is asked for.
-TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table.OPPORTUNITIES: "created_at",
-               Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
-
-
-def table_stats(backend: ibis.BaseBackend, catalog: Catalog | None = None,
-                ) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
-    """Rows per canonical table and the span of the data's dates, in one query."""
-    catalog = catalog or Catalog(backend)
-    parts = []
-    for t in Table:
-        if t.value not in catalog.names:
-            continue
-        tbl = catalog.table(t.value)
-        col = TIME_COLUMN.get(t)
-        lo = tbl[col].cast("date").min() if col else ibis.null("date")
-        hi = tbl[col].cast("date").max() if col else ibis.null("date")
-        if t is Table.OPPORTUNITIES:  # a deal closed later than any record was created
-            hi = ibis.greatest(hi, tbl.closed_at.cast("date").max().fill_null(hi))
-        parts.append(tbl.aggregate(name=ibis.literal(t.value), rows=tbl.count(), lo=lo, hi=hi))
-    counts = {t.value: 0 for t in Table}
-    if not parts:
-        return counts, None
-    df = backend.execute(ibis.union(*parts))
-    counts |= {r.name: int(r.rows) for r in df.itertuples()}
-    dated = df[df["rows"] > 0].dropna(subset=["lo", "hi"])
-    if dated.empty:
-        return counts, None
-    return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())
-
-
 # A request for, say, days up to the year 7000 would build millions of empty periods.
 MAX_PERIODS = 5000
 

@@ -44,7 +44,7 @@ def period_tables(periods: list[cal.Period]) -> tuple[ir.Table, ir.Table]:
 def context(ws: Workspace, first: dt.date, last: dt.date, scope: Scope = EVERYTHING, *,
             records: bool = False) -> Ctx:
     """A fact context with one period, ``first`` to ``last`` (inclusive)."""
-    from salesscope.engine.compute import table_stats
+    from salesscope.engine.catalog import table_stats
 
     days, bounds = period_tables([cal.Period(first, last, "")])
     return Ctx(ws.backend, days, bounds, scope, table_stats(ws.backend)[0], records, rep_role=ws.config.rep_role)
@@ -173,7 +173,7 @@ ROSTER = Fact("roster", (Table.REPS,), frozenset({Dimension.REP, Dimension.TEAM}
 
 def dimension_values(ws: Workspace, dim: Dim, scope: Scope = EVERYTHING) -> list[str]:
     """Every value of ``dim`` in the roster and the facts that carry it, within scope."""
-    from salesscope.engine.compute import table_stats
+    from salesscope.engine.catalog import table_stats
 
     dimensions.check([dim], ws.backend)
     counts, found = table_stats(ws.backend)

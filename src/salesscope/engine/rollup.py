@@ -105,7 +105,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None) -> None:
     """Rebuild every rollup from the store's rows, on ``con`` (inside its open transaction)."""
     import ibis
 
-    from salesscope.engine.compute import table_stats
+    from salesscope.engine.catalog import table_stats
     from salesscope.engine.dimensions import store_columns
 
     backend = ibis.duckdb.from_connection(con)
