@@ -207,3 +207,20 @@ def test_a_large_import_stays_within_its_memory_limit_and_loads_every_row(ws, tm
     assert rows(ws, "SELECT current_setting('memory_limit')") == before
     want = {name: len(frame) for name, frame in generate(seed=5, scale=100_000, today=today).items()}
     assert ws.row_counts() == want
+
+
+def test_the_audit_log_counts_every_added_and_replaced_key_and_keeps_the_first_ones(ws, write, monkeypatch):
+    from salesscope.ingest import scope
+
+    monkeypatch.setattr(scope, "KEYS_RECORDED", 3)
+    first = write("leads.csv", "lead_id,created_at\n" + "".join(f"L{i},2024-01-01\n" for i in (5, 1, 3, 9)))
+    import_files(ws, [first], progress=False)
+    again = write("leads.csv", "lead_id,created_at\n" + "".join(f"L{i},2024-01-02\n" for i in (9, 8, 3, 2, 7, 4, 5)))
+    time_log = write("time_log.csv", "rep_id,day,hours,channel\nR2,2024-01-01,3,\nR1,2024-01-01,2,phone\n")
+    import_files(ws, [again, time_log], progress=False)
+    log = sorted((json.loads(c) for (c,) in rows(ws, "SELECT changes FROM _imports")), key=len)
+    assert log[0]["leads"] == {"added": 4, "added_keys": ["L1", "L3", "L5"], "replaced": 0, "replaced_keys": []}
+    assert log[1]["leads"] == {"added": 4, "added_keys": ["L2", "L4", "L7"],
+                               "replaced": 3, "replaced_keys": ["L3", "L5", "L9"]}
+    assert log[1]["time_log"] == {"added": 2, "added_keys": ["(R1, 2024-01-01, phone, )", "(R2, 2024-01-01, , )"],
+                                  "replaced": 0, "replaced_keys": []}

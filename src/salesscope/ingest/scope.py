@@ -13,6 +13,7 @@ import duckdb
 from salesscope.errors import Forbidden
 from salesscope.ingest.messages import Reason, SqlParam, sql_literal, sql_texts
 from salesscope.ingest.readers import q
+from salesscope.ingest.validate import rejected
 from salesscope.locale import Listed, Text
 from salesscope.schema import LOAD_ORDER, TABLES, Table
 from salesscope.sqlvalue import scalar
@@ -157,16 +158,15 @@ def changed_keys(con: duckdb.DuckDBPyConnection, table: Table) -> dict[str, obje
              "'(' || " + " || ', ' || ".join(f"coalesce(CAST(s.{q(k)} AS VARCHAR), '')"
                                              for k in spec.key) + " || ')'")
     same = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in spec.key)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT {shown} AS k, EXISTS (SELECT 1 "
-                f"FROM {target} t WHERE {same}) AS replaced FROM {stg} s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.tbl = {sql_literal(table.value)} "
-                "AND r.src = s.__src AND r.row = s.__row)")
+    # One pass: counted and the first keys kept per kind, without copying every key; into an
+    # empty table (a first import) nothing is replaced.
+    replaced = (f"EXISTS (SELECT 1 FROM {target} t WHERE {same})"
+                if scalar(con.execute(f"SELECT count(*) FROM {target}")) else "FALSE")
+    found = {r[0]: (r[1], r[2] or []) for r in con.execute(
+        f"SELECT replaced, count(*), min(k, {KEYS_RECORDED}) FROM (SELECT {shown} AS k, {replaced} "
+        f"AS replaced FROM {stg} s WHERE (s.__src, s.__row) NOT IN ({rejected(table)})) "
+        "GROUP BY replaced").fetchall()}
     out: dict[str, object] = {}
-    for label, flag in (("replaced", "replaced"), ("added", "NOT replaced")):
-        total = scalar(con.execute(f"SELECT count(*) FROM _changed WHERE {flag}"))
-        keys = [r[0] for r in con.execute(f"SELECT k FROM _changed WHERE {flag} ORDER BY k "
-                                          f"LIMIT {KEYS_RECORDED}").fetchall()]
-        out[label] = total
-        out[f"{label}_keys"] = keys
-    con.execute("DROP TABLE _changed")
+    for label, flag in (("replaced", True), ("added", False)):
+        out[label], out[f"{label}_keys"] = found.get(flag, (0, []))
     return out

@@ -48,6 +48,16 @@ LOADS_DDL = ("CREATE TEMP TABLE _loads (tbl VARCHAR, src INTEGER, query VARCHAR,
              "enrich_cols VARCHAR)")
 
 
+def rejected(table: Table | str, src: int | None = None) -> str:
+    """A subquery of the rows of a table rejected so far: their row numbers in one source, or
+    ``(source, row)`` pairs. Tested with ``IN`` it is one hash join; a correlated ``EXISTS``
+    would make DuckDB copy every row it tests first."""
+    tbl = lit(table.value if isinstance(table, Table) else table)
+    if src is None:
+        return f"SELECT (src, row) FROM _rej WHERE tbl = {tbl}"
+    return f"SELECT row FROM _rej WHERE tbl = {tbl} AND src = {src} AND row IS NOT NULL"
+
+
 @dataclass
 class Stage:
     """The keys and references of the rows of one table this import loads.
@@ -196,7 +206,7 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, stag
     once, into the store. ``collapsed``: repeats may be dropped from the staging table later
     (``deduplicate``), so loading follows its rows.
     """
-    tbl, stg = lit(typed.table.value), stage.name
+    stg = stage.name
     con.executemany("INSERT INTO _cols VALUES (?, ?, ?, ?)",
                     [[src, typed.table.value, n, i.source] for n, i in typed.columns.items()])
     checks = _checks(typed, stage.enrich)
@@ -209,11 +219,9 @@ def check_and_stage(con: duckdb.DuckDBPyConnection, typed: Typed, src: int, stag
                                      f"WHERE __src = {src}")):
         _reject_rows(con, typed, src, checks)
         _drop(con, stage, f"__src = {src} AND __bad")
-    accepted = (f"WHERE NOT EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = {tbl} "
-                f"AND r.row = t.__row)")
+    accepted = f"WHERE t.__row NOT IN ({rejected(typed.table, src)})"
     if collapsed:
-        accepted += (f" AND EXISTS (SELECT 1 FROM {stg} s WHERE s.__src = "
-                     f"{src} AND s.__row = t.__row)")
+        accepted += f" AND t.__row IN (SELECT __row FROM {stg} WHERE __src = {src})"
     if stage.enrich:
         cols = [typed.spec.key[0], *enriched_columns(typed)]
         stored = ", ".join(f"{_stored_value(typed, n)} AS {q(n)}" for n in cols)
@@ -232,9 +240,8 @@ def open_without_start(con: duckdb.DuckDBPyConnection, typed: Typed, src: int) -
     if excused == "FALSE" or "created_at" not in typed.columns:
         return []
     return [r[0] for r in con.execute(
-        f"SELECT __row FROM {typed.relation} t WHERE {excused} AND NOT "
-        f"EXISTS (SELECT 1 FROM _rej r WHERE r.src = {src} AND r.tbl = "
-        f"{lit(typed.table.value)} AND r.row = t.__row) ORDER BY __row").fetchall()]
+        f"SELECT __row FROM {typed.relation} t WHERE {excused} AND "
+        f"t.__row NOT IN ({rejected(typed.table, src)}) ORDER BY __row").fetchall()]
 
 
 def _key_sql(spec: TableSpec, alias: str = "") -> tuple[str, str]:
@@ -319,8 +326,7 @@ def drop_rejected(con: duckdb.DuckDBPyConnection, stage: Stage | Table) -> None:
     """Remove rejected rows from a staging table (of whole rows, when given a table)."""
     if isinstance(stage, Table):
         stage = Stage(stage, TABLES[stage])
-    _drop(con, stage, f"EXISTS (SELECT 1 FROM _rej r WHERE r.tbl = {lit(stage.table.value)} "
-                      "AND r.src = t.__src AND r.row = t.__row)")
+    _drop(con, stage, f"(t.__src, t.__row) IN ({rejected(stage.table)})")
 
 
 def references(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> list[Text]:
