@@ -251,6 +251,37 @@ def test_save_a_view_and_reopen_it(page, passwords):
     assert page.locator("#by-select").input_value() == "team"
 
 
+# Every text of the funnel chart: whether it lies inside the chart, and for "count · conversion"
+# the x of the count's first digit and of the conversion's (each is isolated: FSI ... PDI).
+FUNNEL_TEXTS = """() => {
+  const box = document.querySelector('#funnel-chart').getBoundingClientRect();
+  return [...document.querySelectorAll('#funnel-chart .main-svg text')].filter((t) => t.textContent.trim())
+    .map((t) => {
+      const r = t.getBoundingClientRect(), s = t.textContent, i = s.indexOf('\u2068'), j = s.lastIndexOf('\u2068');
+      const x = (k) => t.getStartPositionOfChar(k).x;
+      return { text: s, inside: r.left >= box.left - 1 && r.right <= box.right + 1,
+               count: i >= 0 ? x(i + 1) : null, conversion: j > i ? x(j + 1) : null };
+    });
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_funnel_reads_on_a_phone(browser, server, passwords, lang):
+    from .conftest import checked_page
+
+    with checked_page(browser, server) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        _open(page, "boss", passwords["boss"], f"/funnel?lang={lang}&{RANGE}")
+        texts = page.evaluate(FUNNEL_TEXTS)
+        page.locator("#funnel-chart").screenshot(path=str(SHOTS / f"funnel-phone-{lang}.png"))
+    cut = [t["text"] for t in texts if not t["inside"]]
+    assert not cut, f"cut at the chart's edge: {cut}"
+    pairs = [t for t in texts if t["conversion"] is not None]
+    assert len(pairs) >= 2  # leads have none; a later stage with a count has both
+    for t in pairs:  # read in the page's direction: the count first, then its conversion
+        assert (t["count"] > t["conversion"]) if lang == "fa" else (t["count"] < t["conversion"]), t
+
+
 def test_funnel_period_is_chosen_from_its_table(page, passwords, app):
     _open(page, "boss", passwords["boss"], f"/funnel?{RANGE}")
     assert "2026-03" in page.locator("main h1").inner_text()

@@ -197,11 +197,30 @@
       return { type: by ? "bar" : "funnel", name: g === null ? "" : SS.plotText(g),
         y: part.map((r) => T[`funnel_${r.stage}`] || r.stage), x: part.map((r) => r.count),
         orientation: "h", textinfo: "text", textposition: "outside", cliponaxis: false, hoverinfo: "x+y",
-        text: part.map((r) => (r.conversion === null ? shownCount(r).count
-          : `${shownCount(r).count} · ${shownCount(r).conversion}`)) };
+        text: part.map(barText) };
     });
+    // The texts sit beside their bars and the stage names left of them: each margin is as wide as
+    // its widest text, so none is cut on a phone.
+    await document.fonts.ready;
+    const widest = (texts) => Math.ceil(Math.max(0, ...texts.map(textWidth)));
     await SS.plot(box, traces, chartLayout({ height: 320, barmode: "group",
-      margin: { l: 110, r: 20, t: 10, b: 30 }, yaxis: { autorange: "reversed" } }), cfg);
+      margin: { l: widest(traces.flatMap((t) => t.y)) + 16, r: widest(traces.flatMap((t) => t.text)) + 12, t: 10, b: 30 },
+      yaxis: { autorange: "reversed" } }), cfg);
+  }
+
+  // "count · conversion" in the reader's words; in right-to-left text the whole reads right to left
+  // (RLI ... PDI) and each number is isolated (FSI ... PDI), so bidi cannot run them together.
+  function barText(r) {
+    const shown = shownCount(r);
+    if (r.conversion === null) return shown.count;
+    const text = SS.fill(T.funnel_bar, { count: `\u2068${shown.count}\u2069`, conversion: `\u2068${shown.conversion}\u2069` });
+    return SS.RTL ? `\u2067${text}\u2069` : text;
+  }
+
+  const measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text) {
+    measure.font = "12px Vazirmatn, 'Noto Naskh Arabic', sans-serif";
+    return measure.measureText(String(text).replace(/[\u2066-\u2069]/g, "")).width;
   }
 
   // One row per period (the latest first) and group, one column per stage: its count and the
