@@ -424,3 +424,21 @@ def test_a_period_not_over_shows_its_pace_and_milestones(page, passwords):
     # the card says the same pace
     _open(page, "boss", passwords["boss"], "/?calendar=jalali")
     assert page.locator(".card[data-kpi=quota_attainment] .pace").inner_text() == line
+
+
+def test_the_persian_file_picker_speaks_persian(page, passwords, demo_ws):
+    from salesscope import locale
+
+    _open(page, "boss", passwords["boss"], "/import?lang=fa")
+    picker = page.locator("#import-form .file-row")
+    assert picker.locator("label.button").inner_text() == locale.text("web.choose_files", "fa")
+    assert page.locator("#import-chosen").inner_text() == locale.text("web.no_file_chosen", "fa")
+    box = page.locator("#import-files").bounding_box()  # the browser's own English button is not seen
+    assert box["width"] <= 1 and box["height"] <= 1
+    files = sorted((demo_ws.path.parent / "demo-files").iterdir())[:2]
+    with page.expect_file_chooser() as chooser:
+        picker.locator("label.button").click()
+    chooser.value.set_files([str(f) for f in files])
+    chosen = page.locator("#import-chosen").inner_text()
+    assert chosen == f"۲ فایل انتخاب شد: {files[0].name}، {files[1].name}"
+    page.screenshot(path=str(SHOTS / "import-picker-fa.png"))

@@ -26,13 +26,26 @@ window.SSForms = (() => {
   }
 
   // ---------------------------------------------------------------- import
+  // The browser's own file button speaks the browser's language ("Choose files / No file chosen" in
+  // a Persian page): the input is hidden and a button and a line of the catalogue's stand for it.
+  function filePicker() {
+    const input = el("input", { type: "file", id: "import-files", name: "files", multiple: true, required: true,
+      class: "file-input", "aria-label": T.files, accept: ".csv,.tsv,.txt,.xlsx,.parquet,.json" });
+    const chosen = el("span", { class: "muted", id: "import-chosen", "aria-live": "polite" }, T.no_file_chosen);
+    input.addEventListener("change", () => chosen.replaceChildren(...(input.files.length
+      ? [SS.fill(T.files_chosen, { n: SS.digits(input.files.length) }), " ",
+        ...[...input.files].flatMap((f, i) => [i ? T.meta_list : "", el("bdi", {}, f.name)])]
+      : [T.no_file_chosen])));
+    return el("div", { class: "file-field" }, el("span", {}, T.files),
+      el("div", { class: "file-row" }, input, el("label", { for: "import-files", class: "button" }, T.choose_files), chosen));
+  }
+
   async function importPage(main) {
     const presets = (await api("/api/v1/imports/presets")).presets;
     const out = el("div", { id: "import-result" });
     const history = el("div");
     const form = el("form", { id: "import-form", class: "stack" },
-      el("label", {}, T.files, el("input", { type: "file", name: "files", multiple: true, required: true,
-        accept: ".csv,.tsv,.txt,.xlsx,.parquet,.json" })),
+      filePicker(),
       el("label", {}, T.table, el("select", { name: "table" }, el("option", { value: "" }, T.auto_detect),
         TABLES.map((t) => el("option", { value: t }, tableName(t))))),
       el("label", {}, T.preset, el("select", { name: "preset" }, el("option", { value: "" }, T.none),
@@ -83,7 +96,7 @@ window.SSForms = (() => {
         return el("tr", { "data-import": e.import_id },
           i ? null : [el("td", { rowspan: tables.length }, el("bdi", {}, (e.when || {})[LANG] || "—")),
             el("td", { rowspan: tables.length }, e.imported_by || "—"),
-            el("td", { rowspan: tables.length, class: "files" }, e.files.join(", "))],
+            el("td", { rowspan: tables.length, class: "files" }, e.files.join(T.meta_list))],
           el("td", {}, t ? tableName(t) : "—"),
           ["read", "loaded", "rejected"].map((k) => el("td", { class: `num ${k}` }, shown(c, k))),
           el("td", { class: "num added", title: keys(ch.added_keys, ch.added) }, ch.display ? shown(ch, "added") : "—"),
