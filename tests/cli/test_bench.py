@@ -17,20 +17,24 @@ LEFT_OUT = ["engine_single", "engine_batch", "pandas", "engine_subset", "polars"
 def test_a_small_run_skips_resumes_and_agrees(tmp_path):
     said: list[str] = []
     report = run(scale=2_000, workdir=tmp_path, skip=LEFT_OUT, say=said.append)
-    assert list(report["steps"]) == ["import", "engine", "duckdb_sql"]
+    assert list(report["steps"]) == ["import", "read_files", "engine", "duckdb_sql"]
+    # The import beside DuckDB's own reading of the same files, whose store is not kept.
+    assert report["summary"]["import_ratio_to_read_files"] == round(
+        report["steps"]["import"]["seconds"] / report["steps"]["read_files"]["seconds"], 2)
+    assert not list(tmp_path.glob("read_files.duckdb*"))
     assert report["generate"]["seconds"] > 0 and report["generate"]["peak_rss"] > 0
     assert sum(report["rows"].values()) > 2_000
     assert report["agreement"]["duckdb_sql"]["same"] and report["agreement"]["duckdb_sql"]["rows"] > 100
     for step in report["steps"].values():
         assert step["peak_rss_all"] >= step["peak_rss"] > 0 and step["cpu_seconds"] > 0
-    assert [m.split("] ", 1)[1].split(":")[0] for m in said if ": " in m] == ["generate", "import", "engine",
-                                                                            "duckdb_sql"]
+    assert [m.split("] ", 1)[1].split(":")[0] for m in said if ": " in m] == ["generate", "import", "read_files",
+                                                                            "engine", "duckdb_sql"]
 
     # The same folder again: every step was measured before and is taken as it was.
     again = run(scale=2_000, workdir=tmp_path, skip=LEFT_OUT, say=said.append)
     assert {k: v["seconds"] for k, v in again["steps"].items()} == {k: v["seconds"] for k, v in report["steps"].items()}
     assert again["generate"] == report["generate"]
-    assert sum("measured before" in m for m in said) == 4
+    assert sum("measured before" in m for m in said) == 5
     assert json.loads((tmp_path / "results" / "engine.json").read_text())["seconds"] == report["steps"]["engine"]["seconds"]
 
 

@@ -61,6 +61,37 @@ def engine_subset(ws) -> pd.DataFrame:
     return df[df["value"].notna()].rename(columns={"period_start": "month"})[["kpi", "month", "channel", "rep", "value"]]
 
 
+def _files(ws: str) -> list[Path]:
+    """The generated files the import reads (beside the workspace)."""
+    return sorted(p for p in (Path(ws).parent / "files").iterdir() if p.suffix in (".parquet", ".csv"))
+
+
+def read_files(files: list[Path], store: Path) -> None:
+    """The import's baseline: DuckDB's own reader of the same files into a new store on disk, one
+    table per table the files feed, in one transaction, nothing checked; the store is removed."""
+    import duckdb
+
+    from salesscope.ingest.mapping import table_for_name
+
+    tables: dict[str, list[str]] = {}
+    for p in files:
+        target = table_for_name(p.name)
+        assert target is not None, p
+        tables.setdefault(target.value, []).append(str(p))
+    store.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(store))
+        con.execute("BEGIN TRANSACTION")
+        for name, paths in tables.items():
+            reader = "read_parquet(?)" if paths[0].endswith(".parquet") else "read_csv(?, header=true)"
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM {reader}', [paths])
+        con.execute("COMMIT")
+        con.close()
+    finally:
+        store.unlink(missing_ok=True)
+        Path(f"{store}.wal").unlink(missing_ok=True)
+
+
 def run(task: str, path: str, options: dict | None) -> pd.DataFrame | None:
     import salesscope
     from salesscope.config import BackendConfig
@@ -76,8 +107,10 @@ def run(task: str, path: str, options: dict | None) -> pd.DataFrame | None:
         if not (Path(path) / "salesscope.yaml").exists():
             salesscope.init(path).close()
         ws = salesscope.open(path)
-        files = sorted(p for p in (Path(path).parent / "files").iterdir() if p.suffix in (".parquet", ".csv"))
-        import_files(ws, files, progress=False)
+        import_files(ws, _files(path), progress=False)
+        return None
+    if task == "read_files":
+        read_files(_files(path), Path(path).parent / "read_files.duckdb")
         return None
     ws = salesscope.open(path, read_only=True)
     cfg = BackendConfig.model_validate(options) if options else None

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
                                       "times for the cost curve: --scale 100000 --scale 1000000")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Write the measurements to this JSON file.")] = None,
         skip: Annotated[list[str] | None, typer.Option(
-            "--skip", help="Leave a step out: import, engine, engine_single, engine_batch, duckdb_sql, pandas, "
+            "--skip", help="Leave a step out: import, read_files, engine, engine_single, engine_batch, duckdb_sql, pandas, "
                            "engine_subset, polars, postgres (give it several times).")] = None,
         skip_postgres: Annotated[bool, typer.Option("--skip-postgres", help="Same as --skip postgres.")] = False,
         spark_cluster: Annotated[bool, typer.Option(
@@ -64,7 +64,7 @@ def _print(report: dict) -> None:
     for name, st in rows.items():
         agree = report["agreement"].get(name)
         same = "" if agree is None else ("yes" if agree["same"] else "NO")
-        ratio = f"{st['seconds'] / eng:.2f}" if eng and name in steps and name != "import" else ""
+        ratio = f"{st['seconds'] / eng:.2f}" if eng and name in steps and name not in ("import", "read_files") else ""
         table.add_row(name, f"{st['seconds']:.2f}", ratio, f"{st['peak_rss'] / 2**20:,.0f}",
                       f"{st.get('peak_rss_all', st['peak_rss']) / 2**20:,.0f}", same)
     console.print(table)
