@@ -1,10 +1,12 @@
-"""Time the import of a generated 1M-row activities CSV into a fresh workspace.
+"""Time the import of a generated 1M-row activities CSV into a fresh workspace, beside DuckDB's
+own ``read_csv`` of the same file into a new store (the baseline: nothing parsed or checked).
 
     .venv/bin/python benchmarks/import_bench.py [ROWS]
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
@@ -13,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 import salesscope
+from salesscope.bench.worker import read_files
 from salesscope.ingest import import_files
 
 
@@ -37,18 +40,28 @@ def write_activities(path: Path, rows: int) -> None:
     """)
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def main(rows: int = 1_000_000) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "activities.csv"
         write_activities(csv, rows)
         ws = salesscope.init(Path(tmp) / "ws")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         result = import_files(ws, [csv], progress=False)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        ws.close()
+        start, base_cpu = time.perf_counter(), _cpu()
+        read_files([csv], Path(tmp) / "read_csv.duckdb")
+        base, base_cpu = time.perf_counter() - start, _cpu() - base_cpu
         counts = result.tables["activities"]
         print(f"{rows:,} rows: read {counts.read:,}, loaded {counts.loaded:,}, "
-              f"rejected {counts.rejected:,} in {seconds:.1f} s")
-        ws.close()
+              f"rejected {counts.rejected:,} in {seconds:.1f} s ({cpu:.1f} s CPU); DuckDB's read_csv "
+              f"of the same file {base:.1f} s ({base_cpu:.1f} s CPU): {seconds / base:.2f}x "
+              f"({cpu / base_cpu:.2f}x CPU)")
     return seconds
 
 
