@@ -198,7 +198,28 @@ def test_a_tokens_use_never_waits_for_another_users_long_read(app, person):
     finally:
         release.set()
         holder.join(60)
-    app.state.users.user_for_token(token)  # the store is free: the noted use is written now
-    row = app.state.users.con.execute('SELECT last_used_at FROM "_tokens" WHERE name = ? AND username = ?',
-                                      ["script", name]).fetchone()
-    assert row[0] is not None
+    def stored_use() -> object:
+        return app.state.users.con.execute('SELECT last_used_at FROM "_tokens" WHERE name = ? AND username = ?',
+                                           ["script", name]).fetchone()[0]
+
+    app.state.users.user_for_token(token)  # a request never writes its note itself
+    assert stored_use() is None and store.lock._writer is None
+    app.state.users.new_session(answered[0])  # the store's next write (a login) carries it
+    assert stored_use() is not None
+    listed = {t["name"]: t for t in app.state.users.tokens(answered[0])}
+    assert listed["script"]["last_used_at"] == stored_use().isoformat()
+
+
+def test_a_tokens_last_use_is_written_when_the_server_stops(app, person):
+    """Noted uses that no write carried yet are written as the server stops."""
+    name = person("nightly")
+    token = app.state.users.new_token(name, "stopper")
+
+    def stored_use() -> object:
+        return app.state.users.con.execute('SELECT last_used_at FROM "_tokens" WHERE name = ? AND username = ?',
+                                           ["stopper", name]).fetchone()[0]
+
+    with TestClient(app) as c:  # a server's start and stop
+        assert c.get("/api/v1/me", headers=bearer(token)).status_code == 200
+        assert stored_use() is None
+    assert stored_use() is not None

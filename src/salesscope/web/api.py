@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
@@ -17,18 +18,24 @@ from salesscope.vocab import Calendar, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
 from salesscope.web.rows import dimension_values, rows_behind, rows_csv
 from salesscope.web.service import Service, to_records
-from salesscope.web.users import User
+from salesscope.web.users import NotRemembered, User
 from salesscope.zoom import Zoom
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 SPARK_POINTS = 12
 
 
-def current_user(request: Request) -> User:
-    return authenticate(request)
+# The dependencies are coroutines: each answers on the event loop without waiting for anything,
+# so a cached page takes one hop to a worker thread (its route's), not one per dependency.
+async def current_user(request: Request) -> User:
+    """Who is asking: from memory on the event loop, or from the store in a worker thread."""
+    try:
+        return authenticate(request, remembered_only=True)
+    except NotRemembered:
+        return await run_in_threadpool(authenticate, request)
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
     return request.app.state.service
 
 
@@ -36,7 +43,7 @@ UserDep = Annotated[User, Depends(current_user)]
 SvcDep = Annotated[Service, Depends(service)]
 
 
-def zoom_query(
+async def zoom_query(
     request: Request,
     grain: Grain = Grain.MONTH,
     calendar: Calendar | None = None,
@@ -48,7 +55,7 @@ def zoom_query(
 ) -> Zoom:
     """The zoom of ``salesscope kpi`` from the query string: grain, calendar, breakdown, range, filters."""
     return Zoom.parse(grain=grain, calendar=calendar, by=by, start=from_, end=to, where=where,
-                      config=request.app.state.service.ws.config)
+                      config=request.app.state.service.config)
 
 
 ZoomDep = Annotated[Zoom, Depends(zoom_query)]

@@ -154,6 +154,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     warmer = getattr(app.state, "warmer", None)
     if warmer is not None:
         await run_in_threadpool(warmer.stop)
+    await run_in_threadpool(app.state.users.write_uses)  # the tokens' last uses noted since the last write
 
 
 def create_app(ws: Workspace, *, announce: Callable[[str], object] = print, warm: bool = False) -> FastAPI:

@@ -81,6 +81,7 @@ class Service:
 
     def __init__(self, ws: Workspace) -> None:
         self.store = Store(ws.path, on_write=self._wrote)
+        self.config = ws.config  # the workspace's settings, as the last write left them
         self.store.adopt(ws)  # the server's connections are its store's: read-only unless writing
         self.lock = threading.RLock()  # the cache's bookkeeping only
         self._cache: OrderedDict[tuple, tuple[Any, int, Scope]] = OrderedDict()  # value, size, owner
@@ -141,7 +142,9 @@ class Service:
             listener()
 
     def _wrote(self, ws: Workspace) -> None:
-        """After every write, on its own connection: the last import, as it now stands."""
+        """After every write, on its own connection: the last import and the settings, as they
+        now stand."""
+        self.config = ws.config
         before = self._last_import
         try:
             self._last_import = _last_import(ws)

@@ -59,25 +59,6 @@ class SharedLock:
                 self._cond.notify_all()
 
     @contextmanager
-    def exclusive_if_free(self) -> Iterator[bool]:
-        """The exclusive lock if nobody reads, writes or waits to write, taken without waiting;
-        yields whether it was taken."""
-        me = threading.get_ident()
-        with self._cond:
-            free = self._writer == me or (self._writer is None and not self._readers and not self._waiting
-                                          and not getattr(self._mine, "reads", 0))
-            if free:
-                self._writer = me
-                self._depth += 1
-        if not free:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            self._release()
-
-    @contextmanager
     def exclusive(self) -> Iterator[None]:
         me = threading.get_ident()
         if getattr(self._mine, "reads", 0) and self._writer != me:
@@ -112,7 +93,8 @@ class Store:
     def __init__(self, path: Path, on_write: Callable[[Workspace], object] | None = None) -> None:
         self.path = Path(path)
         self.lock = SharedLock()
-        self.on_write = on_write  # called with the writable workspace at the end of every write
+        # called with the writable workspace at the end of every write
+        self._on_write: list[Callable[[Workspace], object]] = [on_write] if on_write else []
         self.writes = 0
         self._local = threading.local()
         self._readers: list[Workspace] = []
@@ -120,6 +102,12 @@ class Store:
         self._guard = threading.Lock()
         self._generation = 0  # bumped by every write: readers reopen (and re-read the config)
         self._writing: Workspace | None = None
+
+    def on_write(self, hook: Callable[[Workspace], object]) -> None:
+        """Call ``hook(ws)`` at the end of every write, with the writable workspace, before it
+        closes: notes that may wait (a token's last use) ride on the next write instead of
+        making one of their own. The hook must not wait for another request."""
+        self._on_write.insert(0, hook)
 
     def adopt(self, ws: Workspace) -> None:
         """Take over a workspace object opened by the caller: it reads on, read-only, and lets go of
@@ -162,8 +150,8 @@ class Store:
                 yield self._writing
             finally:
                 try:
-                    if self.on_write is not None:
-                        self.on_write(self._writing)
+                    for hook in self._on_write:
+                        hook(self._writing)
                 finally:
                     self._writing.close()
                     self._writing = None
@@ -200,14 +188,6 @@ class StoreConnection:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-
-    def execute_if_free(self, sql: str, params: list | None = None) -> bool:
-        """Run a write only if the store can be written at once (no read in flight): whether it ran.
-        For notes that may wait (a token's last use), never for a request's own write."""
-        with self.store.lock.exclusive_if_free() as free:
-            if free:
-                self.execute(sql, params)
-            return free
 
     def execute(self, sql: str, params: list | None = None) -> Rows:
         reads = sql.lstrip().upper().startswith(("SELECT", "WITH"))

@@ -21,6 +21,7 @@ from salesscope.sqlvalue import scalar
 
 if TYPE_CHECKING:
     from salesscope.web.store import StoreConnection
+    from salesscope.workspace import Workspace
 
 Role = Literal["admin", "manager", "rep"]
 ROLES: tuple[str, ...] = ("admin", "manager", "rep")
@@ -49,6 +50,10 @@ TOKEN_MAX_DAYS = 366
 LAST_USE_EVERY = dt.timedelta(minutes=1)  # how often a token's last use is written
 
 _hasher = PasswordHasher()
+
+
+class NotRemembered(Exception):  # noqa: N818 - a signal, not an error anyone sees
+    """Who holds a secret is not in memory: the store must be read to know."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,15 @@ class UserStore:
 
     A session's or token's lookup is remembered until the store's next write (a login, a
     revocation, a new password, anything): every request asks, and the answer only changes
-    with a write, so most requests never touch the store to learn who is asking."""
+    with a write, so most requests never touch the store to learn who is asking. A token's last
+    use is noted in memory (listed at once) and written with the store's next write, or by
+    :meth:`write_uses` when the server stops: a request never writes to learn who is asking."""
 
     def __init__(self, con: StoreConnection, lock: threading.RLock) -> None:
         self.con, self.lock = con, lock
         self._uses: dict[str, dt.datetime] = {}  # token hash -> last use not written yet
+        self._uses_lock = threading.Lock()  # held only for a dictionary operation
+        con.store.on_write(self._write_uses)
         # secret's hash -> (store writes when read, user, csrf or last use, expiry)
         self._known: dict[str, tuple[int, User, object, dt.datetime]] = {}
         with lock:
@@ -220,12 +229,16 @@ class UserStore:
                               now + dt.timedelta(hours=SESSION_HOURS)])
         return secret
 
-    def _found(self, key: str, query: str, now: dt.datetime) -> tuple[User, object, dt.datetime] | None:
+    def _found(self, key: str, query: str, now: dt.datetime, *,
+               remembered_only: bool = False) -> tuple[User, object, dt.datetime] | None:
         """The user, the second column and the expiry of the session or token ``key`` that
-        ``query`` finds (its row still valid at ``now``), remembered until the next write."""
+        ``query`` finds (its row still valid at ``now``), remembered until the next write.
+        ``remembered_only``: raise :class:`NotRemembered` rather than read the store."""
         known = self._known.get(key)
         if known is not None and known[0] == self.con.store.writes:
             return known[1], known[2], known[3]
+        if remembered_only:
+            raise NotRemembered
         writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
         with self.lock:
             r = self.con.execute(query, [key, now]).fetchone()
@@ -237,12 +250,12 @@ class UserStore:
         self._known[key] = (writes, user, r[1], r[2])
         return user, r[1], r[2]
 
-    def session(self, secret: str | None) -> Session | None:
+    def session(self, secret: str | None, *, remembered_only: bool = False) -> Session | None:
         if not secret:
             return None
         key, now = _hash(secret), _now()
         known = self._found(key, 'SELECT user_id, csrf, expires_at FROM "_sessions" WHERE session_hash = ? '
-                                 "AND expires_at > ?", now)
+                                 "AND expires_at > ?", now, remembered_only=remembered_only)
         if known is None:
             return None
         user, csrf, expires = known
@@ -268,37 +281,44 @@ class UserStore:
                               now + dt.timedelta(days=days)])
         return token
 
-    def user_for_token(self, token: str) -> User | None:
+    def user_for_token(self, token: str, *, remembered_only: bool = False) -> User | None:
         """The token's user while it is valid; its last use is noted (once a minute at most)."""
         key, now = _hash(token), _now()
         known = self._found(key, 'SELECT user_id, last_used_at, expires_at FROM "_tokens" '
-                                 "WHERE token_hash = ? AND expires_at > ?", now)
+                                 "WHERE token_hash = ? AND expires_at > ?", now, remembered_only=remembered_only)
         if known is None:
             return None
         user, used, expires = known
         if expires <= now:
             return None
-        with self.lock:
-            if not isinstance(used, dt.datetime) or now - used >= LAST_USE_EVERY:
+        with self._uses_lock:
+            noted = self._uses.get(key, used)
+            if not isinstance(noted, dt.datetime) or now - noted >= LAST_USE_EVERY:
                 self._uses[key] = now
-            if self._uses:
-                self._write_uses()
         return user
 
-    def _write_uses(self) -> None:
-        """Write the noted last uses if the store can be written at once; while another request
-        reads (a long computation), they wait in memory: a request never waits for a note."""
-        for key, when in list(self._uses.items()):
-            if not self.con.execute_if_free('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?',
-                                            [when, key]):
-                return
-            del self._uses[key]
+    def write_uses(self) -> None:
+        """Write the noted last uses now (a write of their own; the server does it as it stops)."""
+        with self._uses_lock:
+            pending = bool(self._uses)
+        if pending:
+            with self.con.store.writing():
+                pass  # the write's end writes them (:meth:`_write_uses`)
+
+    def _write_uses(self, ws: Workspace) -> None:
+        """At the end of every write, on its connection: the last uses noted since the one before."""
+        with self._uses_lock:
+            uses, self._uses = self._uses, {}
+        if uses:
+            ws.duckdb.executemany('UPDATE "_tokens" SET last_used_at = ? WHERE token_hash = ?',
+                                  [[when, key] for key, when in uses.items()])
 
     def tokens(self, user: User) -> builtins.list[dict[str, object]]:
+        with self._uses_lock:  # first: a note written meanwhile is in the rows read next
+            uses = dict(self._uses)
         with self.lock:
             rows = self.con.execute('SELECT token_id, name, created_at, expires_at, last_used_at, token_hash '
                                     'FROM "_tokens" WHERE user_id = ? ORDER BY created_at', [user.user_id]).fetchall()
-            uses = dict(self._uses)
         now, out = _now(), []
         for i, n, c, e, u, h in rows:
             used = uses.get(h, u)  # a use noted but not written yet is the latest
