@@ -4,10 +4,13 @@ Run: .venv/bin/python benchmarks/load_bench.py [--users 50] [--duration 60] [--s
      [--workspace PATH] [--json]
 
 Builds a throwaway demo workspace (or uses --workspace), starts ``salesscope serve`` on a free
-port of 127.0.0.1 in its own process, and lets ``--users`` simulated users (httpx, asyncio) call
-the dashboard's endpoints as an admin, a manager and a rep for ``--duration`` seconds, each
-waiting for its answer before asking again. Reports requests, throughput, p50/p95/p99/max
-latency and every error; exits with status 1 when any request failed.
+port of 127.0.0.1 in its own process, asks every view once per role, waits until the server is
+quiet (it computes the default views in the background), then lets ``--users`` simulated users
+(httpx, asyncio, in this process) call the dashboard's endpoints as an admin, a manager and a
+rep for ``--duration`` seconds, each waiting for its answer before asking again. Reports
+requests, throughput, p50/p95/p99/max latency, the CPU time the server and this load client
+used meanwhile (they share the machine's cores), the load average, and every error; exits with
+status 1 when any request failed.
 """
 
 from __future__ import annotations
@@ -55,6 +58,23 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     k = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return t.user + t.system
+
+
+def quiet(pid: int, timeout: float = 600) -> None:
+    """Wait until the process uses under a tenth of a core for a whole second."""
+    import psutil
+
+    process, end = psutil.Process(pid), time.monotonic() + timeout
+    while process.cpu_percent(interval=1.0) > 10 and time.monotonic() < end:
+        pass
 
 
 def free_port() -> int:
@@ -174,10 +194,17 @@ def run(*, users: int = 50, duration: float = 60, scale: int = 20_000,
         warm = time.monotonic()
         asyncio.run(warm_up(base, tokens, timeout, endpoints))
         warm = time.monotonic() - warm
+        # `serve` computes every scope's default views in the background after its start: the
+        # load begins once the server is quiet, so that it measures warm answers only.
+        settle = time.monotonic()
+        quiet(server.pid)
+        settle = time.monotonic() - settle
+        server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         stats, took = asyncio.run(load(base, tokens, users, duration, timeout, endpoints))
+        server_cpu, client_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         lat = stats.latencies
         report = {
-            "users": users, "warm_up_s": round(warm, 1), "duration_s": round(took, 1), "requests": len(lat),
+            "users": users, "warm_up_s": round(warm, 1), "settle_s": round(settle, 1), "duration_s": round(took, 1), "requests": len(lat),
             "errors": sum(stats.errors.values()), "error_kinds": dict(stats.errors),
             "throughput_rps": round(len(lat) / took, 1) if took else 0.0,
             "p50_ms": round(percentile(lat, 50) * 1000, 1) if lat else None,
@@ -185,6 +212,11 @@ def run(*, users: int = 50, duration: float = 60, scale: int = 20_000,
             "p99_ms": round(percentile(lat, 99) * 1000, 1) if lat else None,
             "max_ms": round(max(lat) * 1000, 1) if lat else None,
             "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
+            # CPU seconds each side used during the load: the client competes for the same cores.
+            "server_cpu_s": round(server_cpu, 1), "client_cpu_s": round(client_cpu, 1),
+            "server_cpu_ms_per_request": round(server_cpu / len(lat) * 1000, 2) if lat else None,
+            "client_cpu_ms_per_request": round(client_cpu / len(lat) * 1000, 2) if lat else None,
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             "per_endpoint_p95_ms": {p: round(percentile(v, 95) * 1000, 1)
                                     for p, v in stats.by_endpoint.items()},
         }
@@ -217,11 +249,16 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"warm-up (every view computed once per role): {report['warm_up_s']} s")
+        print(f"warm-up (every view computed once per role): {report['warm_up_s']} s, "
+              f"then {report['settle_s']} s until the server was quiet")
         print(f"{report['users']} users for {report['duration_s']} s: {report['requests']} "
               f"requests ({report['throughput_rps']}/s), {report['errors']} errors")
         print(f"latency p50 {report['p50_ms']} ms, p95 {report['p95_ms']} ms, "
               f"p99 {report['p99_ms']} ms, max {report['max_ms']} ms")
+        print(f"CPU during the load: server {report['server_cpu_s']} s "
+              f"({report['server_cpu_ms_per_request']} ms a request), load client {report['client_cpu_s']} s "
+              f"({report['client_cpu_ms_per_request']} ms a request); load average at the end "
+              + " ".join(str(x) for x in report["load_average"]))
         for path, p95 in report["per_endpoint_p95_ms"].items():
             print(f"  {path}: p95 {p95} ms")
         for kind, n in report["error_kinds"].items():

@@ -48,10 +48,14 @@ def size_of(value: Any) -> int:
     """Bytes an answer holds, near enough to budget by: frames by their buffers, the rest as JSON."""
     import pandas as pd
 
+    from salesscope.web.encoded import Encoded
+
     if isinstance(value, pd.DataFrame):
         return int(value.memory_usage(deep=True).sum()) + 1024
     if isinstance(value, bytes):
         return len(value) + 1024
+    if isinstance(value, Encoded):
+        return value.size + 1024
     try:
         return len(json.dumps(value, default=str)) * 2 + 1024  # Python objects weigh about twice
     except (TypeError, ValueError):
@@ -196,13 +200,11 @@ class Service:
 
     def answer(self, key: tuple, build: Callable[[], Any], scope: Scope | Mapping | None = EVERYTHING) -> Response:
         """``build()``'s answer as the JSON response FastAPI would send (Pydantic's encoder:
-        undefined numbers as null), encoded once and kept like any cached answer: a cached page
-        costs a dictionary look-up."""
-        from fastapi.responses import Response
-        from pydantic import TypeAdapter
+        undefined numbers as null), encoded and compressed once and kept like any cached answer:
+        a cached page costs a dictionary look-up (:mod:`salesscope.web.encoded`)."""
+        from salesscope.web.encoded import Encoded
 
-        body = self.cached(("json", *key), lambda: TypeAdapter(Any).dump_json(build()), scope)
-        return Response(body, media_type="application/json")
+        return self.cached(("json", *key), lambda: Encoded.of(build()), scope).response()
 
     def _keep(self, full: tuple, value: Any, owner: Scope) -> None:
         size = size_of(value)
