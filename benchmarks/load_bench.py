@@ -177,8 +177,11 @@ async def load(base: str, tokens: dict[str, str], users: int, duration: float,
 
 def run(*, users: int = 50, duration: float = 60, scale: int = 20_000,
         workspace: Path | None = None, timeout: float = 30,
-        endpoints: list[tuple[str, dict]] | None = None) -> dict:
-    """Run the whole benchmark; return the report as a dict (also used by the test suite)."""
+        endpoints: list[tuple[str, dict]] | None = None, settle: bool = True) -> dict:
+    """Run the whole benchmark; return the report as a dict (also used by the test suite).
+
+    ``settle``: wait for the server's background warm-up to end before the load (without it,
+    the users meet the warm-up's computations too)."""
     endpoints = endpoints or ENDPOINTS
     tmp = Path(tempfile.mkdtemp(prefix="salesscope-load-"))
     server = None
@@ -197,7 +200,8 @@ def run(*, users: int = 50, duration: float = 60, scale: int = 20_000,
         # `serve` computes every scope's default views in the background after its start: the
         # load begins once the server is quiet, so that it measures warm answers only.
         settle = time.monotonic()
-        quiet(server.pid)
+        if settle:
+            quiet(server.pid)
         settle = time.monotonic() - settle
         server_cpu, client_cpu = cpu_seconds(server.pid), time.process_time()
         stats, took = asyncio.run(load(base, tokens, users, duration, timeout, endpoints))

@@ -25,8 +25,9 @@ def load_bench():
 def test_concurrent_users_on_a_real_server_get_no_errors():
     bench = load_bench()
     # The overview and one breakdown keep the warm-up short; the benchmark itself uses them all.
+    # The users meet the server's background warm-up too (settle=False): answers, not errors.
     report = bench.run(users=8, duration=4, scale=2000,
-                       endpoints=[bench.ENDPOINTS[0], bench.ENDPOINTS[3]])
+                       endpoints=[bench.ENDPOINTS[0], bench.ENDPOINTS[3]], settle=False)
     assert report["requests"] > 0
     assert report["errors"] == 0, report["error_kinds"]
     assert report["p50_ms"] is not None and report["p95_ms"] >= report["p50_ms"]
