@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from salesscope.advice.stats import pvalue_of_z
+from salesscope.engine.stats import f_oneway_pvalue
 from salesscope.vocab import Grain
 
 # (cycle length in periods, name) per grain; the name says what the position is a position in.
@@ -64,8 +65,6 @@ def find_cycle(r: np.ndarray, grain: str) -> Cycle | None:
 
     Position 0 is the position of the period after the history (the one to be compared).
     """
-    from scipy.stats import f_oneway
-
     best = None
     for length, name in CYCLES.get(grain, ()):
         if len(r) < MIN_CYCLES * length:
@@ -77,7 +76,7 @@ def find_cycle(r: np.ndarray, grain: str) -> Cycle | None:
             continue
         if all(np.allclose(g, g[0]) for g in groups):
             continue
-        p = float(f_oneway(*groups).pvalue)
+        p = f_oneway_pvalue(*groups)
         if math.isfinite(p) and p < SEASONAL_P and (best is None or p < best.pvalue):
             best = Cycle(length, name, p, tuple(float(np.mean(g)) for g in groups))
     return best

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from salesscope.advice.frames import fnum
+from salesscope.engine.stats import normal_pvalue, wilson_fraction
 
 # An interval is "wide" when it is wider than this many percentage points (rates) ...
 WIDE_PERCENT_POINTS = 40.0
@@ -54,9 +55,10 @@ class PropTest:
 
 
 def two_proportions(x1: float | None, n1: float | None, x2: float | None, n2: float | None) -> PropTest | None:
-    """Score test and Newcombe interval for x1/n1 - x2/n2 (statsmodels); None when undefined."""
-    from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+    """Score test and Newcombe interval for x1/n1 - x2/n2; None when undefined.
 
+    statsmodels' ``test_proportions_2indep(method="score")`` and ``confint_proportions_2indep(method="newcomb")``
+    in closed form (the same operations, the same bits), without loading statsmodels and scipy.stats."""
     a, na, b, nb = (fnum(v) for v in (x1, n1, x2, n2))
     if a is None or na is None or b is None or nb is None:
         return None
@@ -64,14 +66,19 @@ def two_proportions(x1: float | None, n1: float | None, x2: float | None, n2: fl
         return None
     if (a + b == 0) or (a + b == na + nb):  # both all-or-nothing: no variance to test
         return None
-    # statsmodels also works out the ratio of the two rates, which a zero rate makes infinite;
-    # the difference tested here is finite, so that division's warning says nothing to a user.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        res = test_proportions_2indep(a, na, b, nb, method="score")
-        lo, hi = confint_proportions_2indep(a, na, b, nb, method="newcomb")
-    p = float(res.pvalue)
-    return PropTest(100 * (a / na - b / nb), 100 * float(lo), 100 * float(hi),
-                    p if math.isfinite(p) else 1.0, float(res.statistic))
+    p1, p2 = a / na, b / nb
+    # the score test of equal rates: the pooled rate's variance, with the small-sample correction
+    nobs = na + nb
+    pooled = (a + b) / nobs
+    var = (pooled * (1 - pooled) / na + pooled * (1 - pooled) / nb) * (nobs / (nobs - 1))
+    z = (p1 - p2) / math.sqrt(var)
+    # Newcombe's hybrid score interval of the difference, from each rate's Wilson interval
+    (lo1, lo2), (hi1, hi2) = wilson_fraction(np.array([a, b]), np.array([na, nb]))
+    diff = p1 - p2
+    low = diff - math.sqrt((p1 - lo1) ** 2 + (hi2 - p2) ** 2)
+    high = diff + math.sqrt((p2 - lo2) ** 2 + (hi1 - p1) ** 2)
+    p = normal_pvalue(z)
+    return PropTest(100 * diff, 100 * float(low), 100 * float(high), p if math.isfinite(p) else 1.0, float(z))
 
 
 def confidence_of(pvalue: float | None) -> str:

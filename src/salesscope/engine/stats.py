@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 Z95 = 1.959963984540054
@@ -13,7 +15,13 @@ def _arr(x) -> np.ndarray:
 
 
 def wilson(successes, trials) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson score interval of a proportion, in percent; NaN where there are no trials.
+    """95% Wilson score interval of a proportion, in percent; NaN where there are no trials."""
+    lo, hi = wilson_fraction(successes, trials)
+    return lo * 100, hi * 100
+
+
+def wilson_fraction(successes, trials) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval of a proportion, as fractions; NaN where there are no trials.
 
     The closed form, computed as statsmodels' ``proportion_confint(method="wilson")`` computes it
     (same operations, same bits), without loading statsmodels for it.
@@ -30,8 +38,8 @@ def wilson(successes, trials) -> tuple[np.ndarray, np.ndarray]:
         center = (q + crit2 / (2 * n_)) / denom
         dist = Z95_WILSON * np.sqrt(q * (1.0 - q) / n_ + crit2 / (4.0 * n_**2))
         dist /= denom
-        lo[ok] = np.clip(center - dist, 0, 1) * 100
-        hi[ok] = np.clip(center + dist, 0, 1) * 100
+        lo[ok] = np.clip(center - dist, 0, 1)
+        hi[ok] = np.clip(center + dist, 0, 1)
     return lo, hi
 
 
@@ -60,6 +68,57 @@ def t_ppf(q: float, df: np.ndarray) -> np.ndarray:
 
     with np.errstate(invalid="ignore"):
         return np.where(df > 0, special.stdtrit(df, q), np.nan)
+
+
+def normal_pvalue(z: float) -> float:
+    """Two-sided p-value of a standard normal statistic: ``scipy.stats.norm.sf(abs(z)) * 2`` (same bits)."""
+    from scipy import special
+
+    return float(special.ndtr(-abs(z)) * 2)
+
+
+def f_oneway_pvalue(*groups: np.ndarray) -> float:
+    """``scipy.stats.f_oneway(*groups).pvalue`` (one-way ANOVA, equal variances) for one-dimensional
+    groups of at least one value each, through scipy.special; the same operations as SciPy's."""
+    from scipy import special
+
+    samples = [_arr(g) for g in groups]
+    if len(samples) < 2 or any(len(g) == 0 for g in samples) or all(len(g) == 1 for g in samples):
+        return math.nan
+    alldata = np.concatenate(samples)
+    bign = len(alldata)
+    offset = np.mean(alldata, keepdims=True)
+    centred = alldata - offset
+    normalized_ss = np.sum(centred) ** 2.0 / bign
+    sstot = np.vecdot(centred, centred) - normalized_ss
+    ssbn = 0.0
+    for g in samples:
+        ssbn = ssbn + np.sum(g - offset) ** 2.0 / len(g)
+    ssbn = ssbn - normalized_ss
+    sswn = sstot - ssbn
+    dfbn, dfwn = len(samples) - 1, bign - len(samples)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = (ssbn / dfbn) / (sswn / dfwn)
+    if np.all(np.diff(alldata) == 0):
+        return math.nan
+    if all(np.all(np.diff(g) == 0) for g in samples):
+        f = np.inf
+    return float(special.fdtrc(dfbn, dfwn, f))
+
+
+def ttest_1samp_pvalue(values: np.ndarray, popmean: float = 0.0) -> float:
+    """``scipy.stats.ttest_1samp(values, popmean).pvalue`` (two-sided) through scipy.special."""
+    from scipy import special
+
+    a = _arr(values)
+    n = len(a)
+    if n == 0:
+        return math.nan
+    mean = np.mean(a)
+    var = np.mean((a - np.mean(a, keepdims=True)) ** 2) * (n / (n - 1)) if n > 1 else math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (mean - popmean) / np.sqrt(var / n)
+    return float(2 * special.stdtr(n - 1, -np.abs(t)))
 
 
 def poisson_rate(count, exposure) -> tuple[np.ndarray, np.ndarray]:

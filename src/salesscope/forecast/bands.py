@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from salesscope.engine.stats import f_oneway_pvalue, t_ppf, ttest_1samp_pvalue
 from salesscope.vocab import Grain
 
 MIN_POINTS = 12      # past forecasts with a known outcome needed before the bands are calibrated
@@ -94,8 +95,6 @@ def _best_cycle(err: np.ndarray, starts: list[dt.date], grain: Grain) -> tuple[i
 
     Forecasts of one period from several origins share its outcome: the test takes one mean error per period.
     """
-    from scipy.stats import f_oneway
-
     per = pd.Series(err).groupby(pd.Series(starts)).mean()
     periods, left = list(per.index), per.to_numpy(float)
     best = None
@@ -106,7 +105,7 @@ def _best_cycle(err: np.ndarray, starts: list[dt.date], grain: Grain) -> tuple[i
             continue
         if all(np.allclose(g, g[0]) for g in groups):
             continue
-        p = float(f_oneway(*groups).pvalue)
+        p = f_oneway_pvalue(*groups)
         if math.isfinite(p) and p < CYCLE_P:
             best = (length, p)
             left = left - _centre(left, pos, length)[0]
@@ -118,12 +117,10 @@ def _horizon_shifts(err: np.ndarray, horizons: np.ndarray) -> dict[int, float]:
 
     At one horizon every past forecast is of a different period, so the errors are independent enough to test.
     """
-    from scipy.stats import ttest_1samp
-
     out = {}
     for h in np.unique(horizons):
         e = err[horizons == h]
-        if len(e) >= MIN_PER_POSITION and np.ptp(e) > 0 and float(ttest_1samp(e, 0.0).pvalue) < BIAS_P:
+        if len(e) >= MIN_PER_POSITION and np.ptp(e) > 0 and ttest_1samp_pvalue(e) < BIAS_P:
             out[int(h)] = float(e.mean())
     return out
 
@@ -135,14 +132,12 @@ def _widths(z: np.ndarray, periods: int, fitted: int) -> dict[str, float]:
     Forecasts of one period from several origins share its surprise: the degrees of freedom count
     the distinct periods, not the forecasts.
     """
-    from scipy.stats import t as student
-
     n = len(z)
     rms = float(np.sqrt(np.mean(z * z)))
     df = max(periods - fitted - 1, 1)
     out = {}
     for name, level in LEVELS.items():
-        w = float(student.ppf(0.5 + level / 2, df)) * rms * math.sqrt(1 + 1 / periods)
+        w = float(t_ppf(0.5 + level / 2, np.array(float(df)))) * rms * math.sqrt(1 + 1 / periods)
         k = math.ceil((n + 1) * level)
         if k <= n:
             w = max(w, float(np.sort(np.abs(z))[k - 1]))
