@@ -54,17 +54,40 @@ TIME_COLUMN = {Table.ACTIVITIES: "occurred_at", Table.LEADS: "created_at", Table
                Table.CUSTOMERS: "acquired_at", Table.TIME_LOG: "day"}
 
 
+# The statistics query as DuckDB SQL, per set of table schemas (built and compiled once a process).
+_STATS_SQL: dict[tuple, str] = {}
+
+
 def table_stats(backend: ibis.BaseBackend, catalog: Catalog | None = None,
                 ) -> tuple[dict[str, int], tuple[dt.date, dt.date] | None]:
     """Rows per canonical table and the span of the data's dates, in one query."""
-    import ibis
     import pandas as pd
 
     catalog = catalog or Catalog(backend)
+    present = [t for t in Table if t.value in catalog.names]
+    counts = {t.value: 0 for t in Table}
+    if not present:
+        return counts, None
+    if catalog.schemas is not None:
+        key = tuple((t.value, tuple(catalog.schemas[t.value].items())) for t in present)
+        sql = _STATS_SQL.get(key)
+        if sql is None:
+            sql = _STATS_SQL[key] = str(backend.compile(_stats_query(catalog, present)))
+        df = backend.con.execute(sql).df()
+    else:
+        df = backend.execute(_stats_query(catalog, present))
+    counts |= {r.name: int(r.rows) for r in df.itertuples()}
+    dated = df[df["rows"] > 0].dropna(subset=["lo", "hi"])
+    if dated.empty:
+        return counts, None
+    return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())
+
+
+def _stats_query(catalog: Catalog, present: list[Table]) -> ir.Table:
+    import ibis
+
     parts = []
-    for t in Table:
-        if t.value not in catalog.names:
-            continue
+    for t in present:
         tbl = catalog.table(t.value)
         col = TIME_COLUMN.get(t)
         lo = tbl[col].cast("date").min() if col else ibis.null("date")
@@ -72,12 +95,4 @@ def table_stats(backend: ibis.BaseBackend, catalog: Catalog | None = None,
         if t is Table.OPPORTUNITIES:  # a deal closed later than any record was created
             hi = ibis.greatest(hi, tbl.closed_at.cast("date").max().fill_null(hi))
         parts.append(tbl.aggregate(name=ibis.literal(t.value), rows=tbl.count(), lo=lo, hi=hi))
-    counts = {t.value: 0 for t in Table}
-    if not parts:
-        return counts, None
-    df = backend.execute(ibis.union(*parts))
-    counts |= {r.name: int(r.rows) for r in df.itertuples()}
-    dated = df[df["rows"] > 0].dropna(subset=["lo", "hi"])
-    if dated.empty:
-        return counts, None
-    return counts, (pd.Timestamp(dated["lo"].min()).date(), pd.Timestamp(dated["hi"].max()).date())
+    return ibis.union(*parts)
