@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 def settled(page) -> None:
     """Wait until the page has drawn what it asked the server for."""
-    page.wait_for_selector("main[aria-busy=false]", timeout=60_000)
+    page.wait_for_selector("main[aria-busy=false]")
     page.wait_for_load_state("networkidle")
 
 

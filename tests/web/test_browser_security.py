@@ -76,11 +76,11 @@ def test_imported_names_are_text_on_the_charts(own_page, passwords, hostile_prod
 def test_a_hostile_indicator_name_in_the_url_shows_not_found(page, passwords, csp_violations):
     _login(page, "boss", passwords["boss"], "/")
     page.goto("/indicator/%3C!--%3Cscript%3E")
-    page.wait_for_selector("main[aria-busy=false]", timeout=10_000)
+    page.wait_for_selector("main[aria-busy=false]")
     assert "Page not found" in page.locator("main").inner_text()
 
 
 def test_swagger_ui_loads_from_the_app_itself(page, server, csp_violations):
     page.goto("/api/docs")
-    page.wait_for_selector(".opblock-summary-path[data-path=\"/api/v1/indicators\"]", timeout=20_000)
+    page.wait_for_selector(".opblock-summary-path[data-path=\"/api/v1/indicators\"]")
     assert re.search(r"SalesScope", page.content())

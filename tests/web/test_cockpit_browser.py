@@ -204,12 +204,13 @@ def test_the_page_stays_when_the_server_cannot_be_reached(page, passwords):
     assert page.locator(".card").count() == 15 and page.locator("#error").is_hidden()
     page.screenshot(path=str(SHOTS / "cockpit-offline-en.png"))
     page.unroute("**/api/**")
-    page.wait_for_selector("#offline[hidden]", state="attached", timeout=15_000)
+    page.wait_for_selector("#offline[hidden]", state="attached")
     _settled(page)
     assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
 
 
-def test_a_team_target_set_in_settings_shows_on_the_teams_card(page, passwords, app):
+def test_a_team_target_set_in_settings_shows_on_the_teams_card(own_page, passwords):
+    page = own_page  # the target is saved in the settings of a store of the test's own
     _open(page, "boss", passwords["boss"], "/settings")
     page.select_option("#target-form select[name=kpi]", "win_rate")
     page.select_option("#target-form select[name=level]", "team")
@@ -219,21 +220,16 @@ def test_a_team_target_set_in_settings_shows_on_the_teams_card(page, passwords, 
     page.click("#target-form button[type=submit]")
     page.wait_for_selector("#target-form ~ div .ok")
     assert "Team: North" in page.locator("section:has(#target-form) table").inner_text()
-    try:
-        _open(page, "boss", passwords["boss"], f"/?where=team:North&{RANGE}")
-        card = page.locator(".card[data-kpi=win_rate]")
-        assert "Target: 99.5%" in card.inner_text() and "target missed" in card.inner_text()
-        # the company's card has no target
-        _open(page, "boss", passwords["boss"], f"/?{RANGE}")
-        assert "Target" not in page.locator(".card[data-kpi=win_rate]").inner_text()
-    finally:
-        with app.state.service.writing() as ws:
-            ws.config.targets = [t for t in ws.config.targets if t.by != {"team": "North"}]
-            ws.save_config()
-        app.state.service.config_changed()
+    _open(page, "boss", passwords["boss"], f"/?where=team:North&{RANGE}")
+    card = page.locator(".card[data-kpi=win_rate]")
+    assert "Target: 99.5%" in card.inner_text() and "target missed" in card.inner_text()
+    # the company's card has no target
+    _open(page, "boss", passwords["boss"], f"/?{RANGE}")
+    assert "Target" not in page.locator(".card[data-kpi=win_rate]").inner_text()
 
 
-def test_save_a_view_and_reopen_it(page, passwords):
+def test_save_a_view_and_reopen_it(own_page, passwords):
+    page = own_page  # the view is saved in a store of the test's own
     _open(page, "boss", passwords["boss"], f"/indicator/win_rate?by=team&{RANGE}")
     _click(page, page.locator("#trend .scatterlayer .points path").nth(1))
     page.wait_for_url(re.compile(r".*period=2025-11.*"))
@@ -296,11 +292,12 @@ def test_funnel_period_is_chosen_from_its_table(page, passwords, app):
     assert first.split(" ")[0] == str(leads)
 
 
-def test_the_page_says_an_import_is_running(page, passwords, app):
+def test_the_page_says_an_import_is_running(own_page, own_app, passwords):
     import threading
 
+    page = own_page  # the store held open for writing is the test's own
     _open(page, "boss", passwords["boss"], f"/?{RANGE}")
-    svc, started, release = app.state.service, threading.Event(), threading.Event()
+    svc, started, release = own_app.state.service, threading.Event(), threading.Event()
 
     def hold() -> None:  # what a commit holds: the import mark and the store open for writing
         with svc.importing(), svc.writing():
@@ -313,13 +310,13 @@ def test_the_page_says_an_import_is_running(page, passwords, app):
         started.wait(30)
         page.select_option("#zoom select[name=grain]", "quarter")
         page.click("#zoom button[type=submit]")
-        page.wait_for_selector("#busy:not([hidden])", timeout=30_000)
+        page.wait_for_selector("#busy:not([hidden])")
         assert "import is running" in page.locator("#busy").inner_text()
         assert page.locator(".card").count() == 15  # the page keeps what it showed
     finally:
         release.set()
         writer.join()
-    page.wait_for_selector("#busy[hidden]", state="attached", timeout=60_000)
+    page.wait_for_selector("#busy[hidden]", state="attached")
     _settled(page)
     assert re.search(r"\d{4}-Q\d", page.locator(".card .period").first.inner_text())
 
