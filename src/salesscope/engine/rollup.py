@@ -47,6 +47,7 @@ PREFIX = "_rollup_"
 META = "_rollup_meta"
 VALUES = "__values"
 DAYS = "_rollup_days"
+ROWS = "_rollup_rows"  # a fact's rows, while its rollup and values are written
 # Bump when a fact's rows or a measure's meaning change, so that rollups built before are not read.
 VERSION = 1
 DECOMPOSABLE = (Agg.COUNT, Agg.SUM, Agg.MEAN, Agg.STD)
@@ -124,16 +125,20 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None) -> None:
         t = fact.build(ctx)
         by = grouping(fact, columns)
         ms = measures_of(fact)
+        values = [m for m in ms if m.agg in MEDIANS]
+        if values:  # read twice below: built once
+            con.execute(f'CREATE TEMP TABLE "{ROWS}" AS {backend.compile(t)}')
+            t = backend.table(ROWS)
         aggs: dict[str, ir.Value] = {"_rows": t.count()}
         for m in ms:
             if m.agg in DECOMPOSABLE:
                 aggs |= partials(m, t)
         name = PREFIX + fact.name
         con.execute(f'CREATE TABLE "{name}" AS {backend.compile(t.group_by(["day", *by]).aggregate(**aggs))}')
-        values = [m for m in ms if m.agg in MEDIANS]
         if values:
             rows = t.select("day", *by, **{f"v__{key(m)}": masked(m, t) for m in values})
             con.execute(f'CREATE TABLE "{name}{VALUES}" AS {backend.compile(rows)}')
+            con.execute(f'DROP TABLE "{ROWS}"')
         built[fact.name] = {"dims": by, "columns": sorted(aggs),
                             "values": sorted(f"v__{key(m)}" for m in values)}
     con.execute(f'DROP TABLE "{DAYS}"')
