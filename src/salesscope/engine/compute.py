@@ -177,14 +177,23 @@ class Plan:
 
     def run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
         """The fact's measures per period and dimension values; within a :meth:`Workspace.sharing`
-        batch, read once for every request of the same periods, breakdown and scope."""
-        key = ("fact", fact.name, tuple(self.keys), tuple((p.start, p.end) for p in self.periods), self.req.scope)
+        batch, read once for every request of the same breakdown and scope: a request whose periods
+        are among those already read (the same grain and calendar) takes their rows, as each
+        period's aggregates depend on that period's rows alone."""
+        periods = tuple((p.start, p.end) for p in self.periods)
+        key = ("fact", fact.name, tuple(self.keys), periods, self.req.scope)
         held: dict[frozenset[str], pd.DataFrame | None] = self.ws.shared(key, dict)
         names = frozenset(m.name for m in measures)
         for have, frame in held.items():
             if names <= have:
                 return frame
-        held[names] = frame = self._run_fact(fact, measures)
+        read: list = self.ws.shared(("fact_reads", fact.name, tuple(self.keys), self.req.scope), list)
+        frame = next((_periods_of(fr, periods) for have, spans, fr in read
+                      if names <= have and spans.issuperset(periods) and fr is not None), None)
+        if frame is None:
+            frame = self._run_fact(fact, measures)
+            read.append((names, frozenset(periods), frame))
+        held[names] = frame
         return frame
 
     def _run_fact(self, fact: Fact, measures: list[Measure]) -> pd.DataFrame | None:
@@ -202,6 +211,12 @@ class Plan:
         for k in self.keys[1:]:
             out[k] = out[k].astype("object")
         return out.rename(columns={"_rows": f"_rows_{fact.name}"})
+
+
+def _periods_of(frame: pd.DataFrame, periods: tuple[tuple[dt.date, dt.date], ...]) -> pd.DataFrame:
+    """A fact's rows for some of the periods it was read for."""
+    starts = pd.to_datetime(pd.Series([start for start, _ in periods])).dt.normalize()
+    return frame[frame["period_start"].isin(starts)].reset_index(drop=True)
 
 
 def _grid(plan: Plan, frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.Index]:

@@ -208,16 +208,6 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
     window = [s for s in starts if s <= start][-TREND_PERIODS:]
     kpis = allk[pd.to_datetime(allk["period_start"]).dt.date.isin(window)].reset_index(drop=True)
 
-    breakdowns: dict[str, pd.DataFrame] = {}
-    for dim in (by or list(DEFAULT_BREAKDOWNS)) if "indicators" in shown else ():
-        # built-in dimensions are known per indicator; the data's own (an attribute, the channel
-        # label, a rep role) are asked of every indicator, and those that lack them drop out
-        ids = [i.id for i in infos if dim in i.dimensions] if dim in DIMENSIONS else None
-        if ids == []:
-            continue
-        part = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim], start=start, end=end)
-        part = part[part["period"] == chosen["period"]]
-        breakdowns[dim] = part[~part["reason"].fillna("").str.startswith("no_dimension:")]
     fun = None
     if "funnel" in shown:
         try:
@@ -230,6 +220,17 @@ def build(ws: Any, *, lang: Lang = "en", calendar: str | None = None, period: st
                       by=by, lang=lang) if "advice" in shown else None
     why = _why(ws, scope, found, period=str(chosen["period"]), grain=grain, calendar=calendar, lang=lang,
                today=today) if found is not None else []
+    # after the advice, which read every breakdown over the whole history: the period is taken from it
+    breakdowns: dict[str, pd.DataFrame] = {}
+    for dim in (by or list(DEFAULT_BREAKDOWNS)) if "indicators" in shown else ():
+        # built-in dimensions are known per indicator; the data's own (an attribute, the channel
+        # label, a rep role) are asked of every indicator, and those that lack them drop out
+        ids = [i.id for i in infos if dim in i.dimensions] if dim in DIMENSIONS else None
+        if ids == []:
+            continue
+        part = _kpis(ws, scope, ids=ids, grain=grain, calendar=calendar, by=[dim], start=start, end=end)
+        part = part[part["period"] == chosen["period"]]
+        breakdowns[dim] = part[~part["reason"].fillna("").str.startswith("no_dimension:")]
     imports, quarantine = data_quality(ws) if "quality" in shown else (None, None)
     outlook = None
     if forecast:
