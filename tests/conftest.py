@@ -110,6 +110,21 @@ def chromium():
         yield b
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """For ``-n 2 --dist loadgroup`` (pytest-xdist): a module's tests run in one process, so its
+    module-scoped fixtures are built once; the modules that use the local Spark session share one
+    process, so only one Spark JVM starts and warms up."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    with_spark = {item.path for item in items
+                  if item.get_closest_marker("spark") and item.path.name != "test_cluster.py"}
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            group = "spark" if item.path in with_spark else str(item.path)
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI every check must run: a test skipped there (a missing browser, no root) fails."""
