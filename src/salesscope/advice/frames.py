@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,12 +127,30 @@ def member(dims: dict[str, str]) -> dict[str, str]:
 
 
 def rows(df: pd.DataFrame | None, kpi: str, period: str | None = None) -> pd.DataFrame:
+    """The rows of ``kpi`` (in ``period``), in the frame's order and with its index."""
     if df is None or df.empty:
         return pd.DataFrame(columns=[] if df is None else df.columns)
-    out = df[df["kpi"] == kpi]
+    parts = _by_kpi(df)
+    out = parts.get(kpi)
+    if out is None:
+        return df.iloc[:0]
     if period is not None:
         out = out[out["period"].astype(str) == str(period)]
-    return out
+    return out.copy(deep=False)  # copy-on-write: a caller's change stays its own
+
+
+# The rules read one indicator's rows hundreds of times from the same few frames: each frame is
+# split by indicator once, for as long as it lives (frames are not changed once built).
+_SPLIT: dict[int, dict[str, pd.DataFrame]] = {}
+
+
+def _by_kpi(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    key = id(df)
+    parts = _SPLIT.get(key)
+    if parts is None:
+        parts = _SPLIT[key] = {str(k): g for k, g in df.groupby("kpi", sort=False)}
+        weakref.finalize(df, _SPLIT.pop, key, None)
+    return parts
 
 
 def one(df: pd.DataFrame | None, kpi: str, period: str | None, dims: dict[str, str] | None = None) -> pd.Series | None:
