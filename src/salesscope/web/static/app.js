@@ -232,14 +232,15 @@ const SS = (() => {
   // Plotly draws left to right; inside an RTL page its box needs dir="ltr" or labels break.
   function chartBox(id, cls = "chart") { return el("div", { id, class: cls, dir: "ltr" }); }
 
-  // Plotly writes Latin digits into its axes; in Persian they are rewritten after every draw.
+  // Plotly writes Latin digits into its axes; in Persian they are rewritten whenever it writes them
+  // (a resize redraws the axes without telling anyone, so the box itself is watched).
   async function plot(box, traces, layout, config) {
     await Plotly.newPlot(box, traces, layout, config);
     if (T.meta_digits === "0123456789") return;
     const fix = () => box.querySelectorAll(".xtick text, .ytick text, text.funnel-text, .bartext, .textpoint text")
       .forEach((t) => { if (/\d/.test(t.textContent)) t.textContent = digits(t.textContent); });
     fix();
-    box.on("plotly_afterplot", fix);
+    new MutationObserver(fix).observe(box, { subtree: true, childList: true, characterData: true });
   }
 
   function whereList() { return params().getAll("where"); }

@@ -43,8 +43,9 @@ window.SSForecast = (() => {
         hovertemplate: `%{customdata[0]}<br>${T.forecast_expected}: %{customdata[1]}<br>${T.band_80}: %{customdata[2]}`
           + `<br>${T.band_95}: %{customdata[3]}<extra></extra>` });
     });
-    await SS.plot(box, traces, chartLayout({ height: 340, showlegend: true,
-      legend: { orientation: "h", y: -0.15, x: RTL ? 1 : 0, xanchor: RTL ? "right" : "left" },
+    // The legend sits above the plot, where the chart keeps room for it (below, it ran over the text).
+    await SS.plot(box, traces, chartLayout({ height: 340, showlegend: true, margin: { l: 50, r: 20, t: 40, b: 40 },
+      legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: RTL ? 1 : 0, xanchor: RTL ? "right" : "left" },
       xaxis: { type: "category", tickvals: x, ticktext: x.map((p) => SS.plotText(digits(p))) },
       yaxis: { rangemode: "tozero", tickformat: ",.0f" } }), cfg);
   }
