@@ -36,6 +36,13 @@ def quarter_end_backtest(quarter_end_ws):
     return monthly_backtest(data.deals(quarter_end_ws, None, None))
 
 
+def assert_95_band_holds(rec: dict) -> None:
+    """The 95 % band held at least 88 % of the months. No upper limit: a calibrated 95 % band holds
+    all of 50 months one time in 13 (0.95 ** 50), so a full score is no sign of a band too wide;
+    the 80 % band's upper limit (90 %) is what catches bands drawn too wide."""
+    assert rec["coverage_95"] >= 88, rec
+
+
 def test_quarter_end_push_breaks_the_raw_bands_and_the_calibrated_ones_hold(quarter_end_backtest):
     raw = backtest.track_record(quarter_end_backtest)
     # The simulation alone cannot see the push: its bands miss nearly every month.
@@ -43,7 +50,7 @@ def test_quarter_end_push_breaks_the_raw_bands_and_the_calibrated_ones_hold(quar
     rec = backtest.track_record(bands.walk_forward(quarter_end_backtest, Grain.MONTH))
     assert rec["n"] >= 45
     assert 70 <= rec["coverage_80"] <= 90, rec
-    assert 88 <= rec["coverage_95"] <= 99, rec
+    assert_95_band_holds(rec)
     assert rec["wape"] < raw["wape"] / 1.5  # and the expected values are closer
 
 
@@ -77,7 +84,7 @@ def test_demo_calibrated_bands_hold(demo_ws):
     rec = backtest.track_record(bands.walk_forward(monthly_backtest(d), Grain.MONTH))
     assert rec["n"] >= 30
     assert 70 <= rec["coverage_80"] <= 90, rec
-    assert 88 <= rec["coverage_95"] <= 99, rec
+    assert_95_band_holds(rec)
 
 
 def test_too_little_history_says_the_bands_are_unchecked(make_ws):
@@ -119,3 +126,15 @@ def test_a_past_miss_far_beyond_its_floored_spread_does_not_blow_the_bands_up():
     high = float(out["high_95"].iloc[0])
     assert high < (40_000 + cal.offset) * math.exp(2 * cal.widest)
     assert float(out["low_95"].iloc[0]) <= float(out["expected"].iloc[0]) <= high
+
+
+def test_the_same_deals_stored_in_another_order_give_the_same_forecast(make_ws):
+    start = dt.datetime(2024, 1, 3, 10)
+    rows = [{"opportunity_id": f"D{i:03d}", "created_at": start + dt.timedelta(days=3 * i),
+             "closed_at": start + dt.timedelta(days=3 * i + 15 + i % 40) if i < 220 else None,
+             "status": "open" if i >= 220 else ("lost" if i % 3 == 0 else "won"),
+             "amount": 500.0 + 37.0 * (i % 17), "rep_id": f"r{i % 4}"} for i in range(260)]
+    df = pd.DataFrame(rows)
+    ahead = forecast(make_ws({"opportunities": df}), periods=3)
+    shuffled = forecast(make_ws({"opportunities": df.sample(frac=1.0, random_state=7)}), periods=3)
+    pd.testing.assert_frame_equal(ahead, shuffled)

@@ -46,6 +46,8 @@ def _present(ws: Workspace, name: str) -> bool:
 def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = None) -> pd.DataFrame:
     """Opportunities with times as epoch seconds, a ``grp`` (the breakdown) and a ``stratum``, read
     once: a forecast and its back-tests ask them dozens of questions, each a filter over these rows.
+    They come in the order of their ids, so that the same deals give the same simulated bounds
+    whatever order the store (or a join) keeps them in.
 
     ``scope`` (a :class:`Scope`, or ``{"rep": [...]}`` / ``{"team": [...]}`` as ``ws.kpis`` takes
     it) keeps only those reps' or teams' deals, inside the query.
@@ -78,7 +80,7 @@ def deals(ws: Workspace, by: str | None, stratum: str | None, scope: ScopeArg = 
         c=o.created_at.epoch_seconds().cast("float64"), x=o.closed_at.epoch_seconds().cast("float64"),
         amount=o.amount.cast("float64"), probability=o.probability.cast("float64"),
         stage=o.stage, grp=grp.cast("string").fill_null(NONE), stratum=strat,
-    ).filter(lambda t: t.c.notnull()).to_pandas()
+    ).filter(lambda t: t.c.notnull()).order_by("opportunity_id").to_pandas()
     # Python strings: the back-tests filter these rows thousands of times, which costs several
     # times more on Arrow-backed columns
     text = [c for c in TEXT_COLUMNS if c in out.columns]
