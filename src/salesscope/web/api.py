@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from salesscope import locale
 from salesscope.engine.records import ROW_LIMIT, Page
@@ -18,21 +19,35 @@ from salesscope.vocab import Calendar, Grain
 from salesscope.web.auth import authenticate, check_where, scope_for
 from salesscope.web.rows import dimension_values, rows_behind, rows_csv
 from salesscope.web.service import Service, to_records
-from salesscope.web.users import NotRemembered, User
+from salesscope.web.store import from_memory_or_thread
+from salesscope.web.users import User
 from salesscope.zoom import Zoom
 
 router = APIRouter(prefix="/api/v1", tags=["indicators"])
 SPARK_POINTS = 12
 
 
-# The dependencies are coroutines: each answers on the event loop without waiting for anything,
-# so a cached page takes one hop to a worker thread (its route's), not one per dependency.
+# The dependencies and the routes of cached answers are coroutines that answer on the event loop
+# when memory has all they need (who is asking, the answer): a cached page then costs no hop to
+# a worker thread. Anything that needs the store or a computation runs in a worker thread.
 async def current_user(request: Request) -> User:
     """Who is asking: from memory on the event loop, or from the store in a worker thread."""
-    try:
-        return authenticate(request, remembered_only=True)
-    except NotRemembered:
-        return await run_in_threadpool(authenticate, request)
+    return await from_memory_or_thread(authenticate, request)
+
+
+def cached_get(path: str, **options: Any) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """``router.get`` for a route answered by :meth:`Service.answer`: on the event loop when the
+    answer is kept, in a worker thread otherwise. The function itself stays as written (the
+    warm-up calls it from its own thread)."""
+    def register(endpoint: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(endpoint)
+        async def route(*args: Any, **kwargs: Any) -> Response:
+            return await from_memory_or_thread(endpoint, *args, **kwargs)
+
+        router.get(path, **options)(route)
+        return endpoint
+
+    return register
 
 
 async def service(request: Request) -> Service:
@@ -112,7 +127,7 @@ def me(user: UserDep) -> dict[str, Any]:
     return {**user.public(), "scope": scope_for(user).as_dict()}
 
 
-@router.get("/catalog", response_model=list[dict[str, Any]])
+@cached_get("/catalog", response_model=list[dict[str, Any]])
 def catalog(user: UserDep, svc: SvcDep) -> Response:
     """The indicators: id, names and descriptions in both languages, unit, direction, stage."""
     def build() -> list[dict[str, Any]]:
@@ -127,7 +142,7 @@ def catalog(user: UserDep, svc: SvcDep) -> Response:
     return svc.answer(("catalog",), build)
 
 
-@router.get("/indicators", response_model=dict[str, Any])
+@cached_get("/indicators", response_model=dict[str, Any])
 def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
                ids: Annotated[str | None, Query(description="comma-separated indicator ids")] = None,
                details: bool = False) -> Response:
@@ -144,7 +159,7 @@ def indicators(user: UserDep, svc: SvcDep, zoom: ZoomDep,
     return svc.answer(("indicators", tuple(id_list or ()), zoom, scope, details), build, scope)
 
 
-@router.get("/overview", response_model=dict[str, Any])
+@cached_get("/overview", response_model=dict[str, Any])
 def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     """One card per indicator: the latest period's value, change, target status, n and a sparkline."""
     scope = _scoped(user, svc, zoom)
@@ -163,7 +178,7 @@ def overview(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     return svc.answer(("overview", zoom.replace(by=()), scope), build, scope)
 
 
-@router.get("/funnel", response_model=dict[str, Any])
+@cached_get("/funnel", response_model=dict[str, Any])
 def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     """Counts per funnel stage with conversion and drop-off, at the zoom asked."""
     scope = _scoped(user, svc, zoom)
@@ -175,7 +190,7 @@ def funnel(user: UserDep, svc: SvcDep, zoom: ZoomDep) -> Response:
     return svc.answer(("funnel", zoom, scope), build, scope)
 
 
-@router.get("/funnel/stages", response_model=dict[str, Any])
+@cached_get("/funnel/stages", response_model=dict[str, Any])
 def stage_funnel(user: UserDep, svc: SvcDep) -> Response:
     """Deals per pipeline stage from the CRM's stage history (a CRM database read in place):
     reached, moved on, still open, conversion and days in stage, within the user's scope."""
@@ -185,7 +200,7 @@ def stage_funnel(user: UserDep, svc: SvcDep) -> Response:
     return svc.answer(("stage_funnel", scope), lambda: {"rows": to_records(run(svc.ws, scope=scope))}, scope)
 
 
-@router.get("/advice", response_model=dict[str, Any])
+@cached_get("/advice", response_model=dict[str, Any])
 def advice(user: UserDep, svc: SvcDep, zoom: ZoomDep,
            lang: Annotated[str, Query(pattern="^(en|fa)$")] = "en") -> Response:
     """What to do about the indicators, from the advice engine, within the user's scope."""
@@ -210,7 +225,7 @@ def changes(user: UserDep, svc: SvcDep, zoom: ZoomDep,
             "display": counts_display({"total": len(items)}), "kinds": kinds, "items": items}
 
 
-@router.get("/why/{kpi}", response_model=dict[str, Any])
+@cached_get("/why/{kpi}", response_model=dict[str, Any])
 def why(kpi: str, user: UserDep, svc: SvcDep, zoom: ZoomDep,
         period: Annotated[str | None, Query(description="period label, e.g. 2026-02 (default: last complete)")] = None,
         against: Annotated[str, Query(pattern="^(previous|like)$")] = "previous") -> Response:

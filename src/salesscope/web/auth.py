@@ -118,20 +118,17 @@ class LoginLimiter:
                 self.failures.pop(key, None)
 
 
-def authenticate(request: Request, *, remembered_only: bool = False) -> User:
-    """The user behind a request: a bearer token, or a session cookie plus CSRF on writes.
-
-    ``remembered_only``: answer from memory or raise :class:`~salesscope.web.users.NotRemembered`
-    (never wait for the store: for the event loop, which then asks again from a thread)."""
+def authenticate(request: Request) -> User:
+    """The user behind a request: a bearer token, or a session cookie plus CSRF on writes."""
     users = request.app.state.users
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = users.user_for_token(header[7:].strip(), remembered_only=remembered_only)
+        user = users.user_for_token(header[7:].strip())
         if user is None:
             raise NotLoggedIn(Text("error.auth.bad_token"))
         request.state.user = user
         return user
-    session = users.session(request.cookies.get(SESSION_COOKIE), remembered_only=remembered_only)
+    session = users.session(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise NotLoggedIn(Text("error.auth.log_in"))
     if request.method not in SAFE_METHODS:

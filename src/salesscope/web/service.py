@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesscope.schema import IMPORTS_TABLE
 from salesscope.scope import EVERYTHING, Scope
-from salesscope.web.store import Store
+from salesscope.web.store import Store, refuse_outside_memory
 from salesscope.zoom import Zoom
 
 if TYPE_CHECKING:
@@ -179,6 +179,7 @@ class Service:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full][0]
+            refuse_outside_memory()  # neither compute nor wait on the event loop
             job = self._computing.get(full)
             mine = job is None
             if job is None:

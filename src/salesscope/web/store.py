@@ -15,11 +15,48 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from salesscope.workspace import Workspace
+
+
+T = TypeVar("T")
+_MEMORY_ONLY: ContextVar[bool] = ContextVar("memory_only", default=False)
+
+
+class NotRemembered(Exception):  # noqa: N818 - a signal, never an answer
+    """Raised inside :func:`from_memory` where the store would be needed: ask again off the loop."""
+
+
+@contextmanager
+def from_memory() -> Iterator[None]:
+    """Answer from what is kept in memory only: reading or writing the store, computing an
+    answer or waiting for one being computed raises :class:`NotRemembered` instead. The event
+    loop answers this way, without a hop to a worker thread; what needs more goes to one."""
+    token = _MEMORY_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _MEMORY_ONLY.reset(token)
+
+
+async def from_memory_or_thread(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``call(*args, **kwargs)`` on the event loop if memory answers it, else in a worker thread."""
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        with from_memory():
+            return call(*args, **kwargs)
+    except NotRemembered:
+        return await run_in_threadpool(call, *args, **kwargs)
+
+
+def refuse_outside_memory() -> None:
+    if _MEMORY_ONLY.get():
+        raise NotRemembered
 
 
 class SharedLock:
@@ -120,6 +157,7 @@ class Store:
         """This thread's read-only workspace (the writable one inside a write)."""
         import salesscope
 
+        refuse_outside_memory()
         if self._writing is not None and self.lock._writer == threading.get_ident():
             return self._writing
         mine = getattr(self._local, "ws", None)
@@ -132,6 +170,7 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator[Workspace]:
+        refuse_outside_memory()
         with self.lock.shared():
             yield self.reader()
 
@@ -140,6 +179,7 @@ class Store:
         """The workspace open for writing; every reader waits until it is closed again."""
         import salesscope
 
+        refuse_outside_memory()
         with self.lock.exclusive():
             if self._writing is not None:  # a write inside a write
                 yield self._writing

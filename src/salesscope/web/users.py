@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from salesscope.errors import AuthError, InputError
 from salesscope.locale import Listed, Text
 from salesscope.sqlvalue import scalar
+from salesscope.web.store import refuse_outside_memory
 
 if TYPE_CHECKING:
     from salesscope.web.store import StoreConnection
@@ -50,10 +51,6 @@ TOKEN_MAX_DAYS = 366
 LAST_USE_EVERY = dt.timedelta(minutes=1)  # how often a token's last use is written
 
 _hasher = PasswordHasher()
-
-
-class NotRemembered(Exception):  # noqa: N818 - a signal, not an error anyone sees
-    """Who holds a secret is not in memory: the store must be read to know."""
 
 
 @dataclass(frozen=True)
@@ -229,16 +226,13 @@ class UserStore:
                               now + dt.timedelta(hours=SESSION_HOURS)])
         return secret
 
-    def _found(self, key: str, query: str, now: dt.datetime, *,
-               remembered_only: bool = False) -> tuple[User, object, dt.datetime] | None:
+    def _found(self, key: str, query: str, now: dt.datetime) -> tuple[User, object, dt.datetime] | None:
         """The user, the second column and the expiry of the session or token ``key`` that
-        ``query`` finds (its row still valid at ``now``), remembered until the next write.
-        ``remembered_only``: raise :class:`NotRemembered` rather than read the store."""
+        ``query`` finds (its row still valid at ``now``), remembered until the next write."""
         known = self._known.get(key)
         if known is not None and known[0] == self.con.store.writes:
             return known[1], known[2], known[3]
-        if remembered_only:
-            raise NotRemembered
+        refuse_outside_memory()  # before the lock: another thread may hold it while it reads
         writes = self.con.store.writes  # before reading: a write meanwhile makes it stale
         with self.lock:
             r = self.con.execute(query, [key, now]).fetchone()
@@ -250,12 +244,12 @@ class UserStore:
         self._known[key] = (writes, user, r[1], r[2])
         return user, r[1], r[2]
 
-    def session(self, secret: str | None, *, remembered_only: bool = False) -> Session | None:
+    def session(self, secret: str | None) -> Session | None:
         if not secret:
             return None
         key, now = _hash(secret), _now()
         known = self._found(key, 'SELECT user_id, csrf, expires_at FROM "_sessions" WHERE session_hash = ? '
-                                 "AND expires_at > ?", now, remembered_only=remembered_only)
+                                 "AND expires_at > ?", now)
         if known is None:
             return None
         user, csrf, expires = known
@@ -281,11 +275,11 @@ class UserStore:
                               now + dt.timedelta(days=days)])
         return token
 
-    def user_for_token(self, token: str, *, remembered_only: bool = False) -> User | None:
+    def user_for_token(self, token: str) -> User | None:
         """The token's user while it is valid; its last use is noted (once a minute at most)."""
         key, now = _hash(token), _now()
         known = self._found(key, 'SELECT user_id, last_used_at, expires_at FROM "_tokens" '
-                                 "WHERE token_hash = ? AND expires_at > ?", now, remembered_only=remembered_only)
+                                 "WHERE token_hash = ? AND expires_at > ?", now)
         if known is None:
             return None
         user, used, expires = known
