@@ -165,9 +165,14 @@ def _import_settings(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     finally:
-        for k, v in was.items():
-            con.execute(f"SET {k} = {lit(str(v))}")
-        con.execute("RESET memory_limit")  # its text ("18.7 GiB") is rounded: back to the exact default
+        try:
+            for k, v in was.items():
+                con.execute(f"SET {k} = {lit(str(v))}")
+            con.execute("RESET memory_limit")  # its text ("18.7 GiB") is rounded: back to the exact default
+        except duckdb.Error:
+            # A write that failed fatally (a full disk at the commit's checkpoint) leaves the
+            # connection unusable; the import's own error says why and nothing is left to restore.
+            pass
 
 
 def _local_user() -> str:
