@@ -87,12 +87,17 @@ def test_demo_calibrated_bands_hold(demo_ws):
     assert_95_band_holds(rec)
 
 
-def test_too_little_history_says_the_bands_are_unchecked(make_ws):
+def steady_deals(n: int) -> pd.DataFrame:
+    """``n`` deals from 2 June 2025, one every 5 days, each closed 20 days later, a third lost."""
     start = dt.datetime(2025, 6, 2, 10)
-    rows = [{"opportunity_id": f"H{i}", "created_at": start + dt.timedelta(days=5 * i),
-             "closed_at": start + dt.timedelta(days=5 * i + 20), "status": "lost" if i % 3 == 0 else "won",
-             "amount": 1000.0, "rep_id": "r1"} for i in range(60)]
-    ws = make_ws({"opportunities": pd.DataFrame(rows)})
+    return pd.DataFrame([{"opportunity_id": f"S{i}", "created_at": start + dt.timedelta(days=5 * i),
+                          "closed_at": start + dt.timedelta(days=5 * i + 20),
+                          "status": "lost" if i % 3 == 0 else "won", "amount": 1000.0, "rep_id": "r1"}
+                         for i in range(n)])
+
+
+def test_too_little_history_says_the_bands_are_unchecked(make_ws):
+    ws = make_ws({"opportunities": steady_deals(60)})
     df = forecast(ws, periods=2)
     assert "bands_unchecked" in df.attrs["notes"] and df.attrs["calibration"] is None
     assert (df["from_track_record"] == 0).all()
@@ -101,11 +106,7 @@ def test_too_little_history_says_the_bands_are_unchecked(make_ws):
 
 
 def test_history_too_short_for_any_past_forecast_leaves_the_bands_unchecked(make_ws):
-    start = dt.datetime(2025, 6, 2, 10)  # 100 days of deals: no origin has the back-test's history
-    rows = [{"opportunity_id": f"S{i}", "created_at": start + dt.timedelta(days=5 * i),
-             "closed_at": start + dt.timedelta(days=5 * i + 20), "status": "lost" if i % 3 == 0 else "won",
-             "amount": 1000.0, "rep_id": "r1"} for i in range(20)]
-    ws = make_ws({"opportunities": pd.DataFrame(rows)})
+    ws = make_ws({"opportunities": steady_deals(20)})  # 100 days: no origin has the back-test's history
     df = forecast(ws, periods=2)
     assert "bands_unchecked" in df.attrs["notes"] and df.attrs["calibration"] is None
     assert df.attrs["track_record"]["n"] == 0 and len(df) == 2
