@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from salesscope.errors import QueryError
@@ -22,10 +23,14 @@ COLUMNS = ["period", "period_start", "period_end", "expected", "low_80", "high_8
 N_ORIGINS = 24  # past period starts the forecast is rerun from: its track record and its calibration
 
 
-def _stratum(ws: Workspace, scope: Scope) -> str | None:
-    """Deals are calibrated by product when products are recorded: a deal keeps its product for life."""
-    strata = data.deals(ws, None, "product", scope)["stratum"]
-    return "product" if strata[strata != data.NONE].nunique() > 1 else None
+def stratified_deals(ws: Workspace, by: str | None, scope: Scope) -> tuple[pd.DataFrame, str | None]:
+    """The deals and their stratum: deals are calibrated by product when products are recorded
+    (a deal keeps its product for life), else all in one stratum."""
+    d = data.deals(ws, by, "product", scope)
+    strata = d["stratum"]
+    if strata[strata != data.NONE].nunique() > 1:
+        return d, "product"
+    return d.assign(stratum=np.full(len(d), "all", dtype=object)), None
 
 
 def data_now(d) -> dt.datetime:
@@ -64,8 +69,7 @@ def forecast(ws: Workspace, periods: int = 3, grain: Grain | str = Grain.MONTH, 
     by = data.parse_group(by)
     fiscal = ws.config.fiscal_year_start_month
     scope = Scope.parse(scope)
-    stratum = _stratum(ws, scope)
-    d = data.deals(ws, by, stratum, scope)
+    d, stratum = stratified_deals(ws, by, scope)
     _require_amounts(d)
     # The data's present is the store's, even when a scope's own deals stop earlier.
     end = data_now(d if scope.everything else data.deals(ws, None, None))

@@ -135,20 +135,24 @@ def open_at(d: pd.DataFrame, as_of: float) -> pd.DataFrame:
 
 
 def creation_counts(d: pd.DataFrame, as_of: float, window_days: int, bucket_days: int) -> pd.DataFrame:
-    """Deals created per group and stratum in equal buckets of the trailing window (all buckets present)."""
-    lo = as_of - window_days * DAY_S
-    t = d[(d["c"] >= lo) & (d["c"] < as_of)]
-    bucket = np.floor((as_of - t["c"].to_numpy(float)) / (bucket_days * DAY_S)).astype("int64")
-    got = t[["grp", "stratum"]].assign(bucket=bucket).groupby(["grp", "stratum", "bucket"]).size()
-    got = got.rename("n").reset_index()
-    buckets = range(window_days // bucket_days)
-    if got.empty:
-        return got
-    pairs = got[["grp", "stratum"]].drop_duplicates()
-    full = pairs.merge(pd.DataFrame({"bucket": list(buckets)}), how="cross")
-    out = full.merge(got, on=["grp", "stratum", "bucket"], how="left")
-    out["n"] = out["n"].fillna(0).astype(int)
-    return out
+    """Deals created per group and stratum in equal buckets of the trailing window (all buckets
+    present), sorted by group, stratum and bucket; a group and stratum appear when they have a deal
+    in the window."""
+    c = d["c"].to_numpy(float)
+    seen = (c >= as_of - window_days * DAY_S) & (c < as_of)
+    n_buckets = window_days // bucket_days
+    grps, gi = np.unique(d["grp"].to_numpy()[seen], return_inverse=True)
+    strata, si = np.unique(d["stratum"].to_numpy()[seen], return_inverse=True)
+    pairs, pi = np.unique(gi * len(strata) + si, return_inverse=True)
+    bucket = np.floor((as_of - c[seen]) / (bucket_days * DAY_S)).astype("int64")
+    inside = bucket < n_buckets  # a deal created exactly at the window's start falls past its last bucket
+    n = np.bincount(pi[inside] * n_buckets + bucket[inside], minlength=len(pairs) * n_buckets)
+    return pd.DataFrame({
+        "grp": np.repeat(grps[pairs // len(strata)], n_buckets).astype(object),
+        "stratum": np.repeat(strata[pairs % len(strata)], n_buckets).astype(object),
+        "bucket": np.tile(np.arange(n_buckets, dtype="int64"), len(pairs)),
+        "n": n.astype("int64"),
+    })
 
 
 def won_amounts(d: pd.DataFrame, as_of: float, window_days: int) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 from salesscope import locale, semantic
 from salesscope.errors import QueryError
 from salesscope.forecast import data
-from salesscope.forecast.api import _stratum, data_now
+from salesscope.forecast.api import data_now, stratified_deals
 from salesscope.forecast.periods import Period, parse_period, periods_before
 from salesscope.forecast.plan_inputs import Rates, gather
 from salesscope.forecast.simulate import Settings, run
@@ -208,7 +208,7 @@ def plan(ws: Workspace, target: float, period: str, by: str | None = None, *, si
     cal, fiscal = parse_calendar(calendar or ws.config.calendar), ws.config.fiscal_year_start_month
     per, grain = parse_period(period, cal, fiscal)
     scope = Scope.parse(scope)
-    d = data.deals(ws, by, _stratum(ws, scope), scope)
+    d, _ = stratified_deals(ws, by, scope)
     if as_of is not None:
         now = dt.datetime.combine(as_of, dt.time())
     else:

@@ -71,18 +71,22 @@ def deal_probabilities(lt: LifeTable, deals: pd.DataFrame, as_of: float, periods
 
 def _amount_stats(won: pd.DataFrame, min_n: int) -> Callable[[str, str], tuple[float, float]]:
     """A lookup (group, stratum) -> (mean, variance) of won amounts, pooling when a cell is thin."""
-    def stats(rows: pd.DataFrame) -> tuple[float, float, int]:
-        n, s, ss = rows["n"].sum(), rows["s"].sum(), rows["ss"].sum()
+    grp, stratum = won["grp"].to_numpy(), won["stratum"].to_numpy()
+    n_, s_, ss_ = (won[c].to_numpy() for c in ("n", "s", "ss"))
+
+    def stats(rows: np.ndarray | slice) -> tuple[float, float, int]:
+        # the cells' sums added in row order, as the frame's own sums add them
+        n, s, ss = n_[rows].sum(), s_[rows].sum(), ss_[rows].sum()
         if n == 0:
             return float("nan"), float("nan"), 0
         mean = s / n
         var = max((ss - n * mean * mean) / (n - 1), 0.0) if n > 1 else 0.0
         return mean, var, int(n)
 
-    overall = stats(won)
+    overall = stats(slice(None))
 
     def lookup(g: str, s: str) -> tuple[float, float]:
-        for rows in (won[(won.grp == g) & (won.stratum == s)], won[won.stratum == s], won[won.grp == g]):
+        for rows in ((grp == g) & (stratum == s), stratum == s, grp == g):
             m, v, n = stats(rows)
             if n >= min_n:
                 return m, v
