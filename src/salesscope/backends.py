@@ -45,16 +45,20 @@ def connect(ws: Workspace) -> ibis.BaseBackend:
 
 
 def connect_postgres(cfg: BackendConfig) -> ibis.BaseBackend:
-    """An Ibis PostgreSQL backend for the config's server, database and schema."""
+    """An Ibis PostgreSQL backend for the config's server, database and schema, set up for
+    analytical queries (see :mod:`salesscope.pgquery`)."""
     import psycopg
+
+    from salesscope.pgquery import AnalyticsPostgres
 
     password = cfg.password or os.environ.get("PGPASSWORD")
     try:
-        return ibis.postgres.connect(host=cfg.host, port=cfg.port, user=cfg.user, password=password,
-                                     database=cfg.database, schema=cfg.schema_)
+        con = AnalyticsPostgres().connect(host=cfg.host, port=cfg.port, user=cfg.user, password=password,
+                                          database=cfg.database, schema=cfg.schema_)
     except psycopg.OperationalError as e:
         where = f"{cfg.user}@{cfg.host}:{cfg.port}/{cfg.database or cfg.user}"
         raise WorkspaceError(Text("error.backend.postgres", where=where, detail=str(e).strip())) from None
+    return con
 
 
 def spark_session(cfg: BackendConfig) -> SparkSession:

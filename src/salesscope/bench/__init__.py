@@ -189,7 +189,9 @@ def run(scale: int = DEFAULT_SCALE, workdir: Path | None = None, skip: Iterable[
                 continue
             kw: dict[str, Any] = {}
             if task in LOADS:
-                kw = _engine(task, base, servers, note)
+                kw = _engine(task, base, servers, note, keep=workdir is not None)
+                if task == "postgres" and not kw.pop("loaded"):
+                    (out / f"{LOADS[task]}.json").unlink(missing_ok=True)  # its tables are not there
                 report.setdefault("loads", {})[task] = steps.measure(LOADS[task], ws_path, **kw)
             report["steps"][task] = steps.measure(task, ws_path, **kw)
             results[task] = pd.read_parquet(out / f"{task}.parquet")
@@ -220,16 +222,25 @@ def _reference(results: dict[str, pd.DataFrame], task: str) -> pd.DataFrame:
     return ref
 
 
-def _engine(task: str, base: Path, servers: ExitStack, say: Callable[[str], None]) -> dict[str, Any]:
-    """Start the engine a contender needs (for this run only); how its steps reach it."""
+def _engine(task: str, base: Path, servers: ExitStack, say: Callable[[str], None], *, keep: bool
+            ) -> dict[str, Any]:
+    """Start the engine a contender needs (stopped when ``servers`` closes); how its steps reach it.
+
+    With ``keep`` (a benchmark folder given), PostgreSQL's data is kept in ``base/postgres``, so a
+    run that resumes finds the tables an earlier run loaded (``loaded``); delete that folder to
+    free its disk. Otherwise the server is a throwaway.
+    """
     if task == "postgres":
         from salesscope.bench.pgserver import PgServer
 
-        say("starting a throwaway PostgreSQL 15 server ...")
-        pg = PgServer().start()
+        folder = base / "postgres" if keep else None
+        kept = folder is not None and (folder / "data" / "PG_VERSION").exists()
+        say(f"starting a PostgreSQL 15 server ({folder or 'throwaway'}) ...")
+        pg = PgServer(folder).start()
         servers.callback(pg.stop)
-        cfg = pg.create_database("bench")
-        return {"options": cfg.model_dump(by_alias=True), "servers": pg.pids()}
+        loaded = kept and _has_database(pg, "bench")
+        cfg = pg.database("bench") if loaded else pg.create_database("bench")
+        return {"options": cfg.model_dump(by_alias=True), "servers": pg.pids(), "loaded": loaded}
     from salesscope.bench.sparkcluster import SparkCluster
 
     say("starting a Spark standalone cluster (a master and two workers) ...")
@@ -237,6 +248,13 @@ def _engine(task: str, base: Path, servers: ExitStack, say: Callable[[str], None
     servers.callback(cluster.stop)
     options = {"kind": "spark", "master": cluster.url, "warehouse": str(base / "warehouse"), "database": "sales"}
     return {"options": options, "servers": [p.pid for p in cluster.processes], "env": SPARK_SUBMIT}
+
+
+def _has_database(pg: Any, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", port=pg.port, user="postgres", dbname="postgres") as con:
+        return con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 # Each worker's executor gets most of its worker's memory; the driver collects small results.
