@@ -244,7 +244,7 @@ def _engine(task: str, base: Path, servers: ExitStack, say: Callable[[str], None
     from salesscope.bench.sparkcluster import SparkCluster
 
     say("starting a Spark standalone cluster (a master and two workers) ...")
-    cluster = SparkCluster(workers=2, cores=1, memory=SPARK_WORKER_MEMORY).start()
+    cluster = SparkCluster(workers=SPARK_WORKERS, cores=1, memory=SPARK_WORKER_MEMORY).start()
     servers.callback(cluster.stop)
     options = {"kind": "spark", "master": cluster.url, "warehouse": str(base / "warehouse"), "database": "sales"}
     return {"options": options, "servers": [p.pid for p in cluster.processes], "env": SPARK_SUBMIT}
@@ -258,6 +258,7 @@ def _has_database(pg: Any, name: str) -> bool:
 
 
 # Each worker's executor gets most of its worker's memory; the driver collects small results.
+SPARK_WORKERS = 2
 SPARK_WORKER_MEMORY = "6g"
 SPARK_SUBMIT = {"PYSPARK_SUBMIT_ARGS": "--driver-memory 2g --executor-memory 5g pyspark-shell",
                 "SPARK_LOCAL_IP": "127.0.0.1"}

@@ -67,7 +67,7 @@ class SparkCluster:
             try:
                 if self.state().get("aliveworkers", 0) >= self.workers:
                     return self
-            except OSError:
+            except (OSError, ValueError):  # not listening yet, or a page cut short while it starts
                 pass
             time.sleep(0.5)
         logs = "\n".join((self.dir / f).read_text(errors="replace")[-800:] for f in ("master.log", "worker0.log")

@@ -172,6 +172,15 @@ def _cpu() -> float:
                for f in ("ru_utime", "ru_stime"))
 
 
+def _await_executors(session, n: int, timeout: float = 300.0) -> None:
+    """Wait until ``n`` executors have registered with the driver (each worker starts one for
+    the session, in its own JVM): a notebook's session is up and running when a user asks."""
+    status = session.sparkContext._jsc.sc()
+    deadline = time.monotonic() + timeout
+    while status.getExecutorMemoryStatus().size() - 1 < n and time.monotonic() < deadline:  # less the driver
+        time.sleep(0.5)
+
+
 def main() -> None:
     task, path, out = sys.argv[1:4]
     options = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -187,9 +196,10 @@ def main() -> None:
     if options and options.get("kind") == "spark" and task != "spark_load":
         # Like a running notebook: the driver's session (its JVM) is up before the clock starts.
         from salesscope.backends import spark_session
+        from salesscope.bench import SPARK_WORKERS
         from salesscope.config import BackendConfig
 
-        spark_session(BackendConfig.model_validate(options))
+        _await_executors(spark_session(BackendConfig.model_validate(options)), SPARK_WORKERS)
     t0, c0 = time.perf_counter(), _cpu()
     df = run(task, path, options)
     seconds, cpu = time.perf_counter() - t0, _cpu() - c0
