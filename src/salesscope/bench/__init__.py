@@ -41,44 +41,84 @@ LOADS = {"postgres": "postgres_load", "spark_cluster": "spark_load"}
 
 class Sampler:
     """Peak resident memory of some process trees together, sampled every ``interval`` seconds
-    (a contender's process and its children, plus the server processes of its engine)."""
+    (a contender's process and its children, plus the server processes of its engine); and the
+    CPU seconds the processes other than the contender's own spent meanwhile (``helpers_cpu``):
+    its engine's servers (PostgreSQL's backends and parallel workers, a Spark cluster's master,
+    workers and executors) and its children still running when it ends (a Spark driver's JVM)."""
 
     def __init__(self, pids: Iterable[int], interval: float = 0.25) -> None:
         import psutil
 
         self.roots = [psutil.Process(p) for p in pids]
         self.interval, self.peak = interval, 0
+        self._children_cpu = 0.0  # the contender's children's, at their last sample
+        self._servers_cpu0 = 0.0
+        self.helpers_cpu = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree(root: Any) -> list:
+        import psutil
+
+        try:
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
 
     def _total(self) -> int:
         import psutil
 
         total = 0
         for root in self.roots:
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                continue
-            for p in procs:
+            for p in self._tree(root):
                 try:
                     total += p.memory_info().rss
                 except psutil.Error:
                     pass
         return total
 
+    def _servers_cpu(self) -> float:
+        """CPU seconds of the servers' trees so far, with their children that have ended."""
+        import psutil
+
+        total = 0.0
+        for root in self.roots[1:]:
+            for p in self._tree(root):
+                try:
+                    t = p.cpu_times()
+                    total += t.user + t.system + t.children_user + t.children_system
+                except psutil.Error:
+                    pass
+        return total
+
+    def _live_children_cpu(self) -> float:
+        import psutil
+
+        total = 0.0
+        for p in self._tree(self.roots[0])[1:]:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak = max(self.peak, self._total())
+            self._children_cpu = max(self._children_cpu, self._live_children_cpu())
             self._stop.wait(self.interval)
 
     def __enter__(self) -> Sampler:
+        self._servers_cpu0 = self._servers_cpu()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.helpers_cpu = self._servers_cpu() - self._servers_cpu0 + self._children_cpu
 
 
 def _worker(task: str, ws: Path, out: Path, options: dict | None = None, servers: Iterable[int] = (),
@@ -97,6 +137,7 @@ def _worker(task: str, ws: Path, out: Path, options: dict | None = None, servers
         raise SalesScopeError(f"benchmark step {task!r} failed:\n{log.read_text(errors='replace')[-3000:]}")
     step = json.loads(stdout.strip().splitlines()[-1])
     step["peak_rss_all"] = max(sampler.peak, step["peak_rss"])
+    step["helpers_cpu_seconds"] = round(sampler.helpers_cpu, 2)
     return step
 
 
@@ -142,6 +183,8 @@ class _Steps:
 
 def _line(step: dict[str, Any]) -> str:
     cpu = f" ({step['cpu_seconds']:.1f} s CPU)" if step.get("cpu_seconds") is not None else ""
+    if step.get("helpers_cpu_seconds"):
+        cpu += f" + {step['helpers_cpu_seconds']:.1f} s CPU in its servers and helpers"
     return (f"{step['seconds']:.2f} s{cpu}, peak {step['peak_rss'] / 2**20:,.0f} MB "
             f"({step['peak_rss_all'] / 2**20:,.0f} MB with its servers), load {step.get('load_average', '?')}")
 
