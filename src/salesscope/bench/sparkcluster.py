@@ -60,20 +60,29 @@ class SparkCluster:
             self._launch(f"worker{i}", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                          "--cores", str(self.cores), "--memory", self.memory,
                          "--webui-port", str(_free_port()), self.url)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(p.poll() is not None for p in self.processes):
-                break
-            try:
-                if self.state().get("aliveworkers", 0) >= self.workers:
-                    return self
-            except (OSError, ValueError):  # not listening yet, or a page cut short while it starts
-                pass
-            time.sleep(0.5)
+        try:
+            if self._wait_for_workers(timeout):
+                return self
+        except BaseException:  # an interrupt or a surprise: never leave the JVMs running
+            self.stop()
+            raise
         logs = "\n".join((self.dir / f).read_text(errors="replace")[-800:] for f in ("master.log", "worker0.log")
                          if (self.dir / f).exists())
         self.stop()
         raise WorkspaceError(f"the Spark cluster did not start within {timeout:.0f} s:\n{logs}")
+
+    def _wait_for_workers(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(p.poll() is not None for p in self.processes):
+                return False
+            try:
+                if self.state().get("aliveworkers", 0) >= self.workers:
+                    return True
+            except (OSError, ValueError):  # not listening yet, or still starting (an HTML page or one cut short)
+                pass
+            time.sleep(0.5)
+        return False
 
     def stop(self) -> None:
         for p in self.processes:
