@@ -29,12 +29,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from salesscope.engine.facts import DIM_COLUMN, FACTS, Ctx, Fact
 from salesscope.engine.measures import MEASURES, Agg, Measure
-from salesscope.schema import Table
+from salesscope.schema import TABLES, Table
 
 if TYPE_CHECKING:
     import duckdb
@@ -102,50 +102,211 @@ def measures_of(fact: Fact) -> list[Measure]:
 
 # -- building (inside an import's transaction) -------------------------------------------------
 
-def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None) -> None:
-    """Rebuild every rollup from the store's rows, on ``con`` (inside its open transaction)."""
+# The table each fact's rows come from, one fact row per row of it (responses: per response, or
+# per answered action when the store has no responses): an import that changes only that input
+# changes the fact's rows of the changed rows alone.
+DRIVERS = {"activities": Table.ACTIVITIES, "responses": Table.RESPONSES, "time_log": Table.TIME_LOG,
+           "leads": Table.LEADS, "closed_deals": Table.OPPORTUNITIES, "customers_new": Table.CUSTOMERS}
+OLD_DAYS = "_rollup_old_days_"  # + fact: the days a fact's changed rows had before loading
+KEYS = "_rollup_keys_"  # + table: the keys of the rows an import writes to it
+
+
+@dataclass
+class Plan:
+    """How an import brings the rollups up to date (:func:`prepare`, before loading).
+
+    Rollups that matched the store before the import are kept for the facts none of whose inputs
+    the import writes, and recomputed only for the days the changed rows had before or have after
+    for the facts whose one written input is the table their rows come from; every other fact's
+    rollup (and every rollup of a store whose rollups did not match it) is rebuilt whole.
+    """
+
+    meta: dict[str, Any] | None = None  # what the rollups were built from (None: rebuild all)
+    written: frozenset[str] = frozenset()  # the tables the import writes
+    by_day: frozenset[str] = frozenset()  # the facts recomputed by day (their old days are kept)
+
+    def mode(self, fact: str, inputs: set[str], by: list[str], columns: dict[str, tuple[str, ...]]) -> str:
+        """``keep``, ``days`` or ``whole`` for one fact, with its inputs and grouping as built now."""
+        if self.meta is None or fact not in self.meta["facts"] or self.meta["facts"][fact]["dims"] != by:
+            return "whole"
+        if any(list(columns.get(t, ())) != self.meta["columns"].get(t, []) for t in inputs):
+            return "whole"  # a new attribute or rep role column: other groups
+        if not inputs & self.written:
+            return "keep"
+        return "days" if fact in self.by_day else "whole"
+
+
+def prepare(con: duckdb.DuckDBPyConnection, *, rep_role: str | None,
+            written: dict[str, list[str] | None]) -> Plan:
+    """Before an import loads its rows: what :func:`refresh` may keep, given the tables it writes
+    (``written``: per table, queries giving the keys of the rows written, or None when its rows
+    have no key of their own). Records the days the changed rows have in the store as it is."""
     import ibis
 
     from salesscope.engine.catalog import table_stats
     from salesscope.engine.dimensions import store_columns
 
     backend = ibis.duckdb.from_connection(con)
-    for name in backend.list_tables():
-        if name.startswith(PREFIX):
-            con.execute(f'DROP TABLE "{name}"')
+    names = set(backend.list_tables())
+    if META not in names:
+        return Plan()
+    rows = con.execute(f'SELECT meta FROM "{META}"').fetchall()
+    meta = json.loads(rows[0][0]) if len(rows) == 1 else {}
+    counts, _ = table_stats(backend)
+    columns = store_columns(backend)
+    # New columns are added to the written tables before loading; the others must be as built.
+    same_columns = all(list(v) == meta.get("columns", {}).get(k) for k, v in columns.items() if k not in written)
+    if (meta.get("version") != VERSION or meta.get("rep_role") != rep_role or meta.get("counts") != counts
+            or not same_columns):
+        return Plan()
+    plan = Plan(meta, frozenset(written))
+    by_day = set()
+    ctx = _ctx(con, backend, counts, columns, rep_role)
+    for fact in rolled_facts():
+        driver = _driver(fact, counts)
+        inputs = _inputs(fact, ctx)
+        if (driver is None or written.get(driver.value) is None or inputs & plan.written != {driver.value}
+                or fact.name not in meta["facts"]):
+            continue
+        keys = KEYS + driver.value
+        if keys not in names:
+            con.execute(f'CREATE TEMP TABLE "{keys}" AS {" UNION ".join(written[driver.value] or [])}')
+            names.add(keys)
+        _changed_days(con, backend, fact, ctx, driver, OLD_DAYS + fact.name, keys)
+        by_day.add(fact.name)
+    plan.by_day = frozenset(by_day)
+    return plan
+
+
+def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan | None = None) -> None:
+    """Bring every rollup up to date with the store's rows, on ``con`` (inside its open
+    transaction): rebuilt whole, or as ``plan`` (made before the import loaded its rows) allows."""
+    import ibis
+
+    from salesscope.engine.catalog import table_stats
+    from salesscope.engine.dimensions import store_columns
+
+    plan = plan or Plan()
+    backend = ibis.duckdb.from_connection(con)
+    if plan.meta is None:  # rebuilt whole: nothing of the rollups before is kept
+        for name in backend.list_tables():
+            if name.startswith(PREFIX) and not name.startswith((OLD_DAYS, KEYS)):
+                con.execute(f'DROP TABLE "{name}"')
     counts, _ = table_stats(backend)
     columns = store_columns(backend)
     _days_table(con, backend)
-    ctx = Ctx(backend, backend.table(DAYS), backend.table(DAYS), row_counts=counts, columns=columns,
-              rep_role=rep_role)
+    ctx = _ctx(con, backend, counts, columns, rep_role)
+    present = set(backend.list_tables())
     built: dict[str, Any] = {}
     for fact in rolled_facts():
+        name = PREFIX + fact.name
         if not all(counts.get(t.value) for t in fact.tables[:1]) or fact.tables[0].value not in columns:
+            for old in (name, name + VALUES):
+                if old in present:
+                    con.execute(f'DROP TABLE "{old}"')
+            continue
+        by = grouping(fact, columns)
+        mode = plan.mode(fact.name, _inputs(fact, ctx), by, columns)
+        if mode == "keep":
+            built[fact.name] = plan.meta["facts"][fact.name] if plan.meta else {}
             continue
         t = fact.build(ctx)
-        by = grouping(fact, columns)
-        ms = measures_of(fact)
-        values = [m for m in ms if m.agg in MEDIANS]
-        if values:  # read twice below: built once
-            con.execute(f'CREATE TEMP TABLE "{ROWS}" AS {backend.compile(t)}')
-            t = backend.table(ROWS)
-        aggs: dict[str, ir.Value] = {"_rows": t.count()}
-        for m in ms:
-            if m.agg in DECOMPOSABLE:
-                aggs |= partials(m, t)
-        name = PREFIX + fact.name
-        con.execute(f'CREATE TABLE "{name}" AS {backend.compile(t.group_by(["day", *by]).aggregate(**aggs))}')
-        if values:
-            rows = t.select("day", *by, **{f"v__{key(m)}": masked(m, t) for m in values})
-            con.execute(f'CREATE TABLE "{name}{VALUES}" AS {backend.compile(rows)}')
-            con.execute(f'DROP TABLE "{ROWS}"')
-        built[fact.name] = {"dims": by, "columns": sorted(aggs),
-                            "values": sorted(f"v__{key(m)}" for m in values)}
+        days = None
+        if mode == "days":
+            driver = _driver(fact, counts)
+            assert driver is not None
+            days = OLD_DAYS + fact.name
+            # The days of the changed rows as loaded, beside those they had before.
+            _changed_days(con, backend, fact, ctx, driver, days, KEYS + driver.value, append=True)
+            t = t.filter(t.day.isin(backend.table(days).day))
+        else:
+            for old in (name, name + VALUES):
+                if old in present:
+                    con.execute(f'DROP TABLE "{old}"')
+        built[fact.name] = _write(con, backend, fact, t, by, days)
+    for temp in present | set(backend.list_tables()):
+        if temp.startswith((OLD_DAYS, KEYS)):
+            con.execute(f'DROP TABLE IF EXISTS "{temp}"')
     con.execute(f'DROP TABLE "{DAYS}"')
     meta = {"version": VERSION, "counts": counts, "columns": {k: list(v) for k, v in columns.items()},
             "rep_role": rep_role, "facts": built}
+    con.execute(f'DROP TABLE IF EXISTS "{META}"')
     con.execute(f'CREATE TABLE "{META}" (meta VARCHAR)')
     con.execute(f'INSERT INTO "{META}" VALUES (?)', [json.dumps(meta, sort_keys=True)])
+
+
+def _write(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, fact: Fact, t: ir.Table, by: list[str],
+           days: str | None) -> dict[str, Any]:
+    """Write a fact's rollup (and the medians' values) from its rows ``t``: a new table, or, with
+    ``days`` (a table of days), in place of the stored rows of those days."""
+    ms = measures_of(fact)
+    values = [m for m in ms if m.agg in MEDIANS]
+    if values:  # read twice below: built once
+        con.execute(f'CREATE TEMP TABLE "{ROWS}" AS {backend.compile(t)}')
+        t = backend.table(ROWS)
+    aggs: dict[str, ir.Value] = {"_rows": t.count()}
+    for m in ms:
+        if m.agg in DECOMPOSABLE:
+            aggs |= partials(m, t)
+    name = PREFIX + fact.name
+    rollup = backend.compile(t.group_by(["day", *by]).aggregate(**aggs))
+    rows = t.select("day", *by, **{f"v__{key(m)}": masked(m, t) for m in values})
+    tables = [(name, rollup)] + ([(name + VALUES, backend.compile(rows))] if values else [])
+    for table, sql in tables:
+        if days is None:
+            con.execute(f'CREATE TABLE "{table}" AS {sql}')
+        else:
+            con.execute(f'DELETE FROM "{table}" WHERE day IN (SELECT day FROM "{days}")')
+            con.execute(f'INSERT INTO "{table}" BY NAME {sql}')
+    if values:
+        con.execute(f'DROP TABLE "{ROWS}"')
+    return {"dims": by, "columns": sorted(aggs), "values": sorted(f"v__{key(m)}" for m in values)}
+
+
+def _ctx(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, counts: dict[str, int],
+         columns: dict[str, tuple[str, ...]], rep_role: str | None) -> Ctx:
+    if DAYS not in backend.list_tables():
+        _days_table(con, backend)
+    return Ctx(backend, backend.table(DAYS), backend.table(DAYS), row_counts=counts, columns=columns,
+               rep_role=rep_role)
+
+
+def _driver(fact: Fact, counts: dict[str, int]) -> Table | None:
+    """The table a fact's rows come from, one row each (None: a quota's or cost's rows are
+    spread over the days of a span that every row of both tables sets)."""
+    driver = DRIVERS.get(fact.name)
+    if driver is Table.RESPONSES and not counts.get(Table.RESPONSES.value):
+        return Table.ACTIVITIES  # read from the answered actions
+    return driver
+
+
+def _inputs(fact: Fact, ctx: Ctx) -> set[str]:
+    """The canonical tables a fact's rows are built from (the days quotas and costs are spread
+    over depend on both)."""
+    import ibis.expr.operations as ops
+
+    names = {n.name for n in fact.build(ctx).op().find(ops.DatabaseTable)}
+    if DAYS in names:
+        names |= {Table.QUOTAS.value, Table.COSTS.value}
+    return names - {DAYS}
+
+
+def _changed_days(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend, fact: Fact, ctx: Ctx,
+                  driver: Table, into: str, keys: str, append: bool = False) -> None:
+    """The days of the fact's rows that come from the rows whose keys are in ``keys``."""
+    key = TABLES[driver].key[0]
+    changed = backend.table(keys)
+
+    def tables(name: str) -> ir.Table:
+        t = backend.table(name)
+        return t.filter(t[key].isin(changed[changed.columns[0]])) if name == driver.value else t
+
+    rows = fact.build(replace(ctx, tables=tables))
+    sql = backend.compile(rows.select("day").distinct())
+    if append:
+        con.execute(f'INSERT INTO "{into}" SELECT day FROM ({sql}) EXCEPT SELECT day FROM "{into}"')
+    else:
+        con.execute(f'CREATE TEMP TABLE "{into}" AS {sql}')
 
 
 def _days_table(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend) -> None:
@@ -157,7 +318,7 @@ def _days_table(con: duckdb.DuckDBPyConnection, backend: ibis.BaseBackend) -> No
     if Table.COSTS.value in present:
         spans.append("SELECT min(coalesce(day, period_start)), max(coalesce(day, period_end)) FROM costs")
     span = " UNION ALL ".join(spans) or "SELECT NULL::DATE, NULL::DATE"
-    con.execute(f'CREATE TABLE "{DAYS}" AS SELECT CAST(d AS DATE) AS day, CAST(d AS DATE) AS period_start '
+    con.execute(f'CREATE OR REPLACE TABLE "{DAYS}" AS SELECT CAST(d AS DATE) AS day, CAST(d AS DATE) AS period_start '
                 f"FROM (SELECT min(lo) AS lo, max(hi) AS hi FROM ({span})) s, "
                 "range(s.lo, s.hi + INTERVAL 1 DAY, INTERVAL 1 DAY) r(d) WHERE s.lo IS NOT NULL")
 

@@ -104,6 +104,7 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
     qfile = ws.quarantine_dir / f"{started:%Y%m%d-%H%M%S}-{import_id[:8]}.csv"
     run = _Run(con, tz, import_id, [Path(p) for p in paths], table, m, sheet)
     run.scope, run.actor = scope, actor or _local_user()
+    run.rep_role, run.dry_run = ws.config.rep_role, dry_run
     with make_tmpdir() as tmp, _progress(progress) as bar, _import_settings(con):
         con.execute("BEGIN TRANSACTION")
         try:
@@ -115,7 +116,8 @@ def import_files(ws: Workspace, paths: Sequence[str | Path], *, table: str | Non
                 result.committed = False
                 con.execute("ROLLBACK")
                 return result
-            rollup.refresh(con, rep_role=ws.config.rep_role)  # the engine's per-day aggregates, same transaction
+            # the engine's per-day aggregates, same transaction
+            rollup.refresh(con, rep_role=ws.config.rep_role, plan=run.rollups)
             con.execute("COMMIT")
         except BaseException as e:
             try:
@@ -250,6 +252,9 @@ class _Run:
         self.typed: list[tuple[int, Typed]] = []
         self.scope: Scope = None
         self.actor = ""
+        self.rep_role: str | None = None
+        self.dry_run = False
+        self.rollups: rollup.Plan | None = None  # what the rollups keep, decided before loading
 
     def targets(self, src: Source) -> list[tuple[Table, TableMap]]:
         """Which tables a source feeds, and how."""
@@ -368,6 +373,8 @@ class _Run:
             self.rejected_written = True
         changes = {t.value: changed_keys(con, t) for t in LOAD_ORDER
                    if (t, False) in self.stages}
+        if not self.dry_run:  # a preview writes no rollups
+            self.rollups = rollup.prepare(con, rep_role=self.rep_role, written=self._written())
         # Whole rows first, so that enriching rows find the rows loaded in this import.
         for enrich in (False, True):
             for target in LOAD_ORDER:
@@ -386,6 +393,18 @@ class _Run:
         for name in ("_loads", "_rej", "_sources", "_cols", "_gone", "_unlinked"):
             con.execute(f"DROP TABLE {name}")
         return result
+
+    def _written(self) -> dict[str, list[str] | None]:
+        """The tables this import writes, each with queries giving the keys of the rows it writes
+        (None for rows without a key of their own)."""
+        out: dict[str, list[str] | None] = {}
+        for (table, _), stage in self.stages.items():
+            queries = out.setdefault(table.value, [])
+            if not stage.spec.has_id or queries is None:
+                out[table.value] = None
+            else:
+                queries.append(f"SELECT {q(stage.spec.key[0])} FROM {stage.name}")
+        return out
 
     def _stage_source(self, k: int, src: Source, target: Table, tm: TableMap) -> bool:
         """Check and stage one source for one table; return whether it stays a view."""
