@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 
 import salesscope
+from salesscope import cli
 
 # Libraries that cost a second or more to import between them; none is needed to print.
 HEAVY = ("numpy", "pandas", "pyarrow", "ibis", "sqlglot", "duckdb", "polars", "scipy", "statsmodels", "plotly",
@@ -41,6 +43,24 @@ def imported(*args: str) -> tuple[str, set[str]]:
     return r.stdout, names
 
 
+# Runs the command line, then prints the names of the modules it loaded.
+LOADED = """
+import atexit, sys
+atexit.register(lambda: print(*sorted(sys.modules), file=sys.stderr))
+from salesscope.cli import main
+main()
+"""
+
+
+def loaded(*args: str) -> set[str]:
+    """The modules ``salesscope ARGS`` loads in a new interpreter."""
+    src = str(Path(salesscope.__file__).parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    r = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return set(r.stderr.split())
+
+
 @pytest.mark.parametrize("args", [("--version",), ("--help",)])
 def test_printing_commands_import_no_data_library(args):
     out, names = imported(*args)
@@ -55,3 +75,19 @@ def test_kpi_list_imports_no_data_library(make_ws):
     out, names = imported("kpi", "--list", "--format", "json", "-w", str(ws.path))
     assert '"win_rate"' in out and '"meetings_per_lead"' in out  # built-in and the workspace's own
     assert sorted(names & set(HEAVY)) == []
+    # a command loads its own module, not the other commands'
+    commands = {n for n in loaded("kpi", "--list", "-w", str(ws.path))
+                if n.removeprefix("salesscope.cli.") in cli.COMMANDS}
+    assert commands == {"salesscope.cli.kpi"}
+
+
+@pytest.mark.parametrize("module", list(cli.COMMANDS))
+def test_each_command_module_registers_the_commands_named_for_it(module):
+    """The command-to-module map that lets a command load only its own module is the truth."""
+    group = typer.main.get_command(cli.build_app((module,)))
+    assert sorted(group.commands) == sorted(cli.COMMANDS[module])
+
+
+def test_the_full_app_has_every_command_once():
+    group = typer.main.get_command(cli.app)
+    assert sorted(group.commands) == sorted(n for names in cli.COMMANDS.values() for n in names)

@@ -13,28 +13,21 @@ import typer
 
 from salesscope.errors import SalesScopeError
 
-app = typer.Typer(
-    name="salesscope",
-    help="Measure a sales organisation with 15 indicators at any zoom (English/Persian, Gregorian/Jalali).",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,  # plain help: readable at 80 columns and in any terminal
-    pretty_exceptions_enable=False,
-)
+# Subcommand modules, in the order `--help` lists them, with the commands each registers: a
+# command loads its own module only (`tests/cli/test_startup.py` checks the names).
+COMMANDS = {
+    "workspace_cmds": ("init", "import", "demo"),
+    "kpi": ("kpi", "funnel"),
+    "advise": ("advise",),
+    "why": ("why",),
+    "forecast": ("forecast", "plan"),
+    "report": ("report",),
+    "digest": ("digest",),  # digest add|list|remove|send|preview
+    "serve": ("serve",),
+    "export": ("export",),
+    "bench": ("bench",),
+}
 
-# Subcommand modules, in the order `--help` lists them.
-COMMANDS = (
-    "workspace_cmds",  # init, import, demo
-    "kpi",  # kpi, funnel
-    "advise",
-    "why",
-    "forecast",  # forecast, plan
-    "report",
-    "digest",  # digest add|list|remove|send|preview
-    "serve",
-    "export",
-    "bench",
-)
 
 def _version(value: bool) -> None:
     if value:
@@ -44,7 +37,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
@@ -52,14 +44,49 @@ def _root(
     """Measure a sales organisation with 15 indicators at any zoom (English/Persian, Gregorian/Jalali)."""
 
 
-for _name in COMMANDS:
-    try:
-        _module = importlib.import_module(f"salesscope.cli.{_name}")
-    except ModuleNotFoundError as _e:  # a subcommand not installed in this build
-        if _e.name != f"salesscope.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+def build_app(modules=COMMANDS) -> typer.Typer:
+    """The ``salesscope`` app with the subcommands of ``modules`` (default: all)."""
+    built = typer.Typer(
+        name="salesscope",
+        help="Measure a sales organisation with 15 indicators at any zoom (English/Persian, Gregorian/Jalali).",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,  # plain help: readable at 80 columns and in any terminal
+        pretty_exceptions_enable=False,
+    )
+    built.callback()(_root)
+    for name in modules:
+        try:
+            module = importlib.import_module(f"salesscope.cli.{name}")
+        except ModuleNotFoundError as e:  # a subcommand not installed in this build
+            if e.name != f"salesscope.cli.{name}":
+                raise
+            continue
+        module.register(built)
+    return built
+
+
+app: typer.Typer  # made on first use, see __getattr__
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``salesscope.cli.app``: the app with every subcommand, made on first use."""
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    global app
+    app = build_app()
+    return app
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app for this command line: only the named command's module when the first argument
+    names one (what it loads is what that command needs), none for ``--version``, else every
+    subcommand."""
+    first = args[0] if args else ""
+    if first == "--version":
+        return build_app(())
+    module = next((m for m, names in COMMANDS.items() if first in names), None)
+    return build_app((module,)) if module is not None else __getattr__("app")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -71,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         from salesscope.cli.digest import modern_args
 
         args = modern_args(args)
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(_app_for(args))
     if not args:  # bare `salesscope`: the list of commands
         with command.make_context("salesscope", ["--help"], resilient_parsing=True) as ctx:
             typer.echo(ctx.get_help(), err=True)
