@@ -96,7 +96,12 @@ DATA_TIMES = (("activities", "occurred_at"), ("leads", "created_at"), ("opportun
 
 
 def data_end(ws: Workspace) -> dt.date | None:
-    """The last day any record is dated (through the workspace's backend), or None when unknown."""
+    """The last day any record is dated (through the workspace's backend), or None when unknown;
+    read once per :meth:`Workspace.sharing` batch (advice, a report's "why" readings)."""
+    return ws.shared(("data_end",), lambda: _data_end(ws))
+
+
+def _data_end(ws: Workspace) -> dt.date | None:
     latest = None
     for table, column in DATA_TIMES:
         try:
