@@ -4,8 +4,10 @@ against the engine's, and a run given the same folder again resumes instead of m
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from salesscope.bench import run
@@ -44,3 +46,32 @@ def test_an_unknown_step_to_skip_is_a_usage_error(tmp_path):
     assert out.returncode == 2, out.stderr
     assert "'pandsa'" in out.stderr and "did you mean pandas?" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_postgres_is_loaded_once_and_its_tables_kept_for_a_resumed_run():
+    base = Path(tempfile.mkdtemp(prefix="salesscope-bench-test-"))
+    base.chmod(0o755)  # the kept server runs as the postgres account, inside this folder
+    skip = ["read_files", "engine_single", "engine_batch", "duckdb_sql", "pandas", "engine_subset", "polars"]
+    said: list[str] = []
+    try:
+        first = run(scale=2_000, workdir=base, skip=skip, say=said.append)
+        assert first["agreement"]["postgres"]["same"] and first["agreement"]["postgres"]["rows"] > 100
+        assert first["steps"]["postgres"]["helpers_cpu_seconds"] > 0  # the server's backend did the work
+        assert (base / "postgres" / "data" / "PG_VERSION").exists()
+
+        # The engine measured again: the server starts on the tables loaded before.
+        (base / "results" / "postgres.json").unlink()
+        said.clear()
+        again = run(scale=2_000, workdir=base, skip=skip, say=said.append)
+        assert any("postgres_load: measured before" in m for m in said)
+        assert again["agreement"]["postgres"] == first["agreement"]["postgres"]
+
+        # Without the kept server's folder the tables are loaded again.
+        shutil.rmtree(base / "postgres")
+        (base / "results" / "postgres.json").unlink()
+        said.clear()
+        third = run(scale=2_000, workdir=base, skip=skip, say=said.append)
+        assert not any("postgres_load: measured before" in m for m in said)
+        assert any("postgres_load: " in m for m in said) and third["agreement"]["postgres"]["same"]
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
