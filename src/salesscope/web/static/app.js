@@ -37,10 +37,54 @@ const SS = (() => {
   // "{n} rows" with its values put in.
   const fill = (text, values) => String(text).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 
-  // In right-to-left text every left-to-right run (a period "2026-10", an id "R07", a number) is
-  // isolated (LRI ... PDI), so the sentence around it cannot reorder its parts.
-  const LTR_RUN = /[A-Za-z0-9\u06F0-\u06F9](?:[A-Za-z0-9\u06F0-\u06F9\-\u2212\/.:_\u066B\u066C,+%\u066A]*[A-Za-z0-9\u06F0-\u06F9%\u066A])?/g;
-  const isolate = (text) => (!RTL || !text ? text : String(text).replace(LTR_RUN, (m) => `\u2066${m}\u2069`));
+  // Right-to-left text keeps each left-to-right run in one piece, so the sentence around it cannot
+  // reorder its parts: a number with its sign and unit ("−12.9", "33.3%"), a period "2026-10", an id
+  // "R07", a Latin name of several words. A run reads left to right (the sign left of the digits, the
+  // percent sign right of them, as in the charts) and the runs follow the sentence from right to left.
+  const DIGIT = "0-9\u06F0-\u06F9\u0660-\u0669";
+  const SIGN = `(?:[+\\-\u2212\u00B1](?=[${DIGIT}]))?`;
+  const INNER = `\\-\u2212/.:_@+,%\u066A\u066B\u066C`;
+  const token = (chars) => `${SIGN}[${chars}](?:[${chars}${INNER}]*[${chars}%\u066A])?`;
+  // words written in Latin letters stay one run across the spaces between them ("Big Deal")
+  const LTR_RUN = new RegExp(`${token(`A-Za-z${DIGIT}`)}(?:(?<=[A-Za-z])\\s+(?=[A-Za-z])${token(`A-Za-z${DIGIT}`)})*`, "g");
+  const NUMBER_RUN = new RegExp(token(DIGIT), "g");
+  const RTL_LETTER = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/, LATIN_LETTER = /[A-Za-z]/;
+
+  // The runs of ``text`` to isolate in a right-to-left page: in a text with right-to-left words,
+  // every left-to-right run; in a text without letters (numbers, dates, ranges), its numbers; a text
+  // wholly in Latin letters (a name, an e-mail, a file) is left to itself.
+  function ltrRuns(text) {
+    if (!RTL || !text) return null;
+    if (RTL_LETTER.test(text)) return LTR_RUN;
+    return LATIN_LETTER.test(text) ? null : NUMBER_RUN;
+  }
+
+  // The same as text with isolating marks (LRI ... PDI), for what is not a page element: a chart's
+  // labels, a list's options, a tooltip.
+  function isolate(text) {
+    const runs = ltrRuns(String(text ?? ""));
+    return runs ? String(text).replace(runs, (m) => `\u2066${m}\u2069`) : text;
+  }
+
+  // The same as a page node: each run in a <bdi dir="ltr">, so copied text carries no invisible marks;
+  // the pieces of one text stay in one <span> (in a flex box each piece would be a box of its own).
+  function bidiNode(text) {
+    const runs = ltrRuns(text);
+    if (!runs || !text.match(runs)) return text;
+    const out = [];
+    let at = 0;
+    for (const m of text.matchAll(runs)) {
+      if (m.index > at) out.push(text.slice(at, m.index));
+      const b = document.createElement("bdi");
+      b.dir = "ltr"; b.textContent = m[0];
+      out.push(b);
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) out.push(text.slice(at));
+    const span = document.createElement("span");
+    span.append(...out);
+    return span;
+  }
 
   function setParams(changes, { reload = true } = {}) {
     const p = params();
@@ -162,6 +206,51 @@ const SS = (() => {
 
   const digits = (s) => String(s).replace(/\d/g, (d) => T.meta_digits[d]);
 
+  // ---- numbers typed by the reader: shown in their digits, read in any (theirs, Arabic-Indic, Latin)
+  const latinDigits = (s) => String(s).replace(/[\u06F0-\u06F9]/g, (c) => c.charCodeAt(0) - 0x06F0)
+    .replace(/[\u0660-\u0669]/g, (c) => c.charCodeAt(0) - 0x0660);
+
+  // "2,500.5", "۲٬۵۰۰٫۵" or "۲/۵" (the slash many Persian writers use for the decimal point): the
+  // number, or NaN when the text is not one.
+  function readNumber(text) {
+    let s = latinDigits(text).trim().replace(/[\s,\u066C\u060C']/g, "").replace(/\u066B/g, ".").replace(/\u2212/g, "-");
+    if (RTL && /^-?\d+\/\d+$/.test(s)) s = s.replace("/", ".");
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : NaN;
+  }
+
+  // A number as a field shows it: the reader's digits and decimal sign, no grouping (it is typed over).
+  const numberText = (v) => (v === null || v === undefined || v === "" ? "" : digits(String(v)).replace(".", T.meta_decimal));
+
+  // A field for a number in the reader's digits: Latin digits typed into it turn into theirs, and a
+  // text that is not a number (or not whole, or out of ``min``..``max``) keeps its form from being sent.
+  function numberField({ value, min, max, whole = false, ...attrs }) {
+    const input = el("input", { type: "text", inputmode: whole ? "numeric" : "decimal", autocomplete: "off",
+      spellcheck: "false", class: "number-field", ...attrs, value: numberText(value) });
+    const check = () => {
+      const typed = input.value.trim(), v = readNumber(typed);
+      let problem = "";
+      if (!typed) problem = "";
+      else if (Number.isNaN(v)) problem = fill(T.number_expected, { example: numberText(whole ? 20 : 2500.5) });
+      else if (whole && !Number.isInteger(v)) problem = T.whole_number_expected;
+      else if (min !== undefined && v < min) problem = fill(T.number_at_least, { limit: numberText(min) });
+      else if (max !== undefined && v > max) problem = fill(T.number_at_most, { limit: numberText(max) });
+      input.setCustomValidity(problem);
+      input.title = problem;
+      input.classList.toggle("wrong", Boolean(problem));
+    };
+    input.addEventListener("input", () => {
+      const shown = digits(input.value).replace(/\.(?=\d|[\u06F0-\u06F9]|$)/g, T.meta_decimal);
+      if (shown !== input.value) {
+        const at = input.selectionStart;
+        input.value = shown;
+        input.setSelectionRange(at, at);
+      }
+      check();
+    });
+    check();
+    return input;
+  }
+
   function num(v, decimals = 2) {
     if (v === null || v === undefined || Number.isNaN(v)) return "—";
     return new Intl.NumberFormat(LANG, { maximumFractionDigits: decimals }).format(v);
@@ -204,9 +293,17 @@ const SS = (() => {
       else if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
       else if (v !== null && v !== undefined && v !== false) n.setAttribute(k, v);
     }
-    for (const c of children.flat(Infinity)) if (c !== null && c !== undefined) n.append(c.nodeType ? c : String(c));
+    // Every text a page shows goes through here: in a right-to-left page, its left-to-right runs
+    // are isolated (a list's option is text only, so it gets isolating marks instead).
+    const plain = TEXT_ONLY.has(tag);
+    for (const c of children.flat(Infinity)) {
+      if (c === null || c === undefined) continue;
+      if (c.nodeType) n.append(c);
+      else n.append(plain ? isolate(String(c)) : bidiNode(String(c)));
+    }
     return n;
   }
+  const TEXT_ONLY = new Set(["option", "textarea", "title", "script", "style"]);
 
   function table(columns, rows, fmt = {}) {
     if (!rows.length) return el("p", { class: "muted" }, T.no_rows);
@@ -324,7 +421,8 @@ const SS = (() => {
   }
 
   // The bell: the findings of the reader's e-mail digests; the count is of those not seen before;
-  // opening the list marks those it shows seen.
+  // opening the list marks those it shows seen. A finding names its period on the workspace calendar,
+  // which its link keeps.
   async function initBell() {
     const bell = document.getElementById("bell"), panel = document.getElementById("bell-panel");
     const count = document.getElementById("bell-count");
@@ -346,9 +444,9 @@ const SS = (() => {
       panel.replaceChildren(el("h3", {}, T.alerts),
         items.length ? el("ul", {}, items.map((f) => el("li", { class: f.new ? "new" : "" },
           el("span", { class: `badge ${f.kind}` }, T[`kind_${f.kind}`] || f.kind), " ",
-          el("a", { href: `/indicator/${f.kpi}?${zoomQuery({ period: f.period, grain: f.grain, from: null, to: null })}` }, kpiName(f.kpi)), " ",
+          el("a", { href: `/indicator/${f.kpi}?${zoomQuery({ period: f.period, grain: f.grain, calendar: BOOT.default_calendar, from: null, to: null })}` }, kpiName(f.kpi)), " ",
           periodLabel(f.period || ""), f.new ? el("span", { class: "badge new-badge" }, T.alert_new) : null,
-          el("p", {}, isolate(inLang(f, "advice")))))) : el("p", { class: "muted" }, T.no_advice));
+          el("p", {}, inLang(f, "advice"))))) : el("p", { class: "muted" }, T.no_advice));
       const fresh = items.filter((f) => f.new).map((f) => f.key);
       if (fresh.length) {
         try { await api("/api/v1/alerts/seen", { method: "POST", body: { keys: fresh } }); draw(0); } catch (e) { /* shown again next time */ }
@@ -371,5 +469,5 @@ const SS = (() => {
   }
 
   return { T, BOOT, LANG, RTL, inLang, DIMS, label, valueName, partial, drillable, nextDim, calendar, fill, isolate, params, setParams, zoomQuery, api, showError, digits, plotText, num, reasonText,
-    withUnit, date, periodLabel, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
+    withUnit, date, periodLabel, latinDigits, readNumber, numberText, numberField, plot, dimName, el, table, chartLayout, chartBox, whereList, init };
 })();

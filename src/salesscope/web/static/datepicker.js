@@ -58,6 +58,9 @@ window.SSDate = (() => {
   // A month grid under ``input``; picking a day writes it into the field and closes the grid.
   function attach(input) {
     const { T, el } = SS;
+    // The hint names the parts (year/month/day) in the order a typed date shows them: left to right,
+    // as the field is; marks beside the slashes keep right-to-left words in that order.
+    if (SS.RTL) input.placeholder = T.date_placeholder.split("/").join("\u200E/\u200E");
     const open = el("button", { type: "button", class: "pick-date", title: T.pick_date, "aria-label": T.pick_date,
       "aria-haspopup": "dialog" }, "▦");
     input.after(open);

@@ -6,20 +6,17 @@ window.SSForecast = (() => {
   const BYS = ["team", "rep", "channel"];
   const COLORS = ["#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16", "#4a5568"];
   const cfg = { displayModeBar: false, responsive: true };
-  // The chart draws left to right: a right-to-left label is isolated (RLI ... PDI) to keep its order.
-  const rtlText = (t) => (RTL ? `\u2067${t}\u2069` : t);
+  // The chart draws left to right: a right-to-left label is isolated (RLI ... PDI) to keep its order,
+  // and its numbers inside it (LRI ... PDI) as everywhere in the page.
+  const rtlText = (t) => (RTL ? `\u2067${SS.isolate(t)}\u2069` : t);
 
-  // Period labels inside Persian sentences are isolated (LRI ... PDI) so "1404-Q4" is not reordered.
-  const pick = (t) => (!t ? "" : !RTL ? t[LANG] || t.en : (t[LANG] || t.en).replace(/([0-9۰-۹]{4}-(?:Q[1-4۱-۴]|W[0-9۰-۹]{2}|[0-9۰-۹]{2}))/g, "\u2066$1\u2069"));
+  // A sentence the server wrote, in the reader's language.
+  const pick = (t) => (!t ? "" : t[LANG] || t.en);
   // Every number reads as the API's display strings write it (the same text as the terminal and the report).
   const shown = (x) => (x.display[LANG] || x.display.en);
   // A range in a cell is isolated, so "low – high" keeps its order in RTL text.
   const cell = (text) => el("bdi", {}, text);
   const rgba = (hex, a) => `rgba(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(",")},${a})`;
-  // Typed digits may be Persian or Arabic-Indic, with either kind of separators.
-  const ascii = (s) => String(s || "").trim()
-    .replace(/[۰-۹]/g, (d) => "۰۱۲۳۴۵۶۷۸۹".indexOf(d)).replace(/[٠-٩]/g, (d) => "٠١٢٣٤٥٦٧٨٩".indexOf(d))
-    .replace(/[٬,\s]/g, "").replace(/٫/g, ".");
 
   // ---------------------------------------------------------------- forecast
   async function chart(box, rows, by) {
@@ -83,16 +80,15 @@ window.SSForecast = (() => {
   // ---------------------------------------------------------------- plan
   function planForm(p, fallbackPeriod) {
     const form = el("form", { id: "plan-form", class: "zoom plan-form", autocomplete: "off" },
-      el("label", {}, T.plan_target, el("input", { name: "target", inputmode: "decimal", required: true,
-        value: digits(p.get("target") || "") })),
-      el("label", {}, SS.isolate(T.plan_period), el("input", { name: "period", dir: "ltr", required: true,
+      el("label", {}, T.plan_target, SS.numberField({ name: "target", min: 0, required: true, value: p.get("target") })),
+      el("label", {}, T.plan_period, el("input", { name: "period", dir: "ltr", required: true,
         value: digits(p.get("plan_period") || fallbackPeriod || "") })),
       el("label", {}, T.plan_split, el("select", { name: "by" }, el("option", { value: "" }, T.none),
         ["team", "rep"].map((d) => el("option", { value: d, selected: p.get("plan_by") === d }, dimName(d))))),
       el("button", { type: "submit" }, T.plan_run));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      SS.setParams({ target: ascii(form.target.value), plan_period: ascii(form.period.value).toUpperCase(),
+      SS.setParams({ target: String(SS.readNumber(form.target.value)), plan_period: SS.latinDigits(form.period.value.trim()).toUpperCase(),
         plan_by: form.by.value });
     });
     return form;

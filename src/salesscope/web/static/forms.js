@@ -22,7 +22,7 @@ window.SSForms = (() => {
         el("thead", {}, el("tr", {}, [T.table, T.rows_read, T.rows_accepted, T.rows_rejected].map((h) => el("th", {}, h)))),
         el("tbody", {}, tables.map(([t, c]) => el("tr", { "data-table": t, class: c.rejected ? "has-rejected" : "" },
           el("td", {}, tableName(t)), ["read", "loaded", "rejected"].map((k) => el("td", { class: "num" }, shown(c, k)))))))),
-      warnings.length ? el("ul", { class: "warnings" }, warnings.map((w) => el("li", {}, SS.isolate(w)))) : null);
+      warnings.length ? el("ul", { class: "warnings" }, warnings.map((w) => el("li", {}, w))) : null);
   }
 
   // ---------------------------------------------------------------- import
@@ -127,14 +127,14 @@ window.SSForms = (() => {
       el("label", {}, T.language, sel("language", Object.entries(BOOT.languages), s.language)),
       el("label", {}, T.fiscal_start, sel("fiscal_year_start_month",
         Array.from({ length: 12 }, (_, i) => [i + 1, digits(i + 1)]), s.fiscal_year_start_month)),
-      el("label", {}, T.min_sample, el("input", { type: "number", name: "min_sample", min: 1, value: s.min_sample, disabled: !isAdmin })),
+      el("label", {}, T.min_sample, SS.numberField({ name: "min_sample", min: 1, whole: true, required: true, value: s.min_sample, disabled: !isAdmin })),
       isAdmin ? el("button", { type: "submit" }, T.save) : el("p", { class: "muted" }, T.admin_only), msg);
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       const f = new FormData(form);
       try {
         await api("/api/v1/settings", { method: "PUT", body: { calendar: f.get("calendar"), language: f.get("language"),
-          fiscal_year_start_month: Number(f.get("fiscal_year_start_month")), min_sample: Number(f.get("min_sample")) } });
+          fiscal_year_start_month: Number(f.get("fiscal_year_start_month")), min_sample: SS.readNumber(f.get("min_sample")) } });
         msg.replaceChildren(note(T.saved));
       } catch (err) { fail(msg, err); }
     });
@@ -170,14 +170,14 @@ window.SSForms = (() => {
     const form = el("form", { id: "target-form", class: "row" },
       el("select", { name: "kpi" }, kpis.map((k) => el("option", { value: k.id }, inLang(k, "name")))),
       el("label", {}, T.target_for, level), member,
-      el("input", { type: "number", step: "any", name: "value", required: true, placeholder: T.target }),
+      SS.numberField({ name: "value", required: true, placeholder: T.target, "aria-label": T.target }),
       el("button", { type: "submit" }, T.add));
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const by = level.value && member.value ? { [level.value]: member.value } : {};
       const same = (t) => t.kpi === form.kpi.value && JSON.stringify(t.by || {}) === JSON.stringify(by);
       const at = targets.findIndex(same);  // one target per indicator and team or rep: a new one replaces it
-      const entry = { kpi: form.kpi.value, value: Number(form.value.value), by };
+      const entry = { kpi: form.kpi.value, value: SS.readNumber(form.value.value), by };
       if (at >= 0) targets[at] = entry; else targets.push(entry);
       save();
     });
@@ -241,13 +241,13 @@ window.SSForms = (() => {
     await draw();
     const form = el("form", { id: "token-form", class: "row" },
       el("input", { name: "name", maxlength: 100, placeholder: T.token_name }),
-      el("label", {}, T.expires_in_days, el("input", { type: "number", name: "days", min: 1, max: 366, value: 90 })),
+      el("label", {}, T.expires_in_days, SS.numberField({ name: "days", min: 1, max: 366, whole: true, required: true, value: 90 })),
       el("button", { type: "submit", id: "new-token" }, T.new_token));
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
       try {
         const t = await api("/api/v1/tokens", { method: "POST",
-          body: { name: form.name.value || null, expires_in_days: Number(form.days.value) } });
+          body: { name: form.name.value || null, expires_in_days: SS.readNumber(form.days.value) } });
         msg.replaceChildren(el("code", { dir: "ltr", class: "token" }, t.token), el("p", { class: "muted" }, T.token_once));
         form.reset(); draw();
       } catch (err) { fail(msg, err); }

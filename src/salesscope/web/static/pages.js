@@ -55,12 +55,12 @@
     if (!p) return null;
     const d = p.display[LANG] || p.display.en;
     const cumulative = p.milestones.some((m) => m.due);
-    const line = el("div", { class: `pace ${p.on_pace ? "good" : "bad"}` }, SS.isolate(SS.fill(cumulative ? T.pace_sum : T.pace_rate,
-      { ...d, status: p.on_pace ? T.pace_on : T.pace_behind })));
+    const line = el("div", { class: `pace ${p.on_pace ? "good" : "bad"}` }, SS.fill(cumulative ? T.pace_sum : T.pace_rate,
+      { ...d, status: p.on_pace ? T.pace_on : T.pace_behind }));
     if (!withMilestones || !cumulative) return line;
     return [line, el("div", { class: "milestones" }, `${T.milestones}: `, p.milestones.map((m, i) =>
       el("span", { class: `milestone${m.reached ? " reached" : ""}`, "data-percent": m.percent },
-        SS.isolate(SS.fill(T.milestone_due, { percent: d.milestones[i].percent, date: d.milestones[i].due })),
+        SS.fill(T.milestone_due, { percent: d.milestones[i].percent, date: d.milestones[i].due }),
         m.reached ? ` ✓ ${T.milestone_reached}` : "")))];
   }
 
@@ -265,7 +265,7 @@
           el("span", { class: "period" }, SS.periodLabel(f.period || "")),
           Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${SS.valueName(d, v)}`)),
           el("span", { class: "muted" }, `${T.confidence}: ${T[`confidence_${f.confidence}`] || f.confidence}`)),
-        el("p", {}, SS.isolate(inLang(f, "advice")))))));
+        el("p", {}, inLang(f, "advice"))))));
   }
 
   // ---------------------------------------------------------------- what changed this week
@@ -278,7 +278,7 @@
         el("a", { href: `/indicator/${f.kpi}?${SS.zoomQuery({ grain: "week", period: f.period })}` }, kpiName(f.kpi)),
         Object.entries(f.dimensions || {}).map(([d, v]) => el("span", { class: "chip" }, `${dimName(d)}: ${SS.valueName(d, v)}`)),
         el("span", { class: "muted" }, `${T.confidence}: ${T[`confidence_${f.confidence}`] || f.confidence}`)),
-      el("p", {}, SS.isolate(inLang(f, "advice"))));
+      el("p", {}, inLang(f, "advice")));
   }
 
   async function week() {

@@ -6,10 +6,10 @@ window.SSWhy = (() => {
   const { T, BOOT, LANG, el, api } = SS;
 
   function breakdown(b, columns) {
-    if (b.note) return el("p", { class: "muted" }, SS.isolate(b.note));
+    if (b.note) return el("p", { class: "muted" }, b.note);
     return el("section", { class: `why-breakdown${b.simpson ? " simpson" : ""}`, "data-dim": b.dimension },
-      el("h2", {}, SS.isolate(b.effects)),
-      el("p", { class: "why-cause" }, SS.isolate(b.cause)),
+      el("h2", {}, b.effects),
+      el("p", { class: "why-cause" }, b.cause),
       el("div", { class: "table-wrap" }, el("table", {},
         el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))),
         el("tbody", {}, b.rows.map((r) => el("tr", {}, r.map((v) => el("td", {}, el("bdi", {}, v)))))))));
@@ -25,7 +25,7 @@ window.SSWhy = (() => {
       ["previous", "like"].map((a) => el("option", { value: a, selected: a === against }, T[`why_view_against_${a}`])));
     main.replaceChildren(
       el("h1", {}, T.why_view_title),
-      el("p", { class: "headline", id: "why-title" }, SS.isolate(said.title)),
+      el("p", { class: "headline", id: "why-title" }, said.title),
       el("div", { class: "row" }, el("label", {}, `${T.why_view_against} `, choose), " ",
         el("a", { href: `/indicator/${encodeURIComponent(kpi)}?${SS.zoomQuery()}` }, T.why_view_back)),
       ...said.breakdowns.map((b) => breakdown(b, said.columns)));
