@@ -25,13 +25,19 @@ PERIOD_PART = re.compile(r"(?<=[-\u2212\d۰-۹])[WQH](?=[\d۰-۹])")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium package")]
 
+# A text whose left-to-right runs are isolated in a right-to-left page is a <span> of its pieces, the
+# runs in <bdi dir="ltr">: it is one text.
 VISIBLE_TEXT = """() => {
   const out = [], seen = (e) => e && e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  const pieces = (e) => e && e.tagName === "SPAN" && !e.attributes.length && e.querySelector(":scope > bdi[dir=ltr]");
+  const whole = new Set();
   const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walk.nextNode(); n; n = walk.nextNode()) {
     const p = n.parentElement;
     if (!p || ["SCRIPT", "STYLE", "OPTION"].includes(p.tagName) || !n.textContent.trim() || !seen(p)) continue;
-    out.push(n.textContent);
+    const text = pieces(p) ? p : pieces(p.parentElement) && p.tagName === "BDI" ? p.parentElement : null;
+    if (!text) out.push(n.textContent);
+    else if (!whole.has(text)) { whole.add(text); out.push(text.textContent); }
   }
   document.querySelectorAll("select").forEach((s) => { if (seen(s) && s.selectedOptions[0]) out.push(s.selectedOptions[0].textContent); });
   document.querySelectorAll("[placeholder]").forEach((i) => { if (seen(i)) out.push(i.placeholder); });
