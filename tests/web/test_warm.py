@@ -69,3 +69,29 @@ def test_first_visits_after_start_and_after_an_import_are_served_from_the_cache(
             assert after.status_code == 200
             assert after.json()["cards"] == before["cards"]  # a new rep without deals changes no number
             assert north.get("/api/v1/advice", params={"lang": "en"}).status_code == 200
+
+
+@pytest.mark.slow
+def test_the_widest_scopes_overview_is_computed_before_the_app_is_returned(app_store, tmp_path, login,
+                                                                           monkeypatch):
+    """``salesscope serve`` listens once ``create_app`` returns: by then an admin's first overview
+    is kept, whatever the background warm-up has reached."""
+    from salesscope.web.warm import Warmer
+
+    shutil.copytree(app_store[3], tmp_path / "ws")
+    ws = salesscope.open(tmp_path / "ws")
+    monkeypatch.setattr(Warmer, "start", lambda self: None)  # no background warm-up at all
+    app = create_app(ws, announce=lambda _: None, warm=True)
+    try:
+        with TestClient(app) as boss, TestClient(app) as north:
+            login(boss, "boss")
+            login(north, "north")
+            with monkeypatch.context() as m:
+                nothing_computes(m)
+                overview = boss.get("/api/v1/overview", params={"calendar": "gregorian"})
+                assert overview.status_code == 200 and len(overview.json()["cards"]) == 15, overview.text
+                assert boss.get("/api/v1/catalog").status_code == 200
+                with pytest.raises(AssertionError, match="computed on request"):  # another scope's: not yet
+                    north.get("/api/v1/overview")
+    finally:
+        ws.close()

@@ -161,7 +161,8 @@ def create_app(ws: Workspace, *, announce: Callable[[str], object] = print, warm
     """Build the app for an open workspace; creates the first admin and announces its password.
 
     ``warm``: compute the default views of every scope in the background, now and after every
-    import, so that first visits are served from the cache (:mod:`salesscope.web.warm`)."""
+    import, so that first visits are served from the cache (:mod:`salesscope.web.warm`); the
+    catalogue and the widest scope's overview are computed before this returns."""
     from salesscope.web import alerts, api, api_admin, api_forecast, api_imports, pages, views
 
     app = FastAPI(title="SalesScope", version="1", openapi_url="/openapi.json", docs_url=None,
@@ -202,5 +203,6 @@ def create_app(ws: Workspace, *, announce: Callable[[str], object] = print, warm
         from salesscope.web.warm import Warmer
 
         app.state.warmer = Warmer(svc)
+        app.state.warmer.first()
         app.state.warmer.start()
     return app

@@ -5,11 +5,14 @@ workspace's language, so that a user's first visit is served from the cache.
 
 One background thread does it, one answer at a time; a user asking for an answer it is computing
 waits for that computation instead of starting another. A new import or a settings change starts
-the round again for the new data.
+the round again for the new data. ``salesscope serve`` computes the first of them (the catalogue
+and the overview of the widest scope) before it listens, so its first visitor's overview comes
+from memory and the engine's libraries are loaded before anyone waits for them.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from functools import partial
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from salesscope.web.users import User
 
 log = logging.getLogger("salesscope.web")
+FIRST = 2  # the catalogue and the widest scope's overview: what a first visitor's page asks first
 
 
 class Warmer:
@@ -40,6 +44,11 @@ class Warmer:
         self.svc.on_change(self.poke)
         self._thread.start()
         self.poke()
+
+    def first(self) -> None:
+        """Compute the catalogue and the widest scope's overview now, in the calling thread."""
+        for compute in itertools.islice(self._jobs(), FIRST):
+            self._compute(compute)
 
     def poke(self) -> None:
         """The data or the settings changed: compute the default views again."""
@@ -62,15 +71,21 @@ class Warmer:
             for compute in self._jobs():
                 if self._stop or self._wake.is_set():  # stopping, or new data: start again
                     break
-                try:
-                    compute()
-                except Exception:  # noqa: BLE001 - a view that fails fails for its user too, with its reason
-                    log.warning("computing a default view in advance failed", exc_info=True)
+                self._compute(compute)
             else:
                 if self.svc.generation() == generation and not self._wake.is_set():
                     self.idle.set()
 
+    @staticmethod
+    def _compute(compute: Callable[[], object]) -> None:
+        try:
+            compute()
+        except Exception:  # noqa: BLE001 - a view that fails fails for its user too, with its reason
+            log.warning("computing a default view in advance failed", exc_info=True)
+
     def _jobs(self) -> Iterator[Callable[[], object]]:
+        """The catalogue, every scope's overview, then every scope's advice (:data:`FIRST` counts
+        what comes before the second scope's overview)."""
         from salesscope.web import api
 
         svc = self.svc
