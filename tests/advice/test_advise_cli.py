@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import json
+
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
 from salesscope.cli import app
 
 
-def test_ten_findings_then_how_many_more(demo_ws):
-    r = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["advise", "--period", "2026-03", "-w", str(demo_ws.path)])
-    assert r.exit_code == 0, r.output
-    lines = r.output.splitlines()
-    assert max(cell_len(line) for line in lines) <= 80
-    total = len(CliRunner().invoke(app, ["advise", "--period", "2026-03", "--all", "--format", "json",
-                                         "-w", str(demo_ws.path)]).output.split('"kind"')) - 1
+def test_ten_findings_then_how_many_more(demo_ws, month_findings):
+    """The last full month as of ``--today`` (March), ranked as the advice engine ranks it."""
+    from .conftest import TODAY
+
+    def advise(*args: str) -> str:
+        r = CliRunner(env={"COLUMNS": "80"}).invoke(
+            app, ["advise", "--today", TODAY.isoformat(), *args, "-w", str(demo_ws.path)])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    total = len(month_findings)
     assert total > 10
+    lines = advise().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
     assert lines[-1] == f"{total - 10} more (--all)"
-    fa = CliRunner(env={"COLUMNS": "80"}).invoke(app, ["advise", "--period", "2026-03", "--lang", "fa",
-                                                       "-w", str(demo_ws.path)])
-    assert fa.output.splitlines()[-1].endswith("یافتهٔ دیگر (--all)")
+    every = json.loads(advise("--period", "2026-03", "--all", "--format", "json"))
+    assert [f["advice_en"] for f in every] == [f.advice_en for f in month_findings]
+    fa = advise("--period", "2026-03", "--lang", "fa")
+    more = fa.splitlines()[-1]
+    assert more.endswith(" یافتهٔ دیگر (--all)")
+    assert int(more.split()[0].translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))) == total - 10
 
 
 def test_report_shows_the_top_findings_and_counts_the_rest(demo_ws, month_findings):

@@ -37,6 +37,7 @@ def advise(
     top: Annotated[int, typer.Option("--top", "-n", help="Show the N most valuable findings.")] = TOP,
     show_all: Annotated[bool, typer.Option("--all", "-a", help="Show every finding.")] = False,
     wide: Wide = False,
+    today: Annotated[str | None, typer.Option("--today", help="Pretend today is this date (ISO or Jalali): it decides the last full period and what is still in progress.")] = None,
     workspace: WorkspaceOpt = DEFAULT_WORKSPACE,
 ) -> None:
     """Rank what to do, and say where the numbers mislead: the ten most valuable findings first.
@@ -44,12 +45,14 @@ def advise(
     Example: salesscope advise --grain quarter --lang fa --all
     """
     from salesscope.advice import findings
+    from salesscope.typed import parse_date
 
+    day = parse_date(today, "--today") if today else None
     choose(fmt, ("table", "json"), "--format")
     ws = open_workspace(workspace, read_only=True)
     lang = resolve_lang(lang, ws)
     with stage("advice", lang):
-        found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang)
+        found = findings(ws, period=period, grain=grain, calendar=calendar, by=by, lang=lang, today=day)
     shown = found if show_all or top <= 0 else found[:top]
     if fmt == "json":
         typer.echo(json.dumps([f.to_dict() for f in shown], ensure_ascii=False, indent=2))
