@@ -92,6 +92,9 @@ def test_the_engine_agrees_with_the_lazy_polars_reference(demo_ws):
     assert not compare(reference, off)["same"]
 
 
+# The Spark case took 806 s once at load average 20 (the suite on two processes), near the
+# suite's 900 s bound on a hung test.
+@pytest.mark.timeout(2400)
 @pytest.mark.parametrize("backend_kind", ["postgres", "spark"])
 def test_fifteen_indicators_agree_across_backends(demo_ws, on_backend, backend_kind):
     """The engine on PostgreSQL and Spark against the engine on DuckDB (itself checked against pandas
