@@ -80,7 +80,7 @@ def test_the_plan_target_is_typed_in_persian_digits(page, passwords):
 # For each number in the visible text of a page (with its sign and percent sign): whether its
 # characters stand left to right in the order they are written, i.e. it reads as one piece.
 TORN_NUMBERS = """() => {
-  const NUM = /[+\\-\\u2212\\u00B1]?[0-9\\u06F0-\\u06F9](?:[0-9\\u06F0-\\u06F9\\u066B\\u066C.,]*[0-9\\u06F0-\\u06F9])?[%\\u066A]?/g;
+  const NUM = /[+\\-\\u2212\\u00B1]?[0-9\\u06F0-\\u06F9](?:[0-9\\u06F0-\\u06F9\\u066B\\u066C.,]*[0-9\\u06F0-\\u06F9])?[%\\u066A\\u00D7]?/g;
   const torn = [];
   for (const block of document.querySelectorAll("main h1, main h2, main p, main li, main td, main .card-value, main .card-meta, main .headline, main .pace")) {
     if (!block.checkVisibility()) continue;

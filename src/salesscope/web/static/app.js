@@ -38,13 +38,13 @@ const SS = (() => {
   const fill = (text, values) => String(text).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 
   // Right-to-left text keeps each left-to-right run in one piece, so the sentence around it cannot
-  // reorder its parts: a number with its sign and unit ("−12.9", "33.3%"), a period "2026-10", an id
+  // reorder its parts: a number with its sign and unit ("−12.9", "33.3%", "3.8×"), a period "2026-10", an id
   // "R07", a Latin name of several words. A run reads left to right (the sign left of the digits, the
   // percent sign right of them, as in the charts) and the runs follow the sentence from right to left.
   const DIGIT = "0-9\u06F0-\u06F9\u0660-\u0669";
   const SIGN = `(?:[+\\-\u2212\u00B1](?=[${DIGIT}]))?`;
   const INNER = `\\-\u2212/.:_@+,%\u066A\u066B\u066C`;
-  const token = (chars) => `${SIGN}[${chars}](?:[${chars}${INNER}]*[${chars}%\u066A])?`;
+  const token = (chars) => `${SIGN}[${chars}](?:[${chars}${INNER}]*[${chars}%\u066A])?\u00D7?`;
   // words written in Latin letters stay one run across the spaces between them ("Big Deal")
   const LTR_RUN = new RegExp(`${token(`A-Za-z${DIGIT}`)}(?:(?<=[A-Za-z])\\s+(?=[A-Za-z])${token(`A-Za-z${DIGIT}`)})*`, "g");
   const NUMBER_RUN = new RegExp(token(DIGIT), "g");
@@ -53,8 +53,11 @@ const SS = (() => {
   // The runs of ``text`` to isolate in a right-to-left page: in a text with right-to-left words,
   // every left-to-right run; in a text without letters (numbers, dates, ranges), its numbers; a text
   // wholly in Latin letters (a name, an e-mail, a file) is left to itself.
+  // (In a left-to-right page only periods and dates are runs: they are kept on one line.)
+  const PERIOD_RUN = /\d{4}-(?:\d{2}(?:-\d{2})?|[QWH]\d{1,2})\b/g;
   function ltrRuns(text) {
-    if (!RTL || !text) return null;
+    if (!text) return null;
+    if (!RTL) return PERIOD_RUN;
     if (RTL_LETTER.test(text)) return LTR_RUN;
     return LATIN_LETTER.test(text) ? null : NUMBER_RUN;
   }
@@ -62,12 +65,13 @@ const SS = (() => {
   // The same as text with isolating marks (LRI ... PDI), for what is not a page element: a chart's
   // labels, a list's options, a tooltip.
   function isolate(text) {
-    const runs = ltrRuns(String(text ?? ""));
+    const runs = RTL && ltrRuns(String(text ?? ""));
     return runs ? String(text).replace(runs, (m) => `\u2066${m}\u2069`) : text;
   }
 
-  // The same as a page node: each run in a <bdi dir="ltr">, so copied text carries no invisible marks;
-  // the pieces of one text stay in one <span> (in a flex box each piece would be a box of its own).
+  // The same as a page node: each run in a <bdi dir="ltr"> (on one line), so copied text carries no
+  // invisible marks; the pieces of one text stay in one <span> (in a flex box each piece would be a
+  // box of its own).
   function bidiNode(text) {
     const runs = ltrRuns(text);
     if (!runs || !text.match(runs)) return text;
@@ -76,7 +80,7 @@ const SS = (() => {
     for (const m of text.matchAll(runs)) {
       if (m.index > at) out.push(text.slice(at, m.index));
       const b = document.createElement("bdi");
-      b.dir = "ltr"; b.textContent = m[0];
+      b.dir = "ltr"; b.className = "run"; b.textContent = m[0];
       out.push(b);
       at = m.index + m[0].length;
     }

@@ -134,9 +134,20 @@
     if (!trend.length) { trendBox.replaceWith(el("p", { class: "muted" }, T.no_data)); return; }
 
     const lo = trend.map((r) => r.ci_low), hi = trend.map((r) => r.ci_high), x = trend.map((r) => r.period);
+    // A band needs an interval on both sides of a point; one standing alone is drawn as an error bar
+    // (a band of one point is invisible, yet stretches the axis).
+    const known = (i) => i >= 0 && i < trend.length && hi[i] !== null && lo[i] !== null;
+    const alone = trend.map((r, i) => known(i) && r.value !== null && !known(i - 1) && !known(i + 1));
     const traces = [{ x, y: trend.map((r) => r.value), type: "scatter", mode: "lines+markers", name: T.value,
       line: { color: "#2b6cb0" }, marker: { size: trend.map((r) => (r.period === sel.period ? 13 : 7)),
         color: trend.map((r) => (r.period === sel.period ? "#c05621" : "#2b6cb0")) } }];
+    const lone = trend.map((r, i) => i).filter((i) => alone[i]);
+    if (lone.length) {
+      traces.unshift({ x: lone.map((i) => x[i]), y: lone.map((i) => trend[i].value), type: "scatter", mode: "markers",
+        marker: { size: 1, opacity: 0 }, hoverinfo: "skip", showlegend: false,
+        error_y: { type: "data", symmetric: false, color: "rgba(43,108,176,0.45)", thickness: 1.5, width: 6,
+          array: lone.map((i) => hi[i] - trend[i].value), arrayminus: lone.map((i) => trend[i].value - lo[i]) } });
+    }
     if (hi.some((v) => v !== null)) {
       traces.unshift({ x: [...x, ...x.slice().reverse()], y: [...hi, ...lo.slice().reverse()], fill: "toself",
         type: "scatter", mode: "none", fillcolor: "rgba(43,108,176,0.15)", hoverinfo: "skip", showlegend: false });
@@ -203,8 +214,10 @@
     // its widest text, so none is cut on a phone.
     await document.fonts.ready;
     const widest = (texts) => Math.ceil(Math.max(0, ...texts.map(textWidth)));
+    // The groups' legend sits above the plot, where it covers no bar.
     await SS.plot(box, traces, chartLayout({ height: 320, barmode: "group",
-      margin: { l: widest(traces.flatMap((t) => t.y)) + 16, r: widest(traces.flatMap((t) => t.text)) + 12, t: 10, b: 30 },
+      margin: { l: widest(traces.flatMap((t) => t.y)) + 16, r: widest(traces.flatMap((t) => t.text)) + 12, t: by ? 36 : 10, b: 30 },
+      legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: SS.RTL ? 1 : 0, xanchor: SS.RTL ? "right" : "left" },
       yaxis: { autorange: "reversed" } }), cfg);
   }
 
@@ -243,14 +256,15 @@
         r.conversion === null || r.conversion === undefined ? null
           : el("span", { class: "muted conv" }, " ", el("bdi", {}, shownCount(r).conversion)));
     };
-    const notes = [...new Set(rows.filter((r) => r.note).map((r) => r.note))];
+    // each note names the stage it is about
+    const notes = [...new Set(rows.filter((r) => r.note).map((r) => `${T[`funnel_${r.stage}`] || r.stage}: ${T[`funnel_${r.note}`] || r.note}`))];
     return el("div", { class: "table-wrap", id: "funnel-table" }, el("table", {},
       el("thead", {}, el("tr", {}, el("th", {}, T.period), by ? el("th", {}, dimName(by)) : null,
         stages.map((st) => el("th", {}, T[`funnel_${st}`] || st)))),
       el("tbody", {}, ordered.map((line) => el("tr", {}, el("td", {}, el("a", { href: "#", class: "select-period",
         onclick: (e) => { e.preventDefault(); SS.setParams({ period: line.period }); } }, SS.periodLabel(line.period))),
         by ? el("td", {}, line.group ?? "—") : null, stages.map((st) => cell(line.cells[st])))))),
-    el("p", { class: "muted" }, T.funnel_cell_note, ...notes.map((n) => [el("br"), T[`funnel_${n}`] || n])));
+    el("p", { class: "muted" }, T.funnel_cell_note, ...notes.map((n) => [el("br"), n])));
   }
 
   // ---------------------------------------------------------------- advice

@@ -11,7 +11,7 @@ window.SSWhy = (() => {
       el("h2", {}, b.effects),
       el("p", { class: "why-cause" }, b.cause),
       el("div", { class: "table-wrap" }, el("table", {},
-        el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))),
+        el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, SS.label(c))))),
         el("tbody", {}, b.rows.map((r) => el("tr", {}, r.map((v) => el("td", {}, el("bdi", {}, v)))))))));
   }
 
