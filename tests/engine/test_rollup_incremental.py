@@ -111,7 +111,8 @@ def test_imports_that_resend_change_and_add_rows_leave_the_rollups_of_a_rebuild(
     later.loc[moved, "channel"] = later.loc[moved, "channel"].map({"email": "phone"}).fillna("email")
     later.loc[moved[::3], "rep_id"] = act["rep_id"].iloc[0]
     plan = load(activities=later)
-    assert plan.by_day == {"activities"}  # responses and leads read activities too: rebuilt whole
+    # The responses to those actions and the leads they touch (directly or through a deal) too.
+    assert plan.by_day == {"activities", "responses", "leads"}
 
     # Responses alone: the rest, and some of the first ones again, moved.
     plan = load(responses=pd.concat([_shift(answered.iloc[: len(answered) // 4], slice(0, 20), ["occurred_at"], -9),
@@ -134,13 +135,24 @@ def test_imports_that_resend_change_and_add_rows_leave_the_rollups_of_a_rebuild(
     d.loc[won, "closed_at"] = d.loc[won, "closed_at"] + pd.Timedelta(days=5)
     d.loc[won, "amount"] = d.loc[won, "amount"] * 1.5
     plan = load(opportunities=d.iloc[: len(d) // 2])
-    assert plan.by_day == {"closed_deals"}  # leads read deals: rebuilt whole
+    assert plan.by_day == {"closed_deals", "leads"}  # the leads linked to those deals too
+
+    # A daily export of everything that moves: actions, responses, leads and deals at once, their
+    # links changed (an action moved to another lead, a deal to another lead).
+    acts = _shift(act.iloc[: n // 20], slice(0, 40), ["occurred_at", "responded_at"], 3)
+    linked = acts.index[acts["lead_id"].notna()][:15]
+    acts.loc[linked, "lead_id"] = leads["lead_id"].iloc[-1]
+    deals2 = d.iloc[len(d) // 2:].copy()
+    with_lead = deals2.index[deals2["lead_id"].notna()][:5]
+    deals2.loc[with_lead, "lead_id"] = leads["lead_id"].iloc[-2]
+    plan = load(activities=acts, responses=resp.iloc[-30:], leads=leads.iloc[100:140], opportunities=deals2)
+    assert plan.by_day == {"activities", "responses", "leads", "closed_deals"}
 
     # Customers alone, acquired a month later.
     plan = load(customers=_shift(files["customers"], slice(0, 10), ["acquired_at"], 30))
     assert plan.by_day == {"customers_new"}
 
-    # A rep moves team: every fact split by team is rebuilt, the costs are kept.
+    # A rep moves team: every fact split by team is rebuilt whole, the costs are kept.
     reps = files["reps"].copy()
     reps.loc[0, "team"] = reps["team"].iloc[-1] if reps["team"].iloc[-1] != reps["team"].iloc[0] else "Elsewhere"
     plan = load(reps=reps)

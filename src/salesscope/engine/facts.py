@@ -154,6 +154,9 @@ def responses(ctx: Ctx) -> ir.Table:
                         **ctx.extras(a, Table.ACTIVITIES), **_record(ctx, a, Table.ACTIVITIES))
     r = ctx.table(Table.RESPONSES)
     act = ctx.table(Table.ACTIVITIES)
+    # Only the answered actions are joined: the join then holds the responses' actions, not
+    # every action (which a plan without row counts, inside an import, would otherwise hold).
+    act = act.filter(act.activity_id.isin(r.activity_id))
     # the answered action's own dimensions (its extras under "_x_")
     extra = extra_dims(ctx.columns.get(Table.ACTIVITIES.value, ()))
     act = act.select(_aid=act.activity_id, _at=act.occurred_at, _ch=act.channel,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from salesscope.engine.facts import DIM_COLUMN, FACTS, Ctx, Fact
@@ -109,6 +109,25 @@ DRIVERS = {"activities": Table.ACTIVITIES, "responses": Table.RESPONSES, "time_l
            "leads": Table.LEADS, "closed_deals": Table.OPPORTUNITIES, "customers_new": Table.CUSTOMERS}
 OLD_DAYS = "_rollup_old_days_"  # + fact: the days a fact's changed rows had before loading
 KEYS = "_rollup_keys_"  # + table: the keys of the rows an import writes to it
+REACHED = "_rollup_reached_"  # + fact: the keys of the fact's rows an import changes
+# How written rows of another input change a fact's rows: the keys of those rows, from the keys
+# of the written rows ({keys}). A response is placed by the action it answers; a lead's first
+# touch is an action logged on it or on a deal linked to it, and its conversion a linked deal.
+_TOUCHED = "SELECT * FROM main.activities WHERE activity_id IN (SELECT * FROM {keys})"
+REACH: dict[str, dict[str, str]] = {
+    "responses": {
+        "activities": "SELECT response_id FROM main.responses WHERE activity_id IN (SELECT * FROM {keys})",
+    },
+    "leads": {
+        "activities": (f"SELECT lead_id FROM ({_TOUCHED}) WHERE lead_id IS NOT NULL "
+                       f"UNION SELECT l.lead_id FROM ({_TOUCHED}) a JOIN main.leads l ON l.opportunity_id = a.opportunity_id "
+                       f"UNION SELECT o.lead_id FROM ({_TOUCHED}) a JOIN main.opportunities o "
+                       "ON o.opportunity_id = a.opportunity_id WHERE o.lead_id IS NOT NULL"),
+        "opportunities": ("SELECT lead_id FROM main.opportunities WHERE opportunity_id IN (SELECT * FROM {keys}) "
+                          "AND lead_id IS NOT NULL "
+                          "UNION SELECT lead_id FROM main.leads WHERE opportunity_id IN (SELECT * FROM {keys})"),
+    },
+}
 
 
 @dataclass
@@ -123,7 +142,12 @@ class Plan:
 
     meta: dict[str, Any] | None = None  # what the rollups were built from (None: rebuild all)
     written: frozenset[str] = frozenset()  # the tables the import writes
-    by_day: frozenset[str] = frozenset()  # the facts recomputed by day (their old days are kept)
+    reach: dict[str, str] = field(default_factory=dict)  # facts recomputed by day: see _reach
+
+    @property
+    def by_day(self) -> frozenset[str]:
+        """The facts recomputed for the days of their changed rows."""
+        return frozenset(self.reach)
 
     def mode(self, fact: str, inputs: set[str], by: list[str], columns: dict[str, tuple[str, ...]]) -> str:
         """``keep``, ``days`` or ``whole`` for one fact, with its inputs and grouping as built now."""
@@ -147,8 +171,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, rep_role: str | None,
     from salesscope.engine.dimensions import store_columns
 
     backend = ibis.duckdb.from_connection(con)
-    names = set(backend.list_tables())
-    if META not in names:
+    if META not in backend.list_tables():
         return Plan()
     rows = con.execute(f'SELECT meta FROM "{META}"').fetchall()
     meta = json.loads(rows[0][0]) if len(rows) == 1 else {}
@@ -160,22 +183,38 @@ def prepare(con: duckdb.DuckDBPyConnection, *, rep_role: str | None,
             or not same_columns):
         return Plan()
     plan = Plan(meta, frozenset(written))
-    by_day = set()
     ctx = _ctx(con, backend, counts, columns, rep_role)
     for fact in rolled_facts():
         driver = _driver(fact, counts)
-        inputs = _inputs(fact, ctx)
-        if (driver is None or written.get(driver.value) is None or inputs & plan.written != {driver.value}
-                or fact.name not in meta["facts"]):
+        inputs = _inputs(fact, ctx) & plan.written
+        if driver is None or not inputs or fact.name not in meta["facts"]:
             continue
-        keys = KEYS + driver.value
-        if keys not in names:
-            con.execute(f'CREATE TEMP TABLE "{keys}" AS {" UNION ".join(written[driver.value] or [])}')
-            names.add(keys)
-        _changed_days(con, backend, fact, ctx, driver, OLD_DAYS + fact.name, keys)
-        by_day.add(fact.name)
-    plan.by_day = frozenset(by_day)
+        reach = _reach(fact, driver, inputs, written)
+        if reach is None:
+            continue
+        for table in inputs - {t[len(KEYS):] for t in backend.list_tables() if t.startswith(KEYS)}:
+            con.execute(f'CREATE TEMP TABLE "{KEYS + table}" AS {" UNION ".join(written[table] or [])}')
+        con.execute(f'CREATE TEMP TABLE "{REACHED + fact.name}" AS {reach}')
+        _changed_days(con, backend, fact, ctx, driver, OLD_DAYS + fact.name, REACHED + fact.name)
+        plan.reach[fact.name] = reach
     return plan
+
+
+def _reach(fact: Fact, driver: Table, inputs: set[str], written: dict[str, list[str] | None]) -> str | None:
+    """A query of the keys of the fact's rows that the written rows of ``inputs`` change (through
+    the written rows' own links, as stored when it runs), or None when that is not known."""
+    parts = []
+    for table in sorted(inputs):
+        if written.get(table) is None:
+            return None
+        keys = f'"{KEYS + table}"'
+        if table == driver.value:
+            parts.append(f"SELECT * FROM {keys}")
+        elif table in REACH.get(fact.name, {}):
+            parts.append(REACH[fact.name][table].format(keys=keys))
+        else:
+            return None
+    return " UNION ".join(parts)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan | None = None) -> None:
@@ -190,7 +229,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan 
     backend = ibis.duckdb.from_connection(con)
     if plan.meta is None:  # rebuilt whole: nothing of the rollups before is kept
         for name in backend.list_tables():
-            if name.startswith(PREFIX) and not name.startswith((OLD_DAYS, KEYS)):
+            if name.startswith(PREFIX) and not name.startswith((OLD_DAYS, KEYS, REACHED)):
                 con.execute(f'DROP TABLE "{name}"')
     counts, _ = table_stats(backend)
     columns = store_columns(backend)
@@ -215,9 +254,11 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan 
         if mode == "days":
             driver = _driver(fact, counts)
             assert driver is not None
-            days = OLD_DAYS + fact.name
-            # The days of the changed rows as loaded, beside those they had before.
-            _changed_days(con, backend, fact, ctx, driver, days, KEYS + driver.value, append=True)
+            days, reached = OLD_DAYS + fact.name, REACHED + fact.name
+            # The days of the changed rows as loaded (with the rows the loaded links reach),
+            # beside those they had before.
+            con.execute(f'INSERT INTO "{reached}" SELECT * FROM ({plan.reach[fact.name]})')
+            _changed_days(con, backend, fact, ctx, driver, days, reached, append=True)
             t = t.filter(t.day.isin(backend.table(days).day))
         else:
             for old in (name, name + VALUES):
@@ -225,7 +266,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan 
                     con.execute(f'DROP TABLE "{old}"')
         built[fact.name] = _write(con, backend, fact, t, by, days)
     for temp in present | set(backend.list_tables()):
-        if temp.startswith((OLD_DAYS, KEYS)):
+        if temp.startswith((OLD_DAYS, KEYS, REACHED)):
             con.execute(f'DROP TABLE IF EXISTS "{temp}"')
     con.execute(f'DROP TABLE "{DAYS}"')
     meta = {"version": VERSION, "counts": counts, "columns": {k: list(v) for k, v in columns.items()},
