@@ -245,7 +245,7 @@ def refresh(con: duckdb.DuckDBPyConnection, *, rep_role: str | None, plan: Plan 
                     con.execute(f'DROP TABLE "{old}"')
             continue
         by = grouping(fact, columns)
-        mode = plan.mode(fact.name, _inputs(fact, ctx), by, columns)
+        mode = plan.mode(fact.name, _inputs(fact, ctx), by, columns) if plan.meta else "whole"
         if mode == "keep":
             built[fact.name] = plan.meta["facts"][fact.name] if plan.meta else {}
             continue
