@@ -108,9 +108,16 @@ def test_ranked_and_public_shape(month_findings):
         assert f.kind in ("data", "advice", "warning", "anomaly", "target")
 
 
-def test_persian_texts_use_persian_digits(month_findings):
+def test_persian_texts_use_persian_digits_and_keep_names_as_the_data_has_them(month_findings):
+    # a rep's or team's own id (R01) is written as in the tables; every number is in Persian digits
+    own_id = re.compile(r"\b[A-Za-z][A-Za-z_-]*[0-9]+\b")
+    named = 0
     for f in month_findings:
-        assert f.advice_fa and not re.search(r"[0-9]", f.advice_fa), f.advice_fa
+        named += len(own_id.findall(f.advice_fa))
+        text = own_id.sub("", f.advice_fa)
+        assert text and not re.search(r"[0-9]", text), f.advice_fa
+        assert not re.search(r"[A-Za-z][۰-۹]", f.advice_fa), f.advice_fa
+    assert named  # the demo's findings name reps by their ids
 
 
 def test_lang_picks_the_text(demo_ws):

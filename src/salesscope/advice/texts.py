@@ -45,20 +45,28 @@ def hint(kpi: str) -> Term:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A team's, rep's, source's or campaign's own name or id, written as the data has it in every
+    language (``R01`` stays ``R01`` in a Persian sentence, as in the tables and the CRM)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class PValue:
     """A p-value, as people write it: "p = 0.012", "p < 0.001"."""
 
     value: float | None
 
 
-def dim_value(dim: str, value: str) -> Term | str:
+def dim_value(dim: str, value: str) -> Term | Name:
     """A dimension value as words: a channel of the vocabulary is translated, a team's or a rep's
-    own name is not (only its digits follow the reader's language)."""
+    own name or id is kept as it is."""
     if value == "(none)":
         return Term("no_value")
     if dim == "channel" and locale.has(f"channel.{value}"):
         return Term(f"channel.{value}")
-    return value
+    return Name(str(value))
 
 
 def fmt(value: Any, lang: Lang) -> str:
@@ -69,6 +77,8 @@ def fmt(value: Any, lang: Lang) -> str:
         return locale.text(value.catalogue_key, lang, *(fmt(a, lang) for a in value.args))
     if isinstance(value, PValue):
         return pvalue_text(value.value, lang)
+    if isinstance(value, Name):
+        return value.text
     if isinstance(value, dict):  # a text already given per language
         return value.get(lang) or value[locale.DEFAULT]
     if isinstance(value, float):
